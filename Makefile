@@ -1,0 +1,44 @@
+# Nanum: two commands do all the set-up.
+#   make demo   SQLite, demo data, a server on 127.0.0.1:8000, demo accounts printed
+#   make test   ruff, the suite on SQLite and PostgreSQL, browser tests, tiny benchmarks
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint test-sqlite test-postgres test-browser bench-tiny messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	NANUM_DEBUG=0 NANUM_MANIFEST_STATIC=0 NANUM_TASKS_IMMEDIATE=1 $(VENV)/bin/nanum demo
+
+test: $(STAMP)
+	@bash scripts/test.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest -m "not browser"
+
+test-postgres: $(STAMP)
+	$(PY) scripts/pgtmp.py -- $(PY) -m pytest -m "not browser"
+
+test-browser: $(STAMP)
+	$(PY) -m pytest -m browser
+
+bench-tiny: $(STAMP)
+	@bash scripts/bench_tiny.sh
+
+messages: $(STAMP)
+	@bash scripts/messages.sh
+
+clean:
+	rm -rf $(VENV) var staticfiles

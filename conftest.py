@@ -1,0 +1,76 @@
+"""Shared pytest fixtures: the persona world, API clients, browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def world(db):  # noqa: ANN001, ANN201
+    from nanum.core.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client):  # noqa: ANN001, ANN201
+    """``client_for(user)`` returns the test client signed in as ``user``."""
+
+    def _login(user):  # noqa: ANN001, ANN202
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_token(db):  # noqa: ANN001, ANN201
+    """``api_token(user)`` returns a raw personal access token for ``user``."""
+    from nanum.core.services import token_create
+
+    def _make(user):  # noqa: ANN001, ANN202
+        _token, raw = token_create(actor=None, user=user, name="test")
+        return raw
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
+        if os.environ.get("NANUM_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required here but /usr/bin/chromium is missing")
+        pytest.skip("Chromium is not installed")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # noqa: ANN001, ANN201
+    context = browser.new_context(locale="ko-KR", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

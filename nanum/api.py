@@ -1,0 +1,151 @@
+"""The API root: /api/v1/, OpenAPI docs at /api/docs, RFC 9457 problem details."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from nanum.core.errors import DomainError
+from nanum.core.problems import problem_response
+from nanum.core.services import token_authenticate
+
+logger = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    """Personal access tokens: ``Authorization: Bearer nanum_...``."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class NanumSessionAuth(SessionAuth):
+    """The browser's session, with CSRF checked for unsafe methods."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api = NinjaAPI(
+    title="Nanum API",
+    version="1",
+    description=(
+        "나눔 API. Every error is an RFC 9457 problem document "
+        "(`application/problem+json`) with a stable `code`. Create calls accept an "
+        "`Idempotency-Key` header."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=[TokenAuth(), NanumSessionAuth()],
+)
+
+
+def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload")]
+        out.append(
+            {
+                "field": ".".join(loc[1:] if loc and loc[0] in ("query", "path") else loc),
+                "message": err.get("msg", ""),
+                "type": err.get("type", ""),
+            }
+        )
+    return out
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return problem_response(
+        status=422,
+        code="invalid_input",
+        title=_("Some fields are not valid."),
+        errors=_field_errors(exc.errors),
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    errors = [
+        {"field": field, "message": str(msg)}
+        for field, msgs in exc.field_errors.items()
+        for msg in msgs
+    ]
+    return problem_response(
+        status=exc.status,
+        code=exc.code,
+        title=str(exc.message),
+        errors=errors or None,
+        extra=exc.extra,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem_response(
+        status=401,
+        code="not_authenticated",
+        title=_("Sign in or send a valid API token."),
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="nanum"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method"}
+    return problem_response(
+        status=exc.status_code,
+        code=codes.get(exc.status_code, "error"),
+        title=str(exc.message) if exc.message else _("The request failed."),
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(
+        status=404, code="not_found", title=_("We could not find what you asked for.")
+    )
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled API error on %s", request.path)
+    return problem_response(
+        status=500,
+        code="server_error",
+        title=_("Something went wrong"),
+        detail=_("Our team has been told. Please try again later."),
+    )
+
+
+def _mount() -> None:
+    from nanum.core.api import router as core_router
+
+    api.add_router("/", core_router, tags=["core"])
+    # Each domain app mounts its router here when it has one.
+    import importlib
+
+    for app in ("lending", "learning", "programs", "mentoring", "learner_model", "insights"):
+        try:
+            module = importlib.import_module(f"nanum.{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"nanum.{app}.api":
+                raise
+            continue
+        api.add_router(f"/{app.replace('_', '-')}/", module.router, tags=[app])
+
+
+_mount()

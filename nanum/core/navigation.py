@@ -1,0 +1,137 @@
+"""The role-aware navigation: which pages each role sees in the menu and home page.
+
+Apps add their entries here. An entry whose URL name does not resolve (an app that
+is not built yet) is left out rather than breaking the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    roles: frozenset[str]
+    description: str | Promise = ""
+
+
+def _r(*roles: str) -> frozenset[str]:
+    return frozenset(roles)
+
+
+STAFF = _r(Role.ADMINISTRATOR)
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(
+        "lending:search",
+        _("Find equipment"),
+        _r(Role.TEACHER, Role.BANK_STAFF, Role.ADMINISTRATOR),
+        _("Search the K-STEM Bank and reserve teaching equipment for a class."),
+    ),
+    NavItem(
+        "lending:my_reservations",
+        _("My reservations"),
+        _r(Role.TEACHER),
+        _("Reservations for your school, their status and the calendar feed."),
+    ),
+    NavItem(
+        "lending:board",
+        _("Bank daily board"),
+        _r(Role.BANK_STAFF, Role.ADMINISTRATOR),
+        _("Pickups, returns, overdue loans and approvals waiting."),
+    ),
+    NavItem(
+        "learning:student_home",
+        _("My learning"),
+        _r(Role.STUDENT),
+        _("Your lectures, study time, plan and recommendations."),
+    ),
+    NavItem(
+        "learning:apply",
+        _("Apply to Seoul Learn"),
+        _r(Role.STUDENT, Role.GUARDIAN),
+        _("Apply for free online lectures and mentoring."),
+    ),
+    NavItem(
+        "learning:review_queue",
+        _("Applications to review"),
+        _r(Role.TENANT_OFFICER, Role.ADMINISTRATOR),
+        _("Review applications of your town's students."),
+    ),
+    NavItem(
+        "programs:list",
+        _("Programmes"),
+        _r(
+            Role.STUDENT,
+            Role.GUARDIAN,
+            Role.TEACHER,
+            Role.CENTRE_STAFF,
+            Role.ADMINISTRATOR,
+        ),
+        _("Classes, camps, academies and teacher training at the centres."),
+    ),
+    NavItem(
+        "programs:organiser",
+        _("Run programmes"),
+        _r(Role.CENTRE_STAFF, Role.ADMINISTRATOR),
+        _("Applications, selection, attendance and certificates."),
+    ),
+    NavItem(
+        "mentoring:home",
+        _("Mentoring"),
+        _r(Role.MENTOR, Role.STUDENT, Role.ADMINISTRATOR, Role.TENANT_OFFICER),
+        _("Sessions, reports and messages with your mentor or mentees."),
+    ),
+    NavItem(
+        "mentoring:counselling",
+        _("Counselling"),
+        _r(Role.COUNSELLOR, Role.STUDENT),
+        _("Career and admissions consultations."),
+    ),
+    NavItem(
+        "learning:provider_home",
+        _("Seats and usage"),
+        _r(Role.PROVIDER),
+        _("Seat assignments and usage reports."),
+    ),
+    NavItem(
+        "insights:dashboard",
+        _("Equity dashboard"),
+        _r(Role.ADMINISTRATOR, Role.TENANT_OFFICER, Role.RESEARCHER),
+        _("Figures on lending, learning and programmes."),
+    ),
+    NavItem(
+        "admin:index",
+        _("Administration"),
+        _r(Role.ADMINISTRATOR),
+        _("The Django admin for platform administrators."),
+    ),
+]
+
+
+def nav_for(user: User) -> list[dict[str, str]]:
+    if not user.is_authenticated:
+        return []
+    roles = set(user.role_set())
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    items = []
+    for item in NAV_ITEMS:
+        if not (item.roles & roles):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append(
+            {"url": url, "label": str(item.label), "description": str(item.description)}
+        )
+    return items

@@ -1,0 +1,280 @@
+"""Nanum settings: one module, every knob from the environment, SQLite by default.
+
+Environment variables (all optional for a local demo):
+
+NANUM_DEBUG             "1" for development (default "0").
+NANUM_SECRET_KEY        required when NANUM_DEBUG is off.
+NANUM_ALLOWED_HOSTS     comma-separated host names (default "127.0.0.1,localhost").
+NANUM_FIELD_KEYS        comma-separated Fernet keys for encrypted fields; first one encrypts.
+DATABASE_URL            e.g. postgres://user:pass@host:5432/nanum (default: SQLite file).
+NANUM_DATA_DIR          where SQLite, uploaded private files and artefacts live (./var).
+NANUM_EMAIL_URL         "console" (default) or "smtp://user:pass@host:port".
+NANUM_DEFAULT_FROM_EMAIL
+NANUM_TASKS_IMMEDIATE   "1" runs background tasks inline (tests, tiny set-ups).
+NANUM_SECURE            "1" behind HTTPS: secure cookies, HSTS, SSL redirect.
+NANUM_LOG_LEVEL         default INFO.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
+DEBUG = env_bool("NANUM_DEBUG", False)
+DATA_DIR = Path(os.environ.get("NANUM_DATA_DIR", REPO_DIR / "var")).resolve()
+
+_DEV_SECRET = "nanum-insecure-development-key-change-me-0123456789abcdef"  # noqa: S105
+SECRET_KEY = os.environ.get("NANUM_SECRET_KEY", "")
+if not SECRET_KEY:
+    # A fixed development key only makes sense on a developer's machine; production
+    # sets NANUM_SECRET_KEY and `manage.py check --deploy` verifies its strength.
+    SECRET_KEY = _DEV_SECRET
+
+ALLOWED_HOSTS = env_list("NANUM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("NANUM_CSRF_TRUSTED_ORIGINS")
+
+
+def _field_keys() -> list[bytes]:
+    keys = [k.encode() for k in env_list("NANUM_FIELD_KEYS")]
+    if keys:
+        return keys
+    digest = hashlib.sha256(("nanum-field-key:" + SECRET_KEY).encode()).digest()
+    return [base64.urlsafe_b64encode(digest)]
+
+
+FIELD_ENCRYPTION_KEYS = _field_keys()
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "template_partials",
+    "ninja",
+    "nanum.core",
+    "nanum.lending",
+    "nanum.programs",
+    "nanum.learning",
+    "nanum.mentoring",
+    "nanum.learner_model",
+    "nanum.insights",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "nanum.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "nanum.urls"
+WSGI_APPLICATION = "nanum.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "nanum.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=int(os.environ.get("NANUM_CONN_MAX_AGE", "60"))
+        )
+    }
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("NANUM_SQLITE_PATH", str(DATA_DIR / "nanum.sqlite3")),
+            "OPTIONS": {
+                # Every write transaction takes the write lock at BEGIN: two requests
+                # can never both read "free" and then both write (no double booking).
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            },
+            "TEST": {"NAME": os.environ.get("NANUM_SQLITE_TEST_PATH") or None},
+        }
+    }
+IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -----------------------------------------------------------------
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+if env_bool("NANUM_FAST_HASHER"):
+    # Tests and benchmarks only: creating thousands of users must not take minutes.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_THROTTLE_MAX_FAILURES = int(os.environ.get("NANUM_LOGIN_MAX_FAILURES", "5"))
+LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("NANUM_LOGIN_WINDOW", "900"))
+SESSION_COOKIE_AGE = int(os.environ.get("NANUM_SESSION_AGE", str(60 * 60 * 8)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Internationalisation ---------------------------------------------------
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Seoul"
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "nanum_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static and private files ------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(os.environ.get("NANUM_STATIC_ROOT", REPO_DIR / "staticfiles"))
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Uploaded documents are private: they live outside the web root and are only
+        # streamed by views that check permissions and write the access log.
+        "OPTIONS": {"location": str(DATA_DIR / "private"), "base_url": None},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if not DEBUG and env_bool("NANUM_MANIFEST_STATIC", True)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or not env_bool("NANUM_MANIFEST_STATIC", True)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# --- E-mail ----------------------------------------------------------------
+_email_url = os.environ.get("NANUM_EMAIL_URL", "console")
+if _email_url == "console":
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif _email_url == "memory":
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+else:
+    _parsed = urlparse(_email_url)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _parsed.hostname or "localhost"
+    EMAIL_PORT = _parsed.port or 587
+    EMAIL_HOST_USER = unquote(_parsed.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_parsed.password or "")
+    EMAIL_USE_TLS = _parsed.scheme in {"smtp+tls", "submission"}
+DEFAULT_FROM_EMAIL = os.environ.get("NANUM_DEFAULT_FROM_EMAIL", "나눔 <no-reply@nanum.local>")
+
+# --- Background tasks ------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("NANUM_TASKS_IMMEDIATE")
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default", "mail", "ml"],
+    }
+}
+
+# --- Security --------------------------------------------------------------
+SECURE = env_bool("NANUM_SECURE", not DEBUG and bool(DATABASE_URL))
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE and env_bool("NANUM_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# --- Nanum ----------------------------------------------------------------
+NANUM_SITE_NAME = os.environ.get("NANUM_SITE_NAME", "나눔")
+NANUM_TOKEN_PREFIX = "nanum_"
+NANUM_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("NANUM_ACCESS_LOG_DAYS", "730"))
+NANUM_KT_DATA = os.environ.get("NANUM_KT_DATA", str(REPO_DIR.parent / "shared" / "data" / "kt"))
+NANUM_ARTIFACT_DIR = Path(os.environ.get("NANUM_ARTIFACT_DIR", DATA_DIR / "artifacts"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("NANUM_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
+}
+CSRF_FAILURE_VIEW = "nanum.core.views.csrf_failure"

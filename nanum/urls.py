@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from nanum.api import api
+from nanum.core import views as core_views
+
+handler400 = "nanum.core.views.bad_request"
+handler403 = "nanum.core.views.permission_denied"
+handler404 = "nanum.core.views.page_not_found"
+handler500 = "nanum.core.views.server_error"
+
+urlpatterns = [
+    path("", include("nanum.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("admin/", admin.site.urls),
+]
+
+
+def _app_urls() -> None:
+    import importlib
+
+    for app in ("lending", "learning", "programs", "mentoring", "insights"):
+        try:
+            importlib.import_module(f"nanum.{app}.urls")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"nanum.{app}.urls":
+                raise
+            continue
+        urlpatterns.append(path(f"{app}/", include(f"nanum.{app}.urls")))
+
+
+_app_urls()
