@@ -11,17 +11,17 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def world(db):  # noqa: ANN001, ANN201
+def world(db):
     from nanum.core.testing import build_world
 
     return build_world()
 
 
 @pytest.fixture
-def client_for(client):  # noqa: ANN001, ANN201
+def client_for(client):
     """``client_for(user)`` returns the test client signed in as ``user``."""
 
-    def _login(user):  # noqa: ANN001, ANN202
+    def _login(user):
         client.force_login(user)
         return client
 
@@ -29,11 +29,11 @@ def client_for(client):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def api_token(db):  # noqa: ANN001, ANN201
+def api_token(db):
     """``api_token(user)`` returns a raw personal access token for ``user``."""
     from nanum.core.services import token_create
 
-    def _make(user):  # noqa: ANN001, ANN202
+    def _make(user):
         _token, raw = token_create(actor=None, user=user, name="test")
         return raw
 
@@ -41,7 +41,7 @@ def api_token(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
         if os.environ.get("NANUM_REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium is required here but /usr/bin/chromium is missing")
@@ -68,7 +68,7 @@ def browser():  # noqa: ANN201
 
 
 @pytest.fixture
-def page(browser, live_server):  # noqa: ANN001, ANN201
+def page(browser, live_server):
     context = browser.new_context(locale="ko-KR", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15000)

@@ -58,7 +58,9 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload")]
         out.append(
             {
-                "field": ".".join(loc[1:] if loc and loc[0] in ("query", "path") else loc),
+                "field": ".".join(
+                    loc[1:] if loc and loc[0] in ("query", "path") else loc
+                ),
                 "message": err.get("msg", ""),
                 "type": err.get("type", ""),
             }
@@ -138,7 +140,14 @@ def _mount() -> None:
     # Each domain app mounts its router here when it has one.
     import importlib
 
-    for app in ("lending", "learning", "programs", "mentoring", "learner_model", "insights"):
+    for app in (
+        "lending",
+        "learning",
+        "programs",
+        "mentoring",
+        "learner_model",
+        "insights",
+    ):
         try:
             module = importlib.import_module(f"nanum.{app}.api")
         except ModuleNotFoundError as exc:

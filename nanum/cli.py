@@ -1,10 +1,10 @@
 """The ``nanum`` console command: Django's management commands plus a few verbs.
 
-    nanum demo            migrate a SQLite database, load demo data, serve on :8000
-    nanum worker          run background tasks (django-tasks database backend)
-    nanum token create    create a personal access token for the API
-    nanum learner-model   train / evaluate the learner model
-    nanum <command>       any Django management command (migrate, check, ...)
+nanum demo            migrate a SQLite database, load demo data, serve on :8000
+nanum worker          run background tasks (django-tasks database backend)
+nanum token create    create a personal access token for the API
+nanum learner-model   train / evaluate the learner model
+nanum <command>       any Django management command (migrate, check, ...)
 """
 
 from __future__ import annotations

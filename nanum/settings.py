@@ -132,7 +132,9 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("NANUM_SQLITE_PATH", str(DATA_DIR / "nanum.sqlite3")),
+            "NAME": os.environ.get(
+                "NANUM_SQLITE_PATH", str(DATA_DIR / "nanum.sqlite3")
+            ),
             "OPTIONS": {
                 # Every write transaction takes the write lock at BEGIN: two requests
                 # can never both read "free" and then both write (no double booking).
@@ -228,7 +230,9 @@ else:
     EMAIL_HOST_USER = unquote(_parsed.username or "")
     EMAIL_HOST_PASSWORD = unquote(_parsed.password or "")
     EMAIL_USE_TLS = _parsed.scheme in {"smtp+tls", "submission"}
-DEFAULT_FROM_EMAIL = os.environ.get("NANUM_DEFAULT_FROM_EMAIL", "나눔 <no-reply@nanum.local>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "NANUM_DEFAULT_FROM_EMAIL", "나눔 <no-reply@nanum.local>"
+)
 
 # --- Background tasks ------------------------------------------------------
 TASKS = {
@@ -261,17 +265,24 @@ CONTENT_SECURITY_POLICY = (
 
 # --- Nanum ----------------------------------------------------------------
 NANUM_SITE_NAME = os.environ.get("NANUM_SITE_NAME", "나눔")
-NANUM_TOKEN_PREFIX = "nanum_"
+NANUM_TOKEN_PREFIX = "nanum_"  # noqa: S105 - a prefix, not a secret
 NANUM_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("NANUM_ACCESS_LOG_DAYS", "730"))
-NANUM_KT_DATA = os.environ.get("NANUM_KT_DATA", str(REPO_DIR.parent / "shared" / "data" / "kt"))
+NANUM_KT_DATA = os.environ.get(
+    "NANUM_KT_DATA", str(REPO_DIR.parent / "shared" / "data" / "kt")
+)
 NANUM_ARTIFACT_DIR = Path(os.environ.get("NANUM_ARTIFACT_DIR", DATA_DIR / "artifacts"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("NANUM_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("NANUM_LOG_LEVEL", "INFO"),
+    },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},

@@ -8,6 +8,6 @@ os.environ.setdefault("NANUM_EMAIL_URL", "memory")
 os.environ.setdefault("NANUM_MANIFEST_STATIC", "0")
 os.environ.setdefault("NANUM_SECURE", "0")
 
-from nanum.settings import *  # noqa: E402,F403
+from nanum.settings import *  # noqa: F403
 
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

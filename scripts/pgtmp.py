@@ -51,9 +51,22 @@ def main(argv: list[str]) -> int:
     started = False
     try:
         subprocess.run(
-            _as_pg(["initdb", "-D", data, "-U", "nanum", "--auth=trust", "-E", "UTF8",
-                    "--locale=C.UTF-8", "--no-sync"]),
-            check=True, stdout=subprocess.DEVNULL,
+            _as_pg(
+                [
+                    "initdb",
+                    "-D",
+                    data,
+                    "-U",
+                    "nanum",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         opts = (
             f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={base}"
@@ -61,13 +74,28 @@ def main(argv: list[str]) -> int:
             " -c max_connections=200 -c shared_buffers=128MB"
         )
         subprocess.run(
-            _as_pg(["pg_ctl", "-D", data, "-l", log, "-o", opts, "-w", "-t", "60", "start"]),
-            check=True, stdout=subprocess.DEVNULL,
+            _as_pg(
+                ["pg_ctl", "-D", data, "-l", log, "-o", opts, "-w", "-t", "60", "start"]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         started = True
         subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "nanum", "-d", "postgres",
-             "-q", "-c", "CREATE DATABASE nanum"],
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "nanum",
+                "-d",
+                "postgres",
+                "-q",
+                "-c",
+                "CREATE DATABASE nanum",
+            ],
             check=True,
         )
         env = dict(os.environ)
@@ -83,7 +111,8 @@ def main(argv: list[str]) -> int:
         if started:
             subprocess.run(
                 _as_pg(["pg_ctl", "-D", data, "-m", "fast", "-w", "stop"]),
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
         shutil.rmtree(base, ignore_errors=True)
 

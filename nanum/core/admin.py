@@ -37,7 +37,14 @@ class TenantAdmin(PlatformAdminOnly):
 
 @admin.register(Organisation)
 class OrganisationAdmin(PlatformAdminOnly):
-    list_display = ("name_ko", "kind", "school_level", "district", "tenant", "need_index")
+    list_display = (
+        "name_ko",
+        "kind",
+        "school_level",
+        "district",
+        "tenant",
+        "need_index",
+    )
     list_filter = ("kind", "school_level", "bank_type", "point_type", "tenant")
     search_fields = ("name_ko", "name_en", "code")
     list_select_related = ("district", "tenant")
@@ -97,7 +104,15 @@ class AuditLogAdmin(ReadOnlyLogAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyLogAdmin):
-    list_display = ("at", "actor", "action", "object_type", "subject", "record_count", "ip")
+    list_display = (
+        "at",
+        "actor",
+        "action",
+        "object_type",
+        "subject",
+        "record_count",
+        "ip",
+    )
     list_filter = ("action",)
 
 

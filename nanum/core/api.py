@@ -35,9 +35,13 @@ def me(request: HttpRequest) -> dict:
     }
 
 
-@router.get("/notifications", response=list[NotificationOut], summary="My notifications")
+@router.get(
+    "/notifications", response=list[NotificationOut], summary="My notifications"
+)
 def notifications(request: HttpRequest, unread: bool = False) -> list:
-    return list(selectors.notification_list(actor=request.user, unread_only=unread)[:100])
+    return list(
+        selectors.notification_list(actor=request.user, unread_only=unread)[:100]
+    )
 
 
 @router.post("/notifications/read", summary="Mark all my notifications as read")

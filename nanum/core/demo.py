@@ -25,9 +25,24 @@ from .demo_structure import (
     SYLLABLES,
     TENANTS,
 )
-from .models import CalendarDay, District, Organisation, Role, RoleAssignment, Tenant, User
+from .models import (
+    CalendarDay,
+    District,
+    Organisation,
+    Role,
+    RoleAssignment,
+    Tenant,
+    User,
+)
 
-APP_SEEDERS = ("lending", "learning", "programs", "mentoring", "learner_model", "insights")
+APP_SEEDERS = (
+    "lending",
+    "learning",
+    "programs",
+    "mentoring",
+    "learner_model",
+    "insights",
+)
 
 
 @dataclass
@@ -36,7 +51,9 @@ class DemoContext:
     tenants: dict[str, Tenant] = field(default_factory=dict)
     orgs: dict[str, Organisation] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
-    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # user, role, org
+    accounts: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # user, role, org
 
 
 def _largest_remainder(total: int, weights: list[float]) -> list[int]:
@@ -72,70 +89,173 @@ def seed_structure(ctx: DemoContext) -> None:
         )
     seoul = ctx.tenants["seoul"]
     office = _org(
-        ctx, "sen", kind="office", tenant=seoul,
-        name_ko="서울특별시교육청", name_en="Seoul Metropolitan Office of Education",
+        ctx,
+        "sen",
+        kind="office",
+        tenant=seoul,
+        name_ko="서울특별시교육청",
+        name_en="Seoul Metropolitan Office of Education",
     )
-    _org(ctx, "seoul-city", kind="city_hall", tenant=seoul,
-         name_ko="서울특별시", name_en="Seoul Metropolitan Government")
+    _org(
+        ctx,
+        "seoul-city",
+        kind="city_hall",
+        tenant=seoul,
+        name_ko="서울특별시",
+        name_en="Seoul Metropolitan Government",
+    )
     for slug, tenant in ctx.tenants.items():
         if slug != "seoul":
-            _org(ctx, f"{slug}-hall", kind="city_hall", tenant=tenant,
-                 name_ko=tenant.name_ko + "청", name_en=tenant.name_en + " Office")
+            _org(
+                ctx,
+                f"{slug}-hall",
+                kind="city_hall",
+                tenant=tenant,
+                name_ko=tenant.name_ko + "청",
+                name_en=tenant.name_en + " Office",
+            )
     institute_sci = _org(
-        ctx, "sci-institute", kind="institute", tenant=seoul, parent=office,
+        ctx,
+        "sci-institute",
+        kind="institute",
+        tenant=seoul,
+        parent=office,
         name_ko="서울특별시교육청융합과학교육원",
         name_en="Convergence Science Education Institute",
     )
     institute_info = _org(
-        ctx, "info-institute", kind="institute", tenant=seoul, parent=office,
+        ctx,
+        "info-institute",
+        kind="institute",
+        tenant=seoul,
+        parent=office,
         name_ko="서울특별시교육청교육연구정보원",
         name_en="Education Research & Information Institute",
     )
-    _org(ctx, "snu", kind="university", tenant=seoul,
-         name_ko="서울대학교", name_en="Seoul National University")
+    _org(
+        ctx,
+        "snu",
+        kind="university",
+        tenant=seoul,
+        name_ko="서울대학교",
+        name_en="Seoul National University",
+    )
     for code, ko, en in PROVIDERS:
-        _org(ctx, f"provider-{code}", kind="provider", tenant=seoul, name_ko=ko, name_en=en)
+        _org(
+            ctx,
+            f"provider-{code}",
+            kind="provider",
+            tenant=seoul,
+            name_ko=ko,
+            name_en=en,
+        )
 
     # The bank network: central, two specialised banks, one per district office.
-    _org(ctx, "bank-central", kind="bank", bank_type="central", tenant=seoul, parent=office,
-         name_ko="K-STEM 중앙은행", name_en="K-STEM Central Bank")
-    _org(ctx, "bank-science", kind="bank", bank_type="science_advanced", tenant=seoul,
-         parent=institute_sci, name_ko="과학 첨단기자재 공유 은행",
-         name_en="Advanced Science Equipment Bank")
-    _org(ctx, "bank-aisw", kind="bank", bank_type="ai_sw", tenant=seoul,
-         parent=institute_info, name_ko="AI·SW교육 교구 공유 은행",
-         name_en="AI·SW Teaching-Aid Bank")
-    _org(ctx, "point-aisw", kind="lending_point", point_type="ai_sw_point", tenant=seoul,
-         parent=ctx.orgs["bank-aisw"], name_ko="교육연구정보원 AI·SW 체험 거점",
-         name_en="AI·SW Experience Point (Research & Information Institute)")
+    _org(
+        ctx,
+        "bank-central",
+        kind="bank",
+        bank_type="central",
+        tenant=seoul,
+        parent=office,
+        name_ko="K-STEM 중앙은행",
+        name_en="K-STEM Central Bank",
+    )
+    _org(
+        ctx,
+        "bank-science",
+        kind="bank",
+        bank_type="science_advanced",
+        tenant=seoul,
+        parent=institute_sci,
+        name_ko="과학 첨단기자재 공유 은행",
+        name_en="Advanced Science Equipment Bank",
+    )
+    _org(
+        ctx,
+        "bank-aisw",
+        kind="bank",
+        bank_type="ai_sw",
+        tenant=seoul,
+        parent=institute_info,
+        name_ko="AI·SW교육 교구 공유 은행",
+        name_en="AI·SW Teaching-Aid Bank",
+    )
+    _org(
+        ctx,
+        "point-aisw",
+        kind="lending_point",
+        point_type="ai_sw_point",
+        tenant=seoul,
+        parent=ctx.orgs["bank-aisw"],
+        name_ko="교육연구정보원 AI·SW 체험 거점",
+        name_en="AI·SW Experience Point (Research & Information Institute)",
+    )
 
     for code, ko, en, districts in DISTRICT_OFFICES:
-        do = _org(ctx, f"do-{code}", kind="district_office", tenant=seoul, parent=office,
-                  name_ko=ko, name_en=en)
+        do = _org(
+            ctx,
+            f"do-{code}",
+            kind="district_office",
+            tenant=seoul,
+            parent=office,
+            name_ko=ko,
+            name_en=en,
+        )
         short_ko = ko.removesuffix("교육지원청")
         short_en = en.removesuffix(" District Office of Education")
-        _org(ctx, f"bank-{code}", kind="bank", bank_type="math_science", tenant=seoul,
-             parent=do, name_ko=f"{short_ko} 수학·과학 교구 공유 은행",
-             name_en=f"{short_en} Maths·Science Teaching-Aid Bank")
+        _org(
+            ctx,
+            f"bank-{code}",
+            kind="bank",
+            bank_type="math_science",
+            tenant=seoul,
+            parent=do,
+            name_ko=f"{short_ko} 수학·과학 교구 공유 은행",
+            name_en=f"{short_en} Maths·Science Teaching-Aid Bank",
+        )
         for dcode, dko, den, _pop, need in districts:
             District.objects.create(
-                code=dcode, name_ko=dko, name_en=den, tenant=seoul, district_office=do,
+                code=dcode,
+                name_ko=dko,
+                name_en=den,
+                tenant=seoul,
+                district_office=do,
                 need_index=Decimal(f"{need:.3f}"),
             )
         first_district = District.objects.get(code=districts[0][0])
-        _org(ctx, f"sci-centre-{code}", kind="lending_point", point_type="science_centre",
-             tenant=seoul, parent=ctx.orgs[f"bank-{code}"], district=first_district,
-             name_ko=f"{short_ko}과학교육센터", name_en=f"{short_en} Science Education Centre")
+        _org(
+            ctx,
+            f"sci-centre-{code}",
+            kind="lending_point",
+            point_type="science_centre",
+            tenant=seoul,
+            parent=ctx.orgs[f"bank-{code}"],
+            district=first_district,
+            name_ko=f"{short_ko}과학교육센터",
+            name_en=f"{short_en} Science Education Centre",
+        )
     for code, office_code, ko, en in MATH_SCIENCE_CENTRES:
         do = ctx.orgs[f"do-{office_code}"]
-        _org(ctx, code, kind="centre", point_type="math_science_centre", tenant=seoul,
-             parent=do, district=do.covered_districts.first(), name_ko=ko, name_en=en)
+        _org(
+            ctx,
+            code,
+            kind="centre",
+            point_type="math_science_centre",
+            tenant=seoul,
+            parent=do,
+            district=do.covered_districts.first(),
+            name_ko=ko,
+            name_en=en,
+        )
 
 
 def seed_schools(ctx: DemoContext) -> None:
     rng = ctx.rng
     seoul = ctx.tenants["seoul"]
-    districts = list(District.objects.filter(tenant=seoul).select_related("district_office"))
+    districts = list(
+        District.objects.filter(tenant=seoul).select_related("district_office")
+    )
     pops = {d[0]: d[3] for _c, _k, _e, ds in DISTRICT_OFFICES for d in ds}
     weights = [pops[d.code] for d in districts]
     used: set[str] = set()
@@ -172,18 +292,31 @@ def seed_schools(ctx: DemoContext) -> None:
                 )
     Organisation.objects.bulk_create(schools, batch_size=500)
     # 18 science-focused high schools with open labs (lending points).
-    highs = list(Organisation.objects.filter(kind="school", school_level="high").order_by("code"))
+    highs = list(
+        Organisation.objects.filter(kind="school", school_level="high").order_by("code")
+    )
     for school in rng.sample(highs, 18):
         school.science_focused = True
         school.save(update_fields=["science_focused"])
-        _org(ctx, f"openlab-{school.code}", kind="lending_point", point_type="open_lab",
-             tenant=seoul, parent=school, district=school.district,
-             name_ko=f"{school.name_ko} 개방형 실험실", name_en=f"{school.name_en} Open Lab")
+        _org(
+            ctx,
+            f"openlab-{school.code}",
+            kind="lending_point",
+            point_type="open_lab",
+            tenant=seoul,
+            parent=school,
+            district=school.district,
+            name_ko=f"{school.name_ko} 개방형 실험실",
+            name_en=f"{school.name_en} Open Lab",
+        )
 
 
 def seed_calendar() -> None:
     CalendarDay.objects.bulk_create(
-        [CalendarDay(date=d, kind="holiday", name_ko=ko, name_en=en) for d, ko, en in HOLIDAYS]
+        [
+            CalendarDay(date=d, kind="holiday", name_ko=ko, name_en=en)
+            for d, ko, en in HOLIDAYS
+        ]
     )
 
 
@@ -210,10 +343,16 @@ def demo_user(
     user.set_password(DEMO_PASSWORD)
     user.save()
     if role and org:
-        RoleAssignment.objects.create(user=user, role=role, organisation=org, tenant=org.tenant)
+        RoleAssignment.objects.create(
+            user=user, role=role, organisation=org, tenant=org.tenant
+        )
     ctx.users[username] = user
     ctx.accounts.append(
-        (username, str(Role(role).label) if role else "superuser", org.name_ko if org else "")
+        (
+            username,
+            str(Role(role).label) if role else "superuser",
+            org.name_ko if org else "",
+        )
     )
     return user
 
@@ -227,15 +366,23 @@ def seed_users(ctx: DemoContext) -> None:
         .order_by("student_count")
         .first()
     )
-    middle = Organisation.objects.filter(
-        kind="school", school_level="middle", district__code="gwanak"
-    ).order_by("-need_index").first()
+    middle = (
+        Organisation.objects.filter(
+            kind="school", school_level="middle", district__code="gwanak"
+        )
+        .order_by("-need_index")
+        .first()
+    )
     ctx.orgs["demo-school"] = small_school
     ctx.orgs["demo-middle"] = middle
-    admin = demo_user(ctx, "admin", "관리자", Role.ADMINISTRATOR, o["sen"], superuser=True)
+    admin = demo_user(
+        ctx, "admin", "관리자", Role.ADMINISTRATOR, o["sen"], superuser=True
+    )
     demo_user(ctx, "teacher", "김선생", Role.TEACHER, small_school)
     demo_user(ctx, "bank.central", "이담당", Role.BANK_STAFF, o["bank-central"])
-    demo_user(ctx, "bank.gangseo", "박담당", Role.BANK_STAFF, o["bank-gangseo-yangcheon"])
+    demo_user(
+        ctx, "bank.gangseo", "박담당", Role.BANK_STAFF, o["bank-gangseo-yangcheon"]
+    )
     demo_user(ctx, "centre", "최운영", Role.CENTRE_STAFF, o["msc-dongbu"])
     demo_user(ctx, "student", "정학생", Role.STUDENT, middle, birth_year=2011)
     guardian = demo_user(ctx, "guardian", "정보호", Role.GUARDIAN, middle)
@@ -243,7 +390,13 @@ def seed_users(ctx: DemoContext) -> None:
     demo_user(ctx, "mentor", "한멘토", Role.MENTOR, o["snu"])
     demo_user(ctx, "counsellor", "윤상담", Role.COUNSELLOR, o["seoul-city"])
     demo_user(ctx, "officer.seoul", "서울담당", Role.TENANT_OFFICER, o["seoul-city"])
-    demo_user(ctx, "officer.pyeongchang", "평창담당", Role.TENANT_OFFICER, o["pyeongchang-hall"])
+    demo_user(
+        ctx,
+        "officer.pyeongchang",
+        "평창담당",
+        Role.TENANT_OFFICER,
+        o["pyeongchang-hall"],
+    )
     demo_user(ctx, "officer.gimpo", "김포담당", Role.TENANT_OFFICER, o["gimpo-hall"])
     demo_user(ctx, "provider", "메가담당", Role.PROVIDER, o["provider-megastudy"])
     demo_user(ctx, "researcher", "연구자", Role.RESEARCHER, o["snu"])
@@ -265,7 +418,9 @@ def load_context(*, seed: int = 2026) -> DemoContext:
     ctx = DemoContext(rng=random.Random(seed))
     ctx.tenants = {t.slug: t for t in Tenant.objects.all()}
     ctx.orgs = {o.code: o for o in Organisation.objects.exclude(kind="school")}
-    ctx.users = {u.username: u for u in User.objects.filter(email__endswith="@demo.nanum.local")}
+    ctx.users = {
+        u.username: u for u in User.objects.filter(email__endswith="@demo.nanum.local")
+    }
     return ctx
 
 

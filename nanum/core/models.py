@@ -54,7 +54,9 @@ class Tenant(BilingualName):
         _("programme name (English)"), max_length=100, blank=True
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
-    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#1f5fa8")
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#1f5fa8"
+    )
     is_home = models.BooleanField(
         _("home tenant"), default=False, help_text=_("The platform owner (Seoul).")
     )
@@ -110,13 +112,21 @@ class Organisation(BilingualName):
     class PointType(models.TextChoices):
         SCIENCE_CENTRE = "science_centre", _("Science education centre")
         OPEN_LAB = "open_lab", _("Open lab of a science-focused school")
-        MATH_SCIENCE_CENTRE = "math_science_centre", _("Maths–science convergence centre")
+        MATH_SCIENCE_CENTRE = (
+            "math_science_centre",
+            _("Maths–science convergence centre"),
+        )
         AI_SW_POINT = "ai_sw_point", _("AI·SW experience point")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, db_index=True
+    )
     code = models.SlugField(_("code"), max_length=60, unique=True)
     tenant = models.ForeignKey(
-        Tenant, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("tenant")
+        Tenant,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("tenant"),
     )
     parent = models.ForeignKey(
         "self",
@@ -193,7 +203,9 @@ class District(BilingualName):
     """One of Seoul's 25 autonomous districts (구), covered by one district office."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="districts")
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.PROTECT, related_name="districts"
+    )
     district_office = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -242,7 +254,9 @@ class User(AbstractUser):
         related_name="members",
         verbose_name=_("home tenant"),
     )
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -266,7 +280,10 @@ class User(AbstractUser):
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+        User,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
@@ -318,6 +335,9 @@ class AuditLog(models.Model):
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
 
 class AccessLog(models.Model):
     """Every view or export of a person's data by staff (PIPA): kept two years."""
@@ -357,9 +377,15 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["subject", "at"]), models.Index(fields=["action", "at"])]
+        indexes = [
+            models.Index(fields=["subject", "at"]),
+            models.Index(fields=["action", "at"]),
+        ]
         verbose_name = _("personal-data access log entry")
         verbose_name_plural = _("personal-data access log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}"
 
 
 class CalendarDay(models.Model):
@@ -428,9 +454,14 @@ class LoginFailure(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
 
 class Notification(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=60)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -442,6 +473,9 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 class IdempotencyRecord(models.Model):
@@ -458,5 +492,10 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key")
+            models.UniqueConstraint(
+                fields=["user", "key"], name="unique_idempotency_key"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.method} {self.path}"

@@ -10,13 +10,17 @@ from .models import CalendarDay, Notification, Organisation, Role, User
 from .tenancy import organisation_ids_for, scope_to_actor
 
 
-def closed_days(*, start: date, end: date, organisation_id: int | None = None) -> set[date]:
+def closed_days(
+    *, start: date, end: date, organisation_id: int | None = None
+) -> set[date]:
     """Dates in [start, end] that are holidays, vacations or closures."""
     qs = CalendarDay.objects.filter(date__gte=start, date__lte=end)
     if organisation_id is None:
         qs = qs.filter(organisation__isnull=True)
     else:
-        qs = qs.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
+        qs = qs.filter(
+            Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
+        )
     return set(qs.values_list("date", flat=True))
 
 
@@ -45,7 +49,9 @@ def school_days_between(
 def organisation_list(
     *, actor: User | None, kind: str | None = None
 ) -> QuerySet[Organisation]:
-    qs = Organisation.objects.filter(is_active=True).select_related("district", "tenant")
+    qs = Organisation.objects.filter(is_active=True).select_related(
+        "district", "tenant"
+    )
     if kind:
         qs = qs.filter(kind=kind)
     return qs
@@ -64,7 +70,9 @@ def staff_users_list(*, actor: User) -> QuerySet[User]:
     return scope_to_actor(qs, actor, Role.TENANT_OFFICER, field="home_tenant")
 
 
-def notification_list(*, actor: User, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list(
+    *, actor: User, unread_only: bool = False
+) -> QuerySet[Notification]:
     qs = Notification.objects.filter(user=actor)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)

@@ -35,7 +35,9 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def snapshot(obj: Model | None, fields: list[str] | None = None) -> dict[str, Any] | None:
+def snapshot(
+    obj: Model | None, fields: list[str] | None = None
+) -> dict[str, Any] | None:
     """A JSON-safe dict of a model's concrete fields, for the audit log."""
     if obj is None:
         return None
@@ -205,7 +207,9 @@ def token_revoke(*, actor: User, token_id: int) -> ApiToken:
 
 def _recent_failures(username: str, ip: str | None) -> int:
     since = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
-    by_name = LoginFailure.objects.filter(username=username.lower(), at__gte=since).count()
+    by_name = LoginFailure.objects.filter(
+        username=username.lower(), at__gte=since
+    ).count()
     by_ip = (
         LoginFailure.objects.filter(ip=ip, at__gte=since).count() // 4 if ip else 0
     )  # an address may share several accounts (a school's NAT), so it gets 4x the room
@@ -235,7 +239,13 @@ def login_failures_purge() -> int:
 
 
 def notification_send(
-    *, user: User, kind: str, subject: str, body: str = "", url: str = "", email: bool = True
+    *,
+    user: User,
+    kind: str,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
 ) -> Notification:
     """Store an in-app notification and e-mail it after the transaction commits."""
     note = Notification.objects.create(
@@ -251,7 +261,9 @@ def notification_send(
 def notification_email_send(*, notification_id: int) -> bool:
     from django.core.mail import send_mail
 
-    note = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    note = (
+        Notification.objects.select_related("user").filter(pk=notification_id).first()
+    )
     if note is None or note.emailed_at or not note.user.email:
         return False
     send_mail(

@@ -63,13 +63,19 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-def make_user(username: str, role: str | None = None, org: Organisation | None = None,
-              **kwargs: object) -> User:
+def make_user(
+    username: str,
+    role: str | None = None,
+    org: Organisation | None = None,
+    **kwargs: object,
+) -> User:
     if org is not None:
         kwargs.setdefault("home_tenant", org.tenant)
     user = UserFactory(username=username, **kwargs)
     if role and org is not None:
-        RoleAssignment.objects.create(user=user, role=role, organisation=org, tenant=org.tenant)
+        RoleAssignment.objects.create(
+            user=user, role=role, organisation=org, tenant=org.tenant
+        )
     return user
 
 
@@ -115,73 +121,186 @@ class World:
 
 def build_world() -> World:
     seoul = Tenant.objects.create(
-        slug="seoul", kind="metro", name_ko="서울특별시", name_en="Seoul",
-        programme_name_ko="서울런", programme_name_en="Seoul Learn", is_home=True,
+        slug="seoul",
+        kind="metro",
+        name_ko="서울특별시",
+        name_en="Seoul",
+        programme_name_ko="서울런",
+        programme_name_en="Seoul Learn",
+        is_home=True,
     )
     pyeongchang = Tenant.objects.create(
-        slug="pyeongchang", kind="county", name_ko="평창군", name_en="Pyeongchang County",
-        programme_name_ko="평창런", programme_name_en="Pyeongchang Learn",
+        slug="pyeongchang",
+        kind="county",
+        name_ko="평창군",
+        name_en="Pyeongchang County",
+        programme_name_ko="평창런",
+        programme_name_en="Pyeongchang Learn",
     )
     gimpo = Tenant.objects.create(
-        slug="gimpo", kind="city", name_ko="김포시", name_en="Gimpo City",
-        programme_name_ko="김포런", programme_name_en="Gimpo Learn",
+        slug="gimpo",
+        kind="city",
+        name_ko="김포시",
+        name_en="Gimpo City",
+        programme_name_ko="김포런",
+        programme_name_en="Gimpo Learn",
     )
 
-    def org(code: str, kind: str, ko: str, en: str, tenant: Tenant = seoul,
-            **kw: object) -> Organisation:
+    def org(
+        code: str, kind: str, ko: str, en: str, tenant: Tenant = seoul, **kw: object
+    ) -> Organisation:
         return Organisation.objects.create(
             code=code, kind=kind, name_ko=ko, name_en=en, tenant=tenant, **kw
         )
 
-    office = org("sen", "office", "서울특별시교육청", "Seoul Metropolitan Office of Education")
-    do = org("do-gangseo-yangcheon", "district_office", "강서양천교육지원청",
-             "Gangseo-Yangcheon District Office of Education", parent=office)
-    other_do = org("do-dongbu", "district_office", "동부교육지원청",
-                   "Dongbu District Office of Education", parent=office)
-    gangseo = District.objects.create(code="gangseo", name_ko="강서구", name_en="Gangseo-gu",
-                                      tenant=seoul, district_office=do,
-                                      need_index=Decimal("0.520"))
-    yangcheon = District.objects.create(code="yangcheon", name_ko="양천구",
-                                        name_en="Yangcheon-gu", tenant=seoul,
-                                        district_office=do, need_index=Decimal("0.350"))
-    District.objects.create(code="jungnang", name_ko="중랑구", name_en="Jungnang-gu",
-                            tenant=seoul, district_office=other_do,
-                            need_index=Decimal("0.680"))
-    small = org("school-small", "school", "가서초등학교", "Gaseo Elementary School",
-                parent=do, district=gangseo, school_level="elementary", student_count=96,
-                need_index=Decimal("0.810"))
-    big = org("school-big", "school", "목동초등학교", "Mokdong Elementary School",
-              parent=do, district=yangcheon, school_level="elementary", student_count=1450,
-              need_index=Decimal("0.150"))
-    middle = org("school-middle", "school", "신월중학교", "Sinwol Middle School",
-                 parent=do, district=yangcheon, school_level="middle", student_count=520,
-                 need_index=Decimal("0.450"))
-    central = org("bank-central", "bank", "K-STEM 중앙은행", "K-STEM Central Bank",
-                  parent=office, bank_type="central")
-    dbank = org("bank-gangseo-yangcheon", "bank", "강서양천 수학·과학 교구 공유 은행",
-                "Gangseo-Yangcheon Maths·Science Teaching-Aid Bank", parent=do,
-                bank_type="math_science", district=gangseo)
-    obank = org("bank-dongbu", "bank", "동부 수학·과학 교구 공유 은행",
-                "Dongbu Maths·Science Teaching-Aid Bank", parent=other_do,
-                bank_type="math_science")
-    centre = org("msc-dongbu", "centre", "동부 수학과학융합교육센터",
-                 "East Maths–Science Convergence Centre", parent=other_do,
-                 point_type="math_science_centre")
-    seoul_hall = org("seoul-city", "city_hall", "서울특별시", "Seoul Metropolitan Government")
-    pc_hall = org("pyeongchang-hall", "city_hall", "평창군청", "Pyeongchang County Office",
-                  tenant=pyeongchang)
-    gimpo_hall = org("gimpo-hall", "city_hall", "김포시청", "Gimpo City Hall", tenant=gimpo)
+    office = org(
+        "sen", "office", "서울특별시교육청", "Seoul Metropolitan Office of Education"
+    )
+    do = org(
+        "do-gangseo-yangcheon",
+        "district_office",
+        "강서양천교육지원청",
+        "Gangseo-Yangcheon District Office of Education",
+        parent=office,
+    )
+    other_do = org(
+        "do-dongbu",
+        "district_office",
+        "동부교육지원청",
+        "Dongbu District Office of Education",
+        parent=office,
+    )
+    gangseo = District.objects.create(
+        code="gangseo",
+        name_ko="강서구",
+        name_en="Gangseo-gu",
+        tenant=seoul,
+        district_office=do,
+        need_index=Decimal("0.520"),
+    )
+    yangcheon = District.objects.create(
+        code="yangcheon",
+        name_ko="양천구",
+        name_en="Yangcheon-gu",
+        tenant=seoul,
+        district_office=do,
+        need_index=Decimal("0.350"),
+    )
+    District.objects.create(
+        code="jungnang",
+        name_ko="중랑구",
+        name_en="Jungnang-gu",
+        tenant=seoul,
+        district_office=other_do,
+        need_index=Decimal("0.680"),
+    )
+    small = org(
+        "school-small",
+        "school",
+        "가서초등학교",
+        "Gaseo Elementary School",
+        parent=do,
+        district=gangseo,
+        school_level="elementary",
+        student_count=96,
+        need_index=Decimal("0.810"),
+    )
+    big = org(
+        "school-big",
+        "school",
+        "목동초등학교",
+        "Mokdong Elementary School",
+        parent=do,
+        district=yangcheon,
+        school_level="elementary",
+        student_count=1450,
+        need_index=Decimal("0.150"),
+    )
+    middle = org(
+        "school-middle",
+        "school",
+        "신월중학교",
+        "Sinwol Middle School",
+        parent=do,
+        district=yangcheon,
+        school_level="middle",
+        student_count=520,
+        need_index=Decimal("0.450"),
+    )
+    central = org(
+        "bank-central",
+        "bank",
+        "K-STEM 중앙은행",
+        "K-STEM Central Bank",
+        parent=office,
+        bank_type="central",
+    )
+    dbank = org(
+        "bank-gangseo-yangcheon",
+        "bank",
+        "강서양천 수학·과학 교구 공유 은행",
+        "Gangseo-Yangcheon Maths·Science Teaching-Aid Bank",
+        parent=do,
+        bank_type="math_science",
+        district=gangseo,
+    )
+    obank = org(
+        "bank-dongbu",
+        "bank",
+        "동부 수학·과학 교구 공유 은행",
+        "Dongbu Maths·Science Teaching-Aid Bank",
+        parent=other_do,
+        bank_type="math_science",
+    )
+    centre = org(
+        "msc-dongbu",
+        "centre",
+        "동부 수학과학융합교육센터",
+        "East Maths–Science Convergence Centre",
+        parent=other_do,
+        point_type="math_science_centre",
+    )
+    seoul_hall = org(
+        "seoul-city", "city_hall", "서울특별시", "Seoul Metropolitan Government"
+    )
+    pc_hall = org(
+        "pyeongchang-hall",
+        "city_hall",
+        "평창군청",
+        "Pyeongchang County Office",
+        tenant=pyeongchang,
+    )
+    gimpo_hall = org(
+        "gimpo-hall", "city_hall", "김포시청", "Gimpo City Hall", tenant=gimpo
+    )
     uni = org("snu", "university", "서울대학교", "Seoul National University")
     provider_org = org("provider-megastudy", "provider", "메가스터디", "Megastudy")
 
-    admin = make_user("admin", Role.ADMINISTRATOR, office, is_superuser=True, is_staff=True)
+    admin = make_user(
+        "admin", Role.ADMINISTRATOR, office, is_superuser=True, is_staff=True
+    )
     return World(
-        seoul=seoul, pyeongchang=pyeongchang, gimpo=gimpo, office=office,
-        district_office=do, gangseo=gangseo, yangcheon=yangcheon, small_school=small,
-        big_school=big, middle_school=middle, central_bank=central, district_bank=dbank,
-        other_district_office=other_do, other_bank=obank, centre=centre,
-        seoul_hall=seoul_hall, pyeongchang_hall=pc_hall, gimpo_hall=gimpo_hall,
-        university=uni, provider_org=provider_org, admin=admin,
+        seoul=seoul,
+        pyeongchang=pyeongchang,
+        gimpo=gimpo,
+        office=office,
+        district_office=do,
+        gangseo=gangseo,
+        yangcheon=yangcheon,
+        small_school=small,
+        big_school=big,
+        middle_school=middle,
+        central_bank=central,
+        district_bank=dbank,
+        other_district_office=other_do,
+        other_bank=obank,
+        centre=centre,
+        seoul_hall=seoul_hall,
+        pyeongchang_hall=pc_hall,
+        gimpo_hall=gimpo_hall,
+        university=uni,
+        provider_org=provider_org,
+        admin=admin,
         teacher=make_user("teacher", Role.TEACHER, small, display_name="김선생"),
         other_teacher=make_user("teacher2", Role.TEACHER, big, display_name="이선생"),
         bank_officer=make_user("bank", Role.BANK_STAFF, central, display_name="이담당"),

@@ -67,7 +67,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "revoke" in request.POST:
             try:
-                services.token_revoke(actor=request.user, token_id=int(request.POST["revoke"]))
+                services.token_revoke(
+                    actor=request.user, token_id=int(request.POST["revoke"])
+                )
                 messages.success(request, _("The token was revoked."))
             except (DomainError, ValueError):
                 messages.error(request, _("We could not find that token."))
@@ -80,9 +82,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 days=form.cleaned_data["days"],
             )
             form = TokenCreateForm()
-    items = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+    items = request.user.api_tokens.filter(revoked_at__isnull=True).order_by(
+        "-created_at"
+    )
     return render(
-        request, "core/tokens.html", {"form": form, "items": items, "new_token": new_token}
+        request,
+        "core/tokens.html",
+        {"form": form, "items": items, "new_token": new_token},
     )
 
 
@@ -98,9 +104,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _wants_problem(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get(
-        "Accept", ""
-    )
+    return request.path.startswith(
+        "/api/"
+    ) or "application/json" in request.headers.get("Accept", "")
 
 
 def _error(request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:
@@ -113,8 +119,12 @@ def _error(request: HttpRequest, status: int, title: str, detail: str) -> HttpRe
     return render(request, "error.html", context, status=status)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, _("Bad request"), _("The request could not be understood."))
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
+    return _error(
+        request, 400, _("Bad request"), _("The request could not be understood.")
+    )
 
 
 def permission_denied(
@@ -125,7 +135,9 @@ def permission_denied(
     )
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def page_not_found(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
     return _error(
         request,
         404,

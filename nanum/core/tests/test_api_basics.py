@@ -87,7 +87,9 @@ def test_token_command_prints_a_working_token(client, world, capsys):
     call_command("token", "create", "--user", "teacher", "--name", "nightly sync")
     raw = capsys.readouterr().out.strip()
     assert raw.startswith("nanum_")
-    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    assert (
+        client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    )
 
 
 def _request(user, key: str | None):
@@ -115,7 +117,9 @@ def test_idempotency_key_replays_and_creates_once(world):
 def test_idempotency_key_reused_for_another_body_is_refused(world):
     run_idempotent(_request(world.teacher, "k1"), {"a": 1}, lambda: (201, {"id": 1}))
     with pytest.raises(InvalidInput) as info:
-        run_idempotent(_request(world.teacher, "k1"), {"a": 2}, lambda: (201, {"id": 2}))
+        run_idempotent(
+            _request(world.teacher, "k1"), {"a": 2}, lambda: (201, {"id": 2})
+        )
     assert info.value.code == "idempotency_key_reused"
 
 

@@ -17,13 +17,21 @@ def test_seed_demo_builds_the_real_structure(capsys):
     assert District.objects.count() == 25
     schools = Organisation.objects.filter(kind="school").count()
     assert 1250 <= schools <= 1400
-    assert Organisation.objects.filter(kind="bank", bank_type="math_science").count() == 11
+    assert (
+        Organisation.objects.filter(kind="bank", bank_type="math_science").count() == 11
+    )
     assert Organisation.objects.filter(kind="bank", bank_type="central").count() == 1
     assert Organisation.objects.filter(point_type="science_centre").count() == 11
     assert Organisation.objects.filter(point_type="open_lab").count() == 18
     assert Organisation.objects.filter(point_type="math_science_centre").count() == 4
     assert set(Tenant.objects.values_list("slug", flat=True)) == {
-        "seoul", "chungbuk", "pyeongchang", "gimpo", "taebaek", "incheon", "yecheon"
+        "seoul",
+        "chungbuk",
+        "pyeongchang",
+        "gimpo",
+        "taebaek",
+        "incheon",
+        "yecheon",
     }
     gangseo = District.objects.get(name_ko="강서구")
     assert gangseo.district_office.name_ko == "강서양천교육지원청"

@@ -20,8 +20,9 @@ def test_officer_sees_only_their_own_town(world):
     assert tenant_ids_for(world.pyeongchang_officer, Role.TENANT_OFFICER) == {
         world.pyeongchang.pk
     }
-    orgs = scope_to_actor(Organisation.objects.all(), world.pyeongchang_officer,
-                          Role.TENANT_OFFICER)
+    orgs = scope_to_actor(
+        Organisation.objects.all(), world.pyeongchang_officer, Role.TENANT_OFFICER
+    )
     assert set(orgs.values_list("tenant_id", flat=True)) == {world.pyeongchang.pk}
 
 
@@ -36,8 +37,12 @@ def test_anonymous_sees_nothing(world):
 
 
 def test_role_grant_writes_an_audit_row(world):
-    services.role_grant(actor=world.admin, user=world.student, role=Role.MENTOR,
-                        organisation=world.university)
+    services.role_grant(
+        actor=world.admin,
+        user=world.student,
+        role=Role.MENTOR,
+        organisation=world.university,
+    )
     row = AuditLog.objects.get(action="role.grant")
     assert row.actor == world.admin
     assert row.after["role"] == "mentor"
@@ -45,11 +50,20 @@ def test_role_grant_writes_an_audit_row(world):
 
 
 def test_access_log_keeps_two_years_then_purges(world):
-    old = services.access_record(actor=world.seoul_officer, action="view",
-                                 subject=world.student, object_type="application")
+    old = services.access_record(
+        actor=world.seoul_officer,
+        action="view",
+        subject=world.student,
+        object_type="application",
+    )
     AccessLog.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=800))
-    services.access_record(actor=world.seoul_officer, action="export", subject=None,
-                           object_type="application", record_count=40)
+    services.access_record(
+        actor=world.seoul_officer,
+        action="export",
+        subject=None,
+        object_type="application",
+        record_count=40,
+    )
     assert services.access_log_purge() == 1
     assert AccessLog.objects.get().record_count == 40
 
@@ -61,10 +75,9 @@ def test_encryption_round_trip_and_no_plaintext_in_database(world):
 
 
 def test_encrypted_field_is_ciphertext_in_the_table(world):
-    from nanum.core.models import Notification
-
     # Notification has no encrypted field; check the field class on a raw table.
     from nanum.core.fields import EncryptedTextField
+    from nanum.core.models import Notification
 
     field = EncryptedTextField()
     stored = field.get_prep_value("한부모가족")
@@ -73,7 +86,9 @@ def test_encrypted_field_is_ciphertext_in_the_table(world):
     assert Notification.objects.count() == 0
 
 
-def test_notification_is_emailed_after_commit(world, mailoutbox, django_capture_on_commit_callbacks):
+def test_notification_is_emailed_after_commit(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.notification_send(user=world.teacher, kind="test", subject="예약 승인")
     assert len(mailoutbox) == 1

@@ -25,7 +25,9 @@ def test_anonymous_visitor_gets_the_login_page_not_data(client, world):
 
 def test_teacher_signs_in_and_sees_the_role_home(client, world):
     response = client.post(
-        reverse("core:login"), {"username": "teacher", "password": PASSWORD}, follow=True
+        reverse("core:login"),
+        {"username": "teacher", "password": PASSWORD},
+        follow=True,
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -47,7 +49,9 @@ def test_wrong_password_is_refused_in_korean_and_counted(client, world):
 def test_sign_in_is_throttled_after_repeated_failures(client, world, settings):
     settings.LOGIN_THROTTLE_MAX_FAILURES = 3
     for _ in range(3):
-        client.post(reverse("core:login"), {"username": "teacher", "password": "nope-nope"})
+        client.post(
+            reverse("core:login"), {"username": "teacher", "password": "nope-nope"}
+        )
     # Even the right password is refused while throttled.
     response = client.post(
         reverse("core:login"), {"username": "teacher", "password": PASSWORD}

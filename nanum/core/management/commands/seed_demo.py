@@ -27,7 +27,9 @@ class Command(BaseCommand):
             ctx = demo.seed_core(seed=opts["seed"])
             extra = demo.seed_apps(ctx, scale=opts["scale"])
             counts = {
-                level: Organisation.objects.filter(kind="school", school_level=level).count()
+                level: Organisation.objects.filter(
+                    kind="school", school_level=level
+                ).count()
                 for level in ("elementary", "middle", "high", "special")
             }
             self.stdout.write(

@@ -37,4 +37,6 @@ class Command(BaseCommand):
             )
         else:
             for token in user.api_tokens.filter(revoked_at__isnull=True):
-                self.stdout.write(f"{token.pk}\t{token.prefix}…\t{token.name}\t{token.expires_at}")
+                self.stdout.write(
+                    f"{token.pk}\t{token.prefix}…\t{token.name}\t{token.expires_at}"
+                )
