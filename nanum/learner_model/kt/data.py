@@ -1,0 +1,260 @@
+"""Loaders for the public knowledge-tracing datasets (pyKT protocol).
+
+The data is read in place from the shared folder (``NANUM_KT_DATA`` or
+``<repo>/../shared/data/kt``); nothing is copied into the project.
+
+Every learner becomes a :class:`Sequence` of interactions.  Indices are 1-based;
+0 means "unknown / padding" (a question index of 0 is used for datasets
+without question ids).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+DATASETS = ("assist2015", "assist2009", "statics2011", "synthetic")
+MIN_INTERACTIONS = 3
+MAX_LEN = 200  # training chunks and evaluation windows (199 previous + target)
+
+
+@dataclass
+class Sequence:
+    """One learner's interactions, in time order."""
+
+    uid: str
+    questions: np.ndarray  # (L,) int, 0 = no question id
+    skills: np.ndarray  # (L, K) int, 1-based, 0 = padding
+    responses: np.ndarray  # (L,) int8 0/1
+    extra: dict[str, np.ndarray] = field(default_factory=dict)  # per-position arrays
+
+    def __len__(self) -> int:
+        return len(self.responses)
+
+    def slice(self, start: int, stop: int) -> Sequence:
+        return Sequence(
+            self.uid,
+            self.questions[start:stop],
+            self.skills[start:stop],
+            self.responses[start:stop],
+            {k: v[start:stop] for k, v in self.extra.items()},
+        )
+
+
+@dataclass
+class Split:
+    """Train / validation / test learners of one fold."""
+
+    dataset: str
+    fold: int
+    train: list[Sequence]
+    valid: list[Sequence]
+    test: list[Sequence]
+    n_questions: int  # size of the question vocabulary incl. index 0
+    n_skills: int  # size of the skill vocabulary incl. index 0
+    data_hash: str
+    notes: list[str] = field(default_factory=list)
+
+
+def data_root() -> Path:
+    """Folder of the shared KT data (``NANUM_KT_DATA`` or ``../shared/data/kt``)."""
+    env = os.environ.get("NANUM_KT_DATA")
+    if env:
+        return Path(env)
+    repo = Path(__file__).resolve().parents[3]
+    return repo.parent / "shared" / "data" / "kt"
+
+
+def sha256_files(paths: Iterable[Path]) -> str:
+    """One sha256 over the names and bytes of ``paths`` (sorted)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        digest.update(path.name.encode())
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _ints(text: str) -> list[int]:
+    return [int(x) for x in text.strip().strip('"').split(",") if x.strip() != ""]
+
+
+def make_sequence(
+    uid: str,
+    questions: list[int] | None,
+    skills: list[int],
+    responses: list[int],
+) -> Sequence:
+    n = len(skills)
+    if len(responses) != n or (questions is not None and len(questions) != n):
+        raise ValueError(f"learner {uid}: sequences of different lengths")
+    q = np.asarray(questions if questions is not None else [0] * n, dtype=np.int64)
+    s = np.asarray(skills, dtype=np.int64).reshape(n, 1)
+    r = np.asarray(responses, dtype=np.int8)
+    if not np.isin(r, (0, 1)).all():
+        raise ValueError(f"learner {uid}: responses must be 0/1")
+    return Sequence(uid, q, s, r)
+
+
+def merge_multiskill(seq: Sequence) -> Sequence:
+    """Merge consecutive rows with the same question and answer into one row.
+
+    ASSIST2009 lists a question tagged with several skills as consecutive rows
+    with the same question id and the same response; scoring them one by one
+    leaks the label.  The merged interaction keeps all its skills.
+    """
+    n = len(seq)
+    if n == 0:
+        return seq
+    q, r = seq.questions, seq.responses
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (q[1:] != q[:-1]) | (r[1:] != r[:-1]) | (q[1:] == 0)
+    group = np.cumsum(starts) - 1
+    n_groups = int(group[-1]) + 1
+    rows: list[list[int]] = [[] for _ in range(n_groups)]
+    for g, row in zip(group.tolist(), seq.skills.tolist(), strict=True):
+        for s in row:
+            if s and s not in rows[g]:
+                rows[g].append(s)
+    width = max(1, max(len(x) for x in rows))
+    skills = np.zeros((n_groups, width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        skills[i, : len(row)] = row
+    idx = np.flatnonzero(starts)
+    return Sequence(seq.uid, q[idx], skills, r[idx])
+
+
+def read_pykt_csv(path: Path) -> Iterator[tuple[int, Sequence]]:
+    """Rows of a pyKT ``fold,uid,concepts,responses[,...]`` file."""
+    with Path(path).open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            seq = make_sequence(
+                row["uid"], None, _ints(row["concepts"]), _ints(row["responses"])
+            )
+            yield int(row["fold"]), seq
+
+
+def read_akt_file(path: Path, with_questions: bool) -> list[Sequence]:
+    """AKT per-learner blocks: header, [question ids], skill ids, responses."""
+    lines = [ln.strip() for ln in Path(path).read_text().splitlines()]
+    lines = [ln for ln in lines if ln != ""]
+    block = 4 if with_questions else 3
+    if len(lines) % block:
+        raise ValueError(f"{path}: {len(lines)} lines is not a multiple of {block}")
+    out: list[Sequence] = []
+    for i in range(0, len(lines), block):
+        header = lines[i].split(",")
+        uid = header[-1] if len(header) > 1 else f"{Path(path).stem}:{i // block}"
+        if with_questions:
+            q, s, r = _ints(lines[i + 1]), _ints(lines[i + 2]), _ints(lines[i + 3])
+        else:
+            q, s, r = None, _ints(lines[i + 1]), _ints(lines[i + 2])
+        out.append(make_sequence(uid, q, s, r))
+    return out
+
+
+def _keep(seqs: Iterable[Sequence]) -> list[Sequence]:
+    return [s for s in seqs if len(s) >= MIN_INTERACTIONS]
+
+
+def _shift_skills(seqs: list[Sequence], offset: int) -> None:
+    """0-based source ids (every row has one skill) to 1-based."""
+    for s in seqs:
+        s.skills = s.skills + offset
+
+
+def _vocab(seqs: list[Sequence]) -> tuple[int, int]:
+    nq = max((int(s.questions.max()) for s in seqs if len(s)), default=0) + 1
+    ns = max((int(s.skills.max()) for s in seqs if len(s)), default=0) + 1
+    return nq, ns
+
+
+def load_pykt(folder: Path, fold: int, dataset: str) -> Split:
+    """pyKT split: ``train_valid.csv`` folds 0-4 and ``test.csv``.
+
+    Concept ids in pyKT files are 0-based; they are shifted to 1-based here.
+    """
+    folder = Path(folder)
+    tv, test = folder / "train_valid.csv", folder / "test.csv"
+    train: list[Sequence] = []
+    valid: list[Sequence] = []
+    for f, seq in read_pykt_csv(tv):
+        (valid if f == fold else train).append(seq)
+    tests = [seq for _, seq in read_pykt_csv(test)]
+    parts = [_keep(train), _keep(valid), _keep(tests)]
+    for p in parts:
+        _shift_skills(p, 1)
+    nq, ns = _vocab(parts[0] + parts[1] + parts[2])
+    return Split(dataset, fold, *parts, nq, ns, sha256_files([tv, test]))
+
+
+def load_akt(
+    folder: Path, prefix: str, fold: int, dataset: str, with_questions: bool
+) -> Split:
+    """AKT 5-fold files ``<prefix>_{train,valid,test}{fold+1}.csv``."""
+    folder = Path(folder)
+    paths = [folder / f"{prefix}_{part}{fold + 1}.csv" for part in ("train", "valid", "test")]
+    parts = [_keep(read_akt_file(p, with_questions)) for p in paths]
+    notes: list[str] = []
+    if with_questions:
+        before = sum(len(s) for p in parts for s in p)
+        parts = [_keep(merge_multiskill(s) for s in p) for p in parts]
+        after = sum(len(s) for p in parts for s in p)
+        notes.append(
+            f"multi-skill rows merged per question (label leak avoided): "
+            f"{before} rows -> {after} interactions"
+        )
+    nq, ns = _vocab(parts[0] + parts[1] + parts[2])
+    return Split(dataset, fold, *parts, nq, ns, sha256_files(paths), notes)
+
+
+def load_split(dataset: str, fold: int, root: Path | None = None) -> Split:
+    """Load fold ``fold`` (0-4) of ``dataset`` following the pyKT protocol."""
+    root = Path(root) if root is not None else data_root()
+    if dataset == "assist2015":
+        return load_pykt(root / "assist2015" / "pykt", fold, dataset)
+    if dataset == "assist2009":
+        return load_akt(root / "assist2009" / "akt_pid", "assist2009_pid", fold,
+                        dataset, with_questions=True)
+    if dataset == "statics2011":
+        return load_akt(root / "statics2011" / "akt", "statics", fold, dataset,
+                        with_questions=False)
+    if dataset == "synthetic":
+        from .synthetic import synthetic_split
+
+        return synthetic_split(fold)
+    raise ValueError(f"unknown dataset {dataset!r}; choose from {DATASETS}")
+
+
+def chunk(seqs: Iterable[Sequence], max_len: int = MAX_LEN) -> list[Sequence]:
+    """Cut sequences into consecutive chunks of at most ``max_len`` (training)."""
+    out: list[Sequence] = []
+    for s in seqs:
+        for start in range(0, len(s), max_len):
+            part = s.slice(start, start + max_len)
+            if len(part) >= 2:
+                out.append(part)
+    return out
+
+
+def eval_windows(seqs: Iterable[Sequence], max_len: int = MAX_LEN) -> list[
+    tuple[Sequence, int]
+]:
+    """Windows that score every interaction from up to ``max_len - 1`` previous.
+
+    Returns ``(window, first_scored)``: the first window of a learner scores
+    positions 1..; each later window (sliding by one) scores its last position.
+    """
+    out: list[tuple[Sequence, int]] = []
+    for s in seqs:
+        out.append((s.slice(0, max_len), 1))
+        for end in range(max_len + 1, len(s) + 1):
+            out.append((s.slice(end - max_len, end), max_len - 1))
+    return out

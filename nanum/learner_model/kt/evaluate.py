@@ -1,0 +1,156 @@
+"""Evaluation harness: every model on the same pyKT-protocol splits."""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.table import Table
+
+from .baselines import LogisticPFA, SkillMean, accuracy, auc
+from .data import Split, load_split
+from .features import add_features
+from .train import TrainSettings
+
+MODEL_NAMES = ("ours", "dkt", "irt", "skillmean")
+PUBLISHED_BEST = {"assist2015": 0.7502, "assist2009": 0.7861, "statics2011": 0.8309}
+
+
+@dataclass
+class FoldResult:
+    dataset: str
+    fold: int
+    model: str
+    auc: float
+    accuracy: float
+    n_scored: int
+    train_seconds: float
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def tiny_split(split: Split, n_train: int = 150, n_eval: int = 60) -> Split:
+    """A small random subset of the learners (for quick checks and CI)."""
+    rng = random.Random(split.fold)
+
+    def pick(seqs: list, n: int) -> list:
+        return rng.sample(seqs, min(n, len(seqs)))
+
+    return replace(split, train=pick(split.train, n_train),
+                   valid=pick(split.valid, n_eval), test=pick(split.test, n_eval),
+                   notes=[*split.notes, "tiny subset"])
+
+
+def run_fold(
+    split: Split,
+    models: Iterable[str],
+    settings: TrainSettings,
+    export_dir: Path | None = None,
+) -> list[FoldResult]:
+    """Train and score ``models`` on one fold; test scores never drive choices."""
+    add_features(split.train + split.valid + split.test)
+    out: list[FoldResult] = []
+    for name in models:
+        start = time.perf_counter()
+        info: dict[str, Any] = {}
+        if name == "skillmean":
+            sm = SkillMean(split.n_skills)
+            sm.fit(split.train)
+            seconds = time.perf_counter() - start
+            y, p = sm.predict(split.test)
+        elif name == "irt":
+            irt = LogisticPFA(split.n_questions, split.n_skills)
+            irt.fit(split.train, split.valid)
+            seconds = time.perf_counter() - start
+            info["l2"] = irt.l2
+            y, p = irt.predict(split.test)
+        elif name in ("dkt", "ours"):
+            from .train import export_artefact, predict_sequences, train_model
+
+            res = train_model(name, split, settings)
+            seconds = time.perf_counter() - start
+            info.update(best_epoch=res.best_epoch, valid_auc=round(res.valid_auc, 5),
+                        valid_history=[round(h, 5) for h in res.history])
+            y, p = predict_sequences(res.model, split.test)
+            if name == "ours" and export_dir is not None:
+                path = Path(export_dir) / f"{split.dataset}_fold{split.fold}"
+                metrics = {"test_auc": auc(y, p), "test_accuracy": accuracy(y, p)}
+                info["artefact"] = str(export_artefact(res, split, settings, path,
+                                                       metrics))
+        else:
+            raise ValueError(f"unknown model {name!r}; choose from {MODEL_NAMES}")
+        out.append(FoldResult(split.dataset, split.fold, name, auc(y, p),
+                              accuracy(y, p), len(y), seconds, info))
+    return out
+
+
+def evaluate(
+    dataset: str,
+    folds: Iterable[int] = range(5),
+    models: Iterable[str] = MODEL_NAMES,
+    settings: TrainSettings | None = None,
+    tiny: bool = False,
+    root: Path | None = None,
+    export_dir: Path | None = None,
+    log: Path | None = None,
+    on_result: Callable[[FoldResult], None] | None = None,
+) -> tuple[list[FoldResult], list[str]]:
+    """Run the protocol on ``folds``; returns the results and the data notes."""
+    settings = settings or TrainSettings()
+    results: list[FoldResult] = []
+    notes: list[str] = []
+    for fold in folds:
+        split = load_split(dataset, fold, root)
+        if tiny:
+            split = tiny_split(split)
+        notes = split.notes
+        for r in run_fold(split, models, settings, export_dir):
+            results.append(r)
+            if log is not None:
+                with Path(log).open("a") as fh:
+                    fh.write(json.dumps(asdict(r)) + "\n")
+            if on_result is not None:
+                on_result(r)
+    return results, notes
+
+
+def _mean_sd(values: list[float], digits: int = 4) -> str:
+    vals = [v for v in values if not np.isnan(v)]
+    if not vals:
+        return "-"
+    sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
+    return f"{statistics.fmean(vals):.{digits}f} ± {sd:.{digits}f}"
+
+
+def summary_rows(results: list[FoldResult]) -> list[dict[str, str]]:
+    rows = []
+    keys = sorted({(r.dataset, r.model) for r in results},
+                  key=lambda k: (k[0], MODEL_NAMES.index(k[1])))
+    for dataset, model in keys:
+        rs = [r for r in results if r.dataset == dataset and r.model == model]
+        rows.append({
+            "dataset": dataset,
+            "model": model,
+            "folds": ",".join(str(r.fold) for r in rs),
+            "auc": _mean_sd([r.auc for r in rs]),
+            "accuracy": _mean_sd([r.accuracy for r in rs]),
+            "train_s": _mean_sd([r.train_seconds for r in rs], 1),
+            "published_best": str(PUBLISHED_BEST.get(dataset, "-")),
+        })
+    return rows
+
+
+def summary_table(results: list[FoldResult], title: str = "Test scores") -> Table:
+    table = Table(title=title)
+    for col in ("dataset", "model", "folds", "test AUC (mean ± sd)",
+                "test accuracy", "train time s/fold", "published best AUC"):
+        table.add_column(col)
+    for row in summary_rows(results):
+        table.add_row(*row.values())
+    return table

@@ -1,0 +1,244 @@
+"""NumPy-only inference for our knowledge-tracing model (no torch import).
+
+An artefact is one ``.npz`` holding the weights (``w/<torch name>``), the
+item/skill vocabularies and the metadata as embedded JSON (``meta_json``); a
+JSON sidecar with the same metadata is written next to it for humans.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .features import N_DENSE, WINDOW, history_features
+
+MODEL_VERSION = "nanum-kt-rasch-gru/1"
+FORMAT_VERSION = 1
+
+Interaction = tuple[Hashable, Iterable[Hashable], int]  # (item, skills, correct)
+
+
+def save_artefact(
+    path: str | Path,
+    weights: Mapping[str, np.ndarray],
+    meta: dict[str, Any],
+    item_keys: Iterable[str] | None = None,
+    skill_keys: Iterable[str] | None = None,
+) -> Path:
+    """Write ``<path>.npz`` (weights + vocabularies + embedded JSON) and a sidecar.
+
+    ``item_keys[i]`` / ``skill_keys[i]`` are the external ids of index ``i``
+    (index 0 is "unknown"); by default the index itself, as text.
+    """
+    path = Path(path).with_suffix(".npz")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n_items = weights["q_bias.weight"].shape[0]
+    n_skills = weights["skill.weight"].shape[0]
+    items = np.asarray(list(item_keys) if item_keys is not None
+                       else [str(i) for i in range(n_items)], dtype=str)
+    skills = np.asarray(list(skill_keys) if skill_keys is not None
+                        else [str(i) for i in range(n_skills)], dtype=str)
+    meta = {
+        "model_version": MODEL_VERSION,
+        "format_version": FORMAT_VERSION,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        **meta,
+    }
+    text = json.dumps(meta, indent=2, sort_keys=True, default=str)
+    arrays = {f"w/{k}": np.asarray(v, dtype=np.float32) for k, v in weights.items()}
+    np.savez_compressed(
+        path, **arrays, item_keys=items, skill_keys=skills,
+        meta_json=np.frombuffer(text.encode(), dtype=np.uint8),
+    )
+    path.with_suffix(".json").write_text(text + "\n")
+    return path
+
+
+@dataclass
+class Prediction:
+    p_correct: float
+    mastery: dict[str, float]
+
+
+def _sigmoid(x: np.ndarray | float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
+class LearnerModel:
+    """P(correct) for a candidate item and per-skill mastery, from a history.
+
+    ``history`` is a list of ``(item, skills, correct)`` in time order, with the
+    external ids of the artefact's vocabularies; unknown ids count as "unknown
+    item" (average difficulty) and are ignored as skills.  Only the last 199
+    interactions are used, as in training and evaluation.
+    """
+
+    def __init__(self, weights: Mapping[str, np.ndarray], meta: dict[str, Any],
+                 item_keys: np.ndarray, skill_keys: np.ndarray) -> None:
+        w = {k: np.asarray(v, dtype=np.float64) for k, v in weights.items()}
+        self.meta = meta
+        self.skill = w["skill.weight"]
+        self.skill_var = w["skill_var.weight"]
+        self.q_mu = w["q_mu.weight"][:, 0]
+        self.inter = w["inter.weight"]
+        self.resp_var = w["resp_var.weight"]
+        self.w_ih, self.w_hh = w["rnn.weight_ih_l0"], w["rnn.weight_hh_l0"]
+        self.b_ih, self.b_hh = w["rnn.bias_ih_l0"], w["rnn.bias_hh_l0"]
+        self.w_hh_t = np.ascontiguousarray(self.w_hh.T)
+        self.hidden = self.w_hh.shape[1]
+        self.fc1_w, self.fc1_b = w["fc1.weight"], w["fc1.bias"]
+        self.fc1_h = np.ascontiguousarray(self.fc1_w[:, : self.hidden].T)
+        self.fc1_e = np.ascontiguousarray(self.fc1_w[:, self.hidden:].T)
+        self.fc2_w, self.fc2_b = w["fc2.weight"][0], float(w["fc2.bias"][0])
+        self.q_bias = w["q_bias.weight"][:, 0]
+        self.skill_bias = w["skill_bias.weight"][:, 0]
+        self.skill_pfa = w["skill_pfa.weight"]
+        self.dense_w = w["dense_w.weight"][0]
+        self.item_keys = [str(k) for k in item_keys]
+        self.skill_keys = [str(k) for k in skill_keys]
+        self.item_index = {k: i for i, k in enumerate(self.item_keys)}
+        self.skill_index = {k: i for i, k in enumerate(self.skill_keys)}
+        if self.dense_w.shape[0] != N_DENSE:
+            raise ValueError("artefact was built with another feature set")
+
+    @classmethod
+    def load(cls, path: str | Path) -> LearnerModel:
+        with np.load(Path(path), allow_pickle=False) as z:
+            weights = {k[2:]: z[k] for k in z.files if k.startswith("w/")}
+            meta = json.loads(bytes(z["meta_json"]).decode())
+            return cls(weights, meta, z["item_keys"], z["skill_keys"])
+
+    # -- encoding ---------------------------------------------------------
+    def _encode(self, rows: list[tuple[Hashable, Iterable[Hashable], int]]) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray
+    ]:
+        q = np.array([self.item_index.get(str(i), 0) for i, _, _ in rows],
+                     dtype=np.int64)
+        sk = [[self.skill_index.get(str(s), 0) for s in ss] for _, ss, _ in rows]
+        sk = [[s for s in row if s] or [0] for row in sk]
+        width = max((len(x) for x in sk), default=1)
+        skills = np.zeros((len(rows), width), dtype=np.int64)
+        for i, row in enumerate(sk):
+            skills[i, : len(row)] = row
+        r = np.array([1 if c else 0 for _, _, c in rows], dtype=np.int64)
+        return q, skills, r
+
+    def _item_emb(self, q: np.ndarray, skills: np.ndarray) -> tuple[
+        np.ndarray, np.ndarray
+    ]:
+        m = (skills > 0).astype(np.float64)
+        wts = (m / np.maximum(m.sum(1, keepdims=True), 1.0))[:, :, None]
+        mu = self.q_mu[q][:, None]
+        e = (self.skill[skills] * wts).sum(1) + mu * (self.skill_var[skills] * wts).sum(1)
+        return e, wts
+
+    def state(self, q: np.ndarray, skills: np.ndarray, r: np.ndarray) -> np.ndarray:
+        """GRU state after the given (already windowed) interactions."""
+        h = np.zeros(self.hidden)
+        if len(r) == 0:
+            return h
+        e, wts = self._item_emb(q, skills)
+        x = e + (self.inter[2 * skills + r[:, None]] * wts).sum(1)
+        x += self.q_mu[q][:, None] * self.resp_var[r]
+        gi = x @ self.w_ih.T + self.b_ih
+        n_h = self.hidden
+        w_hh_t, b_hh = self.w_hh_t, self.b_hh
+        for t in range(len(r)):
+            gh = h @ w_hh_t + b_hh
+            g = gi[t]
+            rz = 1.0 / (1.0 + np.exp(-(g[: 2 * n_h] + gh[: 2 * n_h])))
+            n = np.tanh(g[2 * n_h:] + rz[:n_h] * gh[2 * n_h:])
+            z = rz[n_h:]
+            h = n + z * (h - n)
+        return h
+
+    def _window(self, history: list[Interaction]) -> list[Interaction]:
+        return list(history)[-WINDOW:] if WINDOW > 0 else []
+
+    # -- public API -------------------------------------------------------
+    def predict(self, history: list[Interaction], item: Hashable,
+                skills: Iterable[Hashable]) -> float:
+        """P(the learner answers ``item`` (tagged ``skills``) correctly)."""
+        rows = [*self._window(history), (item, list(skills), 0)]
+        q, sk, r = self._encode(rows)
+        h = self.state(q[:-1], sk[:-1], r[:-1])
+        succ, fail, dense = history_features(q, sk, r)
+        e, wts = self._item_emb(q[-1:], sk[-1:])
+        z = np.maximum(h @ self.fc1_h + e[0] @ self.fc1_e + self.fc1_b, 0.0)
+        s = sk[-1]
+        w = wts[0, :, 0]
+        pfa = self.skill_bias[s] + self.skill_pfa[s, 0] * succ[-1] \
+            + self.skill_pfa[s, 1] * fail[-1]
+        logit = (z @ self.fc2_w + self.fc2_b + float(pfa @ w) + self.q_bias[q[-1]]
+                 + float(dense[-1] @ self.dense_w))
+        return float(_sigmoid(logit))
+
+    def mastery(self, history: list[Interaction]) -> dict[str, float]:
+        """P(correct) on an unknown (average) item of each skill.
+
+        Equals ``predict(history, <unknown item>, [skill])`` for every skill,
+        computed for all skills at once.
+        """
+        rows = self._window(history)
+        q, sk, r = self._encode(rows)
+        h = self.state(q, sk, r)
+        n_s = len(self.skill_keys)
+        ok = np.zeros(n_s)
+        bad = np.zeros(n_s)
+        last = np.zeros(n_s)
+        last_pos = np.full(n_s, -1)
+        for t, (row, res) in enumerate(zip(sk.tolist(), r.tolist(), strict=True)):
+            for s in row:
+                if s:
+                    (ok if res else bad)[s] += 1
+                    last[s] = 1.0 if res else -1.0
+                    last_pos[s] = t
+        n = len(r)
+        dense = np.zeros((n_s, N_DENSE))
+        dense[:, 0] = np.log1p(n)
+        dense[:, 1] = np.log((r.sum() + 1) / (n - r.sum() + 1))
+        if n:
+            dense[:, 2], dense[:, 3] = r[-1], 1 - r[-1]
+            prev = [s for s in sk[-1].tolist() if s]
+            if len(prev) == 1:
+                dense[prev[0], 6] = 1.0
+        dense[:, 5] = last
+        seen = last_pos >= 0
+        dense[:, 7] = np.where(seen, np.log1p(n - last_pos), np.log1p(WINDOW + 1))
+        e = self.skill + self.q_mu[0] * self.skill_var  # an unknown item of skill s
+        z = np.maximum(h @ self.fc1_h + e @ self.fc1_e + self.fc1_b, 0.0)
+        logit = (z @ self.fc2_w + self.fc2_b + self.q_bias[0] + self.skill_bias
+                 + self.skill_pfa[:, 0] * np.log1p(ok)
+                 + self.skill_pfa[:, 1] * np.log1p(bad) + dense @ self.dense_w)
+        p = _sigmoid(logit)
+        return {k: float(p[i]) for i, k in enumerate(self.skill_keys) if i}
+
+    def assess(self, history: list[Interaction], item: Hashable,
+               skills: Iterable[Hashable]) -> Prediction:
+        return Prediction(self.predict(history, item, skills), self.mastery(history))
+
+
+def random_weights(n_questions: int, n_skills: int, dim: int = 32, hidden: int = 32,
+                   seed: int = 0) -> dict[str, np.ndarray]:
+    """Random weights with the shapes of our model (for tests and benchmarks)."""
+    rng = np.random.default_rng(seed)
+
+    def r(*shape: int) -> np.ndarray:
+        return rng.normal(0.0, 0.3, shape).astype(np.float32)
+
+    return {
+        "skill.weight": r(n_skills, dim), "skill_var.weight": r(n_skills, dim),
+        "q_mu.weight": r(n_questions, 1), "inter.weight": r(2 * n_skills, dim),
+        "resp_var.weight": r(2, dim), "rnn.weight_ih_l0": r(3 * hidden, dim),
+        "rnn.weight_hh_l0": r(3 * hidden, hidden), "rnn.bias_ih_l0": r(3 * hidden),
+        "rnn.bias_hh_l0": r(3 * hidden), "fc1.weight": r(hidden, hidden + dim),
+        "fc1.bias": r(hidden), "fc2.weight": r(1, hidden), "fc2.bias": r(1),
+        "q_bias.weight": r(n_questions, 1), "skill_bias.weight": r(n_skills, 1),
+        "skill_pfa.weight": r(n_skills, 2), "dense_w.weight": r(1, N_DENSE),
+    }

@@ -1,0 +1,36 @@
+"""``manage.py learner_model train|evaluate`` (knowledge-tracing model).
+
+Examples::
+
+    manage.py learner_model evaluate --dataset assist2015 --folds 0,1,2,3,4
+    manage.py learner_model train --dataset synthetic --out artifacts/lm.npz
+
+Training needs the ``nanum[ml]`` extra (PyTorch); see docs/learner_model.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Train and evaluate the knowledge-tracing learner model."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        from nanum.learner_model.kt.cli import add_arguments
+
+        add_arguments(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from rich.console import Console
+
+        from nanum.learner_model.kt.cli import run
+
+        keys = ("action", "dataset", "data_root", "epochs", "threads", "tiny",
+                "fold", "out", "folds", "models", "log", "json_out", "export_dir")
+        ns = argparse.Namespace(**{k: options.get(k) for k in keys})
+        ns.threads = ns.threads or 1
+        run(ns, Console(file=self.stdout))
