@@ -1,0 +1,144 @@
+"""Forms: parse and label input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Programme
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All types")), *Programme.Kind.choices],
+    )
+    audience = forms.ChoiceField(
+        label=_("For"),
+        required=False,
+        choices=[("", _("Everyone")), *Programme.Audience.choices],
+    )
+    grade = forms.IntegerField(label=_("School grade (1–12)"), required=False, min_value=1,
+                               max_value=12)  # fmt: skip
+    open_only = forms.BooleanField(label=_("Open for applications now"), required=False)
+
+
+class ApplyForm(forms.Form):
+    child = forms.TypedChoiceField(label=_("Who will take part"), required=False, coerce=int,
+                                   empty_value=None)  # fmt: skip
+    declare_priority = forms.BooleanField(
+        label=_("I declare that this participant is eligible for priority places"),
+        help_text=_(
+            "For students from households receiving basic livelihood or near-poor support, "
+            "single-parent, multicultural or defector families, and similar. We record only "
+            "that you declared it; staff may ask for a document."
+        ),
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, children: list[Any] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if children:
+            self.fields["child"].choices = [
+                (c.pk, f"{c.name} ({c.grade})") for c in children
+            ]
+            self.fields["child"].required = True
+        else:
+            del self.fields["child"]
+
+
+class ChildForm(forms.Form):
+    name = forms.CharField(label=_("Child's name"), max_length=50)
+    grade = forms.IntegerField(label=_("School grade (1–12)"), min_value=1, max_value=12,
+                               help_text=_("Elementary 1–6, middle 7–9, high 10–12."))  # fmt: skip
+
+
+class NominateForm(forms.Form):
+    students = forms.TypedMultipleChoiceField(
+        label=_("Students"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, students: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["students"].choices = [(s.pk, str(s)) for s in students]
+
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "name_ko", "name_en", "kind", "description_ko", "description_en", "audience",
+            "grade_min", "grade_max", "prerequisites", "capacity", "apply_opens_at",
+            "apply_closes_at", "selection", "priority_share", "priority_need_index",
+            "completion_percent", "hours", "offer_hours",
+        ]  # fmt: skip
+        widgets = {"apply_opens_at": DT, "apply_closes_at": DT,
+                   "description_ko": forms.Textarea(attrs={"rows": 4}),
+                   "description_en": forms.Textarea(attrs={"rows": 4}),
+                   "prerequisites": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
+
+    def __init__(self, *args: Any, organisers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisers is not None:
+            self.fields["organiser"] = forms.ModelChoiceField(
+                label=_("Organiser"), queryset=organisers
+            )
+            self.order_fields(["organiser"])
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DT)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DT)
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+    online_url = forms.URLField(
+        label=_("Online link"), required=False, assume_scheme="https"
+    )
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000)
+    instructor = forms.CharField(label=_("Instructor"), required=False, max_length=100)
+
+
+class SurveyForm(forms.Form):
+    SCORES = [(i, str(i)) for i in range(5, 0, -1)]
+    overall = forms.TypedChoiceField(label=_("Overall, how satisfied are you? (5 = very)"),
+                                     choices=SCORES, coerce=int, widget=forms.RadioSelect)  # fmt: skip
+    content = forms.TypedChoiceField(label=_("Were the content and level right for you?"),
+                                     choices=SCORES, coerce=int, widget=forms.RadioSelect)  # fmt: skip
+    instructor = forms.TypedChoiceField(label=_("How was the instructor?"), choices=SCORES,
+                                        coerce=int, widget=forms.RadioSelect)  # fmt: skip
+    comment = forms.CharField(label=_("Anything else?"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class LabSlotForm(forms.Form):
+    lab = forms.ModelChoiceField(label=_("Lab"), queryset=None)
+    room = forms.CharField(label=_("Room"), max_length=100)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DT)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DT)
+    instructor = forms.CharField(label=_("Instructor"), required=False, max_length=100)
+    max_students = forms.IntegerField(label=_("Largest class"), min_value=1, max_value=200,
+                                      initial=30)  # fmt: skip
+    equipment_note = forms.CharField(label=_("Equipment"), required=False, max_length=300,
+                                     help_text=_("e.g. microscopes, 3D printer"))  # fmt: skip
+
+    def __init__(self, *args: Any, labs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = labs
+
+
+class LabBookForm(forms.Form):
+    class_name = forms.CharField(
+        label=_("Class"), max_length=60, help_text=_("e.g. 2-3")
+    )
+    students = forms.IntegerField(
+        label=_("Number of students"), min_value=1, max_value=200
+    )
+    note = forms.CharField(label=_("Note for the lab"), required=False, max_length=300)

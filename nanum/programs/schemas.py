@@ -1,0 +1,173 @@
+"""API schemas for programmes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class SessionOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_url: str
+    capacity: int
+    instructor: str
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    name_ko: str
+    name_en: str
+    kind: str
+    audience: str
+    grade_min: int | None
+    grade_max: int | None
+    organiser_id: int
+    organiser: str
+    description: str
+    prerequisites: str
+    capacity: int
+    apply_opens_at: datetime
+    apply_closes_at: datetime
+    selection: str
+    priority_share: Decimal
+    seed_commitment: str
+    lottery_seed: int | None = Field(None, description="Revealed after the draw.")
+    draw_digest: str
+    completion_percent: int
+    hours: Decimal | None
+    status: str
+
+
+class ProgrammeDetailOut(ProgrammeOut):
+    sessions: list[SessionOut]
+
+
+class ProgrammeIn(Schema):
+    organiser_id: int
+    name_ko: str = Field(..., min_length=1, max_length=200)
+    name_en: str = Field("", max_length=200)
+    kind: str
+    description_ko: str = ""
+    description_en: str = ""
+    audience: str
+    grade_min: int | None = None
+    grade_max: int | None = None
+    prerequisites: str = ""
+    capacity: int = Field(..., ge=1, le=100000)
+    apply_opens_at: datetime
+    apply_closes_at: datetime
+    selection: str = "fcfs"
+    priority_share: Decimal = Field(Decimal("0"), ge=0, le=1)
+    priority_need_index: Decimal = Field(Decimal("0.6"), ge=0, le=1)
+    completion_percent: int = Field(80, ge=1, le=100)
+    hours: Decimal | None = Field(None, ge=0, le=9999)
+    offer_hours: int = Field(48, ge=1, le=720)
+
+
+class SessionIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    place: str = Field("", max_length=200)
+    online_url: str = Field("", max_length=200)
+    capacity: int = Field(..., ge=1, le=100000)
+    instructor: str = Field("", max_length=100)
+
+
+class StatusIn(Schema):
+    status: str
+
+
+class ApplyIn(Schema):
+    child_id: int | None = None
+    declare_priority: bool = False
+
+
+class NominateIn(Schema):
+    student_ids: list[int] = Field(..., min_length=1, max_length=200)
+
+
+class ApplicationOut(Schema):
+    id: int
+    programme_id: int
+    programme: str
+    participant: str
+    route: str
+    status: str
+    via: str
+    draw_rank: int | None
+    waitlist_position: int | None
+    offer_expires_at: datetime | None
+    why: str
+    certificate_code: str | None
+
+
+class OrganiserApplicationOut(ApplicationOut):
+    priority: bool
+    attended: int
+
+
+class PriorityIn(Schema):
+    priority: bool
+
+
+class AttendanceIn(Schema):
+    present_ids: list[int] = Field(default_factory=list, max_length=5000)
+
+
+class DrawOut(Schema):
+    applications: int
+    selected: int
+    priority_selected: int
+    waitlisted: int
+    seed: int
+    digest: str
+
+
+class CertificateOut(Schema):
+    valid: bool
+    name: str = ""
+    programme: str = ""
+    organiser: str = ""
+    attended: int = 0
+    total_sessions: int = 0
+    hours: Decimal | None = None
+    issued_at: datetime | None = None
+
+
+class SurveyIn(Schema):
+    overall: int = Field(..., ge=1, le=5)
+    content: int = Field(..., ge=1, le=5)
+    instructor: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=2000)
+
+
+class LabSlotOut(Schema):
+    id: int
+    lab_id: int
+    lab: str
+    room: str
+    starts_at: datetime
+    ends_at: datetime
+    instructor: str
+    max_students: int
+    equipment_note: str
+
+
+class LabBookIn(Schema):
+    class_name: str = Field(..., max_length=60)
+    students: int = Field(..., ge=1, le=200)
+    note: str = Field("", max_length=300)
+
+
+class LabBookingOut(Schema):
+    id: int
+    slot_id: int
+    class_name: str
+    students: int
+    status: str

@@ -1,0 +1,79 @@
+"""Open-lab visits: teachers book a slot for a class; lab staff publish slots."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nanum.core.errors import DomainError
+from nanum.core.models import Role
+
+from . import labs, rules, selectors
+from .forms import LabBookForm, LabSlotForm
+from .views import _show_error
+
+
+@login_required
+@require_http_methods(["GET"])
+def lab_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "programs/labs.html", {
+        "slots": list(selectors.lab_slots_open(actor=request.user)[:200]),
+        "bookings": list(selectors.my_lab_bookings(actor=request.user)[:50]),
+        "is_teacher": request.user.has_role(Role.TEACHER),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lab_book(request: HttpRequest, slot_pk: int) -> HttpResponse:
+    slot = selectors.lab_slots_open(actor=request.user).filter(pk=slot_pk).first()
+    if slot is None:
+        raise Http404
+    form = LabBookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            labs.lab_book(actor=request.user, slot_id=slot.pk, **form.cleaned_data)
+            messages.success(request, _("The lab visit is booked."))
+            return redirect("programs:labs")
+        except DomainError as exc:
+            _show_error(request, form, exc)
+    return render(request, "programs/lab_book.html", {"slot": slot, "form": form},
+                  status=422 if request.method == "POST" else 200)  # fmt: skip
+
+
+@login_required
+@require_POST
+def lab_cancel(request: HttpRequest, booking_pk: int) -> HttpResponse:
+    try:
+        labs.lab_booking_cancel(actor=request.user, booking_id=booking_pk)
+        messages.success(request, _("The booking was cancelled."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    if rules.is_organiser(request.user) and request.POST.get("from") == "organiser":
+        return redirect("programs:organiser_labs")
+    return redirect("programs:labs")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organiser_labs(request: HttpRequest) -> HttpResponse:
+    managed = labs.labs_managed(request.user)
+    if not rules.is_organiser(request.user) or not managed.exists():
+        raise Http404
+    form = LabSlotForm(request.POST or None, labs=managed)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        lab = data.pop("lab")
+        try:
+            labs.lab_slot_create(actor=request.user, lab=lab, data=data)
+            messages.success(request, _("Slot added."))
+            return redirect("programs:organiser_labs")
+        except DomainError as exc:
+            _show_error(request, form, exc)
+    slots = list(selectors.organiser_lab_slots(actor=request.user)[:200])
+    return render(request, "programs/organiser/labs.html", {"form": form, "slots": slots},
+                  status=422 if request.method == "POST" else 200)  # fmt: skip
