@@ -1,0 +1,356 @@
+"""The K-STEM Bank API under /api/v1/lending/: thin calls into services and selectors."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from nanum.core.errors import InvalidInput
+from nanum.core.idempotency import run_idempotent
+
+from . import selectors, services
+from .models import Category, EquipmentModel, Reservation
+from .permissions import is_bank_staff
+from .schemas import (
+    AssetOut,
+    AvailabilityOut,
+    BoardOut,
+    ChangeIn,
+    CheckinIn,
+    CheckoutIn,
+    ModelOut,
+    ReasonIn,
+    ReservationIn,
+    ReservationOut,
+    TicketIn,
+    TicketOut,
+    TransferIn,
+    TransferOut,
+)
+
+router = Router()
+
+
+def _model(m: EquipmentModel) -> dict[str, Any]:
+    return {f: getattr(m, f) for f in ModelOut.model_fields}
+
+
+def _res(r: Reservation, tags: list[str] | None = None) -> dict[str, Any]:
+    if tags is None:
+        tags = list(
+            r.allocations.filter(active=True)
+            .order_by("asset__tag_code")
+            .values_list("asset__tag_code", flat=True)
+        )
+    return {
+        "id": r.pk,
+        "equipment_id": r.equipment_id,
+        "bank_id": r.bank_id,
+        "school_id": r.school_id,
+        "quantity": r.quantity,
+        "start_date": r.start_date,
+        "end_date": r.end_date,
+        "fulfilment": r.fulfilment,
+        "purpose": r.purpose,
+        "status": r.status,
+        "reason": r.reason,
+        "offer_expires_at": r.offer_expires_at,
+        "asset_tags": tags,
+    }
+
+
+class ModelFilter(Schema):
+    q: str = ""
+    category: Category | None = None
+    grade: int | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/models", response=list[ModelOut], summary="Catalogue of equipment models")
+def models_list(
+    request: HttpRequest, filters: Query[ModelFilter]
+) -> list[dict[str, Any]]:
+    limit = max(1, min(filters.limit, 200))
+    qs = selectors.model_list(
+        actor=request.auth,
+        q=filters.q[:100],
+        category=filters.category or "",
+        grade=filters.grade,
+    )
+    return [
+        _model(m) for m in qs[max(0, filters.offset) : max(0, filters.offset) + limit]
+    ]
+
+
+@router.get("/models/{model_id}", response=ModelOut)
+def models_get(request: HttpRequest, model_id: int) -> dict[str, Any]:
+    return _model(selectors.model_get(actor=request.auth, model_id=model_id))
+
+
+class AvailabilityQuery(Schema):
+    start: date
+    end: date
+    quantity: int = 1
+    q: str = ""
+    category: Category | None = None
+    grade: int | None = None
+    school_id: int | None = None
+    page: int = 1
+
+
+@router.get(
+    "/availability",
+    response=list[AvailabilityOut],
+    summary="Free units per bank for a period",
+)
+def availability(
+    request: HttpRequest, params: Query[AvailabilityQuery]
+) -> list[dict[str, Any]]:
+    if params.end < params.start:
+        raise InvalidInput(field_errors={"end": ["must not be before start"]})
+    if (
+        (params.end - params.start).days > 366
+        or not 1 <= params.quantity <= 500
+        or params.page < 1
+    ):
+        raise InvalidInput(
+            field_errors={"end": ["period too long or bad quantity/page"]}
+        )
+    results, _more = selectors.availability_search(
+        actor=request.auth,
+        start=params.start,
+        end=params.end,
+        quantity=params.quantity,
+        q=params.q[:100],
+        category=params.category or "",
+        grade=params.grade,
+        school_id=params.school_id,
+        page=params.page,
+    )
+    return [
+        {
+            "model": _model(r.model),
+            "banks": [
+                {
+                    "bank_id": b.bank.pk,
+                    "bank": b.bank.name,
+                    "free": b.free,
+                    "same_district": b.same_district,
+                    "collect_at": b.collect_at,
+                }
+                for b in r.banks
+            ],
+            "alternatives": [
+                {
+                    "start": a["start"],
+                    "end": a["end"],
+                    "bank_id": a["bank"].pk,
+                    "free": a["free"],
+                }
+                for a in r.alternatives
+            ],
+        }
+        for r in results
+    ]
+
+
+@router.get("/assets", response=list[AssetOut], summary="Assets of your banks (staff)")
+def assets_list(request: HttpRequest, limit: int = 100, offset: int = 0) -> list[Any]:
+    if not is_bank_staff(request.auth):
+        return []
+    qs = selectors.asset_list_for_staff(actor=request.auth).order_by("pk")
+    return list(qs[max(0, offset) : max(0, offset) + max(1, min(limit, 500))])
+
+
+@router.get("/reservations", response=list[ReservationOut])
+def reservations_list(
+    request: HttpRequest, scope: str = "mine", limit: int = 100, offset: int = 0
+) -> list[Any]:
+    qs = selectors.reservation_list(
+        actor=request.auth, scope="staff" if scope == "staff" else "mine"
+    )
+    qs = qs.prefetch_related("allocations__asset")[
+        max(0, offset) : max(0, offset) + max(1, min(limit, 500))
+    ]
+    return [
+        _res(r, [a.asset.tag_code for a in r.allocations.all() if a.active]) for r in qs
+    ]
+
+
+@router.post(
+    "/reservations",
+    response={201: ReservationOut},
+    summary="Reserve units (Idempotency-Key accepted)",
+)
+def reservations_create(
+    request: HttpRequest, payload: ReservationIn
+) -> tuple[int, Any]:
+    data = payload.dict()
+
+    def create() -> tuple[int, Any]:
+        r = services.reservation_create(actor=request.auth, **data)
+        return 201, _res(r)
+
+    return run_idempotent(request, data, create)
+
+
+@router.get("/reservations/{rid}", response=ReservationOut)
+def reservations_get(request: HttpRequest, rid: int) -> dict[str, Any]:
+    return _res(selectors.reservation_get(actor=request.auth, reservation_id=rid))
+
+
+@router.post("/reservations/{rid}/cancel", response=ReservationOut)
+def reservations_cancel(
+    request: HttpRequest, rid: int, payload: ReasonIn
+) -> dict[str, Any]:
+    return _res(
+        services.reservation_cancel(
+            actor=request.auth, reservation_id=rid, reason=payload.reason
+        )
+    )
+
+
+@router.post(
+    "/reservations/{rid}/change",
+    response=ReservationOut,
+    summary="Shorten, extend or move",
+)
+def reservations_change(
+    request: HttpRequest, rid: int, payload: ChangeIn
+) -> dict[str, Any]:
+    return _res(
+        services.reservation_change(
+            actor=request.auth,
+            reservation_id=rid,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+        )
+    )
+
+
+@router.post(
+    "/reservations/{rid}/accept",
+    response=ReservationOut,
+    summary="Accept a waitlist offer",
+)
+def reservations_accept(request: HttpRequest, rid: int) -> dict[str, Any]:
+    return _res(
+        services.reservation_accept_offer(actor=request.auth, reservation_id=rid)
+    )
+
+
+@router.post("/reservations/{rid}/approve", response=ReservationOut)
+def reservations_approve(request: HttpRequest, rid: int) -> dict[str, Any]:
+    return _res(services.reservation_approve(actor=request.auth, reservation_id=rid))
+
+
+@router.post("/reservations/{rid}/reject", response=ReservationOut)
+def reservations_reject(
+    request: HttpRequest, rid: int, payload: ReasonIn
+) -> dict[str, Any]:
+    return _res(
+        services.reservation_reject(
+            actor=request.auth, reservation_id=rid, reason=payload.reason
+        )
+    )
+
+
+@router.post(
+    "/reservations/{rid}/checkout",
+    response=ReservationOut,
+    summary="Check out by tag codes",
+)
+def reservations_checkout(
+    request: HttpRequest, rid: int, payload: CheckoutIn
+) -> dict[str, Any]:
+    return _res(
+        services.checkout(
+            actor=request.auth, reservation_id=rid, tag_codes=payload.tag_codes
+        )
+    )
+
+
+@router.post(
+    "/reservations/{rid}/checkin",
+    response=ReservationOut,
+    summary="Check in with inspection",
+)
+def reservations_checkin(
+    request: HttpRequest, rid: int, payload: CheckinIn
+) -> dict[str, Any]:
+    items = [services.CheckinItem(**i.dict()) for i in payload.items]
+    return _res(services.checkin(actor=request.auth, reservation_id=rid, items=items))
+
+
+@router.post(
+    "/maintenance", response={201: TicketOut}, summary="Take an asset out of service"
+)
+def maintenance_open(request: HttpRequest, payload: TicketIn) -> tuple[int, Any]:
+    data = payload.dict()
+
+    def create() -> tuple[int, Any]:
+        t = services.maintenance_open(actor=request.auth, **data)
+        return 201, {
+            "id": t.pk,
+            "asset_id": t.asset_id,
+            "status": t.status,
+            "description": t.description,
+        }
+
+    return run_idempotent(request, data, create)
+
+
+@router.post("/maintenance/{tid}/close", response=TicketOut)
+def maintenance_close(
+    request: HttpRequest, tid: int, payload: ReasonIn
+) -> dict[str, Any]:
+    t = services.maintenance_close(
+        actor=request.auth, ticket_id=tid, resolution=payload.reason
+    )
+    return {
+        "id": t.pk,
+        "asset_id": t.asset_id,
+        "status": t.status,
+        "description": t.description,
+    }
+
+
+def _transfer(t: Any) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "asset_id": t.asset_id,
+        "from_org_id": t.from_org_id,
+        "to_org_id": t.to_org_id,
+        "status": t.status,
+    }
+
+
+@router.post(
+    "/transfers", response={201: TransferOut}, summary="Send an asset to another bank"
+)
+def transfers_create(request: HttpRequest, payload: TransferIn) -> tuple[int, Any]:
+    data = payload.dict()
+    return run_idempotent(
+        request,
+        data,
+        lambda: (201, _transfer(services.transfer_send(actor=request.auth, **data))),
+    )
+
+
+@router.post("/transfers/{tid}/receive", response=TransferOut)
+def transfers_receive(request: HttpRequest, tid: int) -> dict[str, Any]:
+    return _transfer(services.transfer_receive(actor=request.auth, transfer_id=tid))
+
+
+@router.get("/board", response=BoardOut, summary="The staff's daily board")
+def board(request: HttpRequest, day: date | None = None) -> dict[str, Any]:
+    data = selectors.board(actor=request.auth, day=day or timezone.localdate())
+    out: dict[str, Any] = {"day": data["day"]}
+    for key in ("pickups", "deliveries", "returns_due", "overdue", "approvals"):
+        out[key] = [_res(r, []) for r in data[key]]
+    return out

@@ -1,0 +1,191 @@
+"""Forms of the K-STEM Bank pages: parse input only; the rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nanum.core.errors import DomainError
+from nanum.core.models import Organisation
+
+from .models import Asset, Category, Reservation
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def apply_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal on the form: per field where we have one, else on top."""
+    placed = False
+    for field, messages in exc.field_errors.items():
+        if field in form.fields:
+            for m in messages:
+                form.add_error(field, str(m))
+            placed = True
+    if not placed or exc.code not in ("invalid_input",):
+        form.add_error(None, str(exc.message))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All")), *list(Category.choices)],
+    )
+    grade = forms.IntegerField(
+        label=_("Grade"), required=False, min_value=1, max_value=12
+    )
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("Until"), widget=DATE)
+    quantity = forms.IntegerField(
+        label=_("Units"), min_value=1, max_value=500, initial=1
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, schools: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if schools is not None:
+            self.fields["school"].queryset = schools
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The last day must not be before the first day."))
+        if start and end and (end - start).days > 366:
+            self.add_error("end", _("Search at most one year at a time."))
+        return data
+
+
+class ReserveForm(forms.Form):
+    equipment = forms.IntegerField(widget=forms.HiddenInput)
+    bank = forms.ModelChoiceField(label=_("Bank"), queryset=Organisation.objects.none())
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=Organisation.objects.none()
+    )
+    quantity = forms.IntegerField(
+        label=_("Units"), min_value=1, max_value=500, initial=1
+    )
+    start_date = forms.DateField(label=_("From"), widget=DATE)
+    end_date = forms.DateField(label=_("Until"), widget=DATE)
+    fulfilment = forms.ChoiceField(
+        label=_("Pickup or delivery"),
+        choices=Reservation.Fulfilment.choices,
+        widget=forms.RadioSelect,
+        initial=Reservation.Fulfilment.PICKUP,
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    waitlist = forms.BooleanField(
+        label=_("Put me on the waitlist if none are free"), required=False
+    )
+
+    def __init__(self, *args: Any, banks: Any, schools: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bank"].queryset = banks
+        self.fields["school"].queryset = schools
+
+
+class ChangeForm(forms.Form):
+    start_date = forms.DateField(label=_("From"), widget=DATE)
+    end_date = forms.DateField(label=_("Until"), widget=DATE)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CheckoutForm(forms.Form):
+    tag_codes = forms.CharField(
+        label=_("Tag codes"),
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        help_text=_("Scan or type one tag code per line."),
+    )
+
+    def codes(self) -> list[str]:
+        return [
+            c
+            for c in self.cleaned_data["tag_codes"].replace(",", "\n").splitlines()
+            if c.strip()
+        ]
+
+
+class CheckinForm(forms.Form):
+    """One fieldset per unit out on the reservation."""
+
+    def __init__(self, *args: Any, tags: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tags = tags
+        for i, tag in enumerate(tags):
+            self.fields[f"return_{i}"] = forms.BooleanField(
+                label=_("%(tag)s is back") % {"tag": tag}, required=False, initial=True
+            )
+            self.fields[f"parts_{i}"] = forms.BooleanField(
+                label=_("All parts present"), required=False, initial=True
+            )
+            self.fields[f"condition_{i}"] = forms.ChoiceField(
+                label=_("Condition"),
+                choices=Asset.Condition.choices,
+                initial=Asset.Condition.GOOD,
+            )
+            self.fields[f"missing_{i}"] = forms.CharField(
+                label=_("Missing parts"), required=False, max_length=1000
+            )
+            self.fields[f"notes_{i}"] = forms.CharField(
+                label=_("Damage notes"), required=False, max_length=2000
+            )
+            self.fields[f"photo_{i}"] = forms.ImageField(
+                label=_("Photo"), required=False
+            )
+
+    def rows(self) -> list[tuple[str, list[Any]]]:
+        names = ("return", "parts", "condition", "missing", "notes", "photo")
+        return [
+            (tag, [self[f"{p}_{i}"] for p in names]) for i, tag in enumerate(self.tags)
+        ]
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What"),
+        choices=[("models", _("Equipment models")), ("assets", _("Assets"))],
+    )
+    file = forms.FileField(label=_("Excel (.xlsx) or CSV file"))
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        if f.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return f
+
+
+class TicketForm(forms.Form):
+    description = forms.CharField(
+        label=_("Problem"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expected_back = forms.DateField(
+        label=_("Expected back"), required=False, widget=DATE
+    )
+
+
+class TransferForm(forms.Form):
+    to_org = forms.ModelChoiceField(
+        label=_("Send to"), queryset=Organisation.objects.none()
+    )
+    rehome = forms.BooleanField(label=_("Make it the new home bank"), required=False)
+
+    def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = orgs

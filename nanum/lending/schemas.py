@@ -1,0 +1,151 @@
+"""API schemas of the K-STEM Bank."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+
+class ModelOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_ko: str
+    name_en: str
+    category: str
+    maker: str
+    description: str
+    safety_notes: str
+    min_grade: int
+    max_grade: int
+    requires_training: bool
+    requires_approval: bool
+    prep_days: int
+    inspection_days: int
+    transit_days: int
+    max_loan_days: int
+    replacement_value: int
+    kit_parts: list[str]
+
+
+class AssetOut(Schema):
+    id: int
+    tag_code: str
+    serial: str
+    equipment_id: int
+    condition: str
+    status: str
+    home_bank_id: int
+    location_id: int
+
+
+class BankFree(Schema):
+    bank_id: int
+    bank: str
+    free: int
+    same_district: bool
+    collect_at: list[str]
+
+
+class Alternative(Schema):
+    start: date
+    end: date
+    bank_id: int
+    free: int
+
+
+class AvailabilityOut(Schema):
+    model: ModelOut
+    banks: list[BankFree]
+    alternatives: list[Alternative]
+
+
+class ReservationIn(Schema):
+    equipment_id: int
+    bank_id: int
+    school_id: int
+    quantity: int = Field(1, ge=1, le=500)
+    start_date: date
+    end_date: date
+    fulfilment: Literal["pickup", "delivery"] = "pickup"
+    purpose: str = Field(..., min_length=1, max_length=300)
+    waitlist: bool = False
+
+
+class ReservationOut(Schema):
+    id: int
+    equipment_id: int
+    bank_id: int
+    school_id: int
+    quantity: int
+    start_date: date
+    end_date: date
+    fulfilment: str
+    purpose: str
+    status: str
+    reason: str
+    offer_expires_at: datetime | None
+    asset_tags: list[str]
+
+
+class ChangeIn(Schema):
+    start_date: date
+    end_date: date
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class CheckoutIn(Schema):
+    tag_codes: list[str] = Field(..., min_length=1, max_length=500)
+
+
+class CheckinItemIn(Schema):
+    tag_code: str
+    parts_complete: bool
+    condition: Literal["new", "good", "fair", "damaged"]
+    missing_parts: str = ""
+    notes: str = ""
+
+
+class CheckinIn(Schema):
+    items: list[CheckinItemIn] = Field(..., min_length=1, max_length=500)
+
+
+class TicketIn(Schema):
+    asset_id: int
+    description: str = Field(..., min_length=1, max_length=2000)
+    expected_back: date | None = None
+
+
+class TicketOut(Schema):
+    id: int
+    asset_id: int
+    status: str
+    description: str
+
+
+class TransferIn(Schema):
+    asset_id: int
+    to_org_id: int
+    rehome: bool = False
+
+
+class TransferOut(Schema):
+    id: int
+    asset_id: int
+    from_org_id: int
+    to_org_id: int
+    status: str
+
+
+class BoardOut(Schema):
+    day: date
+    pickups: list[ReservationOut]
+    deliveries: list[ReservationOut]
+    returns_due: list[ReservationOut]
+    overdue: list[ReservationOut]
+    approvals: list[ReservationOut]

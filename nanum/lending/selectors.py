@@ -1,0 +1,334 @@
+"""Reads of the K-STEM Bank with their rules: tenant, bank and school scoping."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+
+from nanum.core.errors import NotFound
+from nanum.core.models import Organisation, User
+
+from .models import (
+    Allocation,
+    Asset,
+    Consumable,
+    EquipmentModel,
+    MaintenanceTicket,
+    Reservation,
+    Transfer,
+)
+from .permissions import (
+    BANK_KINDS,
+    actor_tenant_ids,
+    staff_bank_ids,
+    teacher_school_ids,
+)
+
+PAGE_SIZE = 20
+ALTERNATIVE_SHIFTS = (7, 14, 21, 28)
+
+
+def model_list(
+    *, actor: User, q: str = "", category: str = "", grade: int | None = None
+) -> QuerySet[EquipmentModel]:
+    qs = EquipmentModel.objects.filter(is_active=True)
+    tenants = actor_tenant_ids(actor)
+    if tenants is not None:
+        qs = qs.filter(tenant_id__in=tenants)
+    if q:
+        qs = qs.filter(
+            Q(name_ko__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(code__icontains=q)
+            | Q(maker__icontains=q)
+        )
+    if category:
+        qs = qs.filter(category=category)
+    if grade:
+        qs = qs.filter(min_grade__lte=grade, max_grade__gte=grade)
+    return qs.order_by("category", "name_ko", "pk")
+
+
+def model_get(*, actor: User, model_id: int) -> EquipmentModel:
+    m = model_list(actor=actor).filter(pk=model_id).first()
+    if m is None:
+        raise NotFound()
+    return m
+
+
+def bank_list(
+    *, actor: User | None, tenant_id: int | None = None
+) -> list[Organisation]:
+    qs = Organisation.objects.filter(
+        kind=Organisation.Kind.BANK, is_active=True
+    ).select_related("parent", "district")
+    tenants = actor_tenant_ids(actor)
+    if tenants is not None:
+        qs = qs.filter(tenant_id__in=tenants)
+    if tenant_id:
+        qs = qs.filter(tenant_id=tenant_id)
+    return list(qs.order_by("name_ko"))
+
+
+def _district_office_id(org: Organisation) -> int | None:
+    if (
+        org.parent_id
+        and org.parent
+        and org.parent.kind == Organisation.Kind.DISTRICT_OFFICE
+    ):
+        return org.parent_id
+    if org.district_id and org.district:
+        return org.district.district_office_id
+    return None
+
+
+@dataclass
+class BankAvailability:
+    bank: Organisation
+    free: int
+    same_district: bool
+    collect_at: list[str]
+
+
+@dataclass
+class SearchResult:
+    model: EquipmentModel
+    banks: list[BankAvailability] = field(default_factory=list)
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def enough(self) -> bool:
+        return any(b.free > 0 for b in self.banks)
+
+
+def _free_counts(
+    model_ids: list[int], blocked_from: date, blocked_until: date
+) -> dict[tuple[int, int], int]:
+    busy = Allocation.objects.filter(
+        asset_id=OuterRef("pk"),
+        active=True,
+        blocked_from__lte=blocked_until,
+        blocked_until__gte=blocked_from,
+    )
+    rows = (
+        Asset.objects.filter(equipment_id__in=model_ids, status__in=Asset.BOOKABLE)
+        .filter(~Exists(busy))
+        .values("equipment_id", "home_bank_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(r["equipment_id"], r["home_bank_id"]): r["n"] for r in rows}
+
+
+def availability_search(
+    *,
+    actor: User,
+    start: date,
+    end: date,
+    quantity: int = 1,
+    q: str = "",
+    category: str = "",
+    grade: int | None = None,
+    school_id: int | None = None,
+    page: int = 1,
+    alternatives: bool = True,
+) -> tuple[list[SearchResult], bool]:
+    """Models matching the filters with free units per bank for the whole period.
+
+    Banks in the school's own district office come first. Returns (results, has_more).
+    """
+    models = list(
+        model_list(actor=actor, q=q, category=category, grade=grade)[
+            (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1
+        ]
+    )
+    has_more = len(models) > PAGE_SIZE
+    models = models[:PAGE_SIZE]
+    if not models:
+        return [], False
+    school_do = None
+    if school_id:
+        schools = teacher_school_ids(actor)
+        school = (
+            Organisation.objects.select_related("parent", "district")
+            .filter(pk=school_id)
+            .first()
+        )
+        if school is not None and (schools is None or school_id in schools):
+            school_do = _district_office_id(school)
+    banks = {b.pk: b for b in bank_list(actor=actor)}
+    points: dict[int, list[str]] = defaultdict(list)
+    for p in Organisation.objects.filter(
+        parent_id__in=banks, kind=Organisation.Kind.LENDING_POINT, is_active=True
+    ):
+        points[p.parent_id].append(p.name)
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for m in models:
+        groups[(m.prep_days, m.inspection_days)].append(m.pk)
+    counts: dict[tuple[int, int], int] = {}
+    for (prep, insp), ids in groups.items():
+        counts.update(
+            _free_counts(ids, start - timedelta(days=prep), end + timedelta(days=insp))
+        )
+    results = []
+    for m in models:
+        res = SearchResult(model=m)
+        for (mid, bank_id), n in counts.items():
+            if mid != m.pk or bank_id not in banks:
+                continue
+            bank = banks[bank_id]
+            same = school_do is not None and _district_office_id(bank) == school_do
+            collect = [bank.name, *points.get(bank_id, [])]
+            res.banks.append(
+                BankAvailability(
+                    bank=bank, free=n, same_district=same, collect_at=collect
+                )
+            )
+        res.banks.sort(
+            key=lambda b: (
+                not b.same_district,
+                b.bank.bank_type != "central",
+                -b.free,
+                b.bank.name_ko,
+            )
+        )
+        results.append(res)
+    if alternatives:
+        lacking = [r for r in results if not any(b.free >= quantity for b in r.banks)][
+            :5
+        ]
+        for r in lacking:
+            r.alternatives = _alternatives(r.model, start, end, quantity, banks)
+    return results, has_more
+
+
+def _alternatives(
+    model: EquipmentModel,
+    start: date,
+    end: date,
+    quantity: int,
+    banks: dict[int, Organisation],
+) -> list[dict[str, Any]]:
+    """Later windows of the same length when the asked one has too few units."""
+    annotations = {}
+    for s in ALTERNATIVE_SHIFTS:
+        busy = Allocation.objects.filter(
+            asset_id=OuterRef("pk"),
+            active=True,
+            blocked_from__lte=end + timedelta(days=s + model.inspection_days),
+            blocked_until__gte=start + timedelta(days=s - model.prep_days),
+        )
+        annotations[f"free_{s}"] = Count("pk", filter=~Q(Exists(busy)))
+    rows = (
+        Asset.objects.filter(
+            equipment=model, status__in=Asset.BOOKABLE, home_bank_id__in=banks
+        )
+        .values("home_bank_id")
+        .annotate(**annotations)
+        .order_by()
+    )
+    out = []
+    for s in ALTERNATIVE_SHIFTS:
+        for row in rows:
+            if row[f"free_{s}"] >= quantity:
+                out.append(
+                    {
+                        "start": start + timedelta(days=s),
+                        "end": end + timedelta(days=s),
+                        "bank": banks[row["home_bank_id"]],
+                        "free": row[f"free_{s}"],
+                    }
+                )
+                break
+        if len(out) >= 2:
+            break
+    return out
+
+
+def reservation_list(*, actor: User, scope: str = "mine") -> QuerySet[Reservation]:
+    qs = Reservation.objects.select_related("equipment", "bank", "school")
+    if scope == "staff":
+        banks = staff_bank_ids(actor)
+        return qs if banks is None else qs.filter(bank_id__in=banks)
+    schools = teacher_school_ids(actor)
+    if schools is None:
+        return qs.filter(requested_by=actor)
+    return qs.filter(Q(requested_by=actor) | Q(school_id__in=schools))
+
+
+def reservation_get(*, actor: User, reservation_id: int) -> Reservation:
+    r = reservation_list(actor=actor).filter(pk=reservation_id).first()
+    if r is None:
+        r = (
+            reservation_list(actor=actor, scope="staff")
+            .filter(pk=reservation_id)
+            .first()
+        )
+    if r is None:
+        raise NotFound()
+    return r
+
+
+def asset_list_for_staff(*, actor: User) -> QuerySet[Asset]:
+    banks = staff_bank_ids(actor)
+    qs = Asset.objects.select_related("equipment", "home_bank", "location")
+    if banks is None:
+        return qs
+    return qs.filter(Q(home_bank_id__in=banks) | Q(location_id__in=banks))
+
+
+def board(*, actor: User, day: date) -> dict[str, Any]:
+    """The staff's daily board for their banks."""
+    res = reservation_list(actor=actor, scope="staff").select_related("requested_by")
+    banks = staff_bank_ids(actor)
+    tickets = MaintenanceTicket.objects.filter(
+        status=MaintenanceTicket.Status.OPEN
+    ).select_related("asset__equipment")
+    transfers = Transfer.objects.filter(
+        status=Transfer.Status.IN_TRANSIT
+    ).select_related("asset", "from_org", "to_org")
+    low = Consumable.objects.filter(stock__lte=F("reorder_level"))
+    if banks is not None:
+        tickets = tickets.filter(asset__home_bank_id__in=banks)
+        transfers = transfers.filter(Q(to_org_id__in=banks) | Q(from_org_id__in=banks))
+        low = low.filter(bank_id__in=banks)
+    confirmed = res.filter(status=Reservation.Status.CONFIRMED)
+    return {
+        "day": day,
+        "pickups": list(
+            confirmed.filter(
+                fulfilment="pickup", start_date__lte=day + timedelta(days=1)
+            ).order_by("start_date")[:100]
+        ),
+        "deliveries": list(
+            confirmed.filter(
+                fulfilment="delivery", start_date__lte=day + timedelta(days=3)
+            ).order_by("start_date")[:100]
+        ),
+        "returns_due": list(
+            res.filter(status=Reservation.Status.CHECKED_OUT, end_date=day)[:100]
+        ),
+        "overdue": list(
+            res.filter(
+                status=Reservation.Status.CHECKED_OUT, end_date__lt=day
+            ).order_by("end_date")[:100]
+        ),
+        "approvals": list(
+            res.filter(status=Reservation.Status.PENDING).order_by("created_at")[:100]
+        ),
+        "tickets": list(tickets[:100]),
+        "transfers": list(transfers[:100]),
+        "low_stock": list(low[:100]),
+    }
+
+
+def staff_banks(*, actor: User) -> list[Organisation]:
+    ids = staff_bank_ids(actor)
+    qs = Organisation.objects.filter(kind__in=BANK_KINDS, is_active=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return list(qs.order_by("kind", "name_ko"))

@@ -1,0 +1,55 @@
+"""Every write of the K-STEM Bank goes through these services."""
+
+from .booking import NoUnitsFree, blocked_period
+from .catalogue import catalogue_import, export_file, label_sheet_pdf, read_table
+from .circulation import (
+    CheckinItem,
+    checkin,
+    checkout,
+    damage_report,
+    maintenance_close,
+    maintenance_open,
+    overdue_remind,
+    transfer_receive,
+    transfer_send,
+)
+from .reservations import (
+    offers_expire,
+    reservation_accept_offer,
+    reservation_approve,
+    reservation_cancel,
+    reservation_change,
+    reservation_create,
+    reservation_reject,
+    waitlist_offer_next,
+)
+from .rounds import draw_order, round_create, round_run
+
+__all__ = [
+    "CheckinItem",
+    "NoUnitsFree",
+    "blocked_period",
+    "catalogue_import",
+    "checkin",
+    "checkout",
+    "damage_report",
+    "draw_order",
+    "export_file",
+    "label_sheet_pdf",
+    "maintenance_close",
+    "maintenance_open",
+    "offers_expire",
+    "overdue_remind",
+    "read_table",
+    "reservation_accept_offer",
+    "reservation_approve",
+    "reservation_cancel",
+    "reservation_change",
+    "reservation_create",
+    "reservation_reject",
+    "round_create",
+    "round_run",
+    "transfer_receive",
+    "transfer_send",
+    "waitlist_offer_next",
+]

@@ -1,0 +1,404 @@
+"""Catalogue: bulk import/export of models and assets (Excel/CSV), QR label sheets.
+
+Imports validate every row first and report errors row by row; if any row is bad,
+nothing is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from nanum.core.errors import InvalidInput, PermissionDenied
+from nanum.core.models import Organisation, User
+from nanum.core.services import audit_record
+
+from ..models import Asset, Category, EquipmentModel
+from ..permissions import BANK_KINDS, staff_bank_ids
+
+MODEL_COLUMNS = [
+    "code",
+    "name_ko",
+    "name_en",
+    "category",
+    "maker",
+    "min_grade",
+    "max_grade",
+    "requires_training",
+    "requires_approval",
+    "prep_days",
+    "inspection_days",
+    "transit_days",
+    "max_loan_days",
+    "replacement_value",
+    "kit_parts",
+    "description",
+    "safety_notes",
+]
+ASSET_COLUMNS = [
+    "tag_code",
+    "model_code",
+    "serial",
+    "condition",
+    "bank_code",
+    "acquired_on",
+]
+TRUE = {"1", "y", "yes", "true", "예", "o", "있음"}
+FALSE = {"", "0", "n", "no", "false", "아니오", "x", "없음"}
+
+
+class ImportRejected(InvalidInput):
+    code = "import_rejected"
+    default_message = _("Nothing was imported: fix the rows listed and try again.")
+
+
+def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows of an .xlsx or .csv file as dicts keyed by the header row."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        except Exception as exc:
+            raise InvalidInput(
+                field_errors={"file": [_("This is not a readable Excel file.")]}
+            ) from exc
+        rows = [
+            ["" if v is None else str(v).strip() for v in row]
+            for row in ws.iter_rows(values_only=True)
+        ]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                field_errors={"file": [_("Save the CSV file as UTF-8.")]}
+            ) from exc
+        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        raise InvalidInput(field_errors={"file": [_("The file is empty.")]})
+    header = [h.strip().lower() for h in rows[0]]
+    return [
+        dict(zip(header, r + [""] * (len(header) - len(r)), strict=False))
+        for r in rows[1:]
+    ]
+
+
+def _int(value: str, lo: int, hi: int) -> int:
+    n = int(float(value)) if value else lo
+    if not lo <= n <= hi:
+        raise ValueError
+    return n
+
+
+def _bool(value: str) -> bool:
+    v = value.strip().lower()
+    if v in TRUE:
+        return True
+    if v in FALSE:
+        return False
+    raise ValueError
+
+
+def _validate_models(
+    rows: list[dict[str, str]], tenant_id: int
+) -> tuple[list[EquipmentModel], list[dict[str, Any]]]:
+    errors: list[dict[str, Any]] = []
+    out: list[EquipmentModel] = []
+    existing = set(
+        EquipmentModel.objects.filter(tenant_id=tenant_id).values_list(
+            "code", flat=True
+        )
+    )
+    seen: set[str] = set()
+    for n, row in enumerate(rows, start=2):
+
+        def bad(field: str, msg: Any, n: int = n) -> None:
+            errors.append({"row": n, "field": field, "message": str(msg)})
+
+        code = row.get("code", "").strip()
+        if (
+            not code
+            or len(code) > 60
+            or not code.replace("-", "").replace("_", "").isalnum()
+        ):
+            bad("code", _("Use letters, digits, - and _ (at most 60)."))
+        elif code in existing or code in seen:
+            bad("code", _("This code already exists."))
+        seen.add(code)
+        if not row.get("name_ko", "").strip():
+            bad("name_ko", _("The Korean name is required."))
+        if row.get("category", "") not in Category.values:
+            bad("category", _("Use one of: %(v)s") % {"v": ", ".join(Category.values)})
+        values: dict[str, Any] = {}
+        for field, lo, hi in (
+            ("min_grade", 1, 12),
+            ("max_grade", 1, 12),
+            ("prep_days", 0, 30),
+            ("inspection_days", 0, 30),
+            ("transit_days", 0, 30),
+            ("max_loan_days", 1, 180),
+            ("replacement_value", 0, 10**9),
+        ):
+            try:
+                values[field] = _int(row.get(field, ""), lo, hi)
+            except ValueError:
+                bad(
+                    field,
+                    _("Enter a whole number from %(lo)s to %(hi)s.")
+                    % {"lo": lo, "hi": hi},
+                )
+        if not row.get("max_grade"):
+            values["max_grade"] = 12
+        if not row.get("max_loan_days"):
+            values["max_loan_days"] = 14
+        for field in ("requires_training", "requires_approval"):
+            try:
+                values[field] = _bool(row.get(field, ""))
+            except ValueError:
+                bad(field, _("Write yes or no."))
+        if values.get("min_grade", 1) > values.get("max_grade", 12):
+            bad("max_grade", _("The highest grade must not be below the lowest."))
+        out.append(
+            EquipmentModel(
+                tenant_id=tenant_id,
+                code=code,
+                name_ko=row.get("name_ko", "").strip()[:200],
+                name_en=row.get("name_en", "").strip()[:200],
+                category=row.get("category", ""),
+                maker=row.get("maker", "")[:100],
+                description=row.get("description", ""),
+                safety_notes=row.get("safety_notes", ""),
+                kit_parts=[
+                    p.strip() for p in row.get("kit_parts", "").split(";") if p.strip()
+                ],
+                **values,
+            )
+        )
+    return out, errors
+
+
+def _validate_assets(
+    rows: list[dict[str, str]], tenant_id: int, banks: set[int] | None
+) -> tuple[list[Asset], list[dict[str, Any]]]:
+    errors: list[dict[str, Any]] = []
+    out: list[Asset] = []
+    models = dict(
+        EquipmentModel.objects.filter(tenant_id=tenant_id).values_list("code", "pk")
+    )
+    bank_codes = dict(
+        Organisation.objects.filter(
+            tenant_id=tenant_id, kind__in=BANK_KINDS
+        ).values_list("code", "pk")
+    )
+    tags = [r.get("tag_code", "").strip().upper() for r in rows]
+    existing = set(
+        Asset.objects.filter(tag_code__in=tags).values_list("tag_code", flat=True)
+    )
+    seen: set[str] = set()
+    for n, row in enumerate(rows, start=2):
+
+        def bad(field: str, msg: Any, n: int = n) -> None:
+            errors.append({"row": n, "field": field, "message": str(msg)})
+
+        tag = row.get("tag_code", "").strip().upper()
+        if not tag or len(tag) > 40:
+            bad("tag_code", _("A tag code of at most 40 characters is required."))
+        elif tag in existing or tag in seen:
+            bad("tag_code", _("This tag code is already used."))
+        seen.add(tag)
+        model_id = models.get(row.get("model_code", "").strip())
+        if model_id is None:
+            bad("model_code", _("No model with this code."))
+        bank_id = bank_codes.get(row.get("bank_code", "").strip())
+        if bank_id is None:
+            bad("bank_code", _("No bank with this code."))
+        elif banks is not None and bank_id not in banks:
+            bad("bank_code", _("You are not staff of this bank."))
+        condition = row.get("condition", "").strip() or Asset.Condition.GOOD
+        if condition not in Asset.Condition.values:
+            bad(
+                "condition",
+                _("Use one of: %(v)s") % {"v": ", ".join(Asset.Condition.values)},
+            )
+        acquired = None
+        if row.get("acquired_on", "").strip():
+            try:
+                acquired = date.fromisoformat(row["acquired_on"].strip()[:10])
+            except ValueError:
+                bad("acquired_on", _("Write the date as YYYY-MM-DD."))
+        out.append(
+            Asset(
+                tenant_id=tenant_id,
+                equipment_id=model_id,
+                tag_code=tag,
+                serial=row.get("serial", "")[:80],
+                condition=condition,
+                home_bank_id=bank_id,
+                location_id=bank_id,
+                acquired_on=acquired,
+            )
+        )
+    return out, errors
+
+
+def catalogue_import(
+    *,
+    actor: User,
+    tenant_id: int,
+    kind: str,
+    rows: list[dict[str, str]],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Import models or assets; all rows or none. Returns the number created."""
+    banks = staff_bank_ids(actor)
+    if banks is not None and not banks:
+        raise PermissionDenied()
+    if (
+        banks is not None
+        and not Organisation.objects.filter(pk__in=banks, tenant_id=tenant_id).exists()
+    ):
+        raise PermissionDenied()
+    if kind == "models":
+        objs, errors = _validate_models(rows, tenant_id)
+    elif kind == "assets":
+        objs, errors = _validate_assets(rows, tenant_id, banks)
+    else:
+        raise InvalidInput(field_errors={"kind": [_("Choose models or assets.")]})
+    if errors:
+        raise ImportRejected(
+            extra={"row_errors": errors},
+            field_errors={
+                "file": [
+                    _("Row %(row)s, %(field)s: %(message)s") % e for e in errors[:200]
+                ]
+            },
+        )
+    with transaction.atomic():
+        batch = 500
+        for i in range(0, len(objs), batch):
+            type(objs[0]).objects.bulk_create(objs[i : i + batch])
+            if progress:
+                progress(min(batch, len(objs) - i))
+        audit_record(
+            actor=actor,
+            action=f"lending.import.{kind}",
+            object_type="lending.import",
+            after={"count": len(objs)},
+        )
+    return len(objs)
+
+
+def export_rows(*, kind: str, actor: User) -> tuple[list[str], Iterable[list[Any]]]:
+    from ..selectors import asset_list_for_staff, model_list
+
+    if kind == "models":
+        qs = model_list(actor=actor)
+        return MODEL_COLUMNS, (
+            [
+                m.code,
+                m.name_ko,
+                m.name_en,
+                m.category,
+                m.maker,
+                m.min_grade,
+                m.max_grade,
+                "yes" if m.requires_training else "no",
+                "yes" if m.requires_approval else "no",
+                m.prep_days,
+                m.inspection_days,
+                m.transit_days,
+                m.max_loan_days,
+                m.replacement_value,
+                ";".join(m.kit_parts),
+                m.description,
+                m.safety_notes,
+            ]
+            for m in qs.iterator()
+        )
+    qs = asset_list_for_staff(actor=actor).select_related("equipment", "home_bank")
+    return [*ASSET_COLUMNS, "status", "location_code"], (
+        [
+            a.tag_code,
+            a.equipment.code,
+            a.serial,
+            a.condition,
+            a.home_bank.code,
+            a.acquired_on.isoformat() if a.acquired_on else "",
+            a.status,
+            a.location_id,
+        ]
+        for a in qs.iterator()
+    )
+
+
+def export_file(*, kind: str, actor: User, fmt: str) -> bytes:
+    header, rows = export_rows(kind=kind, actor=actor)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(header)
+        w.writerows(rows)
+        return ("\ufeff" + buf.getvalue()).encode()
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(kind)
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def label_sheet_pdf(assets: list[Asset]) -> bytes:
+    """A4 sheet of QR labels (3 × 8): QR of the tag code, tag code and model name."""
+    import segno
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    try:
+        pdfmetrics.registerFont(UnicodeCIDFont("HYSMyeongJo-Medium"))
+        font = "HYSMyeongJo-Medium"
+    except Exception:
+        font = "Helvetica"
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    cols, rows_per_page = 3, 8
+    w, h = A4[0] / cols, (A4[1] - 20 * mm) / rows_per_page
+    for i, asset in enumerate(assets):
+        if i and i % (cols * rows_per_page) == 0:
+            c.showPage()
+        slot = i % (cols * rows_per_page)
+        x = (slot % cols) * w
+        y = A4[1] - 10 * mm - (slot // cols + 1) * h
+        png = io.BytesIO()
+        segno.make(asset.tag_code, error="m").save(png, kind="png", scale=4, border=1)
+        png.seek(0)
+        c.drawImage(
+            ImageReader(png),
+            x + 4 * mm,
+            y + 4 * mm,
+            width=h - 8 * mm,
+            height=h - 8 * mm,
+        )
+        c.setFont("Helvetica-Bold", 10)
+        c.drawString(x + h, y + h - 12 * mm, asset.tag_code)
+        c.setFont(font, 7)
+        c.drawString(x + h, y + h - 17 * mm, str(asset.equipment.name_ko)[:18])
+    if not assets:
+        c.drawString(20 * mm, A4[1] - 20 * mm, "-")
+    c.save()
+    return buf.getvalue()

@@ -1,0 +1,189 @@
+"""Helpers shared by the lending services: policy, rules, notifications, audit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from nanum.core.errors import DomainError, InvalidInput
+from nanum.core.models import Role, RoleAssignment, User
+from nanum.core.selectors import closed_days
+from nanum.core.services import audit_record, notification_send
+
+from ..models import BankPolicy, EquipmentModel, Reservation, TrainingRecord, term_of
+
+
+def policy_for(bank_id: int) -> dict[str, int]:
+    row = (
+        BankPolicy.objects.filter(bank_id=bank_id).values(*BankPolicy.DEFAULTS).first()
+    )
+    return row or dict(BankPolicy.DEFAULTS)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def check_dates(start: date | None, end: date | None) -> None:
+    errors: dict[str, list[Any]] = {}
+    if start is None:
+        errors["start_date"] = [_("Enter the first day of the loan.")]
+    if end is None:
+        errors["end_date"] = [_("Enter the last day of the loan.")]
+    if start and end and end < start:
+        errors["end_date"] = [_("The last day must not be before the first day.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+
+
+def check_rules(
+    *,
+    actor: User,
+    equipment: EquipmentModel,
+    bank_id: int,
+    school_id: int,
+    start: date,
+    end: date,
+    quantity: int,
+    check_lead_time: bool = True,
+    exclude_reservation: int | None = None,
+) -> dict[str, int]:
+    """Every booking rule except availability. Raises a DomainError with a stable code."""
+    policy = policy_for(bank_id)
+    days = (end - start).days + 1
+    if days > equipment.max_loan_days:
+        raise DomainError(
+            _("This model can be borrowed for at most %(days)s days.")
+            % {"days": equipment.max_loan_days},
+            code="too_long",
+            status=422,
+            field_errors={"end_date": [_("The loan is too long.")]},
+        )
+    earliest = today() + timedelta(days=policy["lead_time_days"])
+    if check_lead_time and start < earliest:
+        raise DomainError(
+            _("Book at least %(days)s days ahead: the first possible day is %(date)s.")
+            % {"days": policy["lead_time_days"], "date": earliest.isoformat()},
+            code="lead_time",
+            status=422,
+            field_errors={"start_date": [_("Too soon.")]},
+        )
+    closed = closed_days(start=start, end=end, organisation_id=bank_id)
+    bad = [d for d in (start, end) if d.weekday() >= 5 or d in closed]
+    if bad:
+        raise DomainError(
+            _("Pickup and return must be on school days; %(date)s is not one.")
+            % {"date": bad[0].isoformat()},
+            code="outside_lending_days",
+            status=422,
+            field_errors={
+                "start_date" if bad[0] == start else "end_date": [
+                    _("Not a school day.")
+                ]
+            },
+        )
+    if (
+        equipment.requires_training
+        and not TrainingRecord.objects.filter(
+            user=actor, equipment=equipment, valid_until__gte=end
+        ).exists()
+    ):
+        raise DomainError(
+            _(
+                "This model needs safety training first. Ask the bank to record your training."
+            ),
+            code="training_required",
+            status=422,
+        )
+    term_start, term_end = term_of(start)
+    counted = (*Reservation.OPEN, Reservation.Status.RETURNED)
+    qs = Reservation.objects.filter(
+        school_id=school_id,
+        start_date__gte=term_start,
+        start_date__lte=term_end,
+        status__in=counted,
+    )
+    if exclude_reservation:
+        qs = qs.exclude(pk=exclude_reservation)
+    used = qs.aggregate(n=Sum("quantity"))["n"] or 0
+    if used + quantity > policy["term_quota_units"]:
+        raise DomainError(
+            _("Your school has used %(used)s of its %(quota)s units this term.")
+            % {"used": used, "quota": policy["term_quota_units"]},
+            code="quota_reached",
+            status=409,
+            extra={"used": used, "quota": policy["term_quota_units"]},
+        )
+    return policy
+
+
+def audit(
+    actor: User | None, action: str, reservation: Reservation, **after: Any
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=reservation,
+        tenant=reservation.tenant,
+        after={"status": reservation.status, **{k: str(v) for k, v in after.items()}},
+    )
+
+
+SUBJECTS = {
+    "pending": _("Your reservation is waiting for approval"),
+    "confirmed": _("Your reservation is confirmed"),
+    "waitlisted": _("You are on the waitlist"),
+    "offered": _("Units are free for you: please accept"),
+    "in_round": _("Your request joined the allocation round"),
+    "checked_out": _("Equipment checked out"),
+    "returned": _("Equipment returned: thank you"),
+    "cancelled": _("Your reservation was cancelled"),
+    "rejected": _("Your reservation was not approved"),
+    "expired": _("Your offer expired"),
+    "changed": _("Your reservation dates changed"),
+    "overdue": _("Please return overdue equipment"),
+    "affected": _("A unit of your reservation needs attention"),
+}
+
+
+def notify(reservation: Reservation, kind: str, extra: str = "") -> None:
+    """Tell the teacher (in their language) that their reservation changed."""
+    user = reservation.requested_by
+    with translation.override(user.preferred_language or "ko"):
+        subject = str(SUBJECTS.get(kind, SUBJECTS["changed"]))
+        body = gettext(
+            "%(model)s × %(qty)s, %(start)s – %(end)s. Status: %(status)s."
+        ) % {
+            "model": reservation.equipment.name,
+            "qty": reservation.quantity,
+            "start": reservation.start_date.isoformat(),
+            "end": reservation.end_date.isoformat(),
+            "status": reservation.get_status_display(),
+        }
+        if reservation.reason:
+            body += "\n" + reservation.reason
+        if extra:
+            body += "\n" + extra
+    notification_send(
+        user=user,
+        kind=f"lending.{kind}",
+        subject=subject,
+        body=body,
+        url=reverse("lending:reservation", args=[reservation.pk]),
+    )
+
+
+def notify_bank_staff(bank_id: int, kind: str, subject: str, body: str = "") -> None:
+    users = User.objects.filter(
+        pk__in=RoleAssignment.objects.filter(
+            organisation_id=bank_id, role=Role.BANK_STAFF, is_active=True
+        ).values("user_id")
+    )
+    for user in users:
+        notification_send(user=user, kind=kind, subject=subject, body=body)

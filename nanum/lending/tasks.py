@@ -1,0 +1,29 @@
+"""Background tasks of the K-STEM Bank: ids in, call a service.
+
+Run them daily (e.g. from cron: ``nanum lending_daily``) or enqueue them:
+``overdue_reminders.enqueue()``; the ``nanum worker`` executes them.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def overdue_reminders() -> int:
+    """Remind teachers of overdue loans; escalate to bank staff after 3 reminders."""
+    return services.overdue_remind()
+
+
+@task()
+def expire_offers() -> int:
+    """Expire waitlist offers that were not accepted in time and pass units on."""
+    return services.offers_expire()
+
+
+@task()
+def run_round(round_id: int, seed: int | None = None) -> int:
+    """Allocate a scarcity round once its collection period is over."""
+    return services.round_run(actor=None, round_id=round_id, seed=seed).pk

@@ -1,0 +1,1 @@
+from .helpers import lending  # noqa: F401  (the fixture)

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import views
+
+app_name = "lending"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("reserve/", views.reserve, name="reserve"),
+    path("my/", views.my_reservations, name="my_reservations"),
+    path("reservations/<int:pk>/", views.reservation_detail, name="reservation"),
+    path(
+        "reservations/<int:pk>/<str:action>/",
+        views.reservation_action,
+        name="reservation_action",
+    ),
+    path("feed/<str:token>.ics", views.ical_feed, name="ical"),
+    path("staff/", views.board, name="board"),
+    path("staff/reservations/<int:pk>/checkout/", views.checkout, name="checkout"),
+    path("staff/reservations/<int:pk>/checkin/", views.checkin, name="checkin"),
+    path(
+        "staff/reservations/<int:pk>/<str:action>/",
+        views.staff_action,
+        name="staff_action",
+    ),
+    path("staff/assets/", views.assets, name="assets"),
+    path("staff/assets/<int:pk>/", views.asset_detail, name="asset"),
+    path("staff/labels.pdf", views.labels_pdf, name="labels"),
+    path("staff/import/", views.catalogue_import, name="import"),
+    path("staff/export/<str:kind>.<str:fmt>", views.catalogue_export, name="export"),
+]

@@ -1,0 +1,39 @@
+"""Thin HTML views: parse with a form, call a service or selector, render."""
+
+from .staff import (
+    asset_detail,
+    assets,
+    board,
+    catalogue_export,
+    catalogue_import,
+    checkin,
+    checkout,
+    labels_pdf,
+    staff_action,
+)
+from .teacher import (
+    ical_feed,
+    my_reservations,
+    reservation_action,
+    reservation_detail,
+    reserve,
+    search,
+)
+
+__all__ = [
+    "asset_detail",
+    "assets",
+    "board",
+    "catalogue_export",
+    "catalogue_import",
+    "checkin",
+    "checkout",
+    "ical_feed",
+    "labels_pdf",
+    "my_reservations",
+    "reservation_action",
+    "reservation_detail",
+    "reserve",
+    "search",
+    "staff_action",
+]

@@ -1,0 +1,316 @@
+"""Bank staff pages: daily board, check-out, check-in, assets, labels, import/export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nanum.core.errors import DomainError
+
+from .. import selectors, services
+from ..forms import (
+    CheckinForm,
+    CheckoutForm,
+    ImportForm,
+    ReasonForm,
+    TicketForm,
+    TransferForm,
+    apply_error,
+)
+from ..models import MaintenanceTicket, Transfer
+from ..permissions import is_bank_staff, staff_bank_ids
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_bank_staff(request.user):
+            raise DjangoPermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _staff_reservation(request: HttpRequest, pk: int) -> Any:
+    r = (
+        selectors.reservation_list(actor=request.user, scope="staff")
+        .filter(pk=pk)
+        .first()
+    )
+    if r is None:
+        raise Http404
+    return r
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def board(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            if "receive" in request.POST:
+                services.transfer_receive(
+                    actor=request.user, transfer_id=int(request.POST["receive"])
+                )
+                messages.success(request, _("The transfer was received."))
+            elif "close" in request.POST:
+                services.maintenance_close(
+                    actor=request.user,
+                    ticket_id=int(request.POST["close"]),
+                    resolution=request.POST.get("resolution", "")[:2000],
+                )
+                messages.success(
+                    request, _("The ticket was closed; the unit is back in service.")
+                )
+        except (DomainError, ValueError) as exc:
+            messages.error(
+                request, str(getattr(exc, "message", _("That did not work.")))
+            )
+        return redirect("lending:board")
+    return render(
+        request,
+        "lending/board.html",
+        {"b": selectors.board(actor=request.user, day=timezone.localdate())},
+    )
+
+
+@staff_required
+@require_POST
+def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _staff_reservation(request, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        if action == "approve":
+            services.reservation_approve(actor=request.user, reservation_id=pk)
+            messages.success(request, _("Approved."))
+        elif action == "reject":
+            services.reservation_reject(
+                actor=request.user,
+                reservation_id=pk,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+            messages.success(request, _("Rejected; the teacher was told why."))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(
+            request,
+            " ".join(
+                [str(exc.message)]
+                + [str(m) for ms in exc.field_errors.values() for m in ms]
+            ),
+        )
+    return redirect("lending:reservation", pk=pk)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest, pk: int) -> HttpResponse:
+    r = _staff_reservation(request, pk)
+    form = CheckoutForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checkout(
+                actor=request.user, reservation_id=pk, tag_codes=form.codes()
+            )
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Checked out."))
+            return redirect("lending:reservation", pk=pk)
+    tags = [
+        a.asset.tag_code
+        for a in r.allocations.filter(active=True).select_related("asset")
+    ]
+    return render(
+        request,
+        "lending/checkout.html",
+        {"r": r, "form": form, "tags": tags},
+        status=422 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    r = _staff_reservation(request, pk)
+    tags = [
+        a.asset.tag_code
+        for a in r.allocations.filter(
+            active=True, returned_at__isnull=True
+        ).select_related("asset")
+    ]
+    form = CheckinForm(request.POST or None, request.FILES or None, tags=tags)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        items = [
+            services.CheckinItem(
+                tag_code=tag,
+                parts_complete=d[f"parts_{i}"],
+                condition=d[f"condition_{i}"],
+                missing_parts=d[f"missing_{i}"],
+                notes=d[f"notes_{i}"],
+                photo=d.get(f"photo_{i}"),
+            )
+            for i, tag in enumerate(tags)
+            if d[f"return_{i}"]
+        ]
+        try:
+            services.checkin(actor=request.user, reservation_id=pk, items=items)
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Checked in."))
+            return redirect("lending:reservation", pk=pk)
+    return render(
+        request,
+        "lending/checkin.html",
+        {"r": r, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_GET
+def assets(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:60]
+    qs = selectors.asset_list_for_staff(actor=request.user).order_by("tag_code")
+    if q:
+        qs = qs.filter(tag_code__icontains=q) | qs.filter(
+            equipment__name_ko__icontains=q
+        )
+    return render(request, "lending/assets.html", {"assets": qs[:200], "q": q})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    asset = selectors.asset_list_for_staff(actor=request.user).filter(pk=pk).first()
+    if asset is None:
+        raise Http404
+    orgs = selectors.staff_banks(actor=request.user)
+    from nanum.core.models import Organisation
+
+    all_orgs = Organisation.objects.filter(
+        tenant_id=asset.tenant_id, kind__in=("bank", "lending_point")
+    )
+    ticket_form = TicketForm(request.POST if "ticket" in request.POST else None)
+    transfer_form = TransferForm(
+        request.POST if "transfer" in request.POST else None, orgs=all_orgs
+    )
+    try:
+        if "ticket" in request.POST and ticket_form.is_valid():
+            services.maintenance_open(
+                actor=request.user, asset_id=pk, **ticket_form.cleaned_data
+            )
+            messages.success(
+                request,
+                _("The unit is out of service; affected reservations were handled."),
+            )
+            return redirect("lending:asset", pk=pk)
+        if "transfer" in request.POST and transfer_form.is_valid():
+            d = transfer_form.cleaned_data
+            services.transfer_send(
+                actor=request.user,
+                asset_id=pk,
+                to_org_id=d["to_org"].pk,
+                rehome=d["rehome"],
+            )
+            messages.success(request, _("The unit is in transit."))
+            return redirect("lending:asset", pk=pk)
+    except DomainError as exc:
+        apply_error(ticket_form if "ticket" in request.POST else transfer_form, exc)
+    return render(
+        request,
+        "lending/asset.html",
+        {
+            "asset": asset,
+            "ticket_form": ticket_form,
+            "transfer_form": transfer_form,
+            "orgs": orgs,
+            "tickets": MaintenanceTicket.objects.filter(asset=asset).order_by(
+                "-opened_at"
+            )[:20],
+            "transfers": Transfer.objects.filter(asset=asset)
+            .select_related("from_org", "to_org")
+            .order_by("-sent_at")[:20],
+        },
+        status=422 if (ticket_form.errors or transfer_form.errors) else 200,
+    )
+
+
+@staff_required
+@require_GET
+def labels_pdf(request: HttpRequest) -> HttpResponse:
+    qs = selectors.asset_list_for_staff(actor=request.user).order_by("tag_code")
+    bank = request.GET.get("bank", "")
+    if bank.isdigit():
+        qs = qs.filter(home_bank_id=int(bank))
+    pdf = services.label_sheet_pdf(list(qs[:2400]))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="labels.pdf"'
+    return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def catalogue_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        banks = selectors.staff_banks(actor=request.user)
+        try:
+            if not banks:
+                raise DjangoPermissionDenied
+            rows = services.read_table(f.read(), f.name)
+            n = services.catalogue_import(
+                actor=request.user,
+                tenant_id=banks[0].tenant_id,
+                kind=form.cleaned_data["kind"],
+                rows=rows,
+            )
+        except DomainError as exc:
+            row_errors = exc.extra.get("row_errors", [])
+            form.add_error(None, str(exc.message))
+            for field, msgs in exc.field_errors.items():
+                if field == "file" and not row_errors:
+                    form.add_error("file", [str(m) for m in msgs])
+        else:
+            messages.success(request, _("%(n)s rows imported.") % {"n": n})
+            return redirect("lending:import")
+    return render(
+        request,
+        "lending/import.html",
+        {"form": form, "row_errors": row_errors},
+        status=422 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_GET
+def catalogue_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    if kind not in ("models", "assets") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if staff_bank_ids(request.user) == set():
+        raise DjangoPermissionDenied
+    data = services.export_file(kind=kind, actor=request.user, fmt=fmt)
+    ctype = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    response = HttpResponse(data, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="lending-{kind}.{fmt}"'
+    return response
