@@ -29,6 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "<repo>/../shared/data/kt)")
         p.add_argument("--epochs", type=int, default=None)
         p.add_argument("--threads", type=int, default=1)
+        p.add_argument("--lr", type=float, default=None)
+        p.add_argument("--patience", type=int, default=None)
+        p.add_argument("--dim", type=int, default=None,
+                       help="embedding and hidden size of the sequence models")
         p.add_argument("--tiny", action="store_true",
                        help="small subset of learners, 2 epochs (quick check)")
         if name == "train":
@@ -49,13 +53,16 @@ def _settings(args: argparse.Namespace) -> TrainSettings:
     s = TrainSettings(threads=args.threads)
     if args.tiny:
         s.epochs, s.dim, s.hidden = 2, 16, 16
-    if args.epochs is not None:
-        s.epochs = args.epochs
+    for name in ("epochs", "lr", "patience"):
+        if getattr(args, name, None) is not None:
+            setattr(s, name, getattr(args, name))
+    if getattr(args, "dim", None) is not None:
+        s.dim = s.hidden = args.dim
     return s
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
-    console = console or Console()
+    console = console or Console(width=None if os.isatty(1) else 160)
     settings = _settings(args)
     if args.action == "evaluate":
         folds = [int(f) for f in str(args.folds).split(",") if f.strip()]

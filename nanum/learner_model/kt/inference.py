@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import expit as _expit
 
 from .features import N_DENSE, WINDOW, history_features
 
@@ -140,22 +141,24 @@ class LearnerModel:
 
     def state(self, q: np.ndarray, skills: np.ndarray, r: np.ndarray) -> np.ndarray:
         """GRU state after the given (already windowed) interactions."""
-        h = np.zeros(self.hidden)
+        n_h = self.hidden
+        h = np.zeros(n_h)
         if len(r) == 0:
             return h
         e, wts = self._item_emb(q, skills)
         x = e + (self.inter[2 * skills + r[:, None]] * wts).sum(1)
         x += self.q_mu[q][:, None] * self.resp_var[r]
         gi = x @ self.w_ih.T + self.b_ih
-        n_h = self.hidden
-        w_hh_t, b_hh = self.w_hh_t, self.b_hh
+        gi[:, : 2 * n_h] += self.b_hh[: 2 * n_h]  # r, z biases fold into the input
+        gi_rz, gi_n = gi[:, : 2 * n_h], gi[:, 2 * n_h:]
+        w_hh_t, b_n = self.w_hh_t, self.b_hh[2 * n_h:]
+        expit = _expit
+        tanh = np.tanh
         for t in range(len(r)):
-            gh = h @ w_hh_t + b_hh
-            g = gi[t]
-            rz = 1.0 / (1.0 + np.exp(-(g[: 2 * n_h] + gh[: 2 * n_h])))
-            n = np.tanh(g[2 * n_h:] + rz[:n_h] * gh[2 * n_h:])
-            z = rz[n_h:]
-            h = n + z * (h - n)
+            gh = h @ w_hh_t
+            rz = expit(gh[: 2 * n_h] + gi_rz[t])
+            n = tanh(gi_n[t] + rz[:n_h] * (gh[2 * n_h:] + b_n))
+            h = n + rz[n_h:] * (h - n)
         return h
 
     def _window(self, history: list[Interaction]) -> list[Interaction]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from nanum.learner_model.kt.baselines import LogisticPFA, SkillMean, auc
 from nanum.learner_model.kt.data import (
