@@ -1,0 +1,188 @@
+"""Forms: parse and label input; the rules live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nanum.core.models import Organisation
+
+from .models import Category, PlanEntry, SchoolLevel, Status
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ApplicationForm(forms.Form):
+    full_name = forms.CharField(label=_("Student's full name"), max_length=100)
+    birth_year = forms.IntegerField(
+        label=_("Student's birth year"), min_value=1990, max_value=2030
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    district = forms.CharField(
+        label=_("District (구/군)"), max_length=60, required=False
+    )
+    lives_in_town = forms.BooleanField(
+        label=_("The student lives in this town"), required=False
+    )
+    school_name = forms.CharField(label=_("School"), max_length=200, required=False)
+    school_level = forms.ChoiceField(
+        label=_("School level"), choices=SchoolLevel.choices
+    )
+    grade = forms.IntegerField(
+        label=_("Grade"), min_value=1, max_value=6, required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Eligibility category"), choices=Category.choices
+    )
+    income_pct = forms.IntegerField(
+        label=_("Household income (% of median)"),
+        min_value=0,
+        max_value=500,
+        required=False,
+        help_text=_("Only for the income category. Your document must show it."),
+    )
+    family_status = forms.CharField(
+        label=_("Family situation (optional)"), max_length=100, required=False
+    )
+    eligibility_documents = MultipleFileField(
+        label=_("Proof of eligibility"),
+        required=False,
+        help_text=_(
+            "PDF, JPG or PNG, up to 5 MB each. Not needed for basic livelihood "
+            "or near-poor: an officer checks official records. Never upload a "
+            "resident registration number: cover it first."
+        ),
+    )
+    other_documents = MultipleFileField(
+        label=_("Other documents (residence, school)"), required=False
+    )
+    consent_collection = forms.BooleanField(
+        label=_(
+            "I agree that this information is collected and used to decide the "
+            "application and run the programme."
+        ),
+        required=False,
+    )
+    guardian_consent = forms.BooleanField(
+        label=_("As the legal guardian, I consent for my child (needed under 14)."),
+        required=False,
+    )
+    student = forms.ChoiceField(label=_("Who is applying"), required=False)
+    preferred_provider = forms.ModelChoiceField(
+        label=_("Preferred lecture site"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        children: list[Any] | None = None,
+        providers: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if children:
+            self.fields["student"].choices = [(str(c.pk), str(c)) for c in children]
+            self.fields["student"].required = True
+        else:
+            del self.fields["student"]
+            del self.fields["guardian_consent"]
+        if providers is not None:
+            self.fields["preferred_provider"].queryset = providers
+        for name in ("phone",):
+            self.fields[name].widget.attrs["autocomplete"] = "tel"
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["address"].widget.attrs["autocomplete"] = "street-address"
+
+
+class MoreDocumentsForm(forms.Form):
+    documents = MultipleFileField(label=_("Documents"), required=True)
+
+
+class DecisionForm(forms.Form):
+    ACTIONS = [
+        ("approve", _("Approve")),
+        ("reject", _("Reject")),
+        ("more_info", _("Ask for more documents")),
+        ("renew", _("Confirm renewal")),
+    ]
+    action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS)
+    reason = forms.CharField(
+        label=_("Reason the student will see"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+    verified_on = forms.DateField(
+        label=_("Verified against official records on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    verified_until = forms.DateField(
+        label=_("Verification valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + list(Status.choices),
+    )
+    level = forms.ChoiceField(
+        label=_("School level"),
+        required=False,
+        choices=[("", _("All"))] + list(SchoolLevel.choices),
+    )
+    district = forms.CharField(label=_("District"), required=False, max_length=60)
+    town = forms.TypedChoiceField(
+        label=_("Town"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, towns: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].choices = [("", _("All"))] + [(t.pk, str(t)) for t in towns]
+
+
+class GoalForm(forms.Form):
+    target_minutes = forms.IntegerField(
+        label=_("Minutes a week"), min_value=10, max_value=5000
+    )
+    note = forms.CharField(label=_("My goal"), max_length=200, required=False)
+
+
+class PlanForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("Day"), choices=PlanEntry.Weekday.choices, coerce=int
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=60)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=600)
+
+
+class UsageUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Usage file (CSV: ref,date,minutes)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
+    )

@@ -1,0 +1,63 @@
+"""Seoul Learn data: towns' rules, applications, seats and usage, lessons and activity."""
+
+from .applications import (
+    LIVE_STATUSES,
+    REVIEWABLE,
+    Application,
+    Document,
+    GuardianLink,
+    Status,
+)
+from .content import (
+    Course,
+    Interaction,
+    Item,
+    Lesson,
+    LessonProgress,
+    PlanEntry,
+    Recommendation,
+    RewardCandidate,
+    StudyDay,
+    WeeklyGoal,
+)
+from .seats import ProviderCourse, ProviderProfile, Seat, SeatAllocation, UsageRecord
+from .towns import (
+    OFFICIAL_RECORD_CATEGORIES,
+    SERVICE_CHOICES,
+    Category,
+    ChangeWindow,
+    SchoolLevel,
+    TenantNotice,
+    TenantPolicy,
+)
+
+__all__ = [
+    "LIVE_STATUSES",
+    "OFFICIAL_RECORD_CATEGORIES",
+    "REVIEWABLE",
+    "SERVICE_CHOICES",
+    "Application",
+    "Category",
+    "ChangeWindow",
+    "Course",
+    "Document",
+    "GuardianLink",
+    "Interaction",
+    "Item",
+    "Lesson",
+    "LessonProgress",
+    "PlanEntry",
+    "ProviderCourse",
+    "ProviderProfile",
+    "Recommendation",
+    "RewardCandidate",
+    "SchoolLevel",
+    "Seat",
+    "SeatAllocation",
+    "Status",
+    "StudyDay",
+    "TenantNotice",
+    "TenantPolicy",
+    "UsageRecord",
+    "WeeklyGoal",
+]

@@ -1,0 +1,86 @@
+"""API schemas of Seoul Learn."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+
+class ApplyIn(Schema):
+    town: str
+    full_name: str
+    birth_year: int
+    school_level: str
+    category: str
+    consent_collection: bool
+    phone: str = ""
+    address: str = ""
+    district: str = ""
+    lives_in_town: bool = False
+    school_name: str = ""
+    grade: int | None = None
+    income_pct: int | None = None
+    family_status: str = ""
+    guardian_consent: bool = False
+    student_id: int | None = None
+    preferred_provider_id: int | None = None
+
+
+class ApplicationOut(Schema):
+    id: int
+    town: str
+    status: str
+    status_label: str
+    reason: str
+    school_level: str
+    grade: int | None
+    submitted_at: datetime
+    decided_at: datetime | None
+    valid_until: date | None
+
+
+class ApplicationStaffOut(ApplicationOut):
+    district: str
+    school_name: str
+    birth_year: int
+
+
+class DecisionIn(Schema):
+    action: str
+    reason: str = ""
+    verified_on: date | None = None
+    verified_until: date | None = None
+
+
+class SeatChoiceIn(Schema):
+    provider_id: int
+
+
+class SeatOut(Schema):
+    ref: str
+    town: str
+    school_level: str
+    grade: int | None
+    assigned_at: datetime
+    last_used_on: date | None
+
+
+class UsageRowIn(Schema):
+    ref: str
+    date: str
+    minutes: int | str
+
+
+class UsageIn(Schema):
+    rows: list[UsageRowIn]
+
+
+class VerifyIn(Schema):
+    token: str
+
+
+class AnswerIn(Schema):
+    item_id: int
+    answer: int
+    duration_ms: int = 0

@@ -1,0 +1,329 @@
+"""Reads of Seoul Learn that have rules (town, role). Other apps use these too.
+
+For the mentoring app: ``member_users``, ``is_active_member`` and
+``TenantPolicy.offers_mentoring``. For the learner model: ``interactions_for`` and the
+``skills`` of ``Lesson``/``Item`` (achievement-standard codes such as [9수01-01]).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from nanum.core.models import Notification, Organisation, Tenant, User
+
+from .models import (
+    SERVICE_CHOICES,
+    Application,
+    Category,
+    ChangeWindow,
+    Interaction,
+    LessonProgress,
+    PlanEntry,
+    ProviderCourse,
+    SchoolLevel,
+    Seat,
+    SeatAllocation,
+    Status,
+    StudyDay,
+    TenantNotice,
+    TenantPolicy,
+    WeeklyGoal,
+)
+from .services.common import officer_tenant_ids
+from .services.rewards import mileage_of
+
+# --- For other apps ------------------------------------------------------------
+
+
+def _live_members(tenant: Tenant | int) -> QuerySet[Application]:
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    return Application.objects.filter(
+        tenant_id=tenant_id, status=Status.APPROVED
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
+
+
+def member_users(*, tenant: Tenant | int) -> QuerySet[User]:
+    """Students with an approved, live membership in ``tenant``."""
+    return User.objects.filter(
+        pk__in=_live_members(tenant).values("student_id"), is_active=True
+    )
+
+
+def is_active_member(*, user: User, tenant: Tenant | int) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return _live_members(tenant).filter(student=user).exists()
+
+
+def interactions_for(*, student: User | int) -> QuerySet[Interaction]:
+    """A student's answers, oldest first (uses the (student, answered_at) index)."""
+    sid = student if isinstance(student, int) else student.pk
+    return Interaction.objects.filter(student_id=sid).order_by("answered_at", "id")
+
+
+# --- Towns ---------------------------------------------------------------------
+
+
+def policy_by_slug(slug: str) -> TenantPolicy | None:
+    return (
+        TenantPolicy.objects.select_related("tenant")
+        .filter(tenant__slug=slug)
+        .exclude(tenant__status=Tenant.Status.ENDED)
+        .first()
+    )
+
+
+def open_policies() -> QuerySet[TenantPolicy]:
+    return (
+        TenantPolicy.objects.select_related("tenant")
+        .filter(tenant__status=Tenant.Status.ACTIVE, is_open=True)
+        .order_by("-tenant__is_home", "tenant__name_ko")
+    )
+
+
+def offered_providers(
+    *, tenant_id: int, year: int | None = None
+) -> list[SeatAllocation]:
+    year = year or timezone.localdate().year
+    return list(
+        SeatAllocation.objects.filter(tenant_id=tenant_id, year=year)
+        .select_related("provider")
+        .order_by("provider__name_ko")
+    )
+
+
+def town_page(policy: TenantPolicy) -> dict[str, Any]:
+    allocs = offered_providers(tenant_id=policy.tenant_id)
+    courses = defaultdict(list)
+    for c in ProviderCourse.objects.filter(
+        provider_id__in=[a.provider_id for a in allocs]
+    ):
+        courses[c.provider_id].append(c)
+    levels = dict(SchoolLevel.choices)
+    cats = dict(Category.choices)
+    services = dict(SERVICE_CHOICES)
+    return {
+        "policy": policy,
+        "level_labels": [levels[v] for v in policy.school_levels or [] if v in levels],
+        "category_labels": [cats[v] for v in policy.categories or [] if v in cats],
+        "service_labels": [services[v] for v in policy.services or [] if v in services],
+        "min_hours": round(policy.min_monthly_minutes / 60, 1),
+        "notices": list(TenantNotice.objects.filter(tenant_id=policy.tenant_id)[:5]),
+        "providers": [(a, courses.get(a.provider_id, [])[:6]) for a in allocs],
+        "members": _live_members(policy.tenant_id).count(),
+        "windows": list(
+            ChangeWindow.objects.filter(
+                tenant_id=policy.tenant_id, ends_on__gte=timezone.localdate()
+            )[:3]
+        ),
+    }
+
+
+# --- Officers ------------------------------------------------------------------
+
+
+def officer_towns(actor: User) -> QuerySet[Tenant]:
+    ids = officer_tenant_ids(actor)
+    qs = Tenant.objects.filter(learning_policy__isnull=False)
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def application_list(
+    *,
+    actor: User,
+    tenant_id: int | None = None,
+    status: str = "",
+    level: str = "",
+    district: str = "",
+) -> QuerySet[Application]:
+    """Applications the officer may see, newest first, filtered."""
+    qs = Application.objects.select_related("tenant")
+    ids = officer_tenant_ids(actor)
+    if ids is not None:
+        qs = qs.filter(tenant_id__in=ids)
+    if tenant_id:
+        qs = qs.filter(tenant_id=tenant_id)
+    if status:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(school_level=level)
+    if district:
+        qs = qs.filter(district=district)
+    return (
+        qs.order_by("priority_rank", "submitted_at") if status == Status.WAITING else qs
+    )
+
+
+def application_for_officer(*, actor: User, application_id: int) -> Application | None:
+    qs = Application.objects.select_related(
+        "tenant", "student", "verified_by", "school"
+    )
+    ids = officer_tenant_ids(actor)
+    if ids is not None:
+        qs = qs.filter(tenant_id__in=ids)
+    return qs.filter(pk=application_id).first()
+
+
+def seat_stats(
+    *, actor: User, tenant_id: int | None = None, idle_days: int = 14
+) -> list[dict[str, Any]]:
+    """Seats bought, used and idle per town and provider this year."""
+    year = timezone.localdate().year
+    allocs = SeatAllocation.objects.filter(year=year).select_related(
+        "tenant", "provider"
+    )
+    ids = officer_tenant_ids(actor)
+    if ids is not None:
+        allocs = allocs.filter(tenant_id__in=ids)
+    if tenant_id:
+        allocs = allocs.filter(tenant_id=tenant_id)
+    cutoff = timezone.localdate() - timedelta(days=idle_days)
+    idle = dict(
+        Seat.objects.filter(allocation__in=allocs, state=Seat.State.ACTIVE)
+        .filter(Q(last_used_on__lt=cutoff) | Q(last_used_on__isnull=True))
+        .values_list("allocation_id")
+        .annotate(n=Count("id"))
+        .values_list("allocation_id", "n")
+    )
+    return [
+        {
+            "tenant": a.tenant,
+            "provider": a.provider,
+            "seats": a.seats,
+            "used": a.used,
+            "free": a.free,
+            "idle": idle.get(a.pk, 0),
+        }
+        for a in allocs
+    ]
+
+
+def usage_stats(
+    *, actor: User, tenant_id: int | None = None, since: date | None = None
+) -> list[dict[str, Any]]:
+    """Study minutes of members by town, school level and district (last 30 days)."""
+    since = since or timezone.localdate() - timedelta(days=30)
+    members = Application.objects.filter(status=Status.APPROVED)
+    ids = officer_tenant_ids(actor)
+    if ids is not None:
+        members = members.filter(tenant_id__in=ids)
+    if tenant_id:
+        members = members.filter(tenant_id=tenant_id)
+    per_student = dict(
+        StudyDay.objects.filter(
+            student_id__in=members.values("student_id"), day__gte=since
+        )
+        .values_list("student_id")
+        .annotate(m=Sum("nanum_minutes") + Sum("provider_minutes"))
+        .values_list("student_id", "m")
+    )
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for tname, level, district, sid in members.values_list(
+        "tenant__name_ko", "school_level", "district", "student_id"
+    ):
+        groups[(tname, level, district or "-")].append(per_student.get(sid) or 0)
+    return [
+        {
+            "town": t,
+            "level": lvl,
+            "district": d,
+            "members": len(v),
+            "minutes": sum(v),
+            "average": round(sum(v) / len(v)) if v else 0,
+            "active": sum(1 for m in v if m > 0),
+        }
+        for (t, lvl, d), v in sorted(groups.items())
+    ]
+
+
+# --- Providers -----------------------------------------------------------------
+
+
+def provider_seats(*, provider: Organisation) -> QuerySet[Seat]:
+    return (
+        Seat.objects.filter(provider=provider, state=Seat.State.ACTIVE)
+        .select_related("tenant", "application")
+        .order_by("tenant__slug", "assigned_at")
+    )
+
+
+# --- Students ------------------------------------------------------------------
+
+
+def my_applications(*, actor: User) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(Q(student=actor) | Q(applicant=actor))
+        .select_related("tenant", "student")
+        .order_by("-submitted_at")
+    )
+
+
+def streak(days_studied: set[date], today: date) -> int:
+    n = 0
+    d = today if today in days_studied else today - timedelta(days=1)
+    while d in days_studied:
+        n += 1
+        d -= timedelta(days=1)
+    return n
+
+
+def student_home(*, student: User) -> dict[str, Any]:
+    """Everything on the student's home page in a fixed, small number of queries."""
+    today = timezone.localdate()
+    year_start = today - timedelta(days=365)
+    days = list(
+        StudyDay.objects.filter(student=student, day__gte=year_start).values_list(
+            "day", "nanum_minutes", "provider_minutes"
+        )
+    )
+    minutes_by_day = {d: a + b for d, a, b in days}
+    week_start = today - timedelta(days=today.weekday())
+    weeks = []
+    for i in range(7, -1, -1):
+        start = week_start - timedelta(weeks=i)
+        total = sum(minutes_by_day.get(start + timedelta(days=k), 0) for k in range(7))
+        weeks.append({"start": start, "minutes": total})
+    peak = max([w["minutes"] for w in weeks] + [1])
+    for w in weeks:
+        w["pct"] = round(100 * w["minutes"] / peak)
+    this_year = sum(m for d, m in minutes_by_day.items() if d.year == today.year)
+    apps = list(my_applications(actor=student)[:5])
+    member = next((a for a in apps if a.status == Status.APPROVED), None)
+    seat = (
+        Seat.objects.filter(student=student, state=Seat.State.ACTIVE)
+        .select_related("provider", "tenant")
+        .first()
+        if member
+        else None
+    )
+    goal = WeeklyGoal.objects.filter(student=student).first()
+    this_week = weeks[-1]["minutes"]
+    return {
+        "today": today,
+        "applications": apps,
+        "member": member,
+        "seat": seat,
+        "weeks": weeks,
+        "this_week": this_week,
+        "streak": streak({d for d, m in minutes_by_day.items() if m > 0}, today),
+        "mileage": mileage_of(this_year),
+        "year_minutes": this_year,
+        "in_progress": list(
+            LessonProgress.objects.filter(student=student, completed_at__isnull=True)
+            .select_related("lesson__course")
+            .order_by("-updated_at")[:5]
+        ),
+        "goal": goal,
+        "goal_pct": min(100, round(100 * this_week / goal.target_minutes))
+        if goal
+        else 0,
+        "plan": list(PlanEntry.objects.filter(student=student)),
+        "inbox": list(
+            Notification.objects.filter(user=student).order_by("-created_at")[:5]
+        ),
+    }

@@ -1,0 +1,1 @@
+"""Every write of Seoul Learn, one module per area (see DESIGN.md §2)."""

@@ -1,0 +1,1 @@
+"""Thin HTML views of Seoul Learn, one module per audience."""

@@ -1,0 +1,61 @@
+"""Shared helpers for the learning views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from nanum.core.errors import DomainError
+from nanum.core.models import Role
+
+from ..services.common import is_officer
+
+
+def show_error(form: forms.Form, exc: DomainError) -> None:
+    """Put a service's error on the form: per field where it can, else on top."""
+    placed = False
+    for field, msgs in exc.field_errors.items():
+        for msg in msgs:
+            if field in form.fields:
+                form.add_error(field, str(msg))
+                placed = True
+            else:
+                form.add_error(None, f"{field}: {msg}")
+                placed = True
+    if not placed or exc.code not in ("invalid_input",):
+        form.add_error(None, str(exc.message))
+
+
+def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_officer(request.user):
+            raise DjangoPermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def provider_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not (request.user.has_role(Role.PROVIDER) or request.user.is_superuser):
+            raise DjangoPermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,57 @@
+"""Provider pages: the seats assigned to them, and usage upload."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from nanum.core.errors import DomainError
+
+from .. import selectors
+from ..forms import UsageUploadForm
+from ..services import usage
+from .common import provider_required
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def provider_home(request: HttpRequest) -> HttpResponse:
+    try:
+        provider = usage.provider_for(request.user)
+    except DomainError:
+        return render(request, "learning/provider_home.html", {"provider": None})
+    form = UsageUploadForm(request.POST or None, request.FILES or None)
+    bad_rows: list[tuple[str, list[str]]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > 10 * 1024 * 1024:
+                raise DomainError(
+                    _("The file is larger than 10 MB."),
+                    code="invalid_input",
+                    status=422,
+                )
+            rows = usage.usage_parse_csv(upload.read())
+            n = usage.usage_import(
+                actor=request.user, rows=rows, provider_id=provider.pk
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+            bad_rows = [(k, [str(m) for m in v]) for k, v in exc.field_errors.items()][
+                :200
+            ]
+        else:
+            messages.success(request, _("%(n)s rows were imported.") % {"n": n})
+            return redirect("learning:provider_home")
+    seats = Paginator(selectors.provider_seats(provider=provider), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "learning/provider_home.html",
+        {"provider": provider, "form": form, "seats": seats, "bad_rows": bad_rows},
+    )
