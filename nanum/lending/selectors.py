@@ -116,9 +116,8 @@ def _free_counts(
     )
     rows = (
         Asset.objects.filter(equipment_id__in=model_ids, status__in=Asset.BOOKABLE)
-        .filter(~Exists(busy))
         .values("equipment_id", "home_bank_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk", filter=~Q(Exists(busy))))
         .order_by()
     )
     return {(r["equipment_id"], r["home_bank_id"]): r["n"] for r in rows}
