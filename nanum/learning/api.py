@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Router
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from nanum.core.errors import InvalidInput, NotFound
@@ -60,7 +60,7 @@ def _out(app: Application, staff: bool = False) -> dict[str, Any]:
     response={201: ApplicationOut},
     summary="Apply to a town's programme (Idempotency-Key supported)",
 )
-def apply(request: HttpRequest, payload: ApplyIn) -> tuple[int, Any]:
+def apply(request: HttpRequest, payload: ApplyIn) -> Status:
     def create() -> tuple[int, Any]:
         policy = selectors.policy_by_slug(payload.town)
         if policy is None:
@@ -91,7 +91,7 @@ def apply(request: HttpRequest, payload: ApplyIn) -> tuple[int, Any]:
         )
         return 201, _out(app)
 
-    return run_idempotent(request, payload.dict(), create)
+    return Status(*run_idempotent(request, payload.dict(), create))
 
 
 @router.get(
@@ -175,14 +175,14 @@ def decide(request: HttpRequest, app_id: int, payload: DecisionIn) -> dict[str, 
 
 
 @router.post("/seat", response={201: dict, 202: dict}, summary="Choose a provider")
-def choose(request: HttpRequest, payload: SeatChoiceIn) -> tuple[int, Any]:
+def choose(request: HttpRequest, payload: SeatChoiceIn) -> Status:
     def create() -> tuple[int, Any]:
         seat = seats.seat_choose(actor=request.user, provider_id=payload.provider_id)
         if seat is None:
             return 202, {"status": "waiting_for_seat"}
         return 201, {"status": "seat", "ref": seat.ref, "provider_id": seat.provider_id}
 
-    return run_idempotent(request, payload.dict(), create)
+    return Status(*run_idempotent(request, payload.dict(), create))
 
 
 @router.get(
@@ -214,13 +214,13 @@ def provider_seat_list(
     response={201: dict},
     summary="Report study minutes (JSON rows; all or nothing)",
 )
-def provider_usage(request: HttpRequest, payload: UsageIn) -> tuple[int, Any]:
+def provider_usage(request: HttpRequest, payload: UsageIn) -> Status:
     rows = [r.dict() for r in payload.rows]
 
     def create() -> tuple[int, Any]:
         return 201, {"imported": usage.usage_import(actor=request.user, rows=rows)}
 
-    return run_idempotent(request, {"rows": rows}, create)
+    return Status(*run_idempotent(request, {"rows": rows}, create))
 
 
 @router.post(
@@ -228,9 +228,7 @@ def provider_usage(request: HttpRequest, payload: UsageIn) -> tuple[int, Any]:
     response={201: dict},
     summary="Report study minutes as a CSV file (ref,date,minutes)",
 )
-def provider_usage_csv(
-    request: HttpRequest, file: UploadedFile = File(...)
-) -> tuple[int, Any]:
+def provider_usage_csv(request: HttpRequest, file: UploadedFile = File(...)) -> Status:
     if file.size and file.size > 10 * 1024 * 1024:
         raise InvalidInput(field_errors={"file": ["at most 10 MB"]})
     rows = usage.usage_parse_csv(file.read())
@@ -238,7 +236,7 @@ def provider_usage_csv(
     def create() -> tuple[int, Any]:
         return 201, {"imported": usage.usage_import(actor=request.user, rows=rows)}
 
-    return run_idempotent(request, {"rows": rows}, create)
+    return Status(*run_idempotent(request, {"rows": rows}, create))
 
 
 @router.post(
@@ -251,7 +249,7 @@ def handoff_verify(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
 @router.post(
     "/answers", response={201: dict}, summary="Record an answer to a quiz item"
 )
-def answer(request: HttpRequest, payload: AnswerIn) -> tuple[int, Any]:
+def answer(request: HttpRequest, payload: AnswerIn) -> Status:
     def create() -> tuple[int, Any]:
         inter = study.answer_record(
             actor=request.user,
@@ -261,4 +259,4 @@ def answer(request: HttpRequest, payload: AnswerIn) -> tuple[int, Any]:
         )
         return 201, {"id": inter.pk, "correct": inter.correct, "skills": inter.skills}
 
-    return run_idempotent(request, payload.dict(), create)
+    return Status(*run_idempotent(request, payload.dict(), create))

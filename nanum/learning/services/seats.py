@@ -80,7 +80,7 @@ def seat_release_rows(seats: Iterable[Seat], *, reason: str) -> list[int]:
         )
         SeatAllocation.objects.filter(pk=s.allocation_id).update(used=F("used") - 1)
         s.state = Seat.State.RELEASED
-    transaction.on_commit(lambda: seats_fill(allocation_ids=alloc_ids))
+    seats_fill(allocation_ids=alloc_ids)
     return alloc_ids
 
 
