@@ -1,0 +1,54 @@
+"""Scarcity round: higher need first, then a lottery reproducible from the seed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from nanum.core.models import Role, RoleAssignment
+from nanum.core.testing import OrganisationFactory, make_user
+from nanum.lending import services
+from nanum.lending.models import Reservation
+
+from .helpers import book
+
+pytestmark = pytest.mark.django_db
+
+
+def test_round_allocates_by_need_then_lottery_with_reasons(world, lending):
+    rnd = services.round_create(
+        actor=world.district_bank_officer,
+        bank_id=world.district_bank.pk,
+        name="2027 1학기 개학 주간",
+        window_start=lending.day(0),
+        window_end=lending.day(30),
+        collect_until=timezone.now() + timedelta(days=1),
+    )
+    requests = []
+    for i, need in enumerate(["0.900", "0.200", "0.550", "0.100"]):
+        school = OrganisationFactory(
+            tenant=world.seoul,
+            need_index=need,
+            parent=world.district_office,
+            district=world.gangseo,
+        )
+        t = make_user(f"t{i}", Role.TEACHER, school)
+        requests.append(book(world, lending, actor=t, school=school, qty=1))
+    assert {r.status for r in requests} == {"in_round"}
+    services.round_run(actor=world.district_bank_officer, round_id=rnd.pk, seed=42)
+    got = {r.school.need_index: Reservation.objects.get(pk=r.pk) for r in requests}
+    from decimal import Decimal
+
+    assert got[Decimal("0.900")].status == "confirmed"
+    assert got[Decimal("0.550")].status == "confirmed"
+    assert got[Decimal("0.200")].status == "confirmed"
+    assert got[Decimal("0.100")].status == "waitlisted"
+    assert "42" in got[Decimal("0.100")].reason
+    # reproducible: the same seed gives the same order
+    reqs = list(Reservation.objects.filter(round=rnd).select_related("school"))
+    assert [r.pk for r, *_ in services.draw_order(reqs, 42)] == [
+        r.pk for r, *_ in services.draw_order(reqs, 42)
+    ]
+    assert RoleAssignment.objects.exists()
