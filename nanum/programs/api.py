@@ -83,7 +83,7 @@ def programme_list(
     grade: int | None = Query(None, ge=1, le=12), open_only: bool = False,
     organiser_id: int | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    f = selectors.ListingFilters(q=q[:100], kind=kind, audience=audience, grade=grade,
+    f = selectors.ListingFilters(q=q.replace("\x00", "")[:100], kind=kind, audience=audience, grade=grade,
                                  organiser=organiser_id, open_only=open_only)  # fmt: skip
     return [_programme(p) for p in selectors.programme_list(filters=f)[:500]]
 

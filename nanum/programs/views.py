@@ -83,7 +83,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = _public(pk)
     user = request.user
     children = _children(request) if p.audience != Programme.Audience.TEACHERS else []
-    form = ApplyForm(request.POST or None, children=children)
+    form = ApplyForm(
+        request.POST if request.method == "POST" else None, children=children
+    )
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect(f"{reverse('core:login')}?next={request.path}")
@@ -130,7 +132,9 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     students = list(
         services.nominable_students(request.user).order_by("display_name", "pk")
     )
-    form = NominateForm(request.POST or None, students=students)
+    form = NominateForm(
+        request.POST if request.method == "POST" else None, students=students
+    )
     if request.method == "POST" and form.is_valid():
         try:
             apps = services.application_nominate(
@@ -149,7 +153,7 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def children(request: HttpRequest) -> HttpResponse:
-    form = ChildForm(request.POST or None)
+    form = ChildForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.child_add(actor=request.user, **form.cleaned_data)
@@ -200,7 +204,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
     app = selectors.my_applications(actor=request.user).filter(pk=pk).first()
     if app is None:
         raise Http404
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             running.survey_submit(

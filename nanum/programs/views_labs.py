@@ -33,7 +33,7 @@ def lab_book(request: HttpRequest, slot_pk: int) -> HttpResponse:
     slot = selectors.lab_slots_open(actor=request.user).filter(pk=slot_pk).first()
     if slot is None:
         raise Http404
-    form = LabBookForm(request.POST or None)
+    form = LabBookForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             labs.lab_book(actor=request.user, slot_id=slot.pk, **form.cleaned_data)
@@ -64,7 +64,7 @@ def organiser_labs(request: HttpRequest) -> HttpResponse:
     managed = labs.labs_managed(request.user)
     if not rules.is_organiser(request.user) or not managed.exists():
         raise Http404
-    form = LabSlotForm(request.POST or None, labs=managed)
+    form = LabSlotForm(request.POST if request.method == "POST" else None, labs=managed)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         lab = data.pop("lab")

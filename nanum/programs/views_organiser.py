@@ -56,7 +56,9 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _organiser_only(request)
     p = _mine(request, pk) if pk else None
     orgs = None if p else _organisers(request)
-    form = ProgrammeForm(request.POST or None, instance=p, organisers=orgs)
+    form = ProgrammeForm(
+        request.POST if request.method == "POST" else None, instance=p, organisers=orgs
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "organiser"}
         try:
@@ -78,7 +80,8 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_manage(request: HttpRequest, pk: int) -> HttpResponse:
     p = _mine(request, pk)
-    session_form = SessionForm(request.POST or None)
+    is_session = request.method == "POST" and request.POST.get("action") == "session"
+    session_form = SessionForm(request.POST if is_session else None)
     if request.method == "POST":
         try:
             action = request.POST.get("action")

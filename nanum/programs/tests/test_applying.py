@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 S = Application.Status
 
 
-def _refused(code: str, fn, **kw) -> DomainError:  # noqa: ANN001
+def _refused(code: str, fn, **kw) -> DomainError:
     before = (Application.objects.count(), AuditLog.objects.count())
     with pytest.raises(DomainError) as exc:
         fn(**kw)

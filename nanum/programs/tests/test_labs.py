@@ -1,0 +1,146 @@
+"""Open-lab visits: a class books a free slot; a slot is never booked twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from nanum.core.errors import DomainError
+from nanum.core.models import Organisation, Role
+from nanum.core.testing import make_user
+from nanum.programs import labs, selectors
+from nanum.programs.models import LabBooking, LabSlot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lab(world):
+    school = Organisation.objects.create(
+        code="school-sci",
+        kind="school",
+        school_level="high",
+        tenant=world.seoul,
+        name_ko="과학중점고등학교",
+        name_en="Science High",
+        science_focused=True,
+        district=world.yangcheon,
+    )
+    lab = Organisation.objects.create(
+        code="openlab-sci",
+        kind="lending_point",
+        point_type="open_lab",
+        tenant=world.seoul,
+        parent=school,
+        name_ko="과학중점고 개방형 실험실",
+        name_en="Science High Open Lab",
+    )
+    staff = make_user("lab.staff", Role.CENTRE_STAFF, school)
+    return lab, staff
+
+
+def _slot(lab, staff, hours: int = 48) -> LabSlot:
+    start = timezone.now() + timedelta(hours=hours)
+    return labs.lab_slot_create(
+        actor=staff,
+        lab=lab,
+        data={
+            "room": "물리실험실",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "instructor": "오강사",
+            "max_students": 30,
+            "equipment_note": "오실로스코프",
+        },
+    )
+
+
+def test_a_teacher_books_a_free_slot_and_it_leaves_the_list(world, lab):
+    slot = _slot(*lab)
+    assert slot in selectors.lab_slots_open(actor=world.teacher)
+    b = labs.lab_book(
+        actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=24
+    )
+    assert b.school == world.small_school
+    assert slot not in selectors.lab_slots_open(actor=world.teacher)
+
+
+def test_a_slot_cannot_be_booked_twice(world, lab):
+    slot = _slot(*lab)
+    labs.lab_book(actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=24)
+    with pytest.raises(DomainError) as exc:
+        labs.lab_book(
+            actor=world.other_teacher, slot_id=slot.pk, class_name="5-2", students=20
+        )
+    assert exc.value.code == "slot_taken"
+    assert LabBooking.objects.filter(slot=slot, status="booked").count() == 1
+
+
+def test_the_database_refuses_a_double_booking_even_without_the_service(world, lab):
+    slot = _slot(*lab)
+    labs.lab_book(actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=24)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LabBooking.objects.create(
+            slot=slot,
+            school=world.big_school,
+            teacher=world.other_teacher,
+            class_name="x",
+            students=3,
+        )
+
+
+def test_after_a_cancellation_the_slot_can_be_booked_again(world, lab):
+    slot = _slot(*lab)
+    b = labs.lab_book(
+        actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=24
+    )
+    labs.lab_booking_cancel(actor=world.teacher, booking_id=b.pk)
+    labs.lab_book(
+        actor=world.other_teacher, slot_id=slot.pk, class_name="5-2", students=20
+    )
+
+
+def test_too_many_students_or_a_student_booking_is_refused(world, lab):
+    slot = _slot(*lab)
+    with pytest.raises(DomainError) as exc:
+        labs.lab_book(
+            actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=40
+        )
+    assert "students" in exc.value.field_errors
+    with pytest.raises(DomainError):
+        labs.lab_book(
+            actor=world.student, slot_id=slot.pk, class_name="6-1", students=4
+        )
+    assert not LabBooking.objects.exists()
+
+
+def test_overlapping_slots_in_one_room_are_refused(world, lab):
+    slot = _slot(*lab)
+    with pytest.raises(DomainError):
+        labs.lab_slot_create(
+            actor=lab[1],
+            lab=lab[0],
+            data={
+                "room": "물리실험실",
+                "starts_at": slot.starts_at + timedelta(minutes=30),
+                "ends_at": slot.ends_at + timedelta(hours=1),
+            },
+        )
+    assert LabSlot.objects.count() == 1
+
+
+def test_other_centre_staff_cannot_add_slots_to_this_lab(world, lab):
+    with pytest.raises(DomainError):
+        _slot(lab[0], world.centre_staff)
+    assert not LabSlot.objects.exists()
+
+
+def test_a_teacher_in_another_town_does_not_see_or_book_seoul_labs(world, lab):
+    slot = _slot(*lab)
+    pc_teacher = make_user("pc.teacher", Role.TEACHER, world.pyeongchang_hall)
+    assert not selectors.lab_slots_open(actor=pc_teacher).exists()
+    with pytest.raises(DomainError):
+        labs.lab_book(actor=pc_teacher, slot_id=slot.pk, class_name="1-1", students=3)
