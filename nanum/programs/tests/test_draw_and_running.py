@@ -46,7 +46,7 @@ def test_the_draw_waits_for_the_period_to_close(world):
 
 
 def test_the_draw_reserves_places_and_explains_each_outcome(world):
-    p, apps = _lottery_with_applicants(world, n=10, capacity=4, prio=3)
+    p, _apps = _lottery_with_applicants(world, n=10, capacity=4, prio=3)
     after = p.apply_closes_at + timedelta(minutes=1)
     result = services.programme_draw(actor=world.centre_staff, programme=p, now=after)
     p.refresh_from_db()
@@ -68,7 +68,7 @@ def test_the_draw_reserves_places_and_explains_each_outcome(world):
 def test_the_same_seed_reproduces_the_same_draw(world):
     from nanum.programs import selection
 
-    p, apps = _lottery_with_applicants(world)
+    p, _apps = _lottery_with_applicants(world)
     services.programme_draw(actor=None, programme=p, now=p.apply_closes_at)
     p.refresh_from_db()
     rows = list(p.applications.order_by("pk"))
@@ -85,7 +85,7 @@ def test_the_same_seed_reproduces_the_same_draw(world):
 
 
 def test_scheduled_draws_run_after_close_and_the_waiting_list_moves(world):
-    p, apps = _lottery_with_applicants(world, n=6, capacity=2)
+    p, _apps = _lottery_with_applicants(world, n=6, capacity=2)
     assert services.draws_due(now=p.apply_closes_at + timedelta(seconds=1)) == 1
     winner = p.applications.filter(status=S.SELECTED).first()
     services.application_withdraw(actor=winner.participant, application_id=winner.pk)
@@ -201,7 +201,7 @@ def test_survey_once_per_participant_with_results_for_the_organiser(world):
 
 
 def test_the_survey_refuses_scores_out_of_range(world):
-    p, app = _finished_programme(world)
+    _p, app = _finished_programme(world)
     with pytest.raises(DomainError) as exc:
         running.survey_submit(
             actor=world.teacher,

@@ -1,0 +1,58 @@
+"""Every programmes route, every persona, existing and missing ids and garbage: no 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver
+
+from nanum.programs import running, services
+from nanum.programs.tests.helpers import make_programme
+from tests.test_no_server_errors import PERSONAS, _fill, _walk
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_programmes_route_answers_500(client, world):
+    p = make_programme(world.centre_staff, world.centre)
+    app = services.application_apply(actor=world.student, programme=p)
+    token = running.checkin_token(p.sessions.first())
+    routes = [
+        r
+        for r in _walk(get_resolver().url_patterns)
+        if r.startswith(("programs/", "api/v1/programs/"))
+    ]
+    assert len(routes) > 20
+    urls = set()
+    for r in routes:
+        for value in (str(p.pk), str(app.pk), "999999", "garbage%20<>'", token):
+            url = _fill(r, value)
+            if url:
+                urls.add(url)
+    failures = []
+    for persona in PERSONAS:
+        client.logout()
+        if persona:
+            client.force_login(getattr(world, persona))
+        for url in sorted(urls):
+            for method in ("get", "post"):
+                try:
+                    if method == "get":
+                        resp = client.get(
+                            url + "?page=-1&q=%00&grade=x&code=%00&kind=zz"
+                        )
+                    else:
+                        resp = client.post(
+                            url,
+                            {
+                                "x": "<script>",
+                                "action": "draw",
+                                "present": ["a"],
+                                "application": "z",
+                            },
+                        )
+                except Exception as exc:
+                    failures.append(f"{persona} {method} {url}: {exc!r}")
+                    continue
+                if resp.status_code >= 500:
+                    failures.append(f"{persona} {method} {url}: {resp.status_code}")
+    assert not failures, "\n".join(failures[:30])
