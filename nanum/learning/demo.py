@@ -1,0 +1,495 @@
+"""Demo data for Seoul Learn: the towns' rules of BRIEF §4, providers and seats,
+applications in every state, and a demo student with a few weeks of study."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from nanum.core.models import Organisation, Role, RoleAssignment, User
+
+from .models import (
+    Application,
+    ChangeWindow,
+    Course,
+    GuardianLink,
+    Item,
+    Lesson,
+    PlanEntry,
+    ProviderCourse,
+    ProviderProfile,
+    Seat,
+    SeatAllocation,
+    Status,
+    StudyDay,
+    TenantNotice,
+    TenantPolicy,
+    WeeklyGoal,
+)
+from .services.applications import (
+    ApplicationInput,
+    application_approve,
+    application_submit,
+)
+from .services.quota import places_allocate
+from .services.seats import seat_choose, seats_assign_bulk
+from .services.study import answer_record
+
+ALL = [
+    "basic_livelihood",
+    "near_poor",
+    "income",
+    "out_of_school",
+    "multicultural",
+    "single_parent",
+    "defector",
+    "veteran",
+]
+# slug: policy fields, providers with seats, tagline (ko, en)
+TOWNS: dict[str, dict[str, Any]] = {
+    "seoul": {
+        "policy": dict(
+            quota_total=36000,
+            income_line_pct=60,
+            offers_mentoring=True,
+            services=["lectures", "mentoring", "counselling", "jump"],
+            reward_top_n=90,
+            reward_min_mileage=100,
+        ),
+        "seats": {
+            "homelearn": 6000,
+            "elihigh": 6000,
+            "mbest": 8000,
+            "megastudy": 8000,
+            "etoos": 4000,
+            "mimac": 4000,
+        },
+        "tagline": (
+            "누구나 꿈꿀 수 있는 교육 사다리",
+            "An education ladder for everyone",
+        ),
+    },
+    "chungbuk": {
+        "policy": dict(
+            quota_total=1450,
+            income_line_pct=60,
+            offers_mentoring=True,
+            services=["lectures", "mentoring", "dormitory"],
+        ),
+        "seats": {"homelearn": 400, "mbest": 500, "megastudy": 550},
+        "tagline": (
+            "충북 6개 군 청소년을 위한 온라인 학습",
+            "Online learning for six counties",
+        ),
+    },
+    "pyeongchang": {
+        "policy": dict(
+            quota_total=220,
+            quota_elementary=40,
+            quota_middle=80,
+            quota_high=100,
+            min_monthly_minutes=180,
+            services=["lectures", "jump"],
+            reward_min_mileage=50,
+        ),
+        "seats": {"homelearn": 40, "mbest": 80, "megastudy": 100},
+        "tagline": ("평창 학생의 꿈을 응원합니다", "Backing Pyeongchang's students"),
+    },
+    "gimpo": {
+        "policy": dict(
+            quota_total=300,
+            quota_high=300,
+            income_line_pct=50,
+            school_levels=["high"],
+            offers_mentoring=True,
+            priority=["basic_livelihood", "near_poor", "income"] + ALL[3:],
+            services=["lectures", "mentoring"],
+        ),
+        "seats": {"megastudy": 150, "etoos": 100, "mimac": 50},
+        "tagline": (
+            "김포 고등학생 온라인 학습 지원",
+            "Online learning for Gimpo's high-schoolers",
+        ),
+    },
+    "taebaek": {
+        "policy": dict(
+            quota_total=500,
+            offers_mentoring=True,
+            services=["lectures", "mentoring", "jump", "camp"],
+            reward_requires_recommendation=True,
+        ),
+        "seats": {"homelearn": 150, "mbest": 200, "megastudy": 150},
+        "tagline": ("태백 청소년 500명과 함께", "With 500 young people of Taebaek"),
+    },
+    "incheon": {
+        "policy": dict(quota_total=None, is_open=False, services=["lectures"]),
+        "seats": {},
+        "tagline": ("준비 중입니다", "Coming soon"),
+    },
+    "yecheon": {
+        "policy": dict(
+            quota_total=600,
+            quota_middle=600,
+            school_levels=["middle"],
+            services=["lectures"],
+        ),
+        "seats": {"mbest": 400, "elihigh": 200},
+        "tagline": ("예천 중학생 600명 온라인 학습", "600 middle-schoolers of Yecheon"),
+    },
+}
+COURSES = {
+    "homelearn": [
+        ("초등 5학년 수학", "수학", "elementary", 5),
+        ("초등 6학년 과학", "과학", "elementary", 6),
+    ],
+    "elihigh": [("초등 5·6 국어", "국어", "elementary", 6)],
+    "mbest": [
+        ("중1 수학 개념", "수학", "middle", 1),
+        ("중2 영어 문법", "영어", "middle", 2),
+    ],
+    "megastudy": [
+        ("고1 공통수학", "수학", "high", 1),
+        ("고2 국어 문학", "국어", "high", 2),
+    ],
+    "etoos": [("고3 수능 영어", "영어", "high", 3)],
+    "mimac": [("고2 물리학Ⅰ", "과학", "high", 2)],
+}
+LESSONS = [
+    (
+        "중1 수학: 소인수분해",
+        "수학",
+        "middle",
+        1,
+        [
+            (
+                "소수와 합성수",
+                "[9수01-01]",
+                [
+                    ("다음 중 소수는?", ["1", "9", "13", "21"], 2),
+                    ("12를 소인수분해하면?", ["2×6", "2²×3", "3×4", "2×2×2"], 1),
+                ],
+            ),
+            (
+                "최대공약수와 최소공배수",
+                "[9수01-02]",
+                [
+                    ("12와 18의 최대공약수는?", ["3", "6", "9", "36"], 1),
+                    ("4와 6의 최소공배수는?", ["12", "24", "2", "10"], 0),
+                ],
+            ),
+        ],
+    ),
+    (
+        "중1 수학: 정수와 유리수",
+        "수학",
+        "middle",
+        1,
+        [
+            (
+                "정수와 유리수의 뜻",
+                "[9수01-03]",
+                [
+                    ("-3/1은 어떤 수인가?", ["자연수", "정수", "무리수"], 1),
+                ],
+            ),
+            (
+                "정수의 사칙계산",
+                "[9수01-04]",
+                [
+                    ("(-3)×(-4)는?", ["-12", "12", "-7", "7"], 1),
+                    ("(-8)÷2는?", ["4", "-4", "-16", "16"], 1),
+                ],
+            ),
+        ],
+    ),
+]
+
+
+def _policies(ctx: Any) -> None:
+    today = timezone.localdate()
+    for slug, spec in TOWNS.items():
+        tenant = ctx.tenants.get(slug)
+        if tenant is None:
+            continue
+        TenantPolicy.objects.create(
+            tenant=tenant,
+            tagline_ko=spec["tagline"][0],
+            tagline_en=spec["tagline"][1],
+            **spec["policy"],
+        )
+        TenantNotice.objects.create(
+            tenant=tenant,
+            title=f"{today.year}년 {tenant.programme_name_ko} 회원 모집",
+            body="신청 서류와 자격 요건을 확인하고 신청해 주세요. 주민등록번호는 받지 않습니다.",
+        )
+        ChangeWindow.objects.create(
+            tenant=tenant,
+            starts_on=today.replace(day=1),
+            ends_on=today.replace(day=1) + timedelta(days=9),
+        )
+
+
+def _providers(ctx: Any) -> dict[str, Organisation]:
+    providers = {
+        code.removeprefix("provider-"): org
+        for code, org in ctx.orgs.items()
+        if org.kind == Organisation.Kind.PROVIDER
+    }
+    year = timezone.localdate().year
+    for code, org in providers.items():
+        ProviderProfile.objects.create(
+            organisation=org, launch_url=f"https://{code}.example/nanum/start"
+        )
+        for title, subject, level, grade in COURSES.get(code, []):
+            ProviderCourse.objects.create(
+                provider=org,
+                title=title,
+                subject=subject,
+                school_level=level,
+                grade=grade,
+            )
+    for slug, spec in TOWNS.items():
+        tenant = ctx.tenants.get(slug)
+        if tenant is None:
+            continue
+        for code, seats in spec["seats"].items():
+            if code in providers:
+                SeatAllocation.objects.create(
+                    tenant=tenant, provider=providers[code], year=year, seats=seats
+                )
+    return providers
+
+
+def _lessons() -> list[Lesson]:
+    lessons = []
+    for title, subject, level, grade, units in LESSONS:
+        course = Course.objects.create(
+            title=title,
+            subject=subject,
+            school_level=level,
+            grade=grade,
+            description="나눔 자체 학습 콘텐츠",
+        )
+        for order, (ltitle, skill, items) in enumerate(units, start=1):
+            lesson = Lesson.objects.create(
+                course=course,
+                order=order,
+                title=ltitle,
+                minutes=15,
+                skills=[skill],
+                reading=f"{ltitle}의 개념을 예제와 함께 익힙니다.",
+                video_url="https://www.ebs.co.kr/",
+            )
+            for n, (prompt, choices, answer) in enumerate(items, start=1):
+                Item.objects.create(
+                    lesson=lesson,
+                    order=n,
+                    prompt=prompt,
+                    choices=choices,
+                    answer=answer,
+                    skills=[skill],
+                )
+            lessons.append(lesson)
+    return lessons
+
+
+def _crowd(ctx: Any, scale: str, providers: dict[str, Organisation]) -> int:
+    """Synthetic applicants in every state (bulk, no passwords)."""
+    rng = ctx.rng
+    per_town = 40 if scale == "small" else 1500
+    levels = {"elementary": (2014, 5), "middle": (2011, 2), "high": (2009, 2)}
+    states = (
+        [Status.SUBMITTED] * 3
+        + [Status.MORE_INFO, Status.REJECTED]
+        + [Status.WAITING] * 5
+    )
+    total = 0
+    now = timezone.now()
+    for slug in ("seoul", "chungbuk", "pyeongchang", "gimpo", "taebaek", "yecheon"):
+        tenant = ctx.tenants.get(slug)
+        if tenant is None:
+            continue
+        policy = TenantPolicy.objects.get(tenant=tenant)
+        users = User.objects.bulk_create(
+            [
+                User(
+                    username=f"demo-{slug}-{i:05d}",
+                    display_name=f"{tenant.name_ko} 학생{i}",
+                    home_tenant=tenant,
+                    password="!",
+                )
+                for i in range(per_town)
+            ]
+        )
+        apps = []
+        for u in users:
+            level = rng.choice(policy.school_levels)
+            born, grade = levels.get(level, (2010, 1))
+            cat = rng.choice(["basic_livelihood", "near_poor", "single_parent"])
+            status = rng.choice(states)
+            apps.append(
+                Application(
+                    tenant=tenant,
+                    student=u,
+                    applicant=u,
+                    status=status,
+                    full_name=u.display_name,
+                    birth_year=born,
+                    school_level=level,
+                    grade=grade,
+                    category=cat,
+                    sensitive={"income_pct": None, "family_status": ""},
+                    district=tenant.name_ko,
+                    lives_in_town=True,
+                    priority_rank=policy.priority_rank(cat),
+                    consent_collection=True,
+                    submitted_at=now - timedelta(days=rng.randint(1, 120)),
+                    reason="서류가 확인되지 않았습니다."
+                    if status == Status.REJECTED
+                    else "",
+                    decided_at=now
+                    if status in (Status.REJECTED, Status.WAITING)
+                    else None,
+                    approved_at=now if status == Status.WAITING else None,
+                    preferred_provider=providers.get(
+                        rng.choice(list(TOWNS[slug]["seats"]) or ["x"])
+                    ),
+                )
+            )
+        Application.objects.bulk_create(apps, batch_size=1000)
+        RoleAssignment.objects.bulk_create(
+            [
+                RoleAssignment(
+                    user=u,
+                    role=Role.STUDENT,
+                    tenant=tenant,
+                    organisation=ctx.orgs[f"{slug}-hall"]
+                    if slug != "seoul"
+                    else ctx.orgs["seoul-city"],
+                )
+                for u in users
+            ]
+        )
+        total += len(users)
+    places_allocate()
+    for slug in TOWNS:
+        if slug in ctx.tenants:
+            seats_assign_bulk(tenant_id=ctx.tenants[slug].pk)
+    # some study for members, so figures are not empty
+    days = []
+    today = timezone.localdate()
+    for sid in Seat.objects.filter(state="active").values_list("student_id", flat=True)[
+        :3000
+    ]:
+        for back in range(0, 28, rng.randint(1, 4)):
+            days.append(
+                StudyDay(
+                    student_id=sid,
+                    day=today - timedelta(days=back),
+                    provider_minutes=rng.randint(10, 90),
+                )
+            )
+    StudyDay.objects.bulk_create(days, batch_size=2000, ignore_conflicts=True)
+    return total
+
+
+def _demo_student(ctx: Any, lessons: list[Lesson]) -> None:
+    student = ctx.users.get("student")
+    seoul = ctx.tenants["seoul"]
+    officer = ctx.users.get("officer.seoul")
+    if student is None or officer is None:
+        return
+    app = application_submit(
+        actor=student,
+        tenant=seoul,
+        data=ApplicationInput(
+            full_name="정학생",
+            birth_year=student.birth_year or 2011,
+            school_level="middle",
+            grade=2,
+            category="basic_livelihood",
+            consent_collection=True,
+            lives_in_town=True,
+            district="관악구",
+            phone="010-0000-0000",
+            school_name="관악중학교",
+        ),
+    )
+    application_approve(
+        actor=officer,
+        application_id=app.pk,
+        verified_on=timezone.localdate() - timedelta(days=1),
+        verified_until=timezone.localdate() + timedelta(days=364),
+    )
+    mbest = Organisation.objects.filter(code="provider-mbest").first()
+    if mbest:
+        seat_choose(actor=student, provider_id=mbest.pk)
+    today = timezone.localdate()
+    StudyDay.objects.bulk_create(
+        [
+            StudyDay(
+                student=student,
+                day=today - timedelta(days=i),
+                provider_minutes=ctx.rng.randint(20, 80),
+            )
+            for i in range(1, 60)
+            if i % 7 != 3
+        ],
+        ignore_conflicts=True,
+    )
+    WeeklyGoal.objects.create(
+        student=student, target_minutes=300, note="수학 개념 완성"
+    )
+    PlanEntry.objects.bulk_create(
+        [
+            PlanEntry(student=student, weekday=0, subject="수학", minutes=40),
+            PlanEntry(student=student, weekday=2, subject="영어", minutes=30),
+            PlanEntry(student=student, weekday=4, subject="과학", minutes=30),
+        ]
+    )
+    for item in lessons[0].items.all():
+        answer_record(
+            actor=student, item_id=item.pk, answer=item.answer, duration_ms=40_000
+        )
+    first = lessons[1].items.first()
+    if first:
+        answer_record(actor=student, item_id=first.pk, answer=0, duration_ms=30_000)
+    guardian, child = ctx.users.get("guardian"), ctx.users.get("child")
+    if guardian and child:
+        GuardianLink.objects.create(guardian=guardian, child=child)
+        application_submit(
+            actor=guardian,
+            student=child,
+            tenant=seoul,
+            data=ApplicationInput(
+                full_name="정어린",
+                birth_year=child.birth_year or 2016,
+                school_level="elementary",
+                grade=4,
+                category="near_poor",
+                consent_collection=True,
+                lives_in_town=True,
+                guardian_consent=True,
+                district="강서구",
+            ),
+        )
+
+
+@transaction.atomic
+def seed(ctx: Any, scale: str) -> list[str]:
+    _policies(ctx)
+    providers = _providers(ctx)
+    lessons = _lessons()
+    _demo_student(ctx, lessons)
+    crowd = _crowd(ctx, scale, providers)
+    return [
+        f"Seoul Learn: {TenantPolicy.objects.count()} town policies, "
+        f"{SeatAllocation.objects.count()} seat allocations, {crowd} synthetic applicants, "
+        f"{Application.objects.filter(status=Status.APPROVED).count()} members, "
+        f"{Seat.objects.filter(state='active').count()} seats in use",
+        "  demo: student (member with a seat at 엠베스트), guardian (applied for child), "
+        "officer.seoul / officer.pyeongchang / officer.gimpo, provider (메가스터디)",
+    ]
