@@ -504,41 +504,46 @@ def application_renew(*, actor: User, application_id: int) -> Application:
 
 
 def memberships_expire(*, on: date | None = None) -> int:
-    """End memberships past their date; their places go to the waiting list."""
+    """End memberships past their date (set-based); places go to the waiting list."""
+    from nanum.core.models import AuditLog
+
+    from .common import notify_bulk
     from .quota import places_allocate
+    from .seats import seats_release_for
 
     on = on or today()
-    ids = list(
-        Application.objects.filter(
-            status=Status.APPROVED, valid_until__lt=on
-        ).values_list("pk", flat=True)[:5000]
+    rows = list(
+        Application.objects.filter(status=Status.APPROVED, valid_until__lt=on).values_list(
+            "pk", "student_id", "tenant_id"
+        )
     )
-    tenants: set[int] = set()
-    for app_id in ids:
+    tenants = sorted({t for _p, _s, t in rows})
+    for i in range(0, len(rows), 5000):
+        part = rows[i : i + 5000]
+        ids = [p for p, _s, _t in part]
         with transaction.atomic():
-            app = (
-                Application.objects.select_for_update()
-                .filter(pk=app_id, status=Status.APPROVED)
-                .first()
+            for k in range(0, len(ids), 900):
+                Application.objects.filter(
+                    pk__in=ids[k : k + 900], status=Status.APPROVED
+                ).update(status=Status.EXPIRED, reason="expired", updated_at=timezone.now())
+            seats_release_for(application_ids=ids, reason="expired")
+            notify_bulk(
+                [s for _p, s, _t in part], kind="learning.application",
+                subject=_g("Your membership has ended"),
+                body=_g("Apply again if you still qualify."), url="/learning/me/",
             )
-            if app is None:
-                continue
-            _end(app, Status.EXPIRED, "expired")
-            audit_record(
-                actor=None,
-                action="learning.application.expire",
-                obj=app,
-                tenant=app.tenant,
+            AuditLog.objects.bulk_create(
+                [
+                    AuditLog(action="learning.application.expire",
+                             object_type="learning.Application", object_id=str(p),
+                             tenant_id=t)
+                    for p, _s, t in part
+                ],
+                batch_size=2000,
             )
-            _notify(
-                app,
-                _g("Your membership has ended"),
-                _g("Apply again if you still qualify."),
-            )
-            tenants.add(app.tenant_id)
     if tenants:
-        places_allocate(tenant_ids=sorted(tenants))
-    return len(ids)
+        places_allocate(tenant_ids=tenants)
+    return len(rows)
 
 
 def renewal_reminders_send(*, on: date | None = None) -> int:

@@ -84,6 +84,36 @@ def seat_release_rows(seats: Iterable[Seat], *, reason: str) -> list[int]:
     return alloc_ids
 
 
+def seats_release_for(*, application_ids: list[int], reason: str) -> int:
+    """Set-based release of the active seats of many memberships (call in a transaction)."""
+    if not application_ids:
+        return 0
+    rows = list(
+        Seat.objects.filter(application_id__in=application_ids, state=Seat.State.ACTIVE)
+        .values_list("pk", "allocation_id")
+    )
+    if not rows:
+        return 0
+    per_alloc: dict[int, int] = {}
+    for _pk, alloc_id in rows:
+        per_alloc[alloc_id] = per_alloc.get(alloc_id, 0) + 1
+    list(
+        SeatAllocation.objects.select_for_update()
+        .filter(pk__in=sorted(per_alloc))
+        .order_by("pk")
+    )
+    now = timezone.now()
+    ids = [pk for pk, _a in rows]
+    for i in range(0, len(ids), 900):
+        Seat.objects.filter(pk__in=ids[i : i + 900]).update(
+            state=Seat.State.RELEASED, released_at=now, release_reason=reason[:40]
+        )
+    for alloc_id, n in per_alloc.items():
+        SeatAllocation.objects.filter(pk=alloc_id).update(used=F("used") - n)
+    seats_fill(allocation_ids=per_alloc)
+    return len(rows)
+
+
 @transaction.atomic
 def seat_choose(
     *, actor: User, provider_id: int, tenant_id: int | None = None
