@@ -76,7 +76,7 @@ class Programme(BilingualName):
         max_digits=3,
         decimal_places=2,
         default=0,
-        help_text=_("0.30 reserves 30% of the places in a lottery."),
+        help_text=_("0.30 reserves 30 percent of the places in a lottery."),
     )
     priority_need_index = models.DecimalField(
         _("district need index that gives priority"),

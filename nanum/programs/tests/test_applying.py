@@ -75,7 +75,7 @@ def test_applying_after_the_period_is_refused(world):
     err = _refused(
         "period_ended", services.application_apply, actor=world.student, programme=p
     )
-    assert "ended" in str(err.message)
+    assert "신청 기간" in str(err.message)
 
 
 def test_applying_before_the_period_is_refused(world):
