@@ -1,0 +1,217 @@
+"""Reads of mentoring with their rules: who may see which mentor, pair, session, slot."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from nanum.core.errors import NotFound
+from nanum.core.models import Role, Tenant, User
+from nanum.core.tenancy import is_platform_admin, tenant_ids_for
+
+from .models import (
+    CounsellingBooking,
+    CounsellingSlot,
+    Match,
+    MatchRun,
+    MenteeSurvey,
+    MentorProfile,
+    ProblemReport,
+    Session,
+    Term,
+)
+
+STAFF_ROLES = (Role.TENANT_OFFICER,)
+
+
+def mentee_eligible(user: User | None, tenant: Tenant | int) -> bool:
+    """THE rule for who may be a mentee: a live Seoul Learn member of a town that
+    offers mentoring (``nanum.learning``). Every mentee check goes through here."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    from nanum.learning.models import TenantPolicy
+    from nanum.learning.selectors import is_active_member
+
+    offers = TenantPolicy.objects.filter(
+        tenant_id=tenant_id, offers_mentoring=True
+    ).exists()
+    return offers and is_active_member(user=user, tenant=tenant_id)
+
+
+def mentee_tenants(user: User) -> list[Tenant]:
+    """Towns where ``user`` may be a mentee (usually one)."""
+    from nanum.learning.selectors import member_users
+
+    out = []
+    for tenant in Tenant.objects.filter(status=Tenant.Status.ACTIVE):
+        if member_users(tenant=tenant).filter(pk=user.pk).exists() and mentee_eligible(
+            user, tenant
+        ):
+            out.append(tenant)
+    return out
+
+
+def is_staff_for(actor: User | None, tenant_id: int) -> bool:
+    ids = tenant_ids_for(actor, *STAFF_ROLES)
+    return ids is None or tenant_id in ids
+
+
+def staff_tenant_ids(actor: User | None) -> set[int] | None:
+    """Towns whose mentoring ``actor`` runs (None: all, for administrators)."""
+    return tenant_ids_for(actor, *STAFF_ROLES)
+
+
+def _scoped(qs: QuerySet, actor: User | None, field: str = "tenant") -> QuerySet:
+    ids = staff_tenant_ids(actor)
+    return qs if ids is None else qs.filter(**{f"{field}__in": ids})
+
+
+# --- Mentors ---------------------------------------------------------------------
+
+
+def mentor_profiles_for_staff(
+    actor: User, *, status: str = ""
+) -> QuerySet[MentorProfile]:
+    qs = _scoped(
+        MentorProfile.objects.select_related("user", "university", "tenant"), actor
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def mentor_profile_for_staff(actor: User, profile_id: int) -> MentorProfile:
+    profile = mentor_profiles_for_staff(actor).filter(pk=profile_id).first()
+    if profile is None:
+        raise NotFound()
+    return profile
+
+
+def own_mentor_profiles(user: User) -> QuerySet[MentorProfile]:
+    return MentorProfile.objects.filter(user=user).select_related(
+        "tenant", "university"
+    )
+
+
+def terms_for_staff(actor: User) -> QuerySet[Term]:
+    return _scoped(Term.objects.select_related("tenant"), actor)
+
+
+def term_for_staff(actor: User, term_id: int) -> Term:
+    term = terms_for_staff(actor).filter(pk=term_id).first()
+    if term is None:
+        raise NotFound()
+    return term
+
+
+def open_terms(tenant: Tenant | int) -> QuerySet[Term]:
+    from django.utils import timezone
+
+    return Term.objects.filter(tenant=tenant, ends_on__gte=timezone.localdate())
+
+
+def run_for_staff(actor: User, run_id: int) -> MatchRun:
+    run = (
+        _scoped(MatchRun.objects.select_related("term", "tenant"), actor)
+        .filter(pk=run_id)
+        .first()
+    )
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def surveys_for_staff(actor: User, term: Term) -> QuerySet[MenteeSurvey]:
+    return _scoped(MenteeSurvey.objects.filter(term=term), actor).select_related(
+        "student"
+    )
+
+
+# --- Pairs: a mentor sees only their own mentees ----------------------------------
+
+
+def matches_visible(actor: User) -> QuerySet[Match]:
+    """Pairs ``actor`` may see: their own as mentor or mentee, or their towns' as staff."""
+    qs = Match.objects.select_related("mentor__user", "student", "term", "tenant")
+    if is_platform_admin(actor):
+        return qs
+    staff_ids = staff_tenant_ids(actor) or set()
+    return qs.filter(
+        Q(mentor__user=actor)
+        | Q(student=actor, status__in=["active", "ended"])
+        | Q(tenant_id__in=staff_ids)
+    )
+
+
+def match_get(actor: User, match_id: int) -> Match:
+    match = matches_visible(actor).filter(pk=match_id).first()
+    if match is None:
+        raise NotFound()
+    return match
+
+
+def my_mentees(actor: User) -> QuerySet[Match]:
+    return (
+        Match.objects.filter(mentor__user=actor, status=Match.Status.ACTIVE)
+        .select_related("student", "term", "tenant")
+        .order_by("hour_of_week")
+    )
+
+
+def my_mentor_matches(actor: User) -> QuerySet[Match]:
+    return Match.objects.filter(
+        student=actor, status__in=[Match.Status.ACTIVE, Match.Status.ENDED]
+    ).select_related("mentor__user", "mentor__university", "term")
+
+
+def session_get(actor: User, session_id: int) -> Session:
+    session = (
+        Session.objects.select_related("match__mentor__user", "match__student")
+        .filter(pk=session_id, match__in=matches_visible(actor))
+        .first()
+    )
+    if session is None:
+        raise NotFound()
+    return session
+
+
+def problems_for_staff(actor: User) -> QuerySet[ProblemReport]:
+    return _scoped(ProblemReport.objects.select_related("reporter", "match"), actor)
+
+
+# --- Counselling ------------------------------------------------------------------
+
+
+def open_slots(tenant: Tenant | int) -> QuerySet[CounsellingSlot]:
+    from django.utils import timezone
+
+    return (
+        CounsellingSlot.objects.filter(
+            tenant=tenant, is_cancelled=False, starts_at__gt=timezone.now()
+        )
+        .exclude(bookings__status=CounsellingBooking.Status.BOOKED)
+        .select_related("counsellor")
+    )
+
+
+def counsellor_slots(actor: User) -> QuerySet[CounsellingSlot]:
+    return CounsellingSlot.objects.filter(counsellor=actor).prefetch_related(
+        "bookings__student"
+    )
+
+
+def my_bookings(actor: User) -> QuerySet[CounsellingBooking]:
+    return CounsellingBooking.objects.filter(student=actor).select_related(
+        "slot__counsellor"
+    )
+
+
+def booking_get(actor: User, booking_id: int) -> CounsellingBooking:
+    """Only the student and the counsellor of a booking may see it (and its notes)."""
+    booking = (
+        CounsellingBooking.objects.select_related("slot__counsellor", "student")
+        .filter(pk=booking_id)
+        .filter(Q(student=actor) | Q(slot__counsellor=actor))
+        .first()
+    )
+    if booking is None:
+        raise NotFound()
+    return booking

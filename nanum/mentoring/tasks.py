@@ -1,0 +1,19 @@
+"""Background tasks of mentoring: ids in, call a service."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def sessions_check_missed() -> int:
+    """Run hourly: missed sessions raise alerts to the town's staff."""
+    return services.sessions_check_missed()
+
+
+@task()
+def counselling_reminders_send() -> int:
+    """Run hourly: reminders for consultations in the next 24 hours."""
+    return services.counselling_reminders_send()
