@@ -114,3 +114,54 @@ def add_features(seqs: Iterable[Sequence]) -> None:
             continue
         succ, fail, dense = history_features(s.questions, s.skills, s.responses)
         s.extra.update(succ=succ, fail=fail, dense=dense)
+
+
+def next_features(
+    questions: np.ndarray, skills: np.ndarray, responses: np.ndarray,
+    question: int, item_skills: list[int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features of one new item after a history of at most ``WINDOW`` rows.
+
+    Vectorised equivalent of the last row of :func:`history_features` (used at
+    inference).  Returns ``succ``/``fail`` (len(item_skills),) and ``dense``.
+    """
+    n = len(responses)
+    if n > WINDOW:
+        raise ValueError(f"history longer than the window ({n} > {WINDOW})")
+    k = len(item_skills)
+    succ = np.zeros(k)
+    fail = np.zeros(k)
+    dense = np.zeros(N_DENSE)
+    r = responses.astype(bool)
+    n_ok = int(r.sum())
+    dense[0] = math.log1p(n)
+    dense[1] = math.log((n_ok + 1) / (n - n_ok + 1))
+    if n:
+        dense[2] = float(r[-1])
+        dense[3] = 1.0 - float(r[-1])
+        prev = [s for s in skills[-1].tolist() if s] or [0]
+        dense[6] = float(prev == (item_skills or [0]))
+        if question:
+            dense[4] = math.log1p(int((questions == question).sum()))
+    ks = 0
+    last = 0.0
+    gap = 0.0
+    log_far = math.log1p(WINDOW + 1)
+    for j, s in enumerate(item_skills):
+        if not s:
+            continue
+        ks += 1
+        hit = (skills == s).any(1) if n else np.zeros(0, dtype=bool)
+        idx = np.flatnonzero(hit)
+        if len(idx):
+            ok = int(r[idx].sum())
+            succ[j] = math.log1p(ok)
+            fail[j] = math.log1p(len(idx) - ok)
+            last += 1.0 if r[idx[-1]] else -1.0
+            gap += math.log1p(n - int(idx[-1]))
+        else:
+            gap += log_far
+    if ks:
+        dense[5] = last / ks
+        dense[7] = gap / ks
+    return succ, fail, dense

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit as _expit
 
-from .features import N_DENSE, WINDOW, history_features
+from .features import N_DENSE, WINDOW, next_features
 
 MODEL_VERSION = "nanum-kt-rasch-gru/1"
 FORMAT_VERSION = 1
@@ -59,6 +59,16 @@ def save_artefact(
     )
     path.with_suffix(".json").write_text(text + "\n")
     return path
+
+
+@dataclass
+class LearnerState:
+    """Encoded window of a learner's history and the GRU state after it."""
+
+    questions: np.ndarray
+    skills: np.ndarray
+    responses: np.ndarray
+    h: np.ndarray
 
 
 @dataclass
@@ -165,22 +175,34 @@ class LearnerModel:
         return list(history)[-WINDOW:] if WINDOW > 0 else []
 
     # -- public API -------------------------------------------------------
+    def encode(self, history: list[Interaction]) -> LearnerState:
+        """The learner's state after ``history`` (reuse it for many candidates)."""
+        q, sk, r = self._encode(self._window(history))
+        return LearnerState(q, sk, r, self.state(q, sk, r))
+
+    def predict_state(self, state: LearnerState, item: Hashable,
+                      skills: Iterable[Hashable]) -> float:
+        """P(correct) on ``item`` for an encoded learner state."""
+        q = self.item_index.get(str(item), 0)
+        sk = [i for i in (self.skill_index.get(str(s), 0) for s in skills) if i]
+        sk = sk or [0]
+        succ, fail, dense = next_features(state.questions, state.skills,
+                                          state.responses, q, sk)
+        s = np.asarray(sk)
+        m = (s > 0).astype(np.float64)
+        w = m / max(m.sum(), 1.0)
+        e = w @ self.skill[s] + self.q_mu[q] * (w @ self.skill_var[s])
+        z = np.maximum(state.h @ self.fc1_h + e @ self.fc1_e + self.fc1_b, 0.0)
+        pfa = self.skill_bias[s] + self.skill_pfa[s, 0] * succ \
+            + self.skill_pfa[s, 1] * fail
+        logit = (z @ self.fc2_w + self.fc2_b + float(pfa @ w) + self.q_bias[q]
+                 + float(dense @ self.dense_w))
+        return float(_sigmoid(logit))
+
     def predict(self, history: list[Interaction], item: Hashable,
                 skills: Iterable[Hashable]) -> float:
         """P(the learner answers ``item`` (tagged ``skills``) correctly)."""
-        rows = [*self._window(history), (item, list(skills), 0)]
-        q, sk, r = self._encode(rows)
-        h = self.state(q[:-1], sk[:-1], r[:-1])
-        succ, fail, dense = history_features(q, sk, r)
-        e, wts = self._item_emb(q[-1:], sk[-1:])
-        z = np.maximum(h @ self.fc1_h + e[0] @ self.fc1_e + self.fc1_b, 0.0)
-        s = sk[-1]
-        w = wts[0, :, 0]
-        pfa = self.skill_bias[s] + self.skill_pfa[s, 0] * succ[-1] \
-            + self.skill_pfa[s, 1] * fail[-1]
-        logit = (z @ self.fc2_w + self.fc2_b + float(pfa @ w) + self.q_bias[q[-1]]
-                 + float(dense[-1] @ self.dense_w))
-        return float(_sigmoid(logit))
+        return self.predict_state(self.encode(history), item, skills)
 
     def mastery(self, history: list[Interaction]) -> dict[str, float]:
         """P(correct) on an unknown (average) item of each skill.
@@ -188,9 +210,11 @@ class LearnerModel:
         Equals ``predict(history, <unknown item>, [skill])`` for every skill,
         computed for all skills at once.
         """
-        rows = self._window(history)
-        q, sk, r = self._encode(rows)
-        h = self.state(q, sk, r)
+        return self.mastery_state(self.encode(history))
+
+    def mastery_state(self, state: LearnerState) -> dict[str, float]:
+        """Per-skill mastery for an encoded learner state."""
+        q, sk, r, h = state.questions, state.skills, state.responses, state.h
         n_s = len(self.skill_keys)
         ok = np.zeros(n_s)
         bad = np.zeros(n_s)
@@ -224,7 +248,9 @@ class LearnerModel:
 
     def assess(self, history: list[Interaction], item: Hashable,
                skills: Iterable[Hashable]) -> Prediction:
-        return Prediction(self.predict(history, item, skills), self.mastery(history))
+        state = self.encode(history)
+        return Prediction(self.predict_state(state, item, skills),
+                          self.mastery_state(state))
 
 
 def random_weights(n_questions: int, n_skills: int, dim: int = 32, hidden: int = 32,

@@ -209,6 +209,9 @@ def train_model(kind: str, split: Split, settings: TrainSettings) -> TrainResult
         y, p = predict_windows(model, valid_items, label="validate")
         score = auc(y, p)
         history.append(score)
+        bar.console.print(f"{kind} {split.dataset} fold {split.fold} epoch {epoch}: "
+                          f"valid AUC {score:.4f} "
+                          f"({time.perf_counter() - start:.0f} s)")
         if score > best:
             best, best_epoch, bad = score, epoch, 0
             best_state = copy.deepcopy(model.state_dict())

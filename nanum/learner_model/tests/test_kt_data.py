@@ -135,3 +135,24 @@ def test_logistic_model_beats_skill_mean_on_synthetic() -> None:
     auc_sm = auc(*sm.predict(split.test))
     auc_irt = auc(*irt.predict(split.test))
     assert 0.5 < auc_sm < auc_irt - 0.05
+
+
+def test_next_features_match_the_last_row_of_history_features() -> None:
+    from nanum.learner_model.kt.features import next_features
+
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 7, 60, WINDOW):
+        q = rng.integers(1, 6, n + 1)
+        skills = np.zeros((n + 1, 2), dtype=np.int64)
+        skills[:, 0] = rng.integers(1, 4, n + 1)
+        two = rng.random(n + 1) < 0.3
+        skills[two, 1] = 4
+        r = rng.integers(0, 2, n + 1).astype(np.int8)
+        succ, fail, dense = history_features(q, skills, r)
+        item_skills = [int(s) for s in skills[-1] if s]
+        s2, f2, d2 = next_features(q[:-1], skills[:-1], r[:-1], int(q[-1]),
+                                   item_skills)
+        k = len(item_skills)
+        np.testing.assert_allclose(s2, succ[-1, :k], rtol=1e-6)
+        np.testing.assert_allclose(f2, fail[-1, :k], rtol=1e-6)
+        np.testing.assert_allclose(d2, dense[-1], rtol=1e-6, atol=1e-7)
