@@ -41,6 +41,8 @@ def _model(m: EquipmentModel) -> dict[str, Any]:
 
 def _res(r: Reservation, tags: list[str] | None = None) -> dict[str, Any]:
     if tags is None:
+        tags = getattr(r, "held_tags", None)
+    if tags is None:
         tags = list(
             r.allocations.filter(active=True)
             .order_by("asset__tag_code")

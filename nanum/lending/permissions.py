@@ -15,11 +15,38 @@ from nanum.core.tenancy import is_platform_admin
 BANK_KINDS = (Organisation.Kind.BANK, Organisation.Kind.LENDING_POINT)
 
 
+def _assignments(actor: User) -> list[tuple[str, int, str, str, int]]:
+    """(role, organisation id, organisation kind, bank type, tenant id) of the actor, cached.
+
+    One query per request; it also fills the user's role cache so that
+    ``is_platform_admin`` needs no query of its own.
+    """
+    cached = getattr(actor, "_lending_assignments", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user=actor, is_active=True).values_list(
+                "role",
+                "organisation_id",
+                "organisation__kind",
+                "organisation__bank_type",
+                "tenant_id",
+            )
+        )
+        actor._lending_assignments = cached  # type: ignore[attr-defined]
+        actor._role_cache = {row[0] for row in cached}  # type: ignore[attr-defined]
+    return cached
+
+
+def _is_admin(actor: User) -> bool:
+    _assignments(actor)
+    return is_platform_admin(actor)
+
+
 def staff_bank_ids(actor: User | None) -> set[int] | None:
     """Bank and lending-point ids where ``actor`` is staff; None means every bank."""
     if actor is None or not actor.is_authenticated:
         return set()
-    if is_platform_admin(actor):
+    if _is_admin(actor):
         return None
     cached = getattr(actor, "_lending_bank_ids", None)
     if cached is not None:
@@ -66,29 +93,22 @@ def teacher_school_ids(actor: User | None) -> set[int] | None:
     """Schools for which ``actor`` may book; None means any (administrators)."""
     if actor is None or not actor.is_authenticated:
         return set()
-    if is_platform_admin(actor):
+    if _is_admin(actor):
         return None
-    return set(
-        RoleAssignment.objects.filter(
-            user=actor,
-            is_active=True,
-            role=Role.TEACHER,
-            organisation__kind=Organisation.Kind.SCHOOL,
-        ).values_list("organisation_id", flat=True)
-    )
+    return {
+        r[1]
+        for r in _assignments(actor)
+        if r[0] == Role.TEACHER and r[2] == Organisation.Kind.SCHOOL
+    }
 
 
 def actor_tenant_ids(actor: User | None) -> set[int] | None:
     """Tenants whose catalogue ``actor`` may see (teachers' and staff's tenants)."""
     if actor is None or not actor.is_authenticated:
         return set()
-    if is_platform_admin(actor):
+    if _is_admin(actor):
         return None
-    ids = set(
-        RoleAssignment.objects.filter(user=actor, is_active=True).values_list(
-            "tenant_id", flat=True
-        )
-    )
+    ids = {r[4] for r in _assignments(actor)}
     if actor.home_tenant_id:
         ids.add(actor.home_tenant_id)
     return ids

@@ -55,15 +55,18 @@ def busy_asset_ids(
     return set(qs.values_list("asset_id", flat=True))
 
 
-def lock_candidates(equipment_id: int, bank_id: int) -> list[int]:
-    """Lock the bookable assets of a model at a bank, in a fixed (pk) order."""
-    return list(
+def lock_candidates(equipment_id: int, bank_id: int) -> dict[int, str]:
+    """Lock the bookable assets of a model at a bank, in a fixed (pk) order.
+
+    Returns {asset id: tag code}, in primary-key order.
+    """
+    return dict(
         Asset.objects.filter(
             equipment_id=equipment_id, home_bank_id=bank_id, status__in=Asset.BOOKABLE
         )
         .order_by("pk")
         .select_for_update()
-        .values_list("pk", flat=True)
+        .values_list("pk", "tag_code")
     )
 
 
@@ -75,7 +78,8 @@ def allocate(
     blocked_from, blocked_until = blocked_period(
         equipment, reservation.start_date, reservation.end_date, reservation.fulfilment
     )
-    candidates = lock_candidates(reservation.equipment_id, reservation.bank_id)
+    tags = lock_candidates(reservation.equipment_id, reservation.bank_id)
+    candidates = list(tags)
     if exclude_asset_ids:
         candidates = [pk for pk in candidates if pk not in exclude_asset_ids]
     busy = (
@@ -95,9 +99,11 @@ def allocate(
     ]
     try:
         with transaction.atomic():
-            return Allocation.objects.bulk_create(rows)
+            created = Allocation.objects.bulk_create(rows)
     except IntegrityError as exc:  # the exclusion constraint caught an overlap
         raise NoUnitsFree() from exc
+    reservation.held_tags = sorted(tags[a.asset_id] for a in created)  # type: ignore[attr-defined]
+    return created
 
 
 def release(reservation: Reservation) -> int:

@@ -81,14 +81,18 @@ def reservation_create(
     schools = teacher_school_ids(actor)
     if schools is not None and school_id not in schools:
         raise PermissionDenied(_("You can only book for your own school."))
-    school = Organisation.objects.filter(
-        pk=school_id, kind=Organisation.Kind.SCHOOL
-    ).first()
-    bank = (
-        Organisation.objects.select_related("tenant")
-        .filter(pk=bank_id, kind__in=BANK_KINDS, is_active=True)
-        .first()
-    )
+    orgs = {
+        o.pk: o
+        for o in Organisation.objects.select_related("tenant").filter(
+            pk__in=(school_id, bank_id), is_active=True
+        )
+    }
+    school = orgs.get(school_id)
+    bank = orgs.get(bank_id)
+    if school is not None and school.kind != Organisation.Kind.SCHOOL:
+        school = None
+    if bank is not None and bank.kind not in BANK_KINDS:
+        bank = None
     if school is None or bank is None or bank.tenant_id != school.tenant_id:
         raise NotFound(_("We could not find that bank."))
     equipment = EquipmentModel.objects.filter(
@@ -126,8 +130,7 @@ def reservation_create(
         reservation.status = _status_after_hold(equipment)
         reservation.save()
         try:
-            with transaction.atomic():
-                booking.allocate(reservation)
+            booking.allocate(reservation)  # writes nothing unless it succeeds
         except booking.NoUnitsFree:
             if not waitlist:
                 raise
