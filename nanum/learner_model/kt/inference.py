@@ -214,7 +214,7 @@ class LearnerModel:
 
     def mastery_state(self, state: LearnerState) -> dict[str, float]:
         """Per-skill mastery for an encoded learner state."""
-        q, sk, r, h = state.questions, state.skills, state.responses, state.h
+        sk, r, h = state.skills, state.responses, state.h
         n_s = len(self.skill_keys)
         ok = np.zeros(n_s)
         bad = np.zeros(n_s)
