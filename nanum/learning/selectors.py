@@ -292,7 +292,11 @@ def student_home(*, student: User) -> dict[str, Any]:
     for w in weeks:
         w["pct"] = round(100 * w["minutes"] / peak)
     this_year = sum(m for d, m in minutes_by_day.items() if d.year == today.year)
-    apps = list(my_applications(actor=student)[:5])
+    apps = list(
+        my_applications(actor=student).defer(
+            "full_name", "phone", "address", "category", "sensitive"
+        )[:5]
+    )
     member = next((a for a in apps if a.status == Status.APPROVED), None)
     seat = (
         Seat.objects.filter(student=student, state=Seat.State.ACTIVE)

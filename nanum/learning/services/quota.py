@@ -79,26 +79,29 @@ def _allocate_one(tenant_id: int) -> int:
     waiting = (
         Application.objects.filter(tenant_id=tenant_id, status=Status.WAITING)
         .order_by("priority_rank", "submitted_at", "id")
-        .values_list("id", "school_level")
+        .values_list("id", "school_level", "student_id")
     )
     if total != float("inf") and all(v != float("inf") for v in levels.values()):
         waiting = waiting[: int(total) * 4 + 1000]
-    chosen = _choose(waiting.iterator(chunk_size=5000), total, levels)
+    student_of: dict[int, int] = {}
+
+    def rows() -> Iterable[tuple[int, str]]:
+        for app_id, level, student_id in waiting.iterator(chunk_size=5000):
+            student_of[app_id] = student_id
+            yield app_id, level
+
+    chosen = _choose(rows(), total, levels)
     if not chosen:
         return 0
     now = timezone.now()
     until = today() + timedelta(days=policy.membership_days)
-    students: list[int] = []
     for i in range(0, len(chosen), CHUNK):
         part = chosen[i : i + CHUNK]
         Application.objects.filter(pk__in=part, status=Status.WAITING).update(
             status=Status.APPROVED, place_since=now, valid_until=until, updated_at=now
         )
-        students.extend(
-            Application.objects.filter(pk__in=part).values_list("student_id", flat=True)
-        )
     notify_bulk(
-        students,
+        [student_of[a] for a in chosen],
         kind="learning.place",
         subject=_g("You have a place: choose your online lecture site"),
         url="/learning/me/",

@@ -16,7 +16,7 @@ from nanum.core.models import Organisation, User
 
 from .. import selectors
 from ..forms import ApplicationForm, GoalForm, MoreDocumentsForm, PlanForm
-from ..models import Application, Category, GuardianLink, Status
+from ..models import Application, Category, GuardianLink, PlanEntry, Status
 from ..services import applications as app_services
 from ..services import privacy, seats, study
 from .common import int_or_none, show_error
@@ -29,13 +29,7 @@ def student_home(request: HttpRequest) -> HttpResponse:
     data["providers"] = (
         selectors.offered_providers(tenant_id=member.tenant_id) if member else []
     )
-    data["goal_form"] = GoalForm(
-        initial={
-            "target_minutes": data["goal"].target_minutes if data["goal"] else 300,
-            "note": data["goal"].note if data["goal"] else "",
-        }
-    )
-    data["plan_form"] = PlanForm()
+    data["weekdays"] = PlanEntry.Weekday.choices
     return render(request, "learning/student_home.html", data)
 
 

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""A student's home page under load: 50,000 students, a year of activity, gunicorn.
+
+    .venv/bin/python bench/learning_home.py           # full scale, PostgreSQL via pgtmp
+    .venv/bin/python bench/learning_home.py --tiny    # 500 students, a few seconds
+
+Without DATABASE_URL the script re-runs itself under scripts/pgtmp.py (a throwaway
+PostgreSQL cluster). It builds 50,000 member students (applications, seats, 12 weeks
+of study each); the USERS students who log in also get a full year of daily study,
+1,000 answers (interactions), lessons in progress, a goal, a plan and messages. Then it
+starts gunicorn on 127.0.0.1 and runs USERS concurrent users (default 50), each with its
+own session, requesting /learning/me/ with a think time between pages (default 1 s),
+then again with no think time (saturation). It also counts the queries of one page.
+Figures are printed last; the target is p95 <= 100 ms with 50 users.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "nanum.settings",
+    "NANUM_SECURE": "0",
+    "NANUM_MANIFEST_STATIC": "0",
+    "NANUM_FAST_HASHER": "1",
+    "NANUM_TASKS_IMMEDIATE": "1",
+    "NANUM_EMAIL_URL": "memory",
+    "NANUM_LOG_LEVEL": "WARNING",
+    "NANUM_CONN_MAX_AGE": "600",
+}
+
+
+def build(n_students: int, n_users: int) -> list[int]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nanum.core.models import Notification, Organisation, Role, RoleAssignment, Tenant, User
+    from nanum.learning.models import (
+        Application,
+        Course,
+        Interaction,
+        Item,
+        Lesson,
+        LessonProgress,
+        PlanEntry,
+        Seat,
+        SeatAllocation,
+        StudyDay,
+        TenantPolicy,
+        WeeklyGoal,
+    )
+
+    rng = random.Random(3)
+    today = timezone.localdate()
+    now = timezone.now()
+    town = Tenant.objects.create(slug="bench", kind="metro", name_ko="벤치시",
+                                 programme_name_ko="벤치런", is_home=True)
+    TenantPolicy.objects.create(tenant=town)
+    hall = Organisation.objects.create(code="bench-hall", kind="city_hall", name_ko="벤치시청",
+                                       tenant=town)
+    provider = Organisation.objects.create(code="bench-prov", kind="provider",
+                                           name_ko="벤치제공", tenant=town)
+    alloc = SeatAllocation.objects.create(tenant=town, provider=provider, year=today.year,
+                                          seats=n_students, used=n_students)
+    users = User.objects.bulk_create(
+        [User(username=f"st{i:06d}", display_name=f"학생{i}", home_tenant=town,
+              password="md5$bench$x") for i in range(n_students)],
+        batch_size=5000,
+    )
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=u, role=Role.STUDENT, organisation=hall, tenant=town)
+         for u in users], batch_size=5000)
+    apps = Application.objects.bulk_create(
+        [Application(tenant=town, student=u, applicant=u, status="approved",
+                     full_name=u.display_name, birth_year=2010, school_level="middle",
+                     grade=2, category="basic_livelihood", consent_collection=True,
+                     place_since=now, valid_until=today + timedelta(days=200))
+         for u in users], batch_size=5000)
+    Seat.objects.bulk_create(
+        [Seat(allocation=alloc, tenant=town, provider=provider, application=a,
+              student_id=a.student_id, ref=f"{a.pk:016x}") for a in apps], batch_size=5000)
+    load = users[:n_users]
+    days = []
+    for u in load:
+        days.extend(StudyDay(student=u, day=today - timedelta(days=d),
+                             provider_minutes=rng.randint(0, 90), nanum_minutes=rng.randint(0, 30))
+                    for d in range(365))
+    for u in users[n_users:]:
+        days.extend(StudyDay(student=u, day=today - timedelta(days=7 * w + rng.randint(0, 6)),
+                             provider_minutes=rng.randint(10, 90)) for w in range(12))
+    StudyDay.objects.bulk_create(days, batch_size=10000, ignore_conflicts=True)
+    course = Course.objects.create(title="중2 수학", subject="수학", school_level="middle")
+    lessons = [Lesson.objects.create(course=course, order=i, title=f"단원 {i}",
+                                     skills=[f"[9수0{i % 9 + 1}-01]"]) for i in range(1, 21)]
+    items = Item.objects.bulk_create(
+        [Item(lesson=lsn, order=k, prompt="?", choices=["a", "b", "c"], answer=0,
+              skills=lsn.skills) for lsn in lessons for k in range(1, 6)])
+    inter = []
+    for u in load:
+        for k in range(1000):
+            it = items[k % len(items)]
+            inter.append(Interaction(student=u, item=it, skills=it.skills,
+                                     correct=rng.random() < 0.7,
+                                     answered_at=now - timedelta(minutes=k * 500),
+                                     duration_ms=rng.randint(3000, 60000)))
+    Interaction.objects.bulk_create(inter, batch_size=10000)
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(student=u, lesson=lsn, answered=3, correct=2)
+         for u in load for lsn in lessons[:8]])
+    WeeklyGoal.objects.bulk_create([WeeklyGoal(student=u, target_minutes=300) for u in load])
+    PlanEntry.objects.bulk_create([PlanEntry(student=u, weekday=d, subject="수학", minutes=30)
+                                   for u in load for d in range(5)])
+    Notification.objects.bulk_create([Notification(user=u, kind="x", subject=f"알림 {k}")
+                                      for u in load for k in range(30)])
+    return [u.pk for u in load]
+
+
+def sessions(user_ids: list[int]) -> list[str]:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from nanum.core.models import User
+
+    keys = []
+    for u in User.objects.filter(pk__in=user_ids):
+        s = SessionStore()
+        s[SESSION_KEY] = str(u.pk)
+        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = u.get_session_auth_hash()
+        s.create()
+        keys.append(s.session_key)
+    return keys
+
+
+def queries_per_page(user_id: int) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from nanum.core.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(pk=user_id))
+    client.get("/learning/me/")
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get("/learning/me/")
+    assert r.status_code == 200, r.status_code
+    return len(ctx.captured_queries)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_load(port: int, keys: list[str], seconds: float, think: float,
+             warmup: float) -> tuple[list[float], int, float]:
+    lat: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    start = time.perf_counter()
+    stop = start + warmup + seconds
+
+    def user(key: str, seed: int) -> None:
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Cookie": f"sessionid={key}", "Accept-Language": "ko"}
+        time.sleep(rng.random() * max(think, 0.05))
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", "/learning/me/", headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            t1 = time.perf_counter()
+            if t0 - start >= warmup:
+                with lock:
+                    if ok:
+                        lat.append((t1 - t0) * 1000)
+                    else:
+                        errors[0] += 1
+            if think:
+                time.sleep(think * (0.5 + rng.random()))
+        conn.close()
+
+    threads = [threading.Thread(target=user, args=(k, i)) for i, k in enumerate(keys)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return lat, errors[0], seconds
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tiny", action="store_true")
+    parser.add_argument("--students", type=int, default=50_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--sqlite", action="store_true", help="use a temporary SQLite file")
+    args = parser.parse_args()
+    if args.tiny:
+        args.students, args.users, args.seconds = 500, 20, 5
+    os.environ.update({k: v for k, v in ENV.items() if k not in os.environ})
+    if not os.environ.get("DATABASE_URL") and not args.sqlite:
+        cmd = [sys.executable, str(ROOT / "scripts" / "pgtmp.py"), "--", sys.executable,
+               *sys.argv]
+        sys.exit(subprocess.call(cmd))
+    if args.sqlite:
+        import tempfile
+
+        tmp = tempfile.mkdtemp(prefix="nanum-bench-")
+        os.environ["NANUM_SQLITE_PATH"] = os.path.join(tmp, "bench.sqlite3")
+        os.environ["NANUM_DATA_DIR"] = tmp
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    t0 = time.perf_counter()
+    load_ids = build(args.students, args.users)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+    build_s = time.perf_counter() - t0
+    keys = sessions(load_ids)
+    queries = queries_per_page(load_ids[0])
+    connection.close()
+
+    port = free_port()
+    env = dict(os.environ)
+    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "nanum.wsgi:application",
+                "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    server = subprocess.Popen(gunicorn, cwd=str(ROOT), env=env)
+    try:
+        for _ in range(200):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        warm = 2.0 if args.tiny else 5.0
+        lat, errors, secs = run_load(port, keys, args.seconds, args.think, warm)
+        sat_secs = max(3.0, args.seconds / 3)
+        lat0, errors0, _ = run_load(port, keys, sat_secs, 0.0, 1.0)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"database              {connection.vendor}, {args.students:,} students "
+          f"(build {build_s:.0f} s, not timed)")
+    print(f"page                  /learning/me/ with a year of activity "
+          f"({365} study days, 1,000 answers)")
+    print(f"queries per page      {queries}")
+    print(f"gunicorn              {args.workers} sync workers, {os.cpu_count()} CPUs on host")
+    print(f"users                 {len(keys)} concurrent, think time "
+          f"{args.think:.1f} s (0.5-1.5x), {secs:.0f} s measured")
+    print(f"requests              {len(lat):,} ok, {errors} errors, "
+          f"{len(lat) / secs:,.1f} req/s")
+    print(f"latency ms            median {statistics.median(lat) if lat else float('nan'):.1f}"
+          f"  p95 {pct(lat, 95):.1f}  p99 {pct(lat, 99):.1f}  max {max(lat or [0]):.1f}")
+    print(f"no think time         {len(lat0) / sat_secs:,.1f} req/s, median "
+          f"{statistics.median(lat0) if lat0 else float('nan'):.1f} ms, p95 {pct(lat0, 95):.1f} ms, "
+          f"{errors0} errors")
+    print(f"target p95 <= 100 ms  {'OK' if pct(lat, 95) <= 100 else 'OVER'}")
+    print(f"peak memory (bench)   {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
