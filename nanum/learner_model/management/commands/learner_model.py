@@ -34,4 +34,5 @@ class Command(BaseCommand):
                 "lr", "patience", "dim")
         ns = argparse.Namespace(**{k: options.get(k) for k in keys})
         ns.threads = ns.threads or 1
-        run(ns, Console(file=self.stdout))
+        width = None if self.stdout.isatty() else 160
+        run(ns, Console(file=self.stdout, width=width))
