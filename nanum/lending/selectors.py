@@ -197,55 +197,62 @@ def availability_search(
         )
         results.append(res)
     if alternatives:
-        lacking = [r for r in results if not any(b.free >= quantity for b in r.banks)][
-            :5
-        ]
-        for r in lacking:
-            r.alternatives = _alternatives(r.model, start, end, quantity, banks)
+        lacking = [r for r in results if not any(b.free >= quantity for b in r.banks)]
+        lacking = lacking[:5]
+        if lacking:
+            _add_alternatives(lacking, start, end, quantity, banks)
     return results, has_more
 
 
-def _alternatives(
-    model: EquipmentModel,
+def _add_alternatives(
+    results: list[SearchResult],
     start: date,
     end: date,
     quantity: int,
     banks: dict[int, Organisation],
-) -> list[dict[str, Any]]:
-    """Later windows of the same length when the asked one has too few units."""
-    annotations = {}
-    for s in ALTERNATIVE_SHIFTS:
-        busy = Allocation.objects.filter(
-            asset_id=OuterRef("pk"),
-            active=True,
-            blocked_from__lte=end + timedelta(days=s + model.inspection_days),
-            blocked_until__gte=start + timedelta(days=s - model.prep_days),
+) -> None:
+    """Later windows of the same length, for models with too few units on the asked dates.
+
+    One query per buffer combination: free units per (model, bank) for each shift.
+    """
+    groups: dict[tuple[int, int], list[SearchResult]] = defaultdict(list)
+    for r in results:
+        groups[(r.model.prep_days, r.model.inspection_days)].append(r)
+    for (prep, insp), group in groups.items():
+        annotations = {}
+        for s in ALTERNATIVE_SHIFTS:
+            busy = Allocation.objects.filter(
+                asset_id=OuterRef("pk"),
+                active=True,
+                blocked_from__lte=end + timedelta(days=s + insp),
+                blocked_until__gte=start + timedelta(days=s - prep),
+            )
+            annotations[f"free_{s}"] = Count("pk", filter=~Q(Exists(busy)))
+        rows = list(
+            Asset.objects.filter(
+                equipment_id__in=[r.model.pk for r in group],
+                status__in=Asset.BOOKABLE,
+                home_bank_id__in=banks,
+            )
+            .values("equipment_id", "home_bank_id")
+            .annotate(**annotations)
+            .order_by("equipment_id", "home_bank_id")
         )
-        annotations[f"free_{s}"] = Count("pk", filter=~Q(Exists(busy)))
-    rows = (
-        Asset.objects.filter(
-            equipment=model, status__in=Asset.BOOKABLE, home_bank_id__in=banks
-        )
-        .values("home_bank_id")
-        .annotate(**annotations)
-        .order_by()
-    )
-    out = []
-    for s in ALTERNATIVE_SHIFTS:
-        for row in rows:
-            if row[f"free_{s}"] >= quantity:
-                out.append(
-                    {
-                        "start": start + timedelta(days=s),
-                        "end": end + timedelta(days=s),
-                        "bank": banks[row["home_bank_id"]],
-                        "free": row[f"free_{s}"],
-                    }
-                )
-                break
-        if len(out) >= 2:
-            break
-    return out
+        for r in group:
+            mine = [row for row in rows if row["equipment_id"] == r.model.pk]
+            for s in ALTERNATIVE_SHIFTS:
+                best = max(mine, key=lambda row, s=s: row[f"free_{s}"], default=None)
+                if best is not None and best[f"free_{s}"] >= quantity:
+                    r.alternatives.append(
+                        {
+                            "start": start + timedelta(days=s),
+                            "end": end + timedelta(days=s),
+                            "bank": banks[best["home_bank_id"]],
+                            "free": best[f"free_{s}"],
+                        }
+                    )
+                if len(r.alternatives) >= 2:
+                    break
 
 
 def reservation_list(*, actor: User, scope: str = "mine") -> QuerySet[Reservation]:
