@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -292,16 +292,17 @@ def _outcome_message(app: Application) -> Any:
     )
 
 
-def _tell_applicant(app: Application) -> None:
+def _tell_applicant(app: Application, url: str | None = None) -> None:
     p = app.programme
+    url = url or _mine_url()
     with override(app.applied_by.preferred_language or "ko"):
         msg = str(_outcome_message(app)) % {
             "name": p.name,
             "pos": app.waitlist_position,
         }
-    _notify(app.applied_by, "programs.application", msg, url=_mine_url())
+    _notify(app.applied_by, "programs.application", msg, url=url)
     if app.participant_id and app.participant_id != app.applied_by_id:
-        _notify(app.participant, "programs.application", msg, url=_mine_url())
+        _notify(app.participant, "programs.application", msg, url=url)
 
 
 @transaction.atomic
@@ -485,42 +486,68 @@ def programme_draw(*, actor: User | None, programme: Programme,
         raise _refuse(
             _("The draw can run only after applications close."), "period_open"
         )
-    apps = list(
-        p.applications.filter(status=A.SUBMITTED).select_related(
-            "applied_by", "participant"
-        )
-    )
+    rows = list(p.applications.filter(status=A.SUBMITTED).values_list("pk", "priority"))
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     result = selection.lottery(
-        ids=[a.pk for a in apps], pools=np.zeros(len(apps), dtype=np.int64),
-        priority=[a.priority for a in apps], capacity=[p.capacity],
-        share=[float(p.priority_share)], seed=p.lottery_seed,
+        ids=ids, pools=np.zeros(len(rows), dtype=np.int64),
+        priority=np.fromiter((r[1] for r in rows), dtype=bool, count=len(rows)),
+        capacity=[p.capacity], share=[float(p.priority_share)], seed=p.lottery_seed,
     )  # fmt: skip
-    via = {selection.PRIORITY_SEAT: Application.Via.PRIORITY,
-           selection.GENERAL_SEAT: Application.Via.GENERAL}  # fmt: skip
-    for i, app in enumerate(apps):
-        code = int(result.outcome[i])
-        app.draw_rank = int(result.draw_rank[i])
-        app.decided_at = now
-        if code == selection.WAITLIST:
-            app.status, app.waitlist_position = (
-                A.WAITLISTED,
-                int(result.waitlist_position[i]),
-            )
-        else:
-            app.status, app.via = A.SELECTED, via[code]
-    Application.objects.bulk_update(
-        apps,
-        ["status", "via", "draw_rank", "waitlist_position", "decided_at"],
-        batch_size=500,
-    )
+    _write_outcomes(result, now)
     p.drawn_at, p.draw_digest = now, result.digest()
     p.save(update_fields=["drawn_at", "draw_digest"])
     audit_record(actor=actor, action="programme.draw", obj=p, tenant=p.tenant,
                  after={"seed": p.lottery_seed, "digest": p.draw_digest,
-                        "applications": len(apps)})  # fmt: skip
-    for app in apps:
-        _tell_applicant(app)
+                        "applications": len(rows)})  # fmt: skip
+    from .tasks import draw_notify
+
+    transaction.on_commit(lambda: draw_notify.enqueue(p.pk))
     return result
+
+
+STATUS_OF = {
+    selection.PRIORITY_SEAT: (A.SELECTED, Application.Via.PRIORITY),
+    selection.GENERAL_SEAT: (A.SELECTED, Application.Via.GENERAL),
+    selection.WAITLIST: (A.WAITLISTED, Application.Via.NONE),
+}
+OUTCOME_SQL = (
+    "UPDATE programs_application SET status = %s, via = %s, draw_rank = %s, "
+    "waitlist_position = %s, decided_at = %s WHERE id = %s"
+)
+
+
+def _write_outcomes(result: selection.DrawResult, now: datetime) -> None:
+    """One prepared UPDATE per row, sent with executemany (fast on SQLite and PostgreSQL;
+    QuerySet.bulk_update builds a CASE per field and row, which is slow at this size)."""
+    if not result.ids.size:
+        return
+    decided = Application._meta.get_field("decided_at").get_db_prep_value(
+        now, connection
+    )
+    rows = []
+    for pk, code, rank, pos in zip(
+        result.ids.tolist(), result.outcome.tolist(), result.draw_rank.tolist(),
+        result.waitlist_position.tolist(), strict=True,
+    ):  # fmt: skip
+        status, via = STATUS_OF[code]
+        rows.append((status, via, rank, pos or None, decided, pk))
+    with connection.cursor() as cursor:
+        cursor.executemany(OUTCOME_SQL, rows)
+
+
+def draw_notify(*, programme_id: int) -> int:
+    """Tell every applicant of a drawn programme their outcome (runs as a task)."""
+    apps = (
+        Application.objects.filter(programme_id=programme_id)
+        .exclude(status=A.SUBMITTED)
+        .select_related("programme", "applied_by", "participant")
+    )
+    count, url = 0, _mine_url()
+    with transaction.atomic():
+        for app in apps.iterator(chunk_size=1000):
+            _tell_applicant(app, url)
+            count += 1
+    return count
 
 
 def _offer_task(app: Application) -> None:

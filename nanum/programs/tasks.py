@@ -23,3 +23,9 @@ def offers_expire_due() -> int:
 def draws_due() -> int:
     """Sweep (schedule hourly): run each lottery whose application period closed."""
     return services.draws_due()
+
+
+@task()
+def draw_notify(programme_id: int) -> int:
+    """After a draw: tell each applicant the outcome and why."""
+    return services.draw_notify(programme_id=programme_id)
