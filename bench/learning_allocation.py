@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+UNUSABLE = "!"  # an unusable password hash: these accounts cannot sign in
+
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nanum.settings")
@@ -60,38 +62,62 @@ def build(n: int, rng: random.Random) -> dict[str, int]:
     year = timezone.localdate().year
     towns = []
     for i in range(6):
-        t = Tenant.objects.create(slug=f"bench{i}", kind="city", name_ko=f"벤치{i}",
-                                  programme_name_ko=f"벤치런{i}", is_home=i == 0)
+        t = Tenant.objects.create(
+            slug=f"bench{i}",
+            kind="city",
+            name_ko=f"벤치{i}",
+            programme_name_ko=f"벤치런{i}",
+            is_home=i == 0,
+        )
         towns.append(t)
     per_town = n // 6
     providers = [
-        Organisation.objects.create(code=f"bench-prov-{k}", kind="provider",
-                                    name_ko=f"제공기관{k}", tenant=towns[0])
+        Organisation.objects.create(
+            code=f"bench-prov-{k}",
+            kind="provider",
+            name_ko=f"제공기관{k}",
+            tenant=towns[0],
+        )
         for k in range(3)
     ]
     for t in towns:
         quota = int(per_town * 0.6)
         TenantPolicy.objects.create(
-            tenant=t, quota_total=quota, quota_elementary=quota // 5,
-            quota_middle=quota * 2 // 5, quota_high=quota * 2 // 5,
+            tenant=t,
+            quota_total=quota,
+            quota_elementary=quota // 5,
+            quota_middle=quota * 2 // 5,
+            quota_high=quota * 2 // 5,
         )
         for p in providers:
-            SeatAllocation.objects.create(tenant=t, provider=p, year=year,
-                                          seats=int(quota * 0.4))
+            SeatAllocation.objects.create(
+                tenant=t, provider=p, year=year, seats=int(quota * 0.4)
+            )
     users = User.objects.bulk_create(
-        [User(username=f"b{i:06d}", password="!") for i in range(n)], batch_size=5000
+        [User(username=f"b{i:06d}", password=UNUSABLE) for i in range(n)],
+        batch_size=5000,
     )
     now = timezone.now()
     levels = ["elementary", "middle", "middle", "high", "high"]
     apps = []
     for i, u in enumerate(users):
-        apps.append(Application(
-            tenant=towns[i % 6], student=u, applicant=u, status=Status.WAITING,
-            full_name="x", birth_year=2010, school_level=rng.choice(levels),
-            category="basic_livelihood", priority_rank=rng.randint(0, 7),
-            consent_collection=True, submitted_at=now - timedelta(minutes=rng.randint(0, 10**5)),
-            approved_at=now, preferred_provider=rng.choice(providers),
-        ))
+        apps.append(
+            Application(
+                tenant=towns[i % 6],
+                student=u,
+                applicant=u,
+                status=Status.WAITING,
+                full_name="x",
+                birth_year=2010,
+                school_level=rng.choice(levels),
+                category="basic_livelihood",
+                priority_rank=rng.randint(0, 7),
+                consent_collection=True,
+                submitted_at=now - timedelta(minutes=rng.randint(0, 10**5)),
+                approved_at=now,
+                preferred_provider=rng.choice(providers),
+            )
+        )
     Application.objects.bulk_create(apps, batch_size=5000)
     return {"towns": 6, "applications": n}
 
@@ -127,7 +153,9 @@ def main() -> None:
     seats = sum(seats_assign_bulk(tenant_id=t) for t in tenant_ids)
     t_seats = time.perf_counter() - t2
 
-    members = list(Application.objects.filter(status=Status.APPROVED).values_list("pk", flat=True))
+    members = list(
+        Application.objects.filter(status=Status.APPROVED).values_list("pk", flat=True)
+    )
     expire = rng.sample(members, len(members) // 10)
     for i in range(0, len(expire), 900):
         Application.objects.filter(pk__in=expire[i : i + 900]).update(
@@ -147,12 +175,18 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"database            {connection.vendor}")
     print(f"applications        {n:,} in 6 towns (build {t_build:.1f} s, not timed)")
-    print(f"places given        {sum(given.values()):,} in {t_places:.2f} s "
-          f"({sum(given.values()) / max(t_places, 1e-9):,.0f}/s)")
+    print(
+        f"places given        {sum(given.values()):,} in {t_places:.2f} s "
+        f"({sum(given.values()) / max(t_places, 1e-9):,.0f}/s)"
+    )
     print(f"seats assigned      {seats:,} in {t_seats:.2f} s")
-    print(f"expired + promoted  {expired:,} expired, {seats2:,} seats re-given in {t_promote:.2f} s")
-    print(f"total timed         {total:.2f} s (target <= 60 s) "
-          f"{'OK' if total <= 60 else 'OVER'}")
+    print(
+        f"expired + promoted  {expired:,} expired, {seats2:,} seats re-given in {t_promote:.2f} s"
+    )
+    print(
+        f"total timed         {total:.2f} s (target <= 60 s) "
+        f"{'OK' if total <= 60 else 'OVER'}"
+    )
     print(f"peak memory         {peak_mb:.0f} MiB")
 
 

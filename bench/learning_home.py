@@ -42,13 +42,22 @@ ENV = {
     "NANUM_CONN_MAX_AGE": "600",
 }
 
+UNUSABLE = "!"  # an unusable password hash: these accounts cannot sign in
+
 
 def build(n_students: int, n_users: int) -> list[int]:
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from nanum.core.models import Notification, Organisation, Role, RoleAssignment, Tenant, User
+    from nanum.core.models import (
+        Notification,
+        Organisation,
+        Role,
+        RoleAssignment,
+        Tenant,
+        User,
+    )
     from nanum.learning.models import (
         Application,
         Course,
@@ -67,65 +76,164 @@ def build(n_students: int, n_users: int) -> list[int]:
     rng = random.Random(3)
     today = timezone.localdate()
     now = timezone.now()
-    town = Tenant.objects.create(slug="bench", kind="metro", name_ko="벤치시",
-                                 programme_name_ko="벤치런", is_home=True)
+    town = Tenant.objects.create(
+        slug="bench",
+        kind="metro",
+        name_ko="벤치시",
+        programme_name_ko="벤치런",
+        is_home=True,
+    )
     TenantPolicy.objects.create(tenant=town)
-    hall = Organisation.objects.create(code="bench-hall", kind="city_hall", name_ko="벤치시청",
-                                       tenant=town)
-    provider = Organisation.objects.create(code="bench-prov", kind="provider",
-                                           name_ko="벤치제공", tenant=town)
-    alloc = SeatAllocation.objects.create(tenant=town, provider=provider, year=today.year,
-                                          seats=n_students, used=n_students)
+    hall = Organisation.objects.create(
+        code="bench-hall", kind="city_hall", name_ko="벤치시청", tenant=town
+    )
+    provider = Organisation.objects.create(
+        code="bench-prov", kind="provider", name_ko="벤치제공", tenant=town
+    )
+    alloc = SeatAllocation.objects.create(
+        tenant=town,
+        provider=provider,
+        year=today.year,
+        seats=n_students,
+        used=n_students,
+    )
     users = User.objects.bulk_create(
-        [User(username=f"st{i:06d}", display_name=f"학생{i}", home_tenant=town,
-              password="md5$bench$x") for i in range(n_students)],
+        [
+            User(
+                username=f"st{i:06d}",
+                display_name=f"학생{i}",
+                home_tenant=town,
+                password=UNUSABLE,
+            )
+            for i in range(n_students)
+        ],
         batch_size=5000,
     )
     RoleAssignment.objects.bulk_create(
-        [RoleAssignment(user=u, role=Role.STUDENT, organisation=hall, tenant=town)
-         for u in users], batch_size=5000)
+        [
+            RoleAssignment(user=u, role=Role.STUDENT, organisation=hall, tenant=town)
+            for u in users
+        ],
+        batch_size=5000,
+    )
     apps = Application.objects.bulk_create(
-        [Application(tenant=town, student=u, applicant=u, status="approved",
-                     full_name=u.display_name, birth_year=2010, school_level="middle",
-                     grade=2, category="basic_livelihood", consent_collection=True,
-                     place_since=now, valid_until=today + timedelta(days=200))
-         for u in users], batch_size=5000)
+        [
+            Application(
+                tenant=town,
+                student=u,
+                applicant=u,
+                status="approved",
+                full_name=u.display_name,
+                birth_year=2010,
+                school_level="middle",
+                grade=2,
+                category="basic_livelihood",
+                consent_collection=True,
+                place_since=now,
+                valid_until=today + timedelta(days=200),
+            )
+            for u in users
+        ],
+        batch_size=5000,
+    )
     Seat.objects.bulk_create(
-        [Seat(allocation=alloc, tenant=town, provider=provider, application=a,
-              student_id=a.student_id, ref=f"{a.pk:016x}") for a in apps], batch_size=5000)
+        [
+            Seat(
+                allocation=alloc,
+                tenant=town,
+                provider=provider,
+                application=a,
+                student_id=a.student_id,
+                ref=f"{a.pk:016x}",
+            )
+            for a in apps
+        ],
+        batch_size=5000,
+    )
     load = users[:n_users]
     days = []
     for u in load:
-        days.extend(StudyDay(student=u, day=today - timedelta(days=d),
-                             provider_minutes=rng.randint(0, 90), nanum_minutes=rng.randint(0, 30))
-                    for d in range(365))
+        days.extend(
+            StudyDay(
+                student=u,
+                day=today - timedelta(days=d),
+                provider_minutes=rng.randint(0, 90),
+                nanum_minutes=rng.randint(0, 30),
+            )
+            for d in range(365)
+        )
     for u in users[n_users:]:
-        days.extend(StudyDay(student=u, day=today - timedelta(days=7 * w + rng.randint(0, 6)),
-                             provider_minutes=rng.randint(10, 90)) for w in range(12))
+        days.extend(
+            StudyDay(
+                student=u,
+                day=today - timedelta(days=7 * w + rng.randint(0, 6)),
+                provider_minutes=rng.randint(10, 90),
+            )
+            for w in range(12)
+        )
     StudyDay.objects.bulk_create(days, batch_size=10000, ignore_conflicts=True)
-    course = Course.objects.create(title="중2 수학", subject="수학", school_level="middle")
-    lessons = [Lesson.objects.create(course=course, order=i, title=f"단원 {i}",
-                                     skills=[f"[9수0{i % 9 + 1}-01]"]) for i in range(1, 21)]
+    course = Course.objects.create(
+        title="중2 수학", subject="수학", school_level="middle"
+    )
+    lessons = [
+        Lesson.objects.create(
+            course=course, order=i, title=f"단원 {i}", skills=[f"[9수0{i % 9 + 1}-01]"]
+        )
+        for i in range(1, 21)
+    ]
     items = Item.objects.bulk_create(
-        [Item(lesson=lsn, order=k, prompt="?", choices=["a", "b", "c"], answer=0,
-              skills=lsn.skills) for lsn in lessons for k in range(1, 6)])
+        [
+            Item(
+                lesson=lsn,
+                order=k,
+                prompt="?",
+                choices=["a", "b", "c"],
+                answer=0,
+                skills=lsn.skills,
+            )
+            for lsn in lessons
+            for k in range(1, 6)
+        ]
+    )
     inter = []
     for u in load:
         for k in range(1000):
             it = items[k % len(items)]
-            inter.append(Interaction(student=u, item=it, skills=it.skills,
-                                     correct=rng.random() < 0.7,
-                                     answered_at=now - timedelta(minutes=k * 500),
-                                     duration_ms=rng.randint(3000, 60000)))
+            inter.append(
+                Interaction(
+                    student=u,
+                    item=it,
+                    skills=it.skills,
+                    correct=rng.random() < 0.7,
+                    answered_at=now - timedelta(minutes=k * 500),
+                    duration_ms=rng.randint(3000, 60000),
+                )
+            )
     Interaction.objects.bulk_create(inter, batch_size=10000)
     LessonProgress.objects.bulk_create(
-        [LessonProgress(student=u, lesson=lsn, answered=3, correct=2)
-         for u in load for lsn in lessons[:8]])
-    WeeklyGoal.objects.bulk_create([WeeklyGoal(student=u, target_minutes=300) for u in load])
-    PlanEntry.objects.bulk_create([PlanEntry(student=u, weekday=d, subject="수학", minutes=30)
-                                   for u in load for d in range(5)])
-    Notification.objects.bulk_create([Notification(user=u, kind="x", subject=f"알림 {k}")
-                                      for u in load for k in range(30)])
+        [
+            LessonProgress(student=u, lesson=lsn, answered=3, correct=2)
+            for u in load
+            for lsn in lessons[:8]
+        ]
+    )
+    WeeklyGoal.objects.bulk_create(
+        [WeeklyGoal(student=u, target_minutes=300) for u in load]
+    )
+    PlanEntry.objects.bulk_create(
+        [
+            PlanEntry(student=u, weekday=d, subject="수학", minutes=30)
+            for u in load
+            for d in range(5)
+        ]
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(user=u, kind="x", subject=f"알림 {k}")
+            for u in load
+            for k in range(30)
+        ]
+    )
     return [u.pk for u in load]
 
 
@@ -168,8 +276,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run_load(port: int, keys: list[str], seconds: float, think: float,
-             warmup: float) -> tuple[list[float], int, float]:
+def run_load(
+    port: int, keys: list[str], seconds: float, think: float, warmup: float
+) -> tuple[list[float], int, float]:
     lat: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -215,7 +324,7 @@ def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def main() -> None:
@@ -226,14 +335,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--sqlite", action="store_true", help="use a temporary SQLite file")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="use a temporary SQLite file"
+    )
     args = parser.parse_args()
     if args.tiny:
         args.students, args.users, args.seconds = 500, 20, 5
     os.environ.update({k: v for k, v in ENV.items() if k not in os.environ})
     if not os.environ.get("DATABASE_URL") and not args.sqlite:
-        cmd = [sys.executable, str(ROOT / "scripts" / "pgtmp.py"), "--", sys.executable,
-               *sys.argv]
+        cmd = [
+            sys.executable,
+            str(ROOT / "scripts" / "pgtmp.py"),
+            "--",
+            sys.executable,
+            *sys.argv,
+        ]
         sys.exit(subprocess.call(cmd))
     if args.sqlite:
         import tempfile
@@ -260,8 +376,16 @@ def main() -> None:
 
     port = free_port()
     env = dict(os.environ)
-    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "nanum.wsgi:application",
-                "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    gunicorn = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "nanum.wsgi:application",
+        "-w",
+        str(args.workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(gunicorn, cwd=str(ROOT), env=env)
     try:
         for _ in range(200):
@@ -280,21 +404,35 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=20)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"database              {connection.vendor}, {args.students:,} students "
-          f"(build {build_s:.0f} s, not timed)")
-    print(f"page                  /learning/me/ with a year of activity "
-          f"({365} study days, 1,000 answers)")
+    print(
+        f"database              {connection.vendor}, {args.students:,} students "
+        f"(build {build_s:.0f} s, not timed)"
+    )
+    print(
+        f"page                  /learning/me/ with a year of activity "
+        f"({365} study days, 1,000 answers)"
+    )
     print(f"queries per page      {queries}")
-    print(f"gunicorn              {args.workers} sync workers, {os.cpu_count()} CPUs on host")
-    print(f"users                 {len(keys)} concurrent, think time "
-          f"{args.think:.1f} s (0.5-1.5x), {secs:.0f} s measured")
-    print(f"requests              {len(lat):,} ok, {errors} errors, "
-          f"{len(lat) / secs:,.1f} req/s")
-    print(f"latency ms            median {statistics.median(lat) if lat else float('nan'):.1f}"
-          f"  p95 {pct(lat, 95):.1f}  p99 {pct(lat, 99):.1f}  max {max(lat or [0]):.1f}")
-    print(f"no think time         {len(lat0) / sat_secs:,.1f} req/s, median "
-          f"{statistics.median(lat0) if lat0 else float('nan'):.1f} ms, p95 {pct(lat0, 95):.1f} ms, "
-          f"{errors0} errors")
+    print(
+        f"gunicorn              {args.workers} sync workers, {os.cpu_count()} CPUs on host"
+    )
+    print(
+        f"users                 {len(keys)} concurrent, think time "
+        f"{args.think:.1f} s (0.5-1.5x), {secs:.0f} s measured"
+    )
+    print(
+        f"requests              {len(lat):,} ok, {errors} errors, "
+        f"{len(lat) / secs:,.1f} req/s"
+    )
+    print(
+        f"latency ms            median {statistics.median(lat) if lat else float('nan'):.1f}"
+        f"  p95 {pct(lat, 95):.1f}  p99 {pct(lat, 99):.1f}  max {max(lat or [0]):.1f}"
+    )
+    print(
+        f"no think time         {len(lat0) / sat_secs:,.1f} req/s, median "
+        f"{statistics.median(lat0) if lat0 else float('nan'):.1f} ms, p95 {pct(lat0, 95):.1f} ms, "
+        f"{errors0} errors"
+    )
     print(f"target p95 <= 100 ms  {'OK' if pct(lat, 95) <= 100 else 'OVER'}")
     print(f"peak memory (bench)   {peak:.0f} MiB")
 

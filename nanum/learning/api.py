@@ -228,7 +228,7 @@ def provider_usage(request: HttpRequest, payload: UsageIn) -> Status:
     response={201: dict},
     summary="Report study minutes as a CSV file (ref,date,minutes)",
 )
-def provider_usage_csv(request: HttpRequest, file: UploadedFile = File(...)) -> Status:
+def provider_usage_csv(request: HttpRequest, file: File[UploadedFile]) -> Status:
     if file.size and file.size > 10 * 1024 * 1024:
         raise InvalidInput(field_errors={"file": ["at most 10 MB"]})
     rows = usage.usage_parse_csv(file.read())

@@ -105,7 +105,7 @@ TOWNS: dict[str, dict[str, Any]] = {
             income_line_pct=50,
             school_levels=["high"],
             offers_mentoring=True,
-            priority=["basic_livelihood", "near_poor", "income"] + ALL[3:],
+            priority=["basic_livelihood", "near_poor", "income", *ALL[3:]],
             services=["lectures", "mentoring"],
         ),
         "seats": {"megastudy": 150, "etoos": 100, "mimac": 50},
@@ -206,6 +206,8 @@ LESSONS = [
         ],
     ),
 ]
+
+UNUSABLE = "!"  # an unusable password hash: these accounts cannot sign in
 
 
 def _policies(ctx: Any) -> None:
@@ -319,7 +321,7 @@ def _crowd(ctx: Any, scale: str, providers: dict[str, Organisation]) -> int:
                     username=f"demo-{slug}-{i:05d}",
                     display_name=f"{tenant.name_ko} 학생{i}",
                     home_tenant=tenant,
-                    password="!",
+                    password=UNUSABLE,
                 )
                 for i in range(per_town)
             ]

@@ -54,7 +54,7 @@ class ApplicationForm(forms.Form):
         label=_("Eligibility category"), choices=Category.choices
     )
     income_pct = forms.IntegerField(
-        label=_("Household income (% of median)"),
+        label=_("Household income (percent of median)"),
         min_value=0,
         max_value=500,
         required=False,
@@ -149,12 +149,12 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All"))] + list(Status.choices),
+        choices=[("", _("All")), *Status.choices],
     )
     level = forms.ChoiceField(
         label=_("School level"),
         required=False,
-        choices=[("", _("All"))] + list(SchoolLevel.choices),
+        choices=[("", _("All")), *SchoolLevel.choices],
     )
     district = forms.CharField(label=_("District"), required=False, max_length=60)
     town = forms.TypedChoiceField(

@@ -355,7 +355,7 @@ class Migration(migrations.Migration):
                 ('max_age', models.PositiveSmallIntegerField(default=24, verbose_name='maximum age')),
                 ('school_levels', models.JSONField(default=nanum.learning.models.towns.default_levels, verbose_name='school levels')),
                 ('categories', models.JSONField(default=nanum.learning.models.towns.default_categories, verbose_name='accepted categories')),
-                ('income_line_pct', models.PositiveSmallIntegerField(default=60, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(200)], verbose_name='income line (% of median)')),
+                ('income_line_pct', models.PositiveSmallIntegerField(default=60, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(200)], verbose_name='income line (percent of median)')),
                 ('residence_required', models.BooleanField(default=True, verbose_name='must live in the town')),
                 ('priority', models.JSONField(default=nanum.learning.models.towns.default_categories, help_text='Waiting applicants are ordered by this list, then by date.', verbose_name='priority order of categories')),
                 ('quota_total', models.PositiveIntegerField(blank=True, null=True, verbose_name='total places')),

@@ -118,6 +118,9 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
 
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.item_id} · {self.correct}"
+
 
 class LessonProgress(models.Model):
     student = models.ForeignKey(
@@ -137,6 +140,9 @@ class LessonProgress(models.Model):
             )
         ]
         indexes = [models.Index(fields=["student", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.lesson_id}"
 
 
 class StudyDay(models.Model):
@@ -158,6 +164,9 @@ class StudyDay(models.Model):
     def minutes(self) -> int:
         return self.nanum_minutes + self.provider_minutes
 
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.day}"
+
 
 class WeeklyGoal(models.Model):
     student = models.ForeignKey(
@@ -168,6 +177,9 @@ class WeeklyGoal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["student"], name="one_goal")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.target_minutes}"
 
 
 class PlanEntry(models.Model):
@@ -191,6 +203,9 @@ class PlanEntry(models.Model):
         ordering = ["weekday", "id"]
         indexes = [models.Index(fields=["student", "weekday"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} · {self.subject}"
+
 
 class Recommendation(models.Model):
     """A mentor's (or teacher's) recommendation of a student for & Jump."""
@@ -213,6 +228,9 @@ class Recommendation(models.Model):
                 name="one_recommendation",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.year}"
 
 
 class RewardCandidate(models.Model):
@@ -247,3 +265,6 @@ class RewardCandidate(models.Model):
                 fields=["tenant", "student", "year"], name="one_candidate"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.year} · {self.state}"

@@ -179,3 +179,6 @@ class UsageRecord(models.Model):
             )
         ]
         indexes = [models.Index(fields=["tenant", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.seat_id} · {self.day} · {self.minutes}"

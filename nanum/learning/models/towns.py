@@ -73,7 +73,7 @@ class TenantPolicy(models.Model):
     school_levels = models.JSONField(_("school levels"), default=default_levels)
     categories = models.JSONField(_("accepted categories"), default=default_categories)
     income_line_pct = models.PositiveSmallIntegerField(
-        _("income line (% of median)"),
+        _("income line (percent of median)"),
         default=60,
         validators=[MinValueValidator(1), MaxValueValidator(200)],
     )
@@ -203,3 +203,6 @@ class ChangeWindow(models.Model):
         ]
         verbose_name = _("provider change window")
         verbose_name_plural = _("provider change windows")
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} – {self.ends_on}"

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
@@ -92,7 +92,9 @@ def _check_rules(tenant: Tenant, data: ApplicationInput) -> None:
         errors["category"] = [_("This town does not accept this category.")]
     if data.category == Category.INCOME:
         if data.income_pct is None:
-            errors["income_pct"] = [_("Enter the household income as % of the median.")]
+            errors["income_pct"] = [
+                _("Enter the household income as a percentage of the median.")
+            ]
         elif data.income_pct > policy.income_line_pct:
             errors["income_pct"] = [
                 _("The income line of this town is %(pct)s%% of the median.")
@@ -235,8 +237,9 @@ def application_submit(
             )
             _notify(
                 app,
-                _g("Your application was received"),
-                _g("An officer of %(town)s will review it.") % {"town": tenant.name},
+                gettext("Your application was received"),
+                gettext("An officer of %(town)s will review it.")
+                % {"town": tenant.name},
             )
     except Exception:
         for name in stored:
@@ -360,8 +363,8 @@ def application_approve(
     if app.status == Status.WAITING:
         _notify(
             app,
-            _g("Your application was approved: you are on the waiting list"),
-            _g("You will get a place automatically when one is free."),
+            gettext("Your application was approved: you are on the waiting list"),
+            gettext("You will get a place automatically when one is free."),
         )
     return app
 
@@ -389,7 +392,7 @@ def application_reject(*, actor: User, application_id: int, reason: str) -> Appl
         before=before,
         after={"status": app.status},
     )
-    _notify(app, _g("Your application was not approved"), reason)
+    _notify(app, gettext("Your application was not approved"), reason)
     return app
 
 
@@ -417,7 +420,7 @@ def application_request_documents(
         tenant=app.tenant,
         after={"status": app.status},
     )
-    _notify(app, _g("More documents are needed for your application"), reason)
+    _notify(app, gettext("More documents are needed for your application"), reason)
     return app
 
 
@@ -497,8 +500,8 @@ def application_renew(*, actor: User, application_id: int) -> Application:
     )
     _notify(
         app,
-        _g("Your membership was renewed"),
-        _g("It is valid until %(date)s.") % {"date": app.valid_until.isoformat()},
+        gettext("Your membership was renewed"),
+        gettext("It is valid until %(date)s.") % {"date": app.valid_until.isoformat()},
     )
     return app
 
@@ -513,9 +516,9 @@ def memberships_expire(*, on: date | None = None) -> int:
 
     on = on or today()
     rows = list(
-        Application.objects.filter(status=Status.APPROVED, valid_until__lt=on).values_list(
-            "pk", "student_id", "tenant_id"
-        )
+        Application.objects.filter(
+            status=Status.APPROVED, valid_until__lt=on
+        ).values_list("pk", "student_id", "tenant_id")
     )
     tenants = sorted({t for _p, _s, t in rows})
     for i in range(0, len(rows), 5000):
@@ -525,18 +528,25 @@ def memberships_expire(*, on: date | None = None) -> int:
             for k in range(0, len(ids), 900):
                 Application.objects.filter(
                     pk__in=ids[k : k + 900], status=Status.APPROVED
-                ).update(status=Status.EXPIRED, reason="expired", updated_at=timezone.now())
+                ).update(
+                    status=Status.EXPIRED, reason="expired", updated_at=timezone.now()
+                )
             seats_release_for(application_ids=ids, reason="expired")
             notify_bulk(
-                [s for _p, s, _t in part], kind="learning.application",
-                subject=_g("Your membership has ended"),
-                body=_g("Apply again if you still qualify."), url="/learning/me/",
+                [s for _p, s, _t in part],
+                kind="learning.application",
+                subject=gettext("Your membership has ended"),
+                body=gettext("Apply again if you still qualify."),
+                url="/learning/me/",
             )
             AuditLog.objects.bulk_create(
                 [
-                    AuditLog(action="learning.application.expire",
-                             object_type="learning.Application", object_id=str(p),
-                             tenant_id=t)
+                    AuditLog(
+                        action="learning.application.expire",
+                        object_type="learning.Application",
+                        object_id=str(p),
+                        tenant_id=t,
+                    )
                     for p, _s, t in part
                 ],
                 batch_size=2000,
@@ -564,8 +574,8 @@ def renewal_reminders_send(*, on: date | None = None) -> int:
         for app in qs.select_related("student", "tenant")[:5000]:
             _notify(
                 app,
-                _g("Renew your membership"),
-                _g("Your membership ends on %(date)s. Ask to renew on your page.")
+                gettext("Renew your membership"),
+                gettext("Your membership ends on %(date)s. Ask to renew on your page.")
                 % {"date": app.valid_until.isoformat()},
             )
             Application.objects.filter(pk=app.pk).update(

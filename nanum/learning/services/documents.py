@@ -56,15 +56,14 @@ def document_check(upload: UploadedFile, *, field: str = "documents") -> Checked
         raise BadDocument(
             field_errors={field: [_("%(name)s is empty.") % {"name": name}]}
         )
-    for magic, ctype, ext in SIGNATURES:
-        if content.startswith(magic):
-            break
-    else:
+    match = next((sig for sig in SIGNATURES if content.startswith(sig[0])), None)
+    if match is None:
         raise BadDocument(
             field_errors={
                 field: [_("%(name)s is not a PDF, JPG or PNG file.") % {"name": name}]
             }
         )
+    _magic, ctype, ext = match
     pages = 1
     if ctype == "application/pdf":
         pages = len(_PAGE_RE.findall(content))

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from ..models import Application, Status, TenantPolicy
 from .common import notify_bulk, today
@@ -103,7 +103,7 @@ def _allocate_one(tenant_id: int) -> int:
     notify_bulk(
         [student_of[a] for a in chosen],
         kind="learning.place",
-        subject=_g("You have a place: choose your online lecture site"),
+        subject=gettext("You have a place: choose your online lecture site"),
         url="/learning/me/",
     )
     from nanum.core.models import AuditLog

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
@@ -89,8 +89,9 @@ def seats_release_for(*, application_ids: list[int], reason: str) -> int:
     if not application_ids:
         return 0
     rows = list(
-        Seat.objects.filter(application_id__in=application_ids, state=Seat.State.ACTIVE)
-        .values_list("pk", "allocation_id")
+        Seat.objects.filter(
+            application_id__in=application_ids, state=Seat.State.ACTIVE
+        ).values_list("pk", "allocation_id")
     )
     if not rows:
         return 0
@@ -227,7 +228,7 @@ def seats_fill(*, allocation_ids: Iterable[int]) -> int:
             notify_bulk(
                 [s for _a, s in waiting],
                 kind="learning.seat",
-                subject=_g("Your seat is ready"),
+                subject=gettext("Your seat is ready"),
                 url="/learning/me/",
             )
             given += len(waiting)

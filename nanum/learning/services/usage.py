@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import InvalidInput, PermissionDenied
@@ -103,7 +103,7 @@ def _validate(
                 problems.append(_("the same seat and date appear twice"))
             seen.add((seat.ref, day))
         if problems:
-            errors[_g("line %(n)s") % {"n": n}] = problems
+            errors[gettext("line %(n)s") % {"n": n}] = problems
         else:
             good.append((seat, day, minutes))  # type: ignore[arg-type]
     return good, errors
@@ -213,8 +213,8 @@ def inactivity_sweep(*, on: date | None = None) -> dict[str, int]:
             notify_bulk(
                 [s for _p, s in to_warn],
                 kind="learning.inactive",
-                subject=_g("You have not studied for a while"),
-                body=_g(
+                subject=gettext("You have not studied for a while"),
+                body=gettext(
                     "If you do not use your seat, it will be given to someone waiting."
                 ),
                 url="/learning/me/",
@@ -237,7 +237,7 @@ def inactivity_sweep(*, on: date | None = None) -> dict[str, int]:
                     notify_bulk(
                         [seat.student_id],
                         kind="learning.inactive",
-                        subject=_g("Your seat was given to someone waiting"),
+                        subject=gettext("Your seat was given to someone waiting"),
                     )
                     reclaimed += 1
         if reclaimed:
@@ -280,7 +280,7 @@ def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
         notify_bulk(
             [s for _a, s, w in low if w is None],
             kind="learning.low_use",
-            subject=_g("You studied less than your town's monthly minimum"),
+            subject=gettext("You studied less than your town's monthly minimum"),
             url="/learning/me/",
         )
         if again:
@@ -293,7 +293,7 @@ def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
             notify_bulk(
                 [s for _a, s, w in low if w is not None],
                 kind="learning.low_use",
-                subject=_g("Your seat is paused because of low use"),
+                subject=gettext("Your seat is paused because of low use"),
                 url="/learning/me/",
             )
         warned += len(first)

@@ -291,3 +291,21 @@ def test_pyeongchang_under_3_hours_a_month_warned_then_restricted(
     with pytest.raises(DomainError) as exc:
         seat_svc.seat_choose(actor=s, provider_id=world.provider_org.pk)
     assert exc.value.code == "restricted"
+
+
+def test_usage_csv_by_api(world, provider_seats, apply_for, client, api_token):
+    s = member(world, apply_for, world.seoul, world.seoul_officer)
+    seat = seat_svc.seat_choose(actor=s, provider_id=world.provider_org.pk)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(world.provider)}"}
+    d = timezone.localdate().isoformat()
+    good = SimpleUploadedFile(
+        "u.csv", f"ref,date,minutes\n{seat.ref},{d},15\n".encode()
+    )
+    r = client.post("/api/v1/learning/provider/usage.csv", {"file": good}, **auth)
+    assert r.status_code == 201, r.content
+    bad = SimpleUploadedFile(
+        "u.csv", f"ref,date,minutes\n{seat.ref},{d},lots\n".encode()
+    )
+    r = client.post("/api/v1/learning/provider/usage.csv", {"file": bad}, **auth)
+    assert r.status_code == 422 and r.json()["code"] == "bad_usage_rows"
+    assert UsageRecord.objects.get().minutes == 15
