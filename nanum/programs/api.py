@@ -22,6 +22,7 @@ from .schemas import (
     DrawOut,
     LabBookIn,
     LabBookingOut,
+    LabSlotIn,
     LabSlotOut,
     NominateIn,
     OrganiserApplicationOut,
@@ -328,3 +329,28 @@ def lab_book(request: HttpRequest, slot_id: int, payload: LabBookIn) -> tuple[in
         return 201, LabBookingOut.from_orm(b).dict()
 
     return run_idempotent(request, {"slot": slot_id, **payload.dict()}, create)
+
+
+@router.post("/labs/bookings/{int:booking_id}/cancel", response=LabBookingOut,
+             summary="Cancel a lab booking (the teacher who booked, or the lab's staff)")  # fmt: skip
+def lab_cancel(request: HttpRequest, booking_id: int) -> dict[str, Any]:
+    b = labs.lab_booking_cancel(actor=request.user, booking_id=booking_id)
+    return LabBookingOut.from_orm(b).dict()
+
+
+@router.post("/organiser/labs/{int:lab_id}/slots", response={201: LabSlotOut},
+             summary="Publish a slot at an open lab I run")  # fmt: skip
+def lab_slot_create(
+    request: HttpRequest, lab_id: int, payload: LabSlotIn
+) -> tuple[int, Any]:
+    def create() -> tuple[int, Any]:
+        lab = labs.labs_managed(request.user).filter(pk=lab_id).first()
+        if lab is None:
+            raise NotFound()
+        s = labs.lab_slot_create(actor=request.user, lab=lab, data=payload.dict())
+        return 201, {"id": s.pk, "lab_id": s.lab_id, "lab": lab.name, "room": s.room,
+                     "starts_at": s.starts_at, "ends_at": s.ends_at,
+                     "instructor": s.instructor, "max_students": s.max_students,
+                     "equipment_note": s.equipment_note}  # fmt: skip
+
+    return run_idempotent(request, {"lab": lab_id, **payload.dict()}, create)

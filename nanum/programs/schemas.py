@@ -171,3 +171,12 @@ class LabBookingOut(Schema):
     class_name: str
     students: int
     status: str
+
+
+class LabSlotIn(Schema):
+    room: str = Field(..., min_length=1, max_length=100)
+    starts_at: datetime
+    ends_at: datetime
+    instructor: str = Field("", max_length=100)
+    max_students: int = Field(30, ge=1, le=200)
+    equipment_note: str = Field("", max_length=300)

@@ -144,3 +144,56 @@ def test_a_teacher_in_another_town_does_not_see_or_book_seoul_labs(world, lab):
     assert not selectors.lab_slots_open(actor=pc_teacher).exists()
     with pytest.raises(DomainError):
         labs.lab_book(actor=pc_teacher, slot_id=slot.pk, class_name="1-1", students=3)
+
+
+def test_lab_staff_publish_and_a_teacher_books_and_cancels_through_the_api(
+    client, api_token, world, lab
+):
+    import json
+
+    start = timezone.now() + timedelta(days=4)
+    h = {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token(lab[1])}",
+        "HTTP_IDEMPOTENCY_KEY": "s1",
+    }
+    body = {
+        "room": "화학실",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+    }
+    r = client.post(
+        f"/api/v1/programs/organiser/labs/{lab[0].pk}/slots",
+        json.dumps(body),
+        content_type="application/json",
+        **h,
+    )
+    assert r.status_code == 201, r.content
+    slot_id = r.json()["id"]
+    other = {"HTTP_AUTHORIZATION": f"Bearer {api_token(world.centre_staff)}"}
+    r = client.post(
+        f"/api/v1/programs/organiser/labs/{lab[0].pk}/slots",
+        json.dumps(body),
+        content_type="application/json",
+        **other,
+    )
+    assert r.status_code == 404
+    t = {"HTTP_AUTHORIZATION": f"Bearer {api_token(world.teacher)}"}
+    assert [s["id"] for s in client.get("/api/v1/programs/labs/slots", **t).json()] == [
+        slot_id
+    ]
+    r = client.post(
+        f"/api/v1/programs/labs/slots/{slot_id}/book",
+        json.dumps({"class_name": "6-2", "students": 20}),
+        content_type="application/json",
+        **t,
+    )
+    assert r.status_code == 201
+    r2 = client.post(
+        f"/api/v1/programs/labs/slots/{slot_id}/book",
+        json.dumps({"class_name": "5-1", "students": 20}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_token(world.other_teacher)}",
+    )
+    assert r2.status_code == 409 and r2.json()["code"] == "slot_taken"
+    r = client.post(f"/api/v1/programs/labs/bookings/{r.json()['id']}/cancel", **t)
+    assert r.json()["status"] == "cancelled"
