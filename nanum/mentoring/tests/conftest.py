@@ -35,8 +35,11 @@ EVENING = [24 * 1 + 19, 24 * 1 + 20, 24 * 3 + 19]  # Tue 19–21, Thu 19–20
 def policies(world: Any) -> dict[str, TenantPolicy]:
     return {
         t.slug: TenantPolicy.objects.create(
-            tenant=t, quota_total=None, offers_mentoring=True,
-            school_levels=["elementary", "middle", "high"], services=["mentoring"],
+            tenant=t,
+            quota_total=None,
+            offers_mentoring=True,
+            school_levels=["elementary", "middle", "high"],
+            services=["mentoring"],
         )
         for t in (world.seoul, world.pyeongchang)
     }
@@ -44,16 +47,30 @@ def policies(world: Any) -> dict[str, TenantPolicy]:
 
 @pytest.fixture
 def eligible(world: Any, policies: Any) -> Callable[[User, Tenant], User]:
-    officers = {world.seoul.pk: world.seoul_officer,
-                world.pyeongchang.pk: world.pyeongchang_officer}
+    officers = {
+        world.seoul.pk: world.seoul_officer,
+        world.pyeongchang.pk: world.pyeongchang_officer,
+    }
 
     def _make(student: User, tenant: Tenant) -> User:
-        app = application_submit(actor=student, tenant=tenant, data=ApplicationInput(
-            full_name="홍길동", birth_year=student.birth_year or 2010, school_level="middle",
-            category="basic_livelihood", consent_collection=True, lives_in_town=True,
-            district="강서구"))
-        application_approve(actor=officers[tenant.pk], application_id=app.pk,
-                            verified_on=timezone.localdate())
+        app = application_submit(
+            actor=student,
+            tenant=tenant,
+            data=ApplicationInput(
+                full_name="홍길동",
+                birth_year=student.birth_year or 2010,
+                school_level="middle",
+                category="basic_livelihood",
+                consent_collection=True,
+                lives_in_town=True,
+                district="강서구",
+            ),
+        )
+        application_approve(
+            actor=officers[tenant.pk],
+            application_id=app.pk,
+            verified_on=timezone.localdate(),
+        )
         return student
 
     return _make
@@ -62,8 +79,12 @@ def eligible(world: Any, policies: Any) -> Callable[[User, Tenant], User]:
 @pytest.fixture
 def new_student(world: Any) -> Callable[..., User]:
     def _make(org: Any = None) -> User:
-        return make_user(f"mentee{next(_n)}", Role.STUDENT, org or world.middle_school,
-                         birth_year=2010)
+        return make_user(
+            f"mentee{next(_n)}",
+            Role.STUDENT,
+            org or world.middle_school,
+            birth_year=2010,
+        )
 
     return _make
 
@@ -71,48 +92,70 @@ def new_student(world: Any) -> Callable[..., User]:
 @pytest.fixture
 def term(world: Any) -> Term:
     today = timezone.localdate()
-    return services.term_create(actor=world.seoul_officer, tenant=world.seoul,
-                                name="2026 봄", starts_on=today,
-                                ends_on=today + timedelta(days=150))
+    return services.term_create(
+        actor=world.seoul_officer,
+        tenant=world.seoul,
+        name="2026 봄",
+        starts_on=today,
+        ends_on=today + timedelta(days=150),
+    )
 
 
 @pytest.fixture
 def pc_term(world: Any) -> Term:
     today = timezone.localdate()
-    return services.term_create(actor=world.pyeongchang_officer, tenant=world.pyeongchang,
-                                name="평창 2026", starts_on=today,
-                                ends_on=today + timedelta(days=150))
+    return services.term_create(
+        actor=world.pyeongchang_officer,
+        tenant=world.pyeongchang,
+        name="평창 2026",
+        starts_on=today,
+        ends_on=today + timedelta(days=150),
+    )
 
 
 def mentor_input(world: Any, **kw: Any) -> services.MentorInput:
     data: dict[str, Any] = dict(
-        university_id=world.university.pk, major="수학교육", year=3,
-        subjects=["maths", "english"], levels=["middle", "high"], availability=EVENING,
-        mode="online", capacity=4)
+        university_id=world.university.pk,
+        major="수학교육",
+        year=3,
+        subjects=["maths", "english"],
+        levels=["middle", "high"],
+        availability=EVENING,
+        mode="online",
+        capacity=4,
+    )
     data.update(kw)
     return services.MentorInput(**data)
 
 
 @pytest.fixture
 def active_mentor(world: Any) -> Callable[..., MentorProfile]:
-    def _make(user: User | None = None, tenant: Tenant | None = None, **kw: Any
-              ) -> MentorProfile:
+    def _make(
+        user: User | None = None, tenant: Tenant | None = None, **kw: Any
+    ) -> MentorProfile:
         user = user or make_user(f"mentor{next(_n)}", Role.MENTOR, world.university)
         tenant = tenant or world.seoul
-        officer = world.seoul_officer if tenant == world.seoul else world.pyeongchang_officer
-        profile = services.mentor_apply(actor=user, tenant=tenant,
-                                        data=mentor_input(world, **kw))
+        officer = (
+            world.seoul_officer if tenant == world.seoul else world.pyeongchang_officer
+        )
+        profile = services.mentor_apply(
+            actor=user, tenant=tenant, data=mentor_input(world, **kw)
+        )
         services.mentor_screen(
-            actor=officer, profile_id=profile.pk, approve=True,
+            actor=officer,
+            profile_id=profile.pk,
+            approve=True,
             checks={"identity": True, "enrolment": True, "record_check": True},
-            training_completed_on=date.today() - timedelta(days=3))
+            training_completed_on=date.today() - timedelta(days=3),
+        )
         return services.mentor_activate(actor=officer, profile_id=profile.pk)
 
     return _make
 
 
 def survey_input(**kw: Any) -> SurveyInput:
-    data: dict[str, Any] = dict(subjects=["maths"], level="middle", availability=EVENING,
-                                mode="online")
+    data: dict[str, Any] = dict(
+        subjects=["maths"], level="middle", availability=EVENING, mode="online"
+    )
     data.update(kw)
     return SurveyInput(**data)

@@ -5,14 +5,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nanum.mentoring.matching import Mentors, Students, greedy, hours_to_mask, solve, synthetic
+from nanum.mentoring.matching import (
+    Mentors,
+    Students,
+    greedy,
+    hours_to_mask,
+    solve,
+    synthetic,
+)
 from nanum.mentoring.matching.exact import lp_optimum
 from nanum.mentoring.matching.score import block_scores, prepare
 
 
-@pytest.mark.parametrize(("n", "m", "k", "seed"), [(300, 80, 32, 1), (600, 150, 4, 2),
-                                                   (400, 60, 2, 3)])
-def test_objective_equals_the_exact_lp_optimum(n: int, m: int, k: int, seed: int) -> None:
+@pytest.mark.parametrize(
+    ("n", "m", "k", "seed"), [(300, 80, 32, 1), (600, 150, 4, 2), (400, 60, 2, 3)]
+)
+def test_objective_equals_the_exact_lp_optimum(
+    n: int, m: int, k: int, seed: int
+) -> None:
     st = synthetic.students(n, seed=seed, towns=2)
     mt = synthetic.mentors(m, seed=seed + 10, towns=2)
     result = solve(st, mt, k=k, max_rounds=20)
@@ -34,8 +44,12 @@ def test_every_pair_keeps_the_hard_rules_and_capacity() -> None:
     for pair in result.pairs:
         assert st.town[pair.student] == mt.town[pair.mentor]
         one = prepare(
-            Students(**{f: getattr(st, f)[[pair.student]] for f in st.__dataclass_fields__}),
-            Mentors(**{f: getattr(mt, f)[[pair.mentor]] for f in mt.__dataclass_fields__}),
+            Students(
+                **{f: getattr(st, f)[[pair.student]] for f in st.__dataclass_fields__}
+            ),
+            Mentors(
+                **{f: getattr(mt, f)[[pair.mentor]] for f in mt.__dataclass_fields__}
+            ),
         )
         assert block_scores(one, np.arange(1))[0, 0] == pair.score > 0
         assert pair.subjects & int(st.subjects[pair.student])
@@ -45,10 +59,22 @@ def test_every_pair_keeps_the_hard_rules_and_capacity() -> None:
     assert len(result.pairs) + len(result.unmatched) == len(st)
 
 
-def _one_student(subjects: int, hours: list[int], mode: int = 1, district: int = -1,
-                 gender_pref: int = 0) -> dict:
-    return dict(subjects=subjects, primary=0, level=1, avail=hours_to_mask(hours), mode=mode,
-                district=district, gender_pref=gender_pref)
+def _one_student(
+    subjects: int,
+    hours: list[int],
+    mode: int = 1,
+    district: int = -1,
+    gender_pref: int = 0,
+) -> dict:
+    return dict(
+        subjects=subjects,
+        primary=0,
+        level=1,
+        avail=hours_to_mask(hours),
+        mode=mode,
+        district=district,
+        gender_pref=gender_pref,
+    )
 
 
 def _build(students: list[dict], mentors: list[dict]) -> tuple[Students, Mentors]:
@@ -81,7 +107,9 @@ def test_unmatched_students_get_the_rule_that_stopped_them() -> None:
     st, mt = _build(
         [
             _one_student(0b100000, evening),  # coding: nobody teaches it
-            _one_student(0b1, [24 * 5 + 10]),  # Korean, Saturday morning: no mentor free
+            _one_student(
+                0b1, [24 * 5 + 10]
+            ),  # Korean, Saturday morning: no mentor free
             _one_student(0b1, evening, mode=2, district=7),  # in person, district 7
             _one_student(0b1, evening, gender_pref=2),  # wants a male mentor
             _one_student(0b1, evening),  # gets the mentor
@@ -95,7 +123,9 @@ def test_unmatched_students_get_the_rule_that_stopped_them() -> None:
     assert result.unmatched[1] == "no_time"
     assert result.unmatched[2] == "no_mode"
     assert result.unmatched[3] == "no_preference"
-    assert result.unmatched[9 - ([p.student for p in result.pairs][0])] == "mentors_full"
+    assert (
+        result.unmatched[9 - (next(p.student for p in result.pairs))] == "mentors_full"
+    )
 
 
 def test_the_optimum_beats_greedy_when_greedy_blocks_a_student() -> None:
