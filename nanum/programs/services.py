@@ -6,53 +6,44 @@ notifications after commit. A refusal raises a DomainError and changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Organisation, Role, RoleAssignment, User
-from nanum.core.services import audit_record, notification_send, snapshot
+from nanum.core.services import audit_record, snapshot
 
-from . import rules, selection
+from . import rules
+from .draw import (  # noqa: F401  (re-exported: services is the public write API)
+    draw_notify,
+    draws_due,
+    offer_expire,
+    offers_expire_due,
+    programme_draw,
+    waitlist_promote,
+)
 from .models import Application, Child, Programme, Session
+from .notify import (  # noqa: F401
+    _check_organiser,
+    _mine_url,
+    _notify,
+    _outcome_message,
+    _refuse,
+    _tell_applicant,
+    seed_commitment,
+)
 
 A = Application.Status
 
 
-def _notify(user: User, kind: str, subject: Any, body: Any = "", url: str = "") -> None:
-    with override(user.preferred_language or "ko"):
-        notification_send(
-            user=user, kind=kind, subject=str(subject), body=str(body), url=url
-        )
-
-
-def _mine_url() -> str:
-    return reverse("programs:mine")
-
-
-def seed_commitment(seed: int) -> str:
-    """Published before the draw; the seed itself is revealed after it."""
-    return hashlib.sha256(f"nanum-lottery:{seed}".encode()).hexdigest()
-
-
 # --- Programmes ---------------------------------------------------------------------
-
-
-def _check_organiser(actor: User, organiser: Organisation) -> None:
-    ids = rules.managed_org_ids(actor)
-    if ids is not None and organiser.pk not in ids:
-        raise PermissionDenied(_("You do not run programmes for this organisation."))
 
 
 PROGRAMME_FIELDS = (
@@ -187,10 +178,6 @@ def child_add(*, actor: User, name: str, grade: int) -> Child:
     return child
 
 
-def _refuse(message: Any, code: str) -> DomainError:
-    return DomainError(message, code=code, status=409)
-
-
 def _check_audience(p: Programme, participant: User | None, child: Child | None,
                     today: Any) -> None:  # fmt: skip
     who = participant if participant is not None else child.guardian  # type: ignore[union-attr]
@@ -280,29 +267,6 @@ def _create_application(
     audit_record(actor=actor, action="programme.apply", obj=app, tenant=p.tenant,
                  after={"programme": p.pk, "route": route, "status": app.status})  # fmt: skip
     return app
-
-
-def _outcome_message(app: Application) -> Any:
-    if app.status == A.SELECTED:
-        return _("You have a place in %(name)s.")
-    if app.status == A.WAITLISTED:
-        return _("%(name)s is full; you are number %(pos)s on the waiting list.")
-    return _(
-        "Your application to %(name)s was received; the draw is after the period closes."
-    )
-
-
-def _tell_applicant(app: Application, url: str | None = None) -> None:
-    p = app.programme
-    url = url or _mine_url()
-    with override(app.applied_by.preferred_language or "ko"):
-        msg = str(_outcome_message(app)) % {
-            "name": p.name,
-            "pos": app.waitlist_position,
-        }
-    _notify(app.applied_by, "programs.application", msg, url=url)
-    if app.participant_id and app.participant_id != app.applied_by_id:
-        _notify(app.participant, "programs.application", msg, url=url)
 
 
 @transaction.atomic
@@ -463,173 +427,3 @@ def application_set_priority(
     audit_record(actor=actor, action="programme.priority", obj=app,
                  before={"priority": before}, after={"priority": priority})  # fmt: skip
     return app
-
-
-# --- Draw and waiting list ----------------------------------------------------------------
-
-
-@transaction.atomic
-def programme_draw(*, actor: User | None, programme: Programme,
-                   now: datetime | None = None) -> selection.DrawResult:  # fmt: skip
-    """Run the lottery of a programme whose period has closed."""
-    now = now or timezone.now()
-    p = Programme.objects.select_for_update().get(pk=programme.pk)
-    if actor is not None:
-        _check_organiser(actor, p.organiser)
-    if p.selection != Programme.Selection.LOTTERY:
-        raise _refuse(
-            _("This programme selects in order of application."), "not_lottery"
-        )
-    if p.drawn_at:
-        raise _refuse(_("The draw has already taken place."), "already_drawn")
-    if now < p.apply_closes_at:
-        raise _refuse(
-            _("The draw can run only after applications close."), "period_open"
-        )
-    rows = list(p.applications.filter(status=A.SUBMITTED).values_list("pk", "priority"))
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    result = selection.lottery(
-        ids=ids, pools=np.zeros(len(rows), dtype=np.int64),
-        priority=np.fromiter((r[1] for r in rows), dtype=bool, count=len(rows)),
-        capacity=[p.capacity], share=[float(p.priority_share)], seed=p.lottery_seed,
-    )  # fmt: skip
-    _write_outcomes(result, now)
-    p.drawn_at, p.draw_digest = now, result.digest()
-    p.save(update_fields=["drawn_at", "draw_digest"])
-    audit_record(actor=actor, action="programme.draw", obj=p, tenant=p.tenant,
-                 after={"seed": p.lottery_seed, "digest": p.draw_digest,
-                        "applications": len(rows)})  # fmt: skip
-    from .tasks import draw_notify
-
-    transaction.on_commit(lambda: draw_notify.enqueue(p.pk))
-    return result
-
-
-STATUS_OF = {
-    selection.PRIORITY_SEAT: (A.SELECTED, Application.Via.PRIORITY),
-    selection.GENERAL_SEAT: (A.SELECTED, Application.Via.GENERAL),
-    selection.WAITLIST: (A.WAITLISTED, Application.Via.NONE),
-}
-OUTCOME_SQL = (
-    "UPDATE programs_application SET status = %s, via = %s, draw_rank = %s, "
-    "waitlist_position = %s, decided_at = %s WHERE id = %s"
-)
-
-
-def _write_outcomes(result: selection.DrawResult, now: datetime) -> None:
-    """One prepared UPDATE per row, sent with executemany (fast on SQLite and PostgreSQL;
-    QuerySet.bulk_update builds a CASE per field and row, which is slow at this size)."""
-    if not result.ids.size:
-        return
-    decided = Application._meta.get_field("decided_at").get_db_prep_value(
-        now, connection
-    )
-    rows = []
-    for pk, code, rank, pos in zip(
-        result.ids.tolist(), result.outcome.tolist(), result.draw_rank.tolist(),
-        result.waitlist_position.tolist(), strict=True,
-    ):  # fmt: skip
-        status, via = STATUS_OF[code]
-        rows.append((status, via, rank, pos or None, decided, pk))
-    with connection.cursor() as cursor:
-        cursor.executemany(OUTCOME_SQL, rows)
-
-
-def draw_notify(*, programme_id: int) -> int:
-    """Tell every applicant of a drawn programme their outcome (runs as a task)."""
-    apps = (
-        Application.objects.filter(programme_id=programme_id)
-        .exclude(status=A.SUBMITTED)
-        .select_related("programme", "applied_by", "participant")
-    )
-    count, url = 0, _mine_url()
-    with transaction.atomic():
-        for app in apps.iterator(chunk_size=1000):
-            _tell_applicant(app, url)
-            count += 1
-    return count
-
-
-def _offer_task(app: Application) -> None:
-    from django_tasks import default_task_backend
-
-    from .tasks import offer_expire
-
-    if default_task_backend.supports_defer and app.offer_expires_at:
-        offer_expire.using(run_after=app.offer_expires_at).enqueue(app.pk)
-
-
-@transaction.atomic
-def waitlist_promote(
-    *, programme_id: int, now: datetime | None = None
-) -> list[Application]:
-    """Offer free places to the waiting list in order, each with a confirm-by deadline."""
-    now = now or timezone.now()
-    p = Programme.objects.select_for_update().get(pk=programme_id)
-    if p.selection == Programme.Selection.LOTTERY and not p.drawn_at:
-        return []
-    free = (
-        p.capacity - p.applications.filter(status__in=Application.HOLDS_PLACE).count()
-    )
-    offered: list[Application] = []
-    if free <= 0:
-        return offered
-    for app in p.applications.filter(status=A.WAITLISTED).order_by(
-        "waitlist_position", "pk"
-    )[:free]:
-        app.status, app.via = A.OFFERED, Application.Via.WAITLIST
-        app.offer_expires_at = now + timedelta(hours=p.offer_hours)
-        app.save(update_fields=["status", "via", "offer_expires_at"])
-        audit_record(actor=None, action="programme.offer", obj=app, tenant=p.tenant,
-                     after={"expires": app.offer_expires_at.isoformat()})  # fmt: skip
-        deadline = timezone.localtime(app.offer_expires_at).strftime("%Y-%m-%d %H:%M")
-        with override(app.applied_by.preferred_language or "ko"):
-            subject = str(_("A place is free in %(name)s: confirm by %(when)s")
-                          % {"name": p.name, "when": deadline})  # fmt: skip
-        _notify(app.applied_by, "programs.offer", subject, url=_mine_url())
-        transaction.on_commit(lambda a=app: _offer_task(a))
-        offered.append(app)
-    return offered
-
-
-@transaction.atomic
-def offer_expire(*, application_id: int, now: datetime | None = None) -> bool:
-    """Expire one unconfirmed offer whose deadline passed and offer the place onward."""
-    now = now or timezone.now()
-    app = Application.objects.select_for_update().filter(pk=application_id).first()
-    if app is None or app.status != A.OFFERED or not app.offer_expires_at:
-        return False
-    if app.offer_expires_at > now:
-        return False
-    app.status, app.offer_expires_at = A.EXPIRED, None
-    app.save(update_fields=["status", "offer_expires_at"])
-    audit_record(actor=None, action="programme.offer_expired", obj=app)
-    _notify(app.applied_by, "programs.offer_expired",
-            _("Your offered place expired: %(name)s") % {"name": app.programme.name},
-            url=_mine_url())  # fmt: skip
-    waitlist_promote(programme_id=app.programme_id, now=now)
-    return True
-
-
-def offers_expire_due(*, now: datetime | None = None) -> int:
-    now = now or timezone.now()
-    ids = list(
-        Application.objects.filter(
-            status=A.OFFERED, offer_expires_at__lte=now
-        ).values_list("pk", flat=True)
-    )
-    return sum(offer_expire(application_id=i, now=now) for i in ids)
-
-
-def draws_due(*, now: datetime | None = None) -> int:
-    """Run every lottery whose period has closed (the scheduled task calls this)."""
-    now = now or timezone.now()
-    due = Programme.objects.filter(
-        selection=Programme.Selection.LOTTERY, status=Programme.Status.PUBLISHED,
-        drawn_at__isnull=True, apply_closes_at__lte=now,
-    ).values_list("pk", flat=True)  # fmt: skip
-    count = 0
-    for pk in list(due):
-        programme_draw(actor=None, programme=Programme(pk=pk), now=now)
-        count += 1
-    return count
