@@ -121,7 +121,7 @@ def test_hours_are_exported_and_the_export_is_logged(world, pair):
         actor=world.seoul_officer, tenant_id=world.seoul.pk, month=month
     )
     assert rows[0]["hours"] == 1.0 and rows[0]["sessions"] == 1
-    body, ctype, name = services.mentor_hours_export(
+    body, _ctype, name = services.mentor_hours_export(
         actor=world.seoul_officer, tenant_id=world.seoul.pk, month=month, fmt="xlsx"
     )
     assert body[:2] == b"PK" and name.endswith(".xlsx")

@@ -1,0 +1,279 @@
+"""Demo data: a mentoring term in Seoul, screened mentors from SNU and two more
+universities, mentees from Seoul Learn members, one optimal batch match (published),
+weeks of sessions with reports and ratings for the demo mentor, messages, and
+counselling slots for the demo counsellor with one booking by the demo student."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from nanum.core.models import District, Organisation, Role, RoleAssignment, User
+
+from . import services
+from .models import (
+    Match,
+    MenteeSurvey,
+    MentorProfile,
+    Message,
+    Session,
+    SessionRating,
+    SessionReport,
+    Subject,
+)
+from .selectors import mentee_eligible
+
+EVENINGS = [d * 24 + h for d in range(5) for h in (16, 17, 18, 19, 20, 21)]
+WEEKENDS = [d * 24 + h for d in (5, 6) for h in range(10, 19)]
+UNIVERSITIES = [
+    ("yonsei", "연세대학교", "Yonsei University"),
+    ("ewha", "이화여자대학교", "Ewha Womans University"),
+]
+
+
+def _hours(rng: Any, blocks: int) -> list[int]:
+    starts = rng.sample([h for h in EVENINGS + WEEKENDS if h % 2 == 0], blocks)
+    return sorted({h + i for h in starts for i in (0, 1)})
+
+
+def _universities(ctx: Any) -> list[Organisation]:
+    unis = [ctx.orgs["snu"]]
+    for code, ko, en in UNIVERSITIES:
+        org, _ = Organisation.objects.get_or_create(
+            code=code,
+            defaults={
+                "kind": "university",
+                "tenant": ctx.tenants["seoul"],
+                "name_ko": ko,
+                "name_en": en,
+            },
+        )
+        unis.append(org)
+    return unis
+
+
+def _mentors(
+    ctx: Any, count: int, unis: list[Organisation], districts: list[District]
+) -> list[MentorProfile]:
+    rng, seoul = ctx.rng, ctx.tenants["seoul"]
+    users = [
+        User(
+            username=f"demo-mentor-{i:04d}",
+            display_name=f"멘토{i:04d}",
+            home_tenant=seoul,
+        )
+        for i in range(count)
+    ]
+    for user in users:
+        user.set_unusable_password()  # demo crowd: nobody signs in as them
+    users = User.objects.bulk_create(users)
+    profiles, roles = [], []
+    for user in users:
+        uni = rng.choice(unis)
+        roles.append(
+            RoleAssignment(user=user, role=Role.MENTOR, organisation=uni, tenant=seoul)
+        )
+        profiles.append(
+            MentorProfile(
+                user=user,
+                tenant=seoul,
+                university=uni,
+                major=rng.choice(
+                    ["수학교육", "영어영문", "화학", "컴퓨터공학", "국어국문", "경제"]
+                ),
+                year=rng.randint(1, 4),
+                subjects=rng.sample(Subject.values, rng.randint(2, 3)),
+                levels=rng.choice(
+                    [
+                        ["middle", "high"],
+                        ["elementary", "middle", "high"],
+                        ["high"],
+                        ["elementary", "middle"],
+                    ]
+                ),
+                availability=_hours(rng, rng.randint(2, 4)),
+                mode=rng.choice(["online", "online", "either", "offline"]),
+                gender=rng.choice(["female", "male"]),
+                capacity=4,
+                status="active",
+                checks={"identity": True, "enrolment": True, "record_check": True},
+                training_completed_on=timezone.localdate() - timedelta(days=40),
+                screened_at=timezone.now(),
+                activated_at=timezone.now(),
+            )
+        )
+    RoleAssignment.objects.bulk_create(roles)
+    MentorProfile.objects.bulk_create(profiles)
+    for p in profiles:
+        p.districts.set(rng.sample(districts, 3))
+    return profiles
+
+
+@transaction.atomic
+def seed(ctx: Any, scale: str) -> list[str]:
+    seoul = ctx.tenants.get("seoul")
+    officer, mentor_user = ctx.users.get("officer.seoul"), ctx.users.get("mentor")
+    student, counsellor = ctx.users.get("student"), ctx.users.get("counsellor")
+    if not all((seoul, officer, mentor_user, student, counsellor)):
+        return ["Mentoring: skipped (core demo users missing)"]
+    rng = ctx.rng
+    today = timezone.localdate()
+    districts = list(District.objects.filter(tenant=seoul))
+    near = [d for d in districts if d.code in ("gwanak", "dongjak")] or districts[:2]
+    term = services.term_create(
+        actor=officer,
+        tenant=seoul,
+        name="2026 1학기 1:1 멘토링",
+        starts_on=today - timedelta(days=35),
+        ends_on=today + timedelta(days=120),
+    )
+    unis = _universities(ctx)
+    demo = services.mentor_apply(
+        actor=mentor_user,
+        tenant=seoul,
+        data=services.MentorInput(
+            university_id=ctx.orgs["snu"].pk,
+            major="수학교육",
+            year=3,
+            subjects=["maths", "science", "english"],
+            levels=["middle", "high"],
+            availability=[24 + 19, 24 + 20, 72 + 19, 72 + 20, 5 * 24 + 10, 5 * 24 + 11],
+            mode="either",
+            district_ids=[d.pk for d in near],
+            gender="female",
+            capacity=4,
+        ),
+    )
+    services.mentor_screen(
+        actor=officer,
+        profile_id=demo.pk,
+        approve=True,
+        checks={"identity": True, "enrolment": True, "record_check": True},
+        training_completed_on=today - timedelta(days=40),
+    )
+    services.mentor_activate(actor=officer, profile_id=demo.pk)
+    crowd = _mentors(ctx, 30 if scale == "small" else 400, unis, districts)
+    for profile in crowd[:3]:  # a few applications waiting for screening
+        profile.status = "applied"
+        profile.save(update_fields=["status"])
+
+    from nanum.learning.selectors import member_users
+
+    members = [
+        u
+        for u in member_users(tenant=seoul)
+        .exclude(pk=student.pk)
+        .order_by("pk")[: 100 if scale == "small" else 1500]
+    ]
+    surveys = [
+        MenteeSurvey(
+            student=u,
+            tenant=seoul,
+            term=term,
+            subjects=rng.sample(
+                ["maths", "english", "maths", "science", "korean", "coding"],
+                rng.randint(1, 2),
+            ),
+            level=rng.choice(["elementary", "middle", "high"]),
+            availability=_hours(rng, rng.randint(2, 4)),
+            mode=rng.choice(["online", "online", "either"]),
+            district=rng.choice(districts),
+        )
+        for u in members
+    ]
+    for s in surveys:
+        s.subjects = list(dict.fromkeys(s.subjects))
+    MenteeSurvey.objects.bulk_create(surveys)
+    if mentee_eligible(student, seoul):
+        services.survey_submit(
+            actor=student,
+            term_id=term.pk,
+            data=services.matching.SurveyInput(
+                subjects=["maths", "science"],
+                level="middle",
+                availability=[24 + 19, 24 + 20, 72 + 19],
+                mode="online",
+                district_id=near[0].pk,
+            ),
+        )
+    run = services.match_run_create(actor=officer, term_id=term.pk)
+    mine = Match.objects.filter(run=run, student=student).first()
+    if mine is not None and mine.mentor_id != demo.pk:
+        full = Match.objects.filter(run=run, mentor=demo).exclude(student=student)
+        if full.count() >= demo.capacity:
+            services.match_remove(actor=officer, match_id=full.first().pk)
+        services.match_adjust(actor=officer, match_id=mine.pk, mentor_id=demo.pk)
+    services.match_run_publish(actor=officer, run_id=run.pk)
+    _history(demo, mentor_user, rng)
+    slots = _counselling(counsellor, student)
+    return [
+        f"Mentoring: {MentorProfile.objects.filter(status='active').count()} active mentors, "
+        f"{MenteeSurvey.objects.count()} surveys, {run.stats.get('pairs')} pairs in one "
+        f"optimal run (certified: {run.certified}), {Session.objects.count()} sessions, "
+        f"{slots} counselling slots",
+        "  demo: mentor (한멘토, SNU, with mentees incl. student), officer.seoul (staff: "
+        "/mentoring/staff/), counsellor (/mentoring/counselling/)",
+    ]
+
+
+def _history(demo: MentorProfile, mentor_user: User, rng: Any) -> None:
+    """Four past weeks for the demo mentor's pairs: held, reported, rated."""
+    now = timezone.now()
+    for match in Match.objects.filter(mentor=demo, status="active").select_related(
+        "student"
+    ):
+        first = match.sessions.order_by("starts_at").first()
+        anchor = first.starts_at if first else now
+        for week in range(1, 5):
+            when = anchor - timedelta(days=7 * week)
+            session = Session.objects.create(
+                match=match,
+                tenant_id=match.tenant_id,
+                starts_at=when,
+                status="held",
+                mentor_confirmed_at=when + timedelta(hours=1),
+                student_confirmed_at=when + timedelta(hours=1),
+            )
+            SessionReport.objects.create(
+                session=session,
+                topics=rng.choice(["일차함수", "연립방정식", "원의 성질", "확률"]),
+                quiz_title=f"{5 - week}주차 퀴즈",
+                quiz_score=rng.randint(55, 100),
+                learning_report="개념 이해가 좋아지고 있음. 다음 주 복습 과제 제시.",
+            )
+            SessionRating.objects.create(session=session, stars=rng.randint(4, 5))
+        Message.objects.create(
+            match=match, sender=mentor_user, body="이번 주 퀴즈 준비 잘 해 오세요!"
+        )
+        Message.objects.create(
+            match=match, sender=match.student, body="네, 감사합니다!"
+        )
+
+
+def _counselling(counsellor: User, student: User) -> int:
+    start = timezone.localtime().replace(hour=16, minute=0, second=0, microsecond=0)
+    count = 0
+    first = None
+    for day in range(1, 11):
+        for hour in (16, 17):
+            when = start + timedelta(days=day, hours=hour - 16)
+            slot = services.slot_publish(
+                actor=counsellor,
+                starts_at=when,
+                ends_at=when + timedelta(minutes=50),
+                topic="both",
+                online_link="https://meet.example/nanum",
+            )
+            first = first or slot
+            count += 1
+    if first is not None and mentee_eligible(student, first.tenant_id):
+        services.booking_create(
+            actor=student,
+            slot_id=first.pk,
+            topic="admissions",
+            question="수시와 정시 중 어떤 준비가 맞을지 궁금해요.",
+        )
+    return count
