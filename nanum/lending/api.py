@@ -18,16 +18,22 @@ from .permissions import is_bank_staff
 from .schemas import (
     AssetOut,
     AvailabilityOut,
+    BankOut,
     BoardOut,
     ChangeIn,
     CheckinIn,
     CheckoutIn,
+    DamageIn,
     ModelOut,
     ReasonIn,
     ReservationIn,
     ReservationOut,
+    RoundIn,
+    RoundOut,
+    RoundRunIn,
     TicketIn,
     TicketOut,
+    TrainingIn,
     TransferIn,
     TransferOut,
 )
@@ -272,7 +278,10 @@ def reservations_checkout(
 ) -> dict[str, Any]:
     return _res(
         services.checkout(
-            actor=request.auth, reservation_id=rid, tag_codes=payload.tag_codes
+            actor=request.auth,
+            reservation_id=rid,
+            tag_codes=payload.tag_codes,
+            consumables=payload.consumables,
         )
     )
 
@@ -356,3 +365,89 @@ def board(request: HttpRequest, day: date | None = None) -> dict[str, Any]:
     for key in ("pickups", "deliveries", "returns_due", "overdue", "approvals"):
         out[key] = [_res(r, []) for r in data[key]]
     return out
+
+
+@router.get("/banks", response=list[BankOut], summary="Banks you can borrow from")
+def banks(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": b.pk,
+            "code": b.code,
+            "name": b.name,
+            "bank_type": b.bank_type,
+            "address": b.address,
+        }
+        for b in selectors.bank_list(actor=request.auth)
+    ]
+
+
+def _round(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "bank_id": r.bank_id,
+        "name": r.name,
+        "window_start": r.window_start,
+        "window_end": r.window_end,
+        "status": r.status,
+        "seed": r.seed,
+    }
+
+
+@router.post(
+    "/rounds",
+    response={201: RoundOut},
+    summary="Open a scarcity allocation round (staff)",
+)
+def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, Any]:
+    data = payload.dict()
+    return run_idempotent(
+        request,
+        data,
+        lambda: (201, _round(services.round_create(actor=request.auth, **data))),
+    )
+
+
+@router.post(
+    "/rounds/{round_id}/run",
+    response=RoundOut,
+    summary="Allocate a round: need first, then lottery",
+)
+def rounds_run(
+    request: HttpRequest, round_id: int, payload: RoundRunIn
+) -> dict[str, Any]:
+    return _round(
+        services.round_run(actor=request.auth, round_id=round_id, seed=payload.seed)
+    )
+
+
+@router.post(
+    "/training",
+    response={201: dict},
+    summary="Record a teacher's safety training (staff)",
+)
+def training(request: HttpRequest, payload: TrainingIn) -> tuple[int, Any]:
+    data = payload.dict()
+
+    def create() -> tuple[int, Any]:
+        t = services.training_record(actor=request.auth, **data)
+        return 201, {
+            "id": t.pk,
+            "user_id": t.user_id,
+            "equipment_id": t.equipment_id,
+            "valid_until": str(t.valid_until),
+        }
+
+    return run_idempotent(request, data, create)
+
+
+@router.post(
+    "/damage", response={201: dict}, summary="Report damage or loss of an asset (staff)"
+)
+def damage(request: HttpRequest, payload: DamageIn) -> tuple[int, Any]:
+    data = payload.dict()
+
+    def create() -> tuple[int, Any]:
+        d = services.damage_report(actor=request.auth, **data)
+        return 201, {"id": d.pk, "asset_id": d.asset_id, "kind": d.kind}
+
+    return run_idempotent(request, data, create)

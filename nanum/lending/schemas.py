@@ -101,6 +101,10 @@ class ReasonIn(Schema):
 
 class CheckoutIn(Schema):
     tag_codes: list[str] = Field(..., min_length=1, max_length=500)
+    consumables: dict[int, int] = Field(
+        default_factory=dict,
+        description="consumable id -> quantity issued with the loan",
+    )
 
 
 class CheckinItemIn(Schema):
@@ -149,3 +153,46 @@ class BoardOut(Schema):
     returns_due: list[ReservationOut]
     overdue: list[ReservationOut]
     approvals: list[ReservationOut]
+
+
+class BankOut(Schema):
+    id: int
+    code: str
+    name: str
+    bank_type: str
+    address: str
+
+
+class RoundIn(Schema):
+    bank_id: int
+    name: str = Field(..., min_length=1, max_length=120)
+    window_start: date
+    window_end: date
+    collect_until: datetime
+
+
+class RoundRunIn(Schema):
+    seed: int | None = Field(None, ge=0, le=2**62)
+
+
+class RoundOut(Schema):
+    id: int
+    bank_id: int
+    name: str
+    window_start: date
+    window_end: date
+    status: str
+    seed: int | None
+
+
+class TrainingIn(Schema):
+    user_id: int
+    equipment_id: int
+    completed_on: date
+    valid_until: date
+
+
+class DamageIn(Schema):
+    asset_id: int
+    kind: Literal["damage", "loss"]
+    description: str = Field(..., min_length=1, max_length=2000)

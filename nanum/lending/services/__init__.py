@@ -24,6 +24,7 @@ from .reservations import (
     waitlist_offer_next,
 )
 from .rounds import draw_order, round_create, round_run
+from .training import training_record
 
 __all__ = [
     "CheckinItem",
@@ -49,6 +50,7 @@ __all__ = [
     "reservation_reject",
     "round_create",
     "round_run",
+    "training_record",
     "transfer_receive",
     "transfer_send",
     "waitlist_offer_next",
