@@ -86,6 +86,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApplyForm(
         request.POST if request.method == "POST" else None, children=children
     )
+    if p.selection != Programme.Selection.LOTTERY or p.audience == "teachers":
+        del form.fields["declare_priority"]  # priority only matters in a lottery
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect(f"{reverse('core:login')}?next={request.path}")
@@ -96,7 +98,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 app = services.application_apply(
                     actor=user, programme=p, child=child,
-                    declare_priority=form.cleaned_data["declare_priority"],
+                    declare_priority=form.cleaned_data.get("declare_priority", False),
                 )  # fmt: skip
                 messages.success(request, _("Your application was received: %(status)s")
                                  % {"status": app.get_status_display()})  # fmt: skip

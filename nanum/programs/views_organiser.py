@@ -174,6 +174,9 @@ def session_attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpRe
     present = set(
         s.attendance.filter(present=True).values_list("application_id", flat=True)
     )
+    access_record(actor=request.user, action="view", subject=None, tenant=s.programme.tenant,
+                  object_type="programs.Attendance", object_id=f"session:{s.pk}",
+                  record_count=len(apps), request=request, purpose="attendance list")  # fmt: skip
     return render(request, "programs/organiser/attendance.html",
                   {"s": s, "p": s.programme, "apps": apps, "present": present,
                    "checkin_url": request.build_absolute_uri(running.checkin_url(s))})  # fmt: skip

@@ -225,3 +225,20 @@ def test_check_in_before_it_opens_is_refused(world):
             actor=world.student, token=running.checkin_token(s), now=timezone.now()
         )
     assert exc.value.code == "too_early"
+
+
+def test_the_sweep_command_draws_due_lotteries(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    p, _apps = _lottery_with_applicants(world, n=3, capacity=2)
+    Programme = type(p)
+    Programme.objects.filter(pk=p.pk).update(
+        apply_opens_at=timezone.now() - timedelta(days=3),
+        apply_closes_at=timezone.now() - timedelta(minutes=1),
+    )
+    out = StringIO()
+    call_command("programs_sweep", stdout=out)
+    assert "drawn: 1" in out.getvalue()
+    assert p.applications.filter(status=S.SELECTED).count() == 2

@@ -245,3 +245,25 @@ def test_survey_page_saves_answers(client_for, world):
         .content.decode()
     )
     assert "재미있어요" in html
+
+
+def test_the_priority_declaration_is_asked_only_in_a_lottery(client_for, world):
+    fcfs = make_programme(world.centre_staff, world.centre)
+    lottery = make_programme(world.centre_staff, world.centre, selection="lottery")
+    c = client_for(world.student)
+    assert "declare_priority" not in c.get(f"/programs/{fcfs.pk}/").content.decode()
+    assert "declare_priority" in c.get(f"/programs/{lottery.pk}/").content.decode()
+    c.post(f"/programs/{lottery.pk}/", {"declare_priority": "on"})
+    app = Application.objects.get(programme=lottery)
+    assert app.priority and app.status == "submitted"
+
+
+def test_the_survey_groups_each_score_in_a_fieldset(client_for, world):
+    p = make_programme(world.centre_staff, world.centre, sessions=1, past_sessions=True)
+    app = services.application_apply(actor=world.student, programme=p)
+    html = (
+        client_for(world.student)
+        .get(f"/programs/applications/{app.pk}/survey/")
+        .content
+    )
+    assert html.decode().count("<legend>") == 3
