@@ -116,6 +116,20 @@ def _lab_slots(ctx: DemoContext, now: datetime, scale: str) -> int:
     return count
 
 
+def _staff(ctx: DemoContext) -> None:
+    """Demo accounts for the SNU programme office and one open lab's school."""
+    from nanum.core.demo import demo_user
+    from nanum.core.models import Role
+
+    lab = Organisation.objects.filter(point_type="open_lab").order_by("code").first()
+    if "snu" in ctx.orgs and "snu.staff" not in ctx.users:
+        demo_user(
+            ctx, "snu.staff", "서울대 AI 운영", Role.CENTRE_STAFF, ctx.orgs["snu"]
+        )
+    if lab is not None and lab.parent and "lab.staff" not in ctx.users:
+        demo_user(ctx, "lab.staff", "실험실 담당", Role.CENTRE_STAFF, lab.parent)
+
+
 @transaction.atomic
 def seed(ctx: DemoContext, scale: str) -> list[str]:
     now = timezone.now()
@@ -156,6 +170,7 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
              now=drawn.apply_opens_at + timedelta(days=1))  # fmt: skip
         services.programme_draw(actor=ctx.users["admin"], programme=drawn, now=now)
     slots = _lab_slots(ctx, now, scale)
+    _staff(ctx)
     if teacher and slots:
         from .selectors import lab_slots_open
 

@@ -43,3 +43,7 @@ def test_demo_seed_builds_programmes_applications_and_lab_slots():
     assert Programme.objects.filter(drawn_at__isnull=False).exists()
     assert LabSlot.objects.filter(lab__point_type="open_lab").count() >= 6
     assert LabBooking.objects.filter(teacher=ctx.users["teacher"]).exists()
+    from nanum.programs import labs, selectors
+
+    assert labs.labs_managed(ctx.users["lab.staff"]).count() == 1
+    assert selectors.organiser_programmes(actor=ctx.users["snu.staff"]).count() >= 2
