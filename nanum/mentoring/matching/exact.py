@@ -32,10 +32,12 @@ def lp_optimum(st: Students, mt: Mentors) -> float:
         return 0.0
     r, c, w = np.concatenate(rows), np.concatenate(cols), np.concatenate(weights)
     e = len(w)
-    a = sp.vstack([
-        sp.csr_matrix((np.ones(e), (r, np.arange(e))), shape=(len(st), e)),
-        sp.csr_matrix((np.ones(e), (c, np.arange(e))), shape=(len(mt), e)),
-    ]).tocsr()
+    a = sp.vstack(
+        [
+            sp.csr_matrix((np.ones(e), (r, np.arange(e))), shape=(len(st), e)),
+            sp.csr_matrix((np.ones(e), (c, np.arange(e))), shape=(len(mt), e)),
+        ]
+    ).tocsr()
     b = np.concatenate([np.ones(len(st)), mt.capacity.astype(np.float64)])
     res = linprog(-w, A_ub=a, b_ub=b, bounds=(0, 1), method="highs")
     if res.status != 0:  # pragma: no cover

@@ -78,7 +78,7 @@ def _tasks(p: Prepared, n: int) -> list[tuple[NDArray[np.intp], NDArray[np.intp]
 
 
 def candidates(
-    p: Prepared, n: int, m: int, k: int
+    p: Prepared, n: int, m: int, k: int, cache: list | None = None
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """Best ``k`` feasible mentors per student: (students, mentors, scores, kth).
 
@@ -102,6 +102,8 @@ def candidates(
         top_w = np.take_along_axis(scores, top, axis=1)
         cut = np.count_nonzero(scores, axis=1) > kk
         keep = top_w > 0
+        if cache is not None:  # every feasible score, for the pricing passes
+            cache.append((rows, cols, scores))
         return rows, cols[top], top_w, cut, keep
 
     es, em, ew = [empty], [empty], [empty]
@@ -199,46 +201,44 @@ def potentials(
 
 
 def price_pass(
-    p: Prepared, n: int, v: NDArray, base: NDArray, extra: int
+    cache: list, n: int, v: NDArray, caps: NDArray, base: NDArray, extra: int
 ) -> tuple[float, NDArray, NDArray, NDArray]:
     """One pass over ALL feasible pairs at mentor prices ``v`` (LP duals, ≥ 0).
 
     Returns an upper bound on the best possible objective (the LP dual value with
     ``u_s = max(0, max_m w_sm − v_m)``, valid for any ``v ≥ 0``), and for each student
-    up to ``extra`` pairs whose reduced value ``w − v`` beats ``base[s]`` (what the
-    student gets now): the columns to add while the bound is not met.
+    whose best reduced value ``w − v`` beats ``base[s]`` (what the student gets now)
+    up to ``extra`` such pairs: the columns to add while the bound is not met.
+    ``cache`` holds every feasible score from the candidate pass.
     """
     v32 = v.astype(np.float32)
     u = np.zeros(n)
 
     def one(task: tuple) -> tuple:
-        rows, cols = task
-        scores = block_scores(p.take_mentors(cols), rows)
-        reduced = np.where(scores > 0, scores - v32[None, cols], np.float32(-1))
-        best = np.maximum(reduced.max(axis=1), 0).astype(np.float64)
+        rows, cols, scores = task
+        reduced = scores - v32[cols][None, :]
+        reduced[scores == 0] = -1
+        best = reduced.max(axis=1)
+        u[rows] = np.maximum(best, 0)
+        hot = np.flatnonzero(best > base[rows] + 1e-4)
+        if len(hot) == 0:
+            return empty, empty, empty
+        sub = reduced[hot]
         width = len(cols)
         kk = min(extra, width)
-        top = np.argpartition(reduced, width - kk, axis=1)[:, width - kk :]
-        top_r = np.take_along_axis(reduced, top, axis=1)
-        i, j = np.nonzero(top_r > base[rows, None] + 1e-4)
+        top = np.argpartition(sub, width - kk, axis=1)[:, width - kk :]
+        top_r = np.take_along_axis(sub, top, axis=1)
+        i, j = np.nonzero(top_r > base[rows[hot], None] + 1e-4)
         local = top[i, j]
-        return rows, best, rows[i], cols[local], scores[i, local].astype(np.int64)
+        return rows[hot[i]], cols[local], scores[hot[i], local].astype(np.int64)
 
     empty = np.zeros(0, dtype=np.int64)
-    found_s, found_m, found_w = [empty], [empty], [empty]
-    for rows, best, fs, fm, fw in _parallel(one, _tasks(p, n)):
-        np.maximum.at(u, rows, best)
-        found_s.append(fs)
-        found_m.append(fm)
-        found_w.append(fw)
-    assert p.caps is not None
-    bound = float(u.sum()) + float((v * p.caps).sum())
+    found = [(empty, empty, empty), *_parallel(one, cache)]
+    bound = float(u.sum()) + float((v * caps).sum())
     return (
         bound,
-        np.concatenate(found_s).astype(np.int64),
-        np.concatenate(found_m).astype(np.int64),
-        np.concatenate(found_w).astype(np.int64),
-    )
+        *(np.concatenate([f[i] for f in found]).astype(np.int64) for i in range(3)),
+    )  # type: ignore[return-value]
 
 
 def _solve_town(
@@ -248,16 +248,20 @@ def _solve_town(
     max_rounds: int,
     timings: dict[str, float],
     extra: int = 16,
+    prune: float = 40.0,
 ) -> tuple[NDArray, NDArray, NDArray, int, int, float, int]:
+    """Column generation: flow on a candidate set, price every feasible pair, add
+    the improving ones, drop candidates whose reduced value is far below zero (the
+    pricing pass brings any back that could matter), until the bound is met."""
     n, m = len(st), len(mt)
     cap = mt.capacity.astype(np.int64)
     t0 = time.perf_counter()
     p = prepare(st, mt)
-    es, em, ew, _kth = candidates(p, n, m, k)
+    cache: list = []
+    es, em, ew, _kth = candidates(p, n, m, k, cache)
     timings["candidates"] += time.perf_counter() - t0
-    certified, rounds = False, 0
-    chosen, objective = np.zeros(0, dtype=bool), 0
-    bound = float("inf")
+    rounds, chosen, objective = 0, np.zeros(0, dtype=bool), 0
+    bound, edges = float("inf"), len(es)
     for rounds in range(1, max_rounds + 1):
         t0 = time.perf_counter()
         chosen, objective = _flow(n, cap, es, em, ew)
@@ -267,21 +271,23 @@ def _solve_town(
         v = np.maximum(pi[n + m + 1] - pi[n : n + m], 0.0)  # mentor prices
         base = np.zeros(n)
         base[es[chosen]] = ew[chosen] - v[em[chosen]]
-        p.caps = cap
-        bound, vs, vm, vw = price_pass(p, n, v, base, extra)
+        bound, vs, vm, vw = price_pass(cache, n, v, cap, base, extra)
         if len(vs):  # pairs already in the set need no second copy
             known = np.isin(vs * m + vm, es * m + em)
             vs, vm, vw = vs[~known], vm[~known], vw[~known]
         timings["certificate"] += time.perf_counter() - t0
-        certified = bound <= objective + 1e-6
-        if certified or len(vs) == 0 or rounds == max_rounds:
+        if bound <= objective + 1e-6 or len(vs) == 0 or rounds == max_rounds:
             break
+        u = np.maximum(pi[:n] - pi[n + m + 1], 0.0)
+        keep = chosen | (ew - v[em] - u[es] > -prune)
         es, em, ew = (
-            np.concatenate([es, vs]),
-            np.concatenate([em, vm]),
-            np.concatenate([ew, vw]),
+            np.concatenate([es[keep], vs]),
+            np.concatenate([em[keep], vm]),
+            np.concatenate([ew[keep], vw]),
         )
-    return es[chosen], em[chosen], ew[chosen], objective, len(es), bound, rounds
+        chosen = np.concatenate([chosen[keep], np.zeros(len(vs), dtype=bool)])
+        edges = max(edges, len(es))
+    return es[chosen], em[chosen], ew[chosen], objective, edges, bound, rounds
 
 
 def solve(
