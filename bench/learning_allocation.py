@@ -135,7 +135,7 @@ def main() -> None:
     from django.utils import timezone
 
     from nanum.learning.models import Application, Seat, SeatAllocation, Status
-    from nanum.learning.services.applications import memberships_expire
+    from nanum.learning.services.membership import memberships_expire
     from nanum.learning.services.quota import places_allocate
     from nanum.learning.services.seats import seats_assign_bulk
 

@@ -27,7 +27,7 @@ from .schemas import (
     VerifyIn,
 )
 from .services import applications as app_services
-from .services import seats, study, usage
+from .services import membership, seats, study, usage
 from .services.common import is_officer
 
 router = Router()
@@ -157,7 +157,7 @@ def decide(request: HttpRequest, app_id: int, payload: DecisionIn) -> dict[str, 
             actor=request.user, application_id=app_id, reason=payload.reason
         )
     elif payload.action == "renew":
-        app = app_services.application_renew(actor=request.user, application_id=app_id)
+        app = membership.application_renew(actor=request.user, application_id=app_id)
     else:
         raise InvalidInput(
             field_errors={"action": ["approve, reject, more_info or renew"]}

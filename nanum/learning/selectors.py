@@ -319,8 +319,14 @@ def student_home(*, student: User) -> dict[str, Any]:
         "year_minutes": this_year,
         "in_progress": list(
             LessonProgress.objects.filter(student=student, completed_at__isnull=True)
-            .select_related("lesson__course")
-            .order_by("-updated_at")[:5]
+            .order_by("-updated_at")
+            .values(
+                "lesson_id",
+                "answered",
+                "correct",
+                "lesson__title",
+                "lesson__course__title",
+            )[:5]
         ),
         "goal": goal,
         "goal_pct": min(100, round(100 * this_week / goal.target_minutes))
@@ -328,6 +334,8 @@ def student_home(*, student: User) -> dict[str, Any]:
         else 0,
         "plan": list(PlanEntry.objects.filter(student=student)),
         "inbox": list(
-            Notification.objects.filter(user=student).order_by("-created_at")[:5]
+            Notification.objects.filter(user=student)
+            .order_by("-created_at")
+            .values("subject", "url", "created_at")[:5]
         ),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from .services import applications, privacy, quota, usage
+from .services import membership, privacy, quota, usage
 
 
 @task()
@@ -14,12 +14,12 @@ def places_allocate(tenant_ids: list[int] | None = None) -> dict:
 
 @task()
 def memberships_expire() -> int:
-    return applications.memberships_expire()
+    return membership.memberships_expire()
 
 
 @task()
 def renewal_reminders() -> int:
-    return applications.renewal_reminders_send()
+    return membership.renewal_reminders_send()
 
 
 @task()
@@ -43,8 +43,8 @@ def daily() -> dict:
     from django.utils import timezone
 
     out = {
-        "expired": applications.memberships_expire(),
-        "reminded": applications.renewal_reminders_send(),
+        "expired": membership.memberships_expire(),
+        "reminded": membership.renewal_reminders_send(),
         "inactivity": usage.inactivity_sweep(),
         "purge": privacy.retention_purge(),
     }

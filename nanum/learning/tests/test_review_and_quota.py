@@ -12,6 +12,7 @@ from nanum.core.errors import DomainError
 from nanum.core.models import Notification
 from nanum.learning.models import Application, Status
 from nanum.learning.services import applications as svc
+from nanum.learning.services import membership
 from nanum.learning.services.quota import places_allocate
 
 from .conftest import new_student, pdf_upload
@@ -165,7 +166,7 @@ def test_expiry_releases_the_place_to_the_next_in_line(world, towns, apply_for):
     approve(world.gimpo_officer, a)
     approve(world.gimpo_officer, b)
     Application.objects.filter(pk=a.pk).update(valid_until=date(2020, 1, 1))
-    assert svc.memberships_expire() == 1
+    assert membership.memberships_expire() == 1
     assert Application.objects.get(pk=a.pk).status == Status.EXPIRED
     assert Application.objects.get(pk=b.pk).status == Status.APPROVED
 
@@ -176,10 +177,12 @@ def test_renewal_reminder_then_request_then_officer_renews(world, towns, apply_f
     Application.objects.filter(pk=app.pk).update(
         valid_until=timezone.localdate() + timedelta(days=10)
     )
-    assert svc.renewal_reminders_send() == 1
-    assert svc.renewal_reminders_send() == 0  # not twice in a week
-    svc.application_request_renewal(actor=world.student, application_id=app.pk)
-    renewed = svc.application_renew(actor=world.seoul_officer, application_id=app.pk)
+    assert membership.renewal_reminders_send() == 1
+    assert membership.renewal_reminders_send() == 0  # not twice in a week
+    membership.application_request_renewal(actor=world.student, application_id=app.pk)
+    renewed = membership.application_renew(
+        actor=world.seoul_officer, application_id=app.pk
+    )
     assert renewed.valid_until == timezone.localdate() + timedelta(days=10 + 365)
 
 

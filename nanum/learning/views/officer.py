@@ -22,7 +22,7 @@ from .. import selectors
 from ..forms import DecisionForm, QueueFilterForm
 from ..models import Category, Document, RewardCandidate
 from ..services import applications as app_services
-from ..services import rewards
+from ..services import membership, rewards
 from ..services.common import officer_tenant_ids
 from .common import int_or_none, officer_required, show_error
 
@@ -98,9 +98,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, application_id=app.pk, reason=cd["reason"]
                 )
             else:
-                app_services.application_renew(
-                    actor=request.user, application_id=app.pk
-                )
+                membership.application_renew(actor=request.user, application_id=app.pk)
         except DomainError as exc:
             show_error(form, exc)
         else:

@@ -18,7 +18,7 @@ from .. import selectors
 from ..forms import ApplicationForm, GoalForm, MoreDocumentsForm, PlanForm
 from ..models import Application, Category, GuardianLink, PlanEntry, Status
 from ..services import applications as app_services
-from ..services import privacy, seats, study
+from ..services import membership, privacy, seats, study
 from .common import int_or_none, show_error
 
 
@@ -139,7 +139,7 @@ def my_application(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Your application was withdrawn."))
                 return redirect("learning:my_application", app.pk)
             if action == "renew":
-                app_services.application_request_renewal(
+                membership.application_request_renewal(
                     actor=request.user, application_id=app.pk
                 )
                 messages.success(request, _("Your renewal request was sent."))

@@ -1,0 +1,142 @@
+"""Memberships over time: renewal requests and confirmation, reminders, expiry."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from nanum.core.errors import DomainError, PermissionDenied
+from nanum.core.models import User
+from nanum.core.services import audit_record
+
+from ..models import Application, Status
+from .applications import _notify
+from .common import officer_application, policy_for, today
+
+
+@transaction.atomic
+def application_request_renewal(*, actor: User, application_id: int) -> Application:
+    """The member says they still qualify; an officer confirms the renewal."""
+    app = Application.objects.select_for_update().filter(pk=application_id).first()
+    if app is None or actor.pk not in (app.student_id, app.applicant_id):
+        raise PermissionDenied()
+    if app.status != Status.APPROVED:
+        raise DomainError(_("Only members can renew."), code="wrong_state")
+    app.renewal_requested_at = timezone.now()
+    app.save(update_fields=["renewal_requested_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="learning.application.renewal_request",
+        obj=app,
+        tenant=app.tenant,
+    )
+    return app
+
+
+@transaction.atomic
+def application_renew(*, actor: User, application_id: int) -> Application:
+    app = officer_application(actor, application_id, lock=True)
+    if app.status != Status.APPROVED:
+        raise DomainError(_("Only members can renew."), code="wrong_state")
+    policy = policy_for(app.tenant_id)
+    start = max(app.valid_until or today(), today())
+    app.valid_until = start + timedelta(days=policy.membership_days)
+    app.renewal_requested_at = None
+    app.renewal_reminded_at = None
+    app.save()
+    audit_record(
+        actor=actor,
+        action="learning.application.renew",
+        obj=app,
+        tenant=app.tenant,
+        after={"valid_until": str(app.valid_until)},
+    )
+    _notify(
+        app,
+        gettext("Your membership was renewed"),
+        gettext("It is valid until %(date)s.") % {"date": app.valid_until.isoformat()},
+    )
+    return app
+
+
+def memberships_expire(*, on: date | None = None) -> int:
+    """End memberships past their date (set-based); places go to the waiting list."""
+    from nanum.core.models import AuditLog
+
+    from .common import notify_bulk
+    from .quota import places_allocate
+    from .seats import seats_release_for
+
+    on = on or today()
+    rows = list(
+        Application.objects.filter(
+            status=Status.APPROVED, valid_until__lt=on
+        ).values_list("pk", "student_id", "tenant_id")
+    )
+    tenants = sorted({t for _p, _s, t in rows})
+    for i in range(0, len(rows), 5000):
+        part = rows[i : i + 5000]
+        ids = [p for p, _s, _t in part]
+        with transaction.atomic():
+            for k in range(0, len(ids), 900):
+                Application.objects.filter(
+                    pk__in=ids[k : k + 900], status=Status.APPROVED
+                ).update(
+                    status=Status.EXPIRED, reason="expired", updated_at=timezone.now()
+                )
+            seats_release_for(application_ids=ids, reason="expired")
+            notify_bulk(
+                [s for _p, s, _t in part],
+                kind="learning.application",
+                subject=gettext("Your membership has ended"),
+                body=gettext("Apply again if you still qualify."),
+                url="/learning/me/",
+            )
+            AuditLog.objects.bulk_create(
+                [
+                    AuditLog(
+                        action="learning.application.expire",
+                        object_type="learning.Application",
+                        object_id=str(p),
+                        tenant_id=t,
+                    )
+                    for p, _s, t in part
+                ],
+                batch_size=2000,
+            )
+    if tenants:
+        places_allocate(tenant_ids=tenants)
+    return len(rows)
+
+
+def renewal_reminders_send(*, on: date | None = None) -> int:
+    """Remind members whose membership ends soon (once a week until they renew)."""
+    from ..models import TenantPolicy
+
+    on = on or today()
+    sent = 0
+    week_ago = timezone.now() - timedelta(days=7)
+    for policy in TenantPolicy.objects.all():
+        qs = Application.objects.filter(
+            tenant_id=policy.tenant_id,
+            status=Status.APPROVED,
+            renewal_requested_at__isnull=True,
+            valid_until__lte=on + timedelta(days=policy.renewal_notice_days),
+            valid_until__gte=on,
+        ).exclude(renewal_reminded_at__gt=week_ago)
+        for app in qs.select_related("student", "tenant")[:5000]:
+            _notify(
+                app,
+                gettext("Renew your membership"),
+                gettext("Your membership ends on %(date)s. Ask to renew on your page.")
+                % {"date": app.valid_until.isoformat()},
+            )
+            Application.objects.filter(pk=app.pk).update(
+                renewal_reminded_at=timezone.now()
+            )
+            sent += 1
+    return sent
