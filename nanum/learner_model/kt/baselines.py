@@ -132,7 +132,8 @@ class LogisticPFA:
         x.eliminate_zeros()
         return x
 
-    def _fit(self, x: sparse.csr_matrix, y: np.ndarray, l2: float) -> np.ndarray:
+    def _fit(self, x: sparse.csr_matrix, y: np.ndarray, l2: float,
+             start: np.ndarray | None = None) -> np.ndarray:
         pen = np.ones(x.shape[1])
         pen[0] = 0.0
         xt = x.T.tocsr()
@@ -145,7 +146,8 @@ class LogisticPFA:
             g = xt @ (p - y) + l2 * pen * w
             return float(loss.sum() + 0.5 * l2 * np.sum(pen * w * w)), g
 
-        res = optimize.minimize(fg, np.zeros(x.shape[1]), jac=True,
+        x0 = np.zeros(x.shape[1]) if start is None else start
+        res = optimize.minimize(fg, x0, jac=True,
                                 method="L-BFGS-B", options={"maxiter": 300})
         return np.asarray(res.x)
 
@@ -159,8 +161,9 @@ class LogisticPFA:
         vrows = _flat(valid)
         xv, yv = self.design(vrows), vrows["responses"]
         best = -1.0
-        for l2 in grid:
-            coef = self._fit(x, y, l2)
+        coef = None
+        for l2 in sorted(grid, reverse=True):  # warm start: strong to weak L2
+            coef = self._fit(x, y, l2, coef)
             score = auc(yv, xv @ coef)
             if score > best:
                 best, self.coef, self.l2 = score, coef, l2

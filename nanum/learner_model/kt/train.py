@@ -22,7 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from .baselines import auc
+from .baselines import LogisticPFA, auc
 from .data import Sequence, Split, chunk, eval_windows
 from .features import add_features
 
@@ -126,7 +126,8 @@ def predict_sequences(model: nn.Module, seqs: list[Sequence]) -> tuple[
     return predict_windows(model, eval_windows(seqs))
 
 
-def init_head_from_irt(model: nn.Module, split: Split, freeze_all: bool = True) -> None:
+def init_head_from_irt(model: nn.Module, split: Split, freeze_all: bool = True,
+                       irt: LogisticPFA | None = None) -> None:
     """Copy a fitted :class:`LogisticPFA` into our model's linear head, frozen.
 
     The sequence part then learns a residual on top of the logistic model
@@ -134,11 +135,11 @@ def init_head_from_irt(model: nn.Module, split: Split, freeze_all: bool = True) 
     """
     import torch
 
-    from .baselines import LogisticPFA
     from .features import N_DENSE
 
-    irt = LogisticPFA(split.n_questions, split.n_skills)
-    irt.fit(split.train, split.valid)
+    if irt is None:
+        irt = LogisticPFA(split.n_questions, split.n_skills)
+        irt.fit(split.train, split.valid)
     c = torch.as_tensor(irt.coef, dtype=torch.float32)
     nq, ns = split.n_questions, split.n_skills
     base = 1 + nq
@@ -157,7 +158,8 @@ def init_head_from_irt(model: nn.Module, split: Split, freeze_all: bool = True) 
         mod.weight.requires_grad_(False)
 
 
-def train_model(kind: str, split: Split, settings: TrainSettings) -> TrainResult:
+def train_model(kind: str, split: Split, settings: TrainSettings,
+                irt: LogisticPFA | None = None) -> TrainResult:
     """Train ``kind`` ("dkt" or "ours") with early stopping on the valid learners."""
     import torch
 
@@ -172,7 +174,7 @@ def train_model(kind: str, split: Split, settings: TrainSettings) -> TrainResult
                       settings.hidden, settings.dropout)
     model = MODELS[kind](cfg)
     if kind == "ours" and settings.irt_head:
-        init_head_from_irt(model, split, settings.freeze_head)
+        init_head_from_irt(model, split, settings.freeze_head, irt)
     model = model.to(device)
     q_params = model.question_params() if hasattr(model, "question_params") else []
     q_ids = {id(p) for p in q_params}
