@@ -121,6 +121,8 @@ def waitlist_promote(
     """Offer free places to the waiting list in order, each with a confirm-by deadline."""
     now = now or timezone.now()
     p = Programme.objects.select_for_update().get(pk=programme_id)
+    if p.status != Programme.Status.PUBLISHED:
+        return []
     if p.selection == Programme.Selection.LOTTERY and not p.drawn_at:
         return []
     free = (

@@ -271,3 +271,17 @@ def test_a_draft_programme_takes_no_applications(world):
     p = make_programme(world.centre_staff, world.centre, publish=False)
     _refused("not_open", services.application_apply, actor=world.student, programme=p)
     assert Programme.objects.get(pk=p.pk).status == "draft"
+
+
+def test_cancelling_a_programme_tells_applicants_and_offers_nothing_more(world):
+    p = make_programme(world.centre_staff, world.centre, capacity=1)
+    first = services.application_apply(actor=world.student, programme=p)
+    other = make_user("student2", Role.STUDENT, world.middle_school, birth_year=2012)
+    second = services.application_apply(actor=other, programme=p)
+    services.programme_set_status(
+        actor=world.centre_staff, programme=p, status="cancelled"
+    )
+    assert Notification.objects.filter(user=other, kind="programs.cancelled").exists()
+    services.application_withdraw(actor=world.student, application_id=first.pk)
+    second.refresh_from_db()
+    assert second.status == S.WAITLISTED
