@@ -24,7 +24,23 @@ class FilterForm(forms.Form):
     )
     grade = forms.IntegerField(label=_("School grade (1–12)"), required=False, min_value=1,
                                max_value=12)  # fmt: skip
+    organiser = forms.ModelChoiceField(
+        label=_("Organiser"),
+        required=False,
+        queryset=None,
+        empty_label=_("All organisers"),
+    )
     open_only = forms.BooleanField(label=_("Open for applications now"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from nanum.core.models import Organisation
+
+        self.fields["organiser"].queryset = (
+            Organisation.objects.filter(programmes__status=Programme.Status.PUBLISHED)
+            .distinct()
+            .order_by("name_ko")
+        )
 
 
 class ApplyForm(forms.Form):

@@ -155,6 +155,30 @@ def dashboard_totals(programmes: QuerySet[Programme]) -> dict[str, int]:
     }
 
 
+def attendance_rates(
+    programmes: list[Programme], now: datetime | None = None
+) -> dict[int, int]:
+    """Per programme: present records ÷ (confirmed participants × sessions held), in %."""
+    now = now or timezone.now()
+    ids = [p.pk for p in programmes]
+    held = dict(
+        Session.objects.filter(programme_id__in=ids, starts_at__lte=now)
+        .values_list("programme_id")
+        .annotate(n=Count("pk"))
+    )
+    present = dict(
+        Application.objects.filter(programme_id__in=ids, attendance__present=True)
+        .values_list("programme_id")
+        .annotate(n=Count("attendance"))
+    )
+    rates = {}
+    for p in programmes:
+        expected = held.get(p.pk, 0) * p.n_held
+        if expected:
+            rates[p.pk] = round(100 * present.get(p.pk, 0) / expected)
+    return rates
+
+
 # --- Labs ---------------------------------------------------------------------------------
 
 

@@ -36,9 +36,11 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.ListingFilters
     f = selectors.ListingFilters()
     if form.is_valid():
         d = form.cleaned_data
-        f = selectors.ListingFilters(q=d["q"] or "", kind=d["kind"] or "",
-                                     audience=d["audience"] or "", grade=d["grade"],
-                                     open_only=d["open_only"])  # fmt: skip
+        f = selectors.ListingFilters(
+            q=d["q"] or "", kind=d["kind"] or "", audience=d["audience"] or "",
+            grade=d["grade"], open_only=d["open_only"],
+            organiser=d["organiser"].pk if d["organiser"] else None,
+        )  # fmt: skip
     return form, f
 
 

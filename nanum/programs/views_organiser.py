@@ -46,6 +46,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _organiser_only(request)
     programmes = selectors.organiser_programmes(actor=request.user)
     rows = list(programmes[:200])
+    rates = selectors.attendance_rates(rows)
+    for p in rows:
+        p.attendance_rate = rates.get(p.pk)
     return render(request, "programs/organiser/dashboard.html",
                   {"programmes": rows, "totals": selectors.dashboard_totals(programmes)})  # fmt: skip
 

@@ -267,3 +267,33 @@ def test_the_survey_groups_each_score_in_a_fieldset(client_for, world):
         .content
     )
     assert html.decode().count("<legend>") == 3
+
+
+def test_the_listing_filters_by_organiser(client, world):
+    from nanum.core.models import Organisation
+
+    west = Organisation.objects.create(
+        code="msc-seobu",
+        kind="centre",
+        tenant=world.seoul,
+        name_ko="서부 센터",
+        name_en="West centre",
+    )
+    make_programme(world.admin, west, name_ko="서부 유레카")
+    make_programme(world.centre_staff, world.centre)
+    html = client.get(f"/programs/?organiser={west.pk}").content.decode()
+    assert "서부 유레카" in html and "매쓰업" not in html
+
+
+def test_the_dashboard_shows_attendance_so_far(client_for, world):
+    p = make_programme(world.centre_staff, world.centre, sessions=2, past_sessions=True)
+    app = services.application_apply(actor=world.student, programme=p)
+    s = p.sessions.first()
+    running.attendance_mark(
+        actor=world.centre_staff,
+        session=s,
+        application_ids=[app.pk],
+        present_ids=[app.pk],
+    )
+    html = client_for(world.centre_staff).get("/programs/organiser/").content.decode()
+    assert "50%" in html
