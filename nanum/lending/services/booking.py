@@ -71,7 +71,10 @@ def lock_candidates(equipment_id: int, bank_id: int) -> dict[int, str]:
 
 
 def allocate(
-    reservation: Reservation, *, exclude_asset_ids: set[int] | None = None
+    reservation: Reservation,
+    *,
+    exclude_asset_ids: set[int] | None = None,
+    savepoint: bool = True,
 ) -> list[Allocation]:
     """Hold ``reservation.quantity`` free units for it, or raise ``NoUnitsFree``."""
     equipment = reservation.equipment
@@ -98,7 +101,10 @@ def allocate(
         for pk in free[: reservation.quantity]
     ]
     try:
-        with transaction.atomic():
+        if savepoint:
+            with transaction.atomic():
+                created = Allocation.objects.bulk_create(rows)
+        else:  # the caller gives up the whole transaction on NoUnitsFree
             created = Allocation.objects.bulk_create(rows)
     except IntegrityError as exc:  # the exclusion constraint caught an overlap
         raise NoUnitsFree() from exc

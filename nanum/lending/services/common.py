@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Sum
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -42,6 +42,55 @@ def check_dates(start: date | None, end: date | None) -> None:
         raise InvalidInput(field_errors=errors)
 
 
+COUNTED = (*Reservation.OPEN, Reservation.Status.RETURNED)
+
+
+def _facts(
+    bank_id: int,
+    school_id: int,
+    start: date,
+    end: date,
+    exclude_reservation: int | None,
+) -> dict[str, Any]:
+    """Policy, term quota use, calendar closures and an open round, in one query."""
+    ops = connection.ops
+    term_start, term_end = term_of(start)
+    d = ops.adapt_datefield_value
+    statuses = ", ".join(["%s"] * len(COUNTED))
+    sql = f"""
+        SELECT
+          (SELECT lead_time_days FROM lending_bankpolicy WHERE bank_id = %s),
+          (SELECT term_quota_units FROM lending_bankpolicy WHERE bank_id = %s),
+          (SELECT offer_hours FROM lending_bankpolicy WHERE bank_id = %s),
+          (SELECT COALESCE(SUM(quantity), 0) FROM lending_reservation
+            WHERE school_id = %s AND start_date >= %s AND start_date <= %s
+              AND status IN ({statuses}) AND id <> %s),
+          (SELECT COUNT(*) FROM core_calendarday WHERE date IN (%s, %s)
+              AND (organisation_id IS NULL OR organisation_id = %s)),
+          (SELECT MIN(id) FROM lending_allocationround
+            WHERE bank_id = %s AND status = %s AND collect_until > %s
+              AND window_start <= %s AND window_end >= %s)
+    """  # noqa: S608 - only placeholders are interpolated
+    params = [
+        bank_id, bank_id, bank_id,
+        school_id, d(term_start), d(term_end), *COUNTED, exclude_reservation or 0,
+        d(start), d(end), bank_id,
+        bank_id, "collecting", ops.adapt_datetimefield_value(timezone.now()), d(start), d(start),
+    ]  # fmt: skip
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        lead, quota, offer, used, closed, round_id = cur.fetchone()
+    defaults = BankPolicy.DEFAULTS
+    return {
+        "lead_time_days": defaults["lead_time_days"] if lead is None else lead,
+        "term_quota_units": defaults["term_quota_units"] if quota is None else quota,
+        "offer_hours": defaults["offer_hours"] if offer is None else offer,
+        "used": int(used or 0),
+        "closed": int(closed or 0),
+        "round_id": round_id,
+    }
+
+
 def check_rules(
     *,
     actor: User,
@@ -53,9 +102,13 @@ def check_rules(
     quantity: int,
     check_lead_time: bool = True,
     exclude_reservation: int | None = None,
-) -> dict[str, int]:
-    """Every booking rule except availability. Raises a DomainError with a stable code."""
-    policy = policy_for(bank_id)
+) -> dict[str, Any]:
+    """Every booking rule except availability. Raises a DomainError with a stable code.
+
+    Returns the bank's policy plus ``round_id`` (an open scarcity round for the start
+    date, or None). Policy, quota use, closures and the round come from one query.
+    """
+    policy = _facts(bank_id, school_id, start, end, exclude_reservation)
     days = (end - start).days + 1
     if days > equipment.max_loan_days:
         raise DomainError(
@@ -74,8 +127,10 @@ def check_rules(
             status=422,
             field_errors={"start_date": [_("Too soon.")]},
         )
-    closed = closed_days(start=start, end=end, organisation_id=bank_id)
-    bad = [d for d in (start, end) if d.weekday() >= 5 or d in closed]
+    bad = [d for d in (start, end) if d.weekday() >= 5]
+    if not bad and policy["closed"]:
+        closed = closed_days(start=start, end=end, organisation_id=bank_id)
+        bad = [d for d in (start, end) if d in closed]
     if bad:
         raise DomainError(
             _("Pickup and return must be on school days; %(date)s is not one.")
@@ -101,17 +156,7 @@ def check_rules(
             code="training_required",
             status=422,
         )
-    term_start, term_end = term_of(start)
-    counted = (*Reservation.OPEN, Reservation.Status.RETURNED)
-    qs = Reservation.objects.filter(
-        school_id=school_id,
-        start_date__gte=term_start,
-        start_date__lte=term_end,
-        status__in=counted,
-    )
-    if exclude_reservation:
-        qs = qs.exclude(pk=exclude_reservation)
-    used = qs.aggregate(n=Sum("quantity"))["n"] or 0
+    used = policy["used"]
     if used + quantity > policy["term_quota_units"]:
         raise DomainError(
             _("Your school has used %(used)s of its %(quota)s units this term.")

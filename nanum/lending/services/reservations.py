@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Organisation, User
 
-from ..models import AllocationRound, EquipmentModel, Reservation
+from ..models import EquipmentModel, Reservation
 from ..permissions import (
     BANK_KINDS,
     require_bank_staff,
@@ -43,20 +43,6 @@ def _status_after_hold(equipment: EquipmentModel) -> str:
         Reservation.Status.PENDING
         if equipment.requires_approval
         else Reservation.Status.CONFIRMED
-    )
-
-
-def _open_round(bank_id: int, start: date) -> AllocationRound | None:
-    return (
-        AllocationRound.objects.filter(
-            bank_id=bank_id,
-            status=AllocationRound.Status.COLLECTING,
-            collect_until__gt=timezone.now(),
-            window_start__lte=start,
-            window_end__gte=start,
-        )
-        .order_by("pk")
-        .first()
     )
 
 
@@ -100,7 +86,7 @@ def reservation_create(
     ).first()
     if equipment is None:
         raise NotFound(_("We could not find that equipment model."))
-    check_rules(
+    facts = check_rules(
         actor=actor,
         equipment=equipment,
         bank_id=bank.pk,
@@ -121,16 +107,16 @@ def reservation_create(
         fulfilment=fulfilment,
         purpose=purpose.strip(),
     )
-    round_ = _open_round(bank.pk, start_date)
-    if round_ is not None:
+    if facts["round_id"] is not None:
         reservation.status = Reservation.Status.IN_ROUND
-        reservation.round = round_
+        reservation.round_id = facts["round_id"]
         reservation.save()
     else:
         reservation.status = _status_after_hold(equipment)
         reservation.save()
         try:
-            booking.allocate(reservation)  # writes nothing unless it succeeds
+            # without a waitlist a refusal rolls back everything: no savepoint needed
+            booking.allocate(reservation, savepoint=waitlist)
         except booking.NoUnitsFree:
             if not waitlist:
                 raise
