@@ -27,14 +27,22 @@ urlpatterns = [
 def _app_urls() -> None:
     import importlib
 
-    for app in ("lending", "learning", "programs", "mentoring", "insights"):
+    for app in (
+        "lending",
+        "learning",
+        "programs",
+        "mentoring",
+        "learner_model",
+        "insights",
+    ):
         try:
             importlib.import_module(f"nanum.{app}.urls")
         except ModuleNotFoundError as exc:
             if exc.name != f"nanum.{app}.urls":
                 raise
             continue
-        urlpatterns.append(path(f"{app}/", include(f"nanum.{app}.urls")))
+        prefix = app.replace("_", "-")
+        urlpatterns.append(path(f"{prefix}/", include(f"nanum.{app}.urls")))
 
 
 _app_urls()

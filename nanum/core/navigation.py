@@ -55,6 +55,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Your lectures, study time, plan and recommendations."),
     ),
     NavItem(
+        "learner_model:recommendations",
+        _("Recommended for you"),
+        _r(Role.STUDENT),
+        _("Lessons and questions picked for what you need next."),
+    ),
+    NavItem(
         "learning:apply",
         _("Apply to Seoul Learn"),
         _r(Role.STUDENT, Role.GUARDIAN),

@@ -1,0 +1,145 @@
+"""Demo data: achievement standards with names and prerequisites, and a primary course
+on ratios so the recommender has something to say about the demo pupil."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STANDARDS = [
+    (
+        "[9수01-01]",
+        "수학",
+        "소인수분해의 뜻을 알고 자연수를 소인수분해할 수 있다",
+        "Prime factorisation of natural numbers",
+        [],
+    ),
+    (
+        "[9수01-02]",
+        "수학",
+        "최대공약수와 최소공배수를 구할 수 있다",
+        "Greatest common divisor and least common multiple",
+        ["[9수01-01]"],
+    ),
+    (
+        "[9수01-03]",
+        "수학",
+        "정수와 유리수의 개념을 이해한다",
+        "Integers and rational numbers",
+        [],
+    ),
+    (
+        "[9수01-04]",
+        "수학",
+        "정수와 유리수의 사칙계산을 할 수 있다",
+        "Arithmetic with integers and rationals",
+        ["[9수01-03]"],
+    ),
+    (
+        "[6수04-01]",
+        "수학",
+        "두 양의 크기를 비교하는 상황에서 비의 개념을 이해한다",
+        "The concept of a ratio",
+        [],
+    ),
+    (
+        "[6수04-02]",
+        "수학",
+        "비율을 이해하고 분수, 소수, 백분율로 나타낼 수 있다",
+        "Rates as fractions, decimals and percentages",
+        ["[6수04-01]"],
+    ),
+]
+
+RATIO_COURSE = (
+    "초6 수학: 비와 비율",
+    "수학",
+    "elementary",
+    6,
+    [
+        (
+            "비의 뜻",
+            "[6수04-01]",
+            [
+                ("사과 3개와 배 5개의 비는?", ["3 : 5", "5 : 3", "3 : 8", "8 : 3"], 0),
+                (
+                    "6 : 9를 가장 간단한 자연수의 비로 나타내면?",
+                    ["2 : 3", "3 : 2", "6 : 9", "1 : 3"],
+                    0,
+                ),
+                ("비 4 : 7에서 기준량은?", ["4", "7", "11", "3"], 1),
+            ],
+        ),
+        (
+            "비율과 백분율",
+            "[6수04-02]",
+            [
+                ("비율 3/4을 백분율로 나타내면?", ["34%", "75%", "43%", "7.5%"], 1),
+                ("20명 중 5명은 몇 %인가?", ["5%", "20%", "25%", "40%"], 2),
+                ("0.4를 백분율로 나타내면?", ["4%", "40%", "0.4%", "400%"], 1),
+            ],
+        ),
+    ],
+)
+
+
+def seed(ctx: Any, scale: str) -> list[str]:
+    from nanum.learning.models import Course, Interaction, Item, Lesson
+
+    from .models import Standard
+
+    by_code = {}
+    for code, subject, ko, en, _req in STANDARDS:
+        by_code[code], _ = Standard.objects.get_or_create(
+            code=code, defaults={"subject": subject, "name_ko": ko, "name_en": en}
+        )
+    for code, *_rest, requires in STANDARDS:
+        by_code[code].requires.add(*[by_code[r] for r in requires])
+
+    title, subject, level, grade, units = RATIO_COURSE
+    course = Course.objects.create(
+        title=title,
+        subject=subject,
+        school_level=level,
+        grade=grade,
+        description="나눔 자체 학습 콘텐츠",
+    )
+    items = []
+    for order, (ltitle, skill, questions) in enumerate(units, start=1):
+        lesson = Lesson.objects.create(
+            course=course,
+            order=order,
+            title=ltitle,
+            minutes=15,
+            skills=[skill],
+            reading=f"{ltitle}을(를) 예제와 함께 익힙니다.",
+        )
+        for n, (prompt, choices, answer) in enumerate(questions, start=1):
+            items.append(
+                Item.objects.create(
+                    lesson=lesson,
+                    order=n,
+                    prompt=prompt,
+                    choices=choices,
+                    answer=answer,
+                    skills=[skill],
+                )
+            )
+    child = ctx.users.get("child")
+    if child is not None:
+        # The pupil struggled with ratios: 2 of 6 right.
+        pattern = [True, False, False, True, False, False]
+        for item, correct in zip(items, pattern, strict=True):
+            Interaction.objects.create(
+                student=child,
+                item=item,
+                skills=item.skills,
+                correct=correct,
+                answer=item.answer
+                if correct
+                else (item.answer + 1) % len(item.choices),
+            )
+    return [
+        f"Learner model: {len(STANDARDS)} standards with prerequisites, a ratio "
+        "course; recommendations use the counting estimator until a model is "
+        "trained (nanum learner-model train needs the nanum[ml] extra)."
+    ]

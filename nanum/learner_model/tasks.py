@@ -1,0 +1,24 @@
+"""Background tasks of the learner model."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from nanum.core.errors import DomainError
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@task(queue_name="ml")
+def retrain() -> str:
+    """Periodic retraining on Nanum's own interactions (schedule it, e.g. weekly)."""
+    try:
+        artefact = services.model_train_nanum()
+    except DomainError as exc:
+        logger.info("learner model not retrained: %s", exc.code)
+        return f"skipped: {exc.code}"
+    return f"activated {artefact.pk}"

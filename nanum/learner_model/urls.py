@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "learner_model"
+
+urlpatterns = [
+    path("", views.recommendations, name="recommendations"),
+    path("go/<int:event_id>/", views.follow, name="follow"),
+    path("students/<int:student_id>/mastery/", views.mastery, name="mastery"),
+]

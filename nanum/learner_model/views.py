@@ -1,0 +1,109 @@
+"""Thin views: a student's recommendations and diagnostic quiz, a mastery map."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nanum.core.errors import DomainError
+from nanum.core.services import access_record
+
+from . import selectors, services
+from .forms import DiagnosticForm
+from .reasons import reason_text
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendations(request: HttpRequest) -> HttpResponse:
+    from nanum.learning.models import Item
+    from nanum.learning.services.study import answer_record
+
+    if request.method == "POST":
+        ids = [
+            int(k[5:])
+            for k in request.POST
+            if k.startswith("item_") and k[5:].isdigit()
+        ]
+        items = list(
+            Item.objects.filter(pk__in=ids[:20], lesson__course__is_published=True)
+        )
+        form = DiagnosticForm(request.POST, items=items)
+        if form.is_valid():
+            try:
+                for item_id, answer in form.answers():
+                    answer_record(actor=request.user, item_id=item_id, answer=answer)
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(
+                    request, _("Thank you. Your recommendations are updated.")
+                )
+                return redirect("learner_model:recommendations")
+    shown = services.recommendations_show(actor=request.user)
+    recs = shown.recs
+    items = {i.pk: i for i in Item.objects.filter(pk__in=recs.diagnostic)}
+    diagnostic = [items[i] for i in recs.diagnostic if i in items]
+    if request.method != "POST":
+        form = DiagnosticForm(items=diagnostic)
+    codes = {str(e.reason.get("skill", "")) for e in shown.lesson_events}
+    codes |= {str(e.reason.get("unlocks", "")) for e in shown.lesson_events}
+    names = selectors.skill_names(sorted(c for c in codes if c))
+    lessons = [
+        {"event": e, "ranked": r, "reason": reason_text(e.reason, names)}
+        for e, r in zip(shown.lesson_events, recs.lessons, strict=True)
+    ]
+    practice = [
+        {"event": e, "pick": p}
+        for e, p in zip(shown.item_events, recs.items, strict=True)
+    ]
+    return render(
+        request,
+        "learner_model/recommendations.html",
+        {
+            "lessons": lessons,
+            "practice": practice,
+            "form": form,
+            "diagnostic": diagnostic,
+            "estimator": recs.estimator,
+        },
+    )
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, event_id: int) -> HttpResponse:
+    try:
+        event = services.recommendation_follow(actor=request.user, event_id=event_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    return redirect(reverse("learning:lesson", args=[event.lesson_id]))
+
+
+@login_required
+def mastery(request: HttpRequest, student_id: int) -> HttpResponse:
+    try:
+        student = selectors.mastery_viewer_check(request.user, student_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    estimator, rows = selectors.mastery_map(student)
+    if student.pk != request.user.pk:
+        access_record(
+            actor=request.user,
+            action="view",
+            subject=student,
+            object_type="learner_model.mastery",
+            object_id=str(student.pk),
+            tenant=student.home_tenant,
+            request=request,
+        )
+    return render(
+        request,
+        "learner_model/mastery.html",
+        {"student": student, "rows": rows, "estimator": estimator},
+    )
