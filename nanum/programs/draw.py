@@ -190,3 +190,26 @@ def draws_due(*, now: datetime | None = None) -> int:
         programme_draw(actor=None, programme=Programme(pk=pk), now=now)
         count += 1
     return count
+
+
+DECLARATION_RETENTION_DAYS = 90
+
+
+def declarations_purge(*, now: datetime | None = None) -> int:
+    """Erase vulnerability declarations 90 days after a programme's last session (PIPA:
+    destroy personal data once its purpose is served). The priority flag stays, so the
+    published draw can still be recomputed."""
+    from django.db.models import Max
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=DECLARATION_RETENTION_DAYS)
+    done = (
+        Programme.objects.annotate(last=Max("sessions__ends_at"))
+        .filter(last__lt=cutoff)
+        .values("pk")
+    )
+    return (
+        Application.objects.filter(programme_id__in=done)
+        .exclude(vulnerability_declaration="")
+        .update(vulnerability_declaration="")
+    )

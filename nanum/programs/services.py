@@ -22,6 +22,7 @@ from nanum.core.services import audit_record, snapshot
 
 from . import rules
 from .draw import (  # noqa: F401  (re-exported: services is the public write API)
+    declarations_purge,
     draw_notify,
     draws_due,
     offer_expire,

@@ -29,3 +29,9 @@ def draws_due() -> int:
 def draw_notify(programme_id: int) -> int:
     """After a draw: tell each applicant the outcome and why."""
     return services.draw_notify(programme_id=programme_id)
+
+
+@task()
+def declarations_purge() -> int:
+    """Daily: erase vulnerability declarations once their programme is long over."""
+    return services.declarations_purge()

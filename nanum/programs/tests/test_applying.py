@@ -285,3 +285,22 @@ def test_cancelling_a_programme_tells_applicants_and_offers_nothing_more(world):
     services.application_withdraw(actor=world.student, application_id=first.pk)
     second.refresh_from_db()
     assert second.status == S.WAITLISTED
+
+
+def test_vulnerability_declarations_are_erased_after_the_programme(world):
+    p = make_programme(
+        world.centre_staff,
+        world.centre,
+        selection="lottery",
+        past_sessions=True,
+        grade_min=1,
+        grade_max=12,
+    )
+    app = services.application_apply(
+        actor=world.student, programme=p, declare_priority=True
+    )
+    assert services.declarations_purge() == 0  # sessions ended 20 days ago: kept
+    later = timezone.now() + timedelta(days=100)
+    assert services.declarations_purge(now=later) == 1
+    app.refresh_from_db()
+    assert app.vulnerability_declaration == "" and app.priority

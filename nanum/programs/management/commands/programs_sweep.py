@@ -15,9 +15,16 @@ from nanum.programs import services
 
 
 class Command(BaseCommand):
-    help = "Draw every lottery whose period has closed and expire overdue offers."
+    help = (
+        "Draw every lottery whose period has closed, expire overdue offers and erase "
+        "old vulnerability declarations."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         drawn = services.draws_due()
         expired = services.offers_expire_due()
-        self.stdout.write(f"programmes drawn: {drawn}, offers expired: {expired}")
+        purged = services.declarations_purge()
+        self.stdout.write(
+            f"programmes drawn: {drawn}, offers expired: {expired}, "
+            f"declarations erased: {purged}"
+        )
