@@ -291,7 +291,7 @@ def _solve_town(
 
 
 def solve(
-    st: Students, mt: Mentors, *, k: int = 32, max_rounds: int = 6
+    st: Students, mt: Mentors, *, k: int = 8, max_rounds: int = 12
 ) -> MatchResult:
     """Maximise the total score over all feasible pairs; explain every outcome."""
     timings = {"candidates": 0.0, "flow": 0.0, "certificate": 0.0, "explain": 0.0}
