@@ -21,13 +21,14 @@ from .schemas import (
     ApplicationStaffOut,
     ApplyIn,
     DecisionIn,
+    RecommendationIn,
     SeatChoiceIn,
     SeatOut,
     UsageIn,
     VerifyIn,
 )
 from .services import applications as app_services
-from .services import membership, seats, study, usage
+from .services import membership, rewards, seats, study, usage
 from .services.common import is_officer
 
 router = Router()
@@ -260,3 +261,25 @@ def answer(request: HttpRequest, payload: AnswerIn) -> Status:
         return 201, {"id": inter.pk, "correct": inter.correct, "skills": inter.skills}
 
     return Status(*run_idempotent(request, payload.dict(), create))
+
+
+@router.post(
+    "/rewards/recommendations",
+    response={201: dict},
+    summary="A mentor or teacher recommends a member for & Jump",
+)
+def recommend(request: HttpRequest, payload: RecommendationIn) -> Status:
+    from django.utils import timezone
+
+    policy = selectors.policy_by_slug(payload.town)
+    student = User.objects.filter(pk=payload.student_id).first()
+    if policy is None or student is None:
+        raise NotFound()
+    rec = rewards.recommendation_add(
+        actor=request.user,
+        tenant=policy.tenant,
+        student=student,
+        year=timezone.localdate().year,
+        note=payload.note,
+    )
+    return Status(201, {"id": rec.pk})

@@ -84,3 +84,9 @@ class AnswerIn(Schema):
     item_id: int
     answer: int
     duration_ms: int = 0
+
+
+class RecommendationIn(Schema):
+    town: str
+    student_id: int
+    note: str = ""

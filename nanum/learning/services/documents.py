@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import zlib
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -28,6 +29,26 @@ class BadDocument(DomainError):
     status = 422
     code = "bad_document"
     default_message = _("The document could not be accepted.")
+
+
+_STREAM_RE = re.compile(rb"/ObjStm.*?stream\r?\n(.*?)endstream", re.S)
+
+
+def pdf_page_count(content: bytes) -> int:
+    """Count page objects, also inside compressed object streams (PDF 1.5+)."""
+    pages = len(_PAGE_RE.findall(content))
+    budget = 50 * 1024 * 1024  # never inflate more than this (zip bombs)
+    for match in _STREAM_RE.finditer(content):
+        try:
+            inflater = zlib.decompressobj()
+            data = inflater.decompress(match.group(1), budget)
+        except zlib.error:
+            continue
+        budget -= len(data)
+        pages += len(_PAGE_RE.findall(data))
+        if budget <= 0:
+            break
+    return pages
 
 
 @dataclass
@@ -66,7 +87,7 @@ def document_check(upload: UploadedFile, *, field: str = "documents") -> Checked
     _magic, ctype, ext = match
     pages = 1
     if ctype == "application/pdf":
-        pages = len(_PAGE_RE.findall(content))
+        pages = pdf_page_count(content)
         if b"%%EOF" not in content[-2048:] or pages == 0:
             raise BadDocument(
                 field_errors={

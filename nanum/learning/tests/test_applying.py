@@ -252,3 +252,19 @@ def test_closed_town_refuses_with_window_closed(world, towns, apply_for):
     with pytest.raises(DomainError) as exc:
         apply_for(world.student, world.seoul)
     assert exc.value.code == "window_closed"
+
+
+def test_pdf_pages_inside_compressed_object_streams_are_counted():
+    import zlib
+
+    from nanum.learning.services.documents import pdf_page_count
+
+    objects = (
+        b"3 0 4 40 << /Type /Page /Parent 2 0 R >> << /Type /Page /Parent 2 0 R >>"
+    )
+    packed = zlib.compress(objects)
+    pdf = (
+        b"%PDF-1.5\n5 0 obj << /Type /ObjStm /N 2 /First 8 /Filter /FlateDecode >>\n"
+        b"stream\n" + packed + b"\nendstream\nendobj\n%%EOF\n"
+    )
+    assert pdf_page_count(pdf) == 2

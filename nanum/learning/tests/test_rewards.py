@@ -67,3 +67,38 @@ def test_top_mileage_with_a_mentors_recommendation(world, towns, apply_for):
     reward_decide(actor=world.gimpo_officer, candidate_id=cands[0].pk, confirm=True)
     cands[0].refresh_from_db()
     assert cands[0].state == "confirmed"
+
+
+def test_recommendation_by_api_needs_a_mentor_and_a_member(
+    world, towns, apply_for, client, api_token
+):
+    app = apply_for(world.student, world.gimpo, school_level="high")
+    body = {"town": "gimpo", "student_id": world.student.pk, "note": "성실함"}
+    mentor = {"HTTP_AUTHORIZATION": f"Bearer {api_token(world.mentor)}"}
+    r = client.post(
+        "/api/v1/learning/rewards/recommendations",
+        body,
+        content_type="application/json",
+        **mentor,
+    )
+    assert r.status_code == 422  # not a member yet
+    application_approve(
+        actor=world.gimpo_officer,
+        application_id=app.pk,
+        verified_on=timezone.localdate(),
+    )
+    r = client.post(
+        "/api/v1/learning/rewards/recommendations",
+        body,
+        content_type="application/json",
+        **mentor,
+    )
+    assert r.status_code == 201
+    stu = {"HTTP_AUTHORIZATION": f"Bearer {api_token(world.student)}"}
+    r = client.post(
+        "/api/v1/learning/rewards/recommendations",
+        body,
+        content_type="application/json",
+        **stu,
+    )
+    assert r.status_code == 403
