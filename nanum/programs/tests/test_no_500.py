@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from django.urls import get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from nanum.programs import running, services
 from nanum.programs.tests.helpers import make_programme
-from tests.test_no_server_errors import PERSONAS, _fill, _walk
+
+PERSONAS = [None, "teacher", "student", "guardian", "pyeongchang_officer", "centre_staff",
+            "bank_officer", "admin"]  # fmt: skip
+PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def _walk(patterns: list, prefix: str = "") -> list[str]:
+    routes: list[str] = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            routes.extend(_walk(p.url_patterns, prefix + str(p.pattern)))
+        elif isinstance(p, URLPattern):
+            routes.append(prefix + str(p.pattern))
+    return routes
+
+
+def _fill(route: str, value: str) -> str | None:
+    if route.startswith("^") or "(?P" in route:
+        return None
+
+    def sub(m: re.Match[str]) -> str:
+        if (m.group("conv") or "str") == "int":
+            return value if value.isdigit() else "999999"
+        return value
+
+    return "/" + PARAM.sub(sub, route)
+
 
 pytestmark = pytest.mark.django_db
 
