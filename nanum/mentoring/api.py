@@ -169,7 +169,17 @@ def survey(request: HttpRequest, term_id: int, payload: SurveyIn) -> Status:
     summary="Pairs I may see (a mentor sees only their own mentees)",
 )
 def matches(request: HttpRequest) -> list[dict[str, Any]]:
-    qs = selectors.matches_visible(request.user).order_by("-pk")[:200]
+    qs = list(selectors.matches_visible(request.user).order_by("-pk")[:200])
+    others = [m for m in qs if request.user.pk not in (m.student_id, m.mentor.user_id)]
+    if others:  # staff reading other people's pairs: one access-log row for the list
+        access_record(
+            actor=request.user,
+            action="view",
+            subject=None,
+            object_type="mentoring.match",
+            record_count=len(others),
+            request=request,
+        )
     return [_match(m) for m in qs]
 
 

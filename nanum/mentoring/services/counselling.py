@@ -43,6 +43,10 @@ def slot_publish(
     online_link: str = "",
 ) -> CounsellingSlot:
     tenant_id = _counsellor_tenant(actor)
+    if timezone.is_naive(starts_at):  # a time without zone is Seoul time
+        starts_at = timezone.make_aware(starts_at)
+    if timezone.is_naive(ends_at):
+        ends_at = timezone.make_aware(ends_at)
     errors: dict[str, list] = {}
     if starts_at <= timezone.now():
         errors["starts_at"] = [_("Choose a time in the future.")]
