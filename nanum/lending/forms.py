@@ -112,6 +112,29 @@ class CheckoutForm(forms.Form):
         help_text=_("Scan or type one tag code per line."),
     )
 
+    def __init__(
+        self, *args: Any, consumables: list[Any] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.consumable_ids: list[int] = []
+        for c in consumables or []:
+            self.fields[f"consumable_{c.pk}"] = forms.IntegerField(
+                label=_("%(name)s to hand out (%(stock)s %(unit)s in stock)")
+                % {"name": c.name, "stock": c.stock, "unit": c.unit},
+                required=False,
+                min_value=0,
+                max_value=c.stock,
+            )
+            self.consumable_ids.append(c.pk)
+
+    def consumables(self) -> dict[int, int]:
+        out = {}
+        for pk in self.consumable_ids:
+            n = self.cleaned_data.get(f"consumable_{pk}") or 0
+            if n:
+                out[pk] = n
+        return out
+
     def codes(self) -> list[str]:
         return [
             c

@@ -143,3 +143,45 @@ def test_staff_pages_render(world, lending, client_for):
     assert resp.status_code == 302
     r.refresh_from_db()
     assert r.status == "returned"
+
+
+def test_staff_reject_on_the_page_and_checkout_with_consumables(
+    world, lending, client_for
+):
+    from nanum.lending.models import Consumable
+
+    from .helpers import book
+
+    pending = book(world, lending, model=lending.printer)
+    c = client_for(world.district_bank_officer)
+    resp = c.post(
+        f"/lending/staff/reservations/{pending.pk}/reject/",
+        {"reject-reason": "점검 기간"},
+    )
+    assert resp.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == "rejected" and pending.reason == "점검 기간"
+    batteries = Consumable.objects.create(
+        tenant=world.seoul,
+        bank=world.district_bank,
+        name_ko="AA 건전지",
+        stock=50,
+        reorder_level=10,
+    )
+    r = book(world, lending)
+    page = c.get(f"/lending/staff/reservations/{r.pk}/checkout/").content.decode()
+    assert "AA 건전지" in page
+    bad = c.post(
+        f"/lending/staff/reservations/{r.pk}/checkout/",
+        {"tag_codes": "MICROSCOPE-001", f"consumable_{batteries.pk}": "999"},
+    )
+    assert bad.status_code == 422
+    batteries.refresh_from_db()
+    assert batteries.stock == 50
+    ok = c.post(
+        f"/lending/staff/reservations/{r.pk}/checkout/",
+        {"tag_codes": "MICROSCOPE-001", f"consumable_{batteries.pk}": "12"},
+    )
+    assert ok.status_code == 302
+    batteries.refresh_from_db()
+    assert batteries.stock == 38

@@ -27,7 +27,7 @@ from ..forms import (
     TransferForm,
     apply_error,
 )
-from ..models import MaintenanceTicket, Transfer
+from ..models import Consumable, MaintenanceTicket, Transfer
 from ..permissions import is_bank_staff, staff_bank_ids
 
 
@@ -88,7 +88,9 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_POST
 def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _staff_reservation(request, pk)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(
+        request.POST, prefix="reject" if "reject-reason" in request.POST else None
+    )
     form.is_valid()
     try:
         if action == "approve":
@@ -118,11 +120,15 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest, pk: int) -> HttpResponse:
     r = _staff_reservation(request, pk)
-    form = CheckoutForm(request.POST or None)
+    consumables = list(Consumable.objects.filter(bank_id=r.bank_id, stock__gt=0))
+    form = CheckoutForm(request.POST or None, consumables=consumables)
     if request.method == "POST" and form.is_valid():
         try:
             services.checkout(
-                actor=request.user, reservation_id=pk, tag_codes=form.codes()
+                actor=request.user,
+                reservation_id=pk,
+                tag_codes=form.codes(),
+                consumables=form.consumables(),
             )
         except DomainError as exc:
             apply_error(form, exc)

@@ -182,6 +182,7 @@ def reservation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"start_date": r.start_date, "end_date": r.end_date}
             ),
             "reason_form": ReasonForm(),
+            "reject_form": ReasonForm(prefix="reject"),
             "staff": staff,
         },
     )
