@@ -69,3 +69,14 @@ def run_idempotent(
             raise
         return replay(record)
     return status, body
+
+
+def idempotent(
+    request: HttpRequest,
+    payload: Any,
+    create: Callable[[], tuple[int, Any]],
+) -> Any:
+    """``run_idempotent`` as a django-ninja ``Status`` (what an endpoint returns)."""
+    from ninja.responses import Status
+
+    return Status(*run_idempotent(request, payload, create))

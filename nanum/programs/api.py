@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from nanum.core.errors import NotFound
-from nanum.core.idempotency import run_idempotent
+from nanum.core.idempotency import idempotent
 from nanum.core.models import Organisation
 from nanum.core.services import access_record
 
@@ -127,9 +127,7 @@ def apply(request: HttpRequest, programme_id: int, payload: ApplyIn) -> tuple[in
                                           declare_priority=payload.declare_priority)  # fmt: skip
         return 201, _application(app)
 
-    return run_idempotent(
-        request, {"programme": programme_id, **payload.dict()}, create
-    )
+    return idempotent(request, {"programme": programme_id, **payload.dict()}, create)
 
 
 @router.post("/{int:programme_id}/nominate", response={201: list[ApplicationOut]},
@@ -143,9 +141,7 @@ def nominate(
                                              student_ids=payload.student_ids)  # fmt: skip
         return 201, [_application(a) for a in apps]
 
-    return run_idempotent(
-        request, {"programme": programme_id, **payload.dict()}, create
-    )
+    return idempotent(request, {"programme": programme_id, **payload.dict()}, create)
 
 
 @router.get("/my/applications", response=list[ApplicationOut],
@@ -182,7 +178,7 @@ def survey(
                                      data=payload.dict())  # fmt: skip
         return 201, {"id": resp.pk}
 
-    return run_idempotent(
+    return idempotent(
         request, {"application": application_id, **payload.dict()}, create
     )
 
@@ -220,7 +216,7 @@ def organiser_create(request: HttpRequest, payload: ProgrammeIn) -> tuple[int, A
         p = services.programme_create(actor=request.user, organiser=org, data=data)
         return 201, _programme(p)
 
-    return run_idempotent(request, payload.dict(), create)
+    return idempotent(request, payload.dict(), create)
 
 
 @router.post(
@@ -233,9 +229,7 @@ def organiser_session(request: HttpRequest, programme_id: int,
                                  data=payload.dict())  # fmt: skip
         return 201, SessionOut.from_orm(s).dict()
 
-    return run_idempotent(
-        request, {"programme": programme_id, **payload.dict()}, create
-    )
+    return idempotent(request, {"programme": programme_id, **payload.dict()}, create)
 
 
 @router.post("/organiser/programmes/{int:programme_id}/status", response=ProgrammeOut)
@@ -328,7 +322,7 @@ def lab_book(request: HttpRequest, slot_id: int, payload: LabBookIn) -> tuple[in
         b = labs.lab_book(actor=request.user, slot_id=slot_id, **payload.dict())
         return 201, LabBookingOut.from_orm(b).dict()
 
-    return run_idempotent(request, {"slot": slot_id, **payload.dict()}, create)
+    return idempotent(request, {"slot": slot_id, **payload.dict()}, create)
 
 
 @router.post("/labs/bookings/{int:booking_id}/cancel", response=LabBookingOut,
@@ -353,4 +347,4 @@ def lab_slot_create(
                      "instructor": s.instructor, "max_students": s.max_students,
                      "equipment_note": s.equipment_note}  # fmt: skip
 
-    return run_idempotent(request, {"lab": lab_id, **payload.dict()}, create)
+    return idempotent(request, {"lab": lab_id, **payload.dict()}, create)
