@@ -21,7 +21,13 @@ class MentorProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "tenant", "university", "status", "capacity")
     list_filter = ("tenant", "status")
     search_fields = ("user__username", "user__display_name")
-    readonly_fields = ("checks", "screened_by", "screened_at", "activated_at", "created_at")
+    readonly_fields = (
+        "checks",
+        "screened_by",
+        "screened_at",
+        "activated_at",
+        "created_at",
+    )
     raw_id_fields = ("user",)
 
 

@@ -52,6 +52,14 @@ REASON_LABELS = {
     "mentors_full": _("All suitable mentors are full."),
     "removed": _("Staff removed the proposed pair."),
 }
+PAIR_REASON_LABELS = {
+    "no_subject": _(
+        "This mentor does not teach the student's subjects at their level."
+    ),
+    "no_time": _("This mentor and the student have no free hour in common."),
+    "no_mode": _("This mentor cannot meet the student in their mode or district."),
+    "no_preference": _("This mentor does not match the student's stated preference."),
+}
 
 
 @transaction.atomic
@@ -378,7 +386,9 @@ def pair_check(
     score = int(block_scores(p, rows)[0, 0])
     if score <= 0:
         reason = block_reasons(p, rows)[0]
-        raise InvalidInput(field_errors={"mentor": [REASON_LABELS.get(reason, reason)]})
+        raise InvalidInput(
+            field_errors={"mentor": [PAIR_REASON_LABELS.get(reason, reason)]}
+        )
     shared, start, length, mode = pair_details(st, rows, mt, rows)
     return score, _why(
         int(shared[0]), int(start[0]), int(length[0]), int(mode[0]), score

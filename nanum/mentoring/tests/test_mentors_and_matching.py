@@ -11,6 +11,7 @@ from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDen
 from nanum.core.models import AuditLog, Notification, Role
 from nanum.mentoring import services
 from nanum.mentoring.models import Match, MatchRun, MenteeSurvey, MentorProfile, Session
+from nanum.mentoring.services.matching import PAIR_REASON_LABELS
 
 from .conftest import mentor_input, survey_input
 
@@ -190,7 +191,9 @@ def test_staff_adjust_a_pair_by_hand_but_not_against_the_rules(
         services.match_adjust(
             actor=world.seoul_officer, match_id=match.pk, mentor_id=saturday.pk
         )
-    assert "free" in str(exc.value.field_errors["mentor"][0])
+    assert str(exc.value.field_errors["mentor"][0]) == str(
+        PAIR_REASON_LABELS["no_time"]
+    )
     match.refresh_from_db()
     assert match.mentor_id in (first.pk, other.pk) and not match.manual
     target = first if match.mentor_id == other.pk else other
