@@ -75,7 +75,6 @@ class ReserveForm(forms.Form):
     fulfilment = forms.ChoiceField(
         label=_("Pickup or delivery"),
         choices=Reservation.Fulfilment.choices,
-        widget=forms.RadioSelect,
         initial=Reservation.Fulfilment.PICKUP,
     )
     purpose = forms.CharField(
