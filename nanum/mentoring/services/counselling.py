@@ -197,7 +197,7 @@ def booking_create(
 def booking_cancel(*, actor: User, booking_id: int) -> CounsellingBooking:
     booking = booking_get(actor, booking_id)
     booking = (
-        CounsellingBooking.objects.select_for_update()
+        CounsellingBooking.objects.select_for_update(of=("self",))
         .select_related("slot__counsellor", "student")
         .get(pk=booking.pk)
     )
@@ -268,7 +268,7 @@ def counselling_reminders_send(*, now: datetime | None = None) -> int:
     """Remind students of consultations within the next 24 hours (once each)."""
     now = now or timezone.now()
     due = (
-        CounsellingBooking.objects.select_for_update(skip_locked=True)
+        CounsellingBooking.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(
             status=CounsellingBooking.Status.BOOKED,
             reminded_at__isnull=True,

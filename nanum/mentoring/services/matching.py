@@ -399,7 +399,7 @@ def _draft_match(actor: User, match_id: int) -> Match:
     match = match_get(actor, match_id)
     require_staff(actor, match.tenant_id)
     match = (
-        Match.objects.select_for_update()
+        Match.objects.select_for_update(of=("self",))
         .select_related("survey", "run")
         .get(pk=match.pk)
     )
@@ -518,7 +518,11 @@ def match_run_publish(*, actor: User, run_id: int) -> MatchRun:
 
     run = run_for_staff(actor, run_id)
     require_staff(actor, run.tenant_id)
-    run = MatchRun.objects.select_for_update().select_related("term").get(pk=run.pk)
+    run = (
+        MatchRun.objects.select_for_update(of=("self",))
+        .select_related("term")
+        .get(pk=run.pk)
+    )
     if run.status != MatchRun.Status.DRAFT:
         raise DomainError(
             _("This run was already published or discarded."), code="wrong_state"
@@ -582,7 +586,7 @@ def _member_match(actor: User, match_id: int) -> Match:
     if actor.pk not in (match.student_id, match.mentor.user_id):
         raise PermissionDenied()
     return (
-        Match.objects.select_for_update()
+        Match.objects.select_for_update(of=("self",))
         .select_related("mentor", "survey", "term")
         .get(pk=match.pk)
     )
@@ -622,7 +626,7 @@ def match_add_second_session(*, actor: User, match_id: int, hour_of_week: int) -
     if actor.pk != match.mentor.user_id:
         require_staff(actor, match.tenant_id)
     match = (
-        Match.objects.select_for_update()
+        Match.objects.select_for_update(of=("self",))
         .select_related("mentor", "survey")
         .get(pk=match.pk)
     )

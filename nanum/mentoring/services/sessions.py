@@ -72,7 +72,7 @@ def _role_in(actor: User, session: Session) -> str:
 def _locked_session(actor: User, session_id: int) -> tuple[Session, str]:
     session = session_get(actor, session_id)
     role = _role_in(actor, session)
-    return Session.objects.select_for_update().select_related(
+    return Session.objects.select_for_update(of=("self",)).select_related(
         "match__mentor", "match__student"
     ).get(pk=session.pk), role
 
@@ -201,7 +201,7 @@ def sessions_check_missed(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     count = 0
     due = (
-        Session.objects.select_for_update(skip_locked=True)
+        Session.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(status=Session.Status.SCHEDULED, starts_at__lt=now - MISSED_AFTER)
         .select_related("match__mentor__user", "match__student")
     )
