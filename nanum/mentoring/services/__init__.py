@@ -10,12 +10,9 @@ from .counselling import (
 )
 from .matching import (
     match_add_manual,
-    match_add_second_session,
     match_adjust,
     match_remove,
     match_run_create,
-    match_run_publish,
-    match_taster_decide,
     survey_submit,
     term_create,
 )
@@ -27,6 +24,12 @@ from .mentors import (
     mentor_leave,
     mentor_screen,
     mentor_set_capacity,
+)
+from .pairs import (
+    end_match,
+    match_add_second_session,
+    match_run_publish,
+    match_taster_decide,
 )
 from .sessions import (
     mentor_hours,
@@ -45,6 +48,7 @@ __all__ = [
     "booking_create",
     "booking_notes_save",
     "counselling_reminders_send",
+    "end_match",
     "match_add_manual",
     "match_add_second_session",
     "match_adjust",

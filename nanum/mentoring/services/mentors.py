@@ -288,7 +288,7 @@ def mentor_set_capacity(
 @transaction.atomic
 def mentor_leave(*, actor: User, profile_id: int, reason: str = "") -> list[Match]:
     """The mentor leaves: their pairs end and their mentees wait for a rematch."""
-    from .matching import end_match
+    from .pairs import end_match
 
     profile = _own_or_staff(actor, profile_id)
     if profile.status == MentorProfile.Status.LEFT:
