@@ -211,3 +211,19 @@ class TransferForm(forms.Form):
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_org"].queryset = orgs
+
+
+class RoundForm(forms.Form):
+    bank = forms.ModelChoiceField(label=_("Bank"), queryset=Organisation.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=120)
+    window_start = forms.DateField(label=_("Booking window starts"), widget=DATE)
+    window_end = forms.DateField(label=_("Booking window ends"), widget=DATE)
+    collect_until = forms.DateTimeField(
+        label=_("Requests close"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args: Any, banks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bank"].queryset = banks

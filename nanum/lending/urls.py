@@ -23,6 +23,7 @@ urlpatterns = [
         views.staff_action,
         name="staff_action",
     ),
+    path("staff/rounds/", views.rounds, name="rounds"),
     path("staff/assets/", views.assets, name="assets"),
     path("staff/assets/<int:pk>/", views.asset_detail, name="asset"),
     path("staff/labels.pdf", views.labels_pdf, name="labels"),

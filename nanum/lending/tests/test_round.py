@@ -52,3 +52,38 @@ def test_round_allocates_by_need_then_lottery_with_reasons(world, lending):
         r.pk for r, *_ in services.draw_order(reqs, 42)
     ]
     assert RoleAssignment.objects.exists()
+
+
+def test_staff_open_and_run_a_round_on_the_page(world, lending, client_for):
+    c = client_for(world.district_bank_officer)
+    resp = c.post(
+        "/lending/staff/rounds/",
+        {
+            "create": "1",
+            "bank": world.district_bank.pk,
+            "name": "개학 주간",
+            "window_start": lending.day(0),
+            "window_end": lending.day(14),
+            "collect_until": (timezone.localtime() + timedelta(days=1)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+        },
+    )
+    assert resp.status_code == 302
+    r = book(world, lending, qty=1)
+    assert r.status == "in_round"
+    from nanum.lending.models import AllocationRound
+
+    rnd = AllocationRound.objects.get()
+    assert (
+        c.post("/lending/staff/rounds/", {"run": rnd.pk, "seed": "99"}).status_code
+        == 302
+    )
+    r.refresh_from_db()
+    assert r.status == "confirmed" and "99" in r.reason
+    bad = c.post(
+        "/lending/staff/rounds/",
+        {"create": "1", "bank": world.other_bank.pk, "name": ""},
+    )
+    assert bad.status_code == 422
+    assert client_for(world.teacher).get("/lending/staff/rounds/").status_code == 403

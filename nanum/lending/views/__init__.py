@@ -9,6 +9,7 @@ from .staff import (
     checkin,
     checkout,
     labels_pdf,
+    rounds,
     staff_action,
 )
 from .teacher import (
@@ -34,6 +35,7 @@ __all__ = [
     "reservation_action",
     "reservation_detail",
     "reserve",
+    "rounds",
     "search",
     "staff_action",
 ]

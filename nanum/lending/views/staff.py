@@ -320,3 +320,61 @@ def catalogue_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     response = HttpResponse(data, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="lending-{kind}.{fmt}"'
     return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def rounds(request: HttpRequest) -> HttpResponse:
+    """Scarcity rounds of the staff's banks: open one, run the allocation."""
+    from nanum.core.models import Organisation
+
+    from ..forms import RoundForm
+    from ..models import AllocationRound
+
+    banks_ids = [b.pk for b in selectors.staff_banks(actor=request.user)]
+    form = RoundForm(
+        request.POST if "create" in request.POST else None,
+        banks=Organisation.objects.filter(pk__in=banks_ids),
+    )
+    try:
+        if "run" in request.POST:
+            seed = request.POST.get("seed", "").strip()
+            rnd = services.round_run(
+                actor=request.user,
+                round_id=int(request.POST["run"]),
+                seed=int(seed) if seed.isdigit() and len(seed) < 18 else None,
+            )
+            messages.success(
+                request, _("Allocated with seed %(seed)s.") % {"seed": rnd.seed}
+            )
+            return redirect("lending:rounds")
+        if "create" in request.POST and form.is_valid():
+            d = form.cleaned_data
+            services.round_create(
+                actor=request.user,
+                bank_id=d["bank"].pk,
+                name=d["name"],
+                window_start=d["window_start"],
+                window_end=d["window_end"],
+                collect_until=d["collect_until"],
+            )
+            messages.success(request, _("The round is open for requests."))
+            return redirect("lending:rounds")
+    except (DomainError, ValueError) as exc:
+        if isinstance(exc, DomainError) and "create" in request.POST:
+            apply_error(form, exc)
+        else:
+            messages.error(
+                request, str(getattr(exc, "message", _("That did not work.")))
+            )
+    items = (
+        AllocationRound.objects.filter(bank_id__in=banks_ids)
+        .select_related("bank")
+        .order_by("-window_start")[:50]
+    )
+    return render(
+        request,
+        "lending/rounds.html",
+        {"form": form, "items": items},
+        status=422 if form.errors else 200,
+    )
