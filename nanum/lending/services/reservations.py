@@ -16,7 +16,6 @@ from nanum.core.models import Organisation, User
 from ..models import EquipmentModel, Reservation
 from ..permissions import (
     BANK_KINDS,
-    require_bank_staff,
     staff_bank_ids,
     teacher_school_ids,
 )
@@ -321,7 +320,3 @@ def offers_expire() -> int:
     for equipment_id, bank_id in {(r.equipment_id, r.bank_id) for r in expired}:
         waitlist_offer_next(equipment_id=equipment_id, bank_id=bank_id)
     return len(expired)
-
-
-def require_staff(actor: User, bank_id: int) -> None:
-    require_bank_staff(actor, bank_id)

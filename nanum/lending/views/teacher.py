@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +24,7 @@ from ..models import CalendarFeed, Reservation
 from ..permissions import is_bank_staff, teacher_school_ids
 
 
-def _schools(user):
+def _schools(user: Any) -> QuerySet[Organisation]:
     ids = teacher_school_ids(user)
     qs = Organisation.objects.filter(kind=Organisation.Kind.SCHOOL)
     return qs if ids is None else qs.filter(pk__in=ids)
