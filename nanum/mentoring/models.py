@@ -46,6 +46,17 @@ class Mode(models.TextChoices):
 MODE_BITS = {Mode.ONLINE: 1, Mode.OFFLINE: 2, Mode.EITHER: 3}
 
 
+def subject_labels(codes: list[str]) -> str:
+    """Translated subject names, comma-separated, for pages."""
+    labels = dict(Subject.choices)
+    return ", ".join(str(labels.get(c, c)) for c in codes or [])
+
+
+def level_labels(codes: list[str]) -> str:
+    labels = dict(Level.choices)
+    return ", ".join(str(labels.get(c, c)) for c in codes or [])
+
+
 class Gender(models.TextChoices):
     UNSTATED = "", _("Not stated")
     FEMALE = "female", _("Female")
@@ -125,6 +136,14 @@ class MentorProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def subject_text(self) -> str:
+        return subject_labels(self.subjects)
+
+    @property
+    def level_text(self) -> str:
+        return level_labels(self.levels)
 
 
 class MentorDocument(models.Model):
@@ -211,6 +230,10 @@ class MenteeSurvey(models.Model):
                 fields=["student", "term"], name="mentoring_one_survey_per_term"
             )
         ]
+
+    @property
+    def subject_text(self) -> str:
+        return subject_labels(self.subjects)
 
     def __str__(self) -> str:
         return f"{self.student} · {self.term}"

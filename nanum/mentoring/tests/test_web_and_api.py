@@ -301,3 +301,46 @@ def test_api_counselling_booking_and_private_notes(world, eligible, client, api_
         {"slot_id": slot.json()["id"], "topic": "career", "question": "x"},
     )
     assert again.status_code == 404
+
+
+def test_a_mentor_uploads_a_document_and_bad_files_are_refused(
+    world, client_for, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    profile = services.mentor_apply(
+        actor=world.mentor,
+        tenant=world.seoul,
+        data=services.MentorInput(
+            university_id=world.university.pk,
+            major="수학",
+            year=2,
+            subjects=["maths"],
+            levels=["middle"],
+            availability=EVENING,
+            mode="online",
+        ),
+    )
+    client = client_for(world.mentor)
+    url = reverse("mentoring:documents", args=[profile.pk])
+    bad = client.post(
+        url,
+        {
+            "kind": "enrolment",
+            "file": SimpleUploadedFile("x.exe", b"MZ", "application/x"),
+        },
+    )
+    assert bad.status_code == 200 and not profile.documents.exists()
+    ok = client.post(
+        url,
+        {
+            "kind": "enrolment",
+            "file": SimpleUploadedFile(
+                "재학증명서.pdf", b"%PDF-1.4 x", "application/pdf"
+            ),
+        },
+    )
+    assert ok.status_code == 302 and profile.documents.count() == 1
+    other = client_for(world.researcher).get(url)
+    assert other.status_code == 404
