@@ -82,6 +82,7 @@ def test_a_student_fills_the_survey_on_the_web(world, term, eligible, client_for
     client = client_for(world.student)
     home = client.get(reverse("mentoring:home"))
     assert reverse("mentoring:survey", args=[term.pk]) in home.content.decode()
+    assert "멘토 찾기" in home.content.decode()  # Korean first
     bad = client.post(
         reverse("mentoring:survey", args=[term.pk]),
         {
