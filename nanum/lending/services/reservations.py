@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -66,39 +67,49 @@ def reservation_create(
     schools = teacher_school_ids(actor)
     if schools is not None and school_id not in schools:
         raise PermissionDenied(_("You can only book for your own school."))
-    orgs = {
-        o.pk: o
-        for o in Organisation.objects.select_related("tenant").filter(
-            pk__in=(school_id, bank_id), is_active=True
-        )
-    }
-    school = orgs.get(school_id)
-    bank = orgs.get(bank_id)
-    if school is not None and school.kind != Organisation.Kind.SCHOOL:
-        school = None
-    if bank is not None and bank.kind not in BANK_KINDS:
-        bank = None
-    if school is None or bank is None or bank.tenant_id != school.tenant_id:
-        raise NotFound(_("We could not find that bank."))
-    equipment = EquipmentModel.objects.filter(
-        pk=equipment_id, tenant_id=bank.tenant_id, is_active=True
-    ).first()
+    # One query: the model, with the bank's and the school's tenant alongside.
+    orgs = Organisation.objects.filter(is_active=True)
+    found = list(
+        EquipmentModel.objects.select_related("tenant")
+        .filter(pk=equipment_id, is_active=True)
+        .annotate(
+            bank_tenant=Subquery(
+                orgs.filter(pk=bank_id, kind__in=BANK_KINDS).values("tenant_id")[:1]
+            ),
+            school_tenant=Subquery(
+                orgs.filter(pk=school_id, kind=Organisation.Kind.SCHOOL).values(
+                    "tenant_id"
+                )[:1]
+            ),
+        )[:1]
+    )
+    equipment = found[0] if found else None
     if equipment is None:
+        bank_ok = orgs.filter(pk=bank_id, kind__in=BANK_KINDS).exists()
+        raise NotFound(
+            _("We could not find that equipment model.")
+            if bank_ok
+            else _("We could not find that bank.")
+        )
+    bank_tenant = equipment.bank_tenant  # type: ignore[attr-defined]
+    if bank_tenant is None or bank_tenant != equipment.school_tenant:  # type: ignore[attr-defined]
+        raise NotFound(_("We could not find that bank."))
+    if equipment.tenant_id != bank_tenant:
         raise NotFound(_("We could not find that equipment model."))
     facts = check_rules(
         actor=actor,
         equipment=equipment,
-        bank_id=bank.pk,
-        school_id=school.pk,
+        bank_id=bank_id,
+        school_id=school_id,
         start=start_date,
         end=end_date,
         quantity=quantity,
     )
     reservation = Reservation(
-        tenant=bank.tenant,
+        tenant=equipment.tenant,
         equipment=equipment,
-        bank=bank,
-        school=school,
+        bank_id=bank_id,
+        school_id=school_id,
         requested_by=actor,
         quantity=quantity,
         start_date=start_date,
