@@ -277,7 +277,12 @@ def free_port() -> int:
 
 
 def run_load(
-    port: int, keys: list[str], seconds: float, think: float, warmup: float
+    port: int,
+    keys: list[str],
+    seconds: float,
+    think: float,
+    warmup: float,
+    path: str = "/learning/me/",
 ) -> tuple[list[float], int, float]:
     lat: list[float] = []
     errors = [0]
@@ -293,7 +298,7 @@ def run_load(
         while time.perf_counter() < stop:
             t0 = time.perf_counter()
             try:
-                conn.request("GET", "/learning/me/", headers=headers)
+                conn.request("GET", path, headers=headers)
                 resp = conn.getresponse()
                 resp.read()
                 ok = resp.status == 200
@@ -335,6 +340,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--path", default="/learning/me/", help="page to load")
     parser.add_argument(
         "--sqlite", action="store_true", help="use a temporary SQLite file"
     )
@@ -397,9 +403,11 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         warm = 2.0 if args.tiny else 5.0
-        lat, errors, secs = run_load(port, keys, args.seconds, args.think, warm)
+        lat, errors, secs = run_load(
+            port, keys, args.seconds, args.think, warm, args.path
+        )
         sat_secs = max(3.0, args.seconds / 3)
-        lat0, errors0, _ = run_load(port, keys, sat_secs, 0.0, 1.0)
+        lat0, errors0, _ = run_load(port, keys, sat_secs, 0.0, 1.0, args.path)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -409,8 +417,8 @@ def main() -> None:
         f"(build {build_s:.0f} s, not timed)"
     )
     print(
-        f"page                  /learning/me/ with a year of activity "
-        f"({365} study days, 1,000 answers)"
+        f"page                  {args.path} (student with a year of activity: "
+        "365 study days, 1,000 answers)"
     )
     print(f"queries per page      {queries}")
     print(
