@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import Exists, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from nanum.core.models import Organisation, User
+from nanum.core.models import Organisation, Role, RoleAssignment, User
 
 from ..models import EquipmentModel, Reservation
 from ..permissions import (
@@ -64,11 +64,12 @@ def reservation_create(
     _validate_input(quantity, fulfilment, purpose)
     check_dates(start_date, end_date)
     assert start_date is not None and end_date is not None
-    schools = teacher_school_ids(actor)
-    if schools is not None and school_id not in schools:
-        raise PermissionDenied(_("You can only book for your own school."))
-    # One query: the model, with the bank's and the school's tenant alongside.
+    # One query: the model, with the bank's and the school's tenant and whether the
+    # actor teaches at the school (or administers the platform) alongside.
     orgs = Organisation.objects.filter(is_active=True)
+    may_book = RoleAssignment.objects.filter(user_id=actor.pk, is_active=True).filter(
+        Q(role=Role.TEACHER, organisation_id=school_id) | Q(role=Role.ADMINISTRATOR)
+    )
     found = list(
         EquipmentModel.objects.select_related("tenant")
         .filter(pk=equipment_id, is_active=True)
@@ -76,6 +77,7 @@ def reservation_create(
             bank_tenant=Subquery(
                 orgs.filter(pk=bank_id, kind__in=BANK_KINDS).values("tenant_id")[:1]
             ),
+            may_book=Exists(may_book),
             school_tenant=Subquery(
                 orgs.filter(pk=school_id, kind=Organisation.Kind.SCHOOL).values(
                     "tenant_id"
@@ -84,6 +86,13 @@ def reservation_create(
         )[:1]
     )
     equipment = found[0] if found else None
+    if equipment is not None:
+        allowed = actor.is_superuser or equipment.may_book  # type: ignore[attr-defined]
+    else:
+        ids = teacher_school_ids(actor)
+        allowed = ids is None or school_id in ids
+    if not allowed:
+        raise PermissionDenied(_("You can only book for your own school."))
     if equipment is None:
         bank_ok = orgs.filter(pk=bank_id, kind__in=BANK_KINDS).exists()
         raise NotFound(

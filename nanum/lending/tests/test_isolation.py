@@ -119,3 +119,37 @@ def test_other_bank_staff_cannot_export_or_import_into_a_foreign_bank(
     from nanum.lending.models import Asset
 
     assert not Asset.objects.filter(tag_code="NEW-1").exists()
+
+
+def test_someone_without_a_teacher_role_cannot_book_even_an_unknown_model(
+    world, lending
+):
+    from nanum.core.errors import PermissionDenied
+
+    for model_id in (lending.microscope.pk, 999999):
+        with pytest.raises(PermissionDenied):
+            services.reservation_create(
+                actor=world.mentor,
+                equipment_id=model_id,
+                bank_id=world.district_bank.pk,
+                school_id=world.small_school.pk,
+                quantity=1,
+                start_date=lending.day(0),
+                end_date=lending.day(1),
+                purpose="x",
+            )
+    assert not Reservation.objects.exists()
+
+
+def test_an_administrator_may_book_for_any_school(world, lending):
+    r = services.reservation_create(
+        actor=world.admin,
+        equipment_id=lending.microscope.pk,
+        bank_id=world.district_bank.pk,
+        school_id=world.big_school.pk,
+        quantity=1,
+        start_date=lending.day(0),
+        end_date=lending.day(1),
+        purpose="x",
+    )
+    assert r.status == "confirmed"
