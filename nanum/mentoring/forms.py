@@ -143,16 +143,6 @@ class TermForm(forms.Form):
     )
 
 
-class MentorChoiceForm(forms.Form):
-    mentor = forms.IntegerField(label=_("Mentor"), widget=forms.Select)
-
-    def __init__(
-        self, *args: Any, mentors: list[tuple[int, str]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["mentor"].widget.choices = mentors
-
-
 class ReportForm(forms.Form):
     topics = forms.CharField(
         label=_("Topics covered"),

@@ -35,6 +35,11 @@ urlpatterns = [
     path("staff/terms/<int:term_id>/", views_staff.staff_term, name="staff_term"),
     path("staff/runs/<int:run_id>/", views_staff.staff_run, name="staff_run"),
     path(
+        "staff/runs/<int:run_id>/students/<int:survey_id>/",
+        views_staff.staff_choose,
+        name="staff_choose",
+    ),
+    path(
         "staff/runs/<int:run_id>/action/",
         views_staff.staff_run_action,
         name="staff_run_action",

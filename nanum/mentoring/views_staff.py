@@ -15,7 +15,7 @@ from nanum.core.models import Tenant
 from nanum.core.services import access_record
 
 from . import selectors, services
-from .forms import HoursForm, MentorChoiceForm, ScreenForm, TermForm
+from .forms import HoursForm, ScreenForm, TermForm
 from .models import MatchRun, MentorProfile
 from .services.common import hour_label
 from .services.matching import REASON_LABELS, why_text
@@ -162,22 +162,8 @@ def staff_term(request: HttpRequest, term_id: int) -> HttpResponse:
 @domain_view
 def staff_run(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.run_for_staff(request.user, run_id)
-    mentors = [
-        (m.pk, f"{m.user} · {m.university.name}")
-        for m in MentorProfile.objects.filter(
-            tenant=run.tenant, status="active"
-        ).select_related("user", "university")
-    ]
     pairs = [
-        (
-            m,
-            why_text(m.why),
-            MentorChoiceForm(
-                mentors=mentors,
-                initial={"mentor": m.mentor_id},
-                auto_id=f"id_m{m.pk}_%s",
-            ),
-        )
+        (m, why_text(m.why))
         for m in run.matches.select_related("mentor__user", "student").order_by("pk")
     ]
     unmatched = [
@@ -202,7 +188,43 @@ def staff_run(request: HttpRequest, run_id: int) -> HttpResponse:
             "pairs": pairs,
             "unmatched": unmatched,
             "is_draft": run.status == MatchRun.Status.DRAFT,
-            "add_form": MentorChoiceForm(mentors=mentors),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@domain_view
+def staff_choose(request: HttpRequest, run_id: int, survey_id: int) -> HttpResponse:
+    """Mentors who keep every rule for this student and have room, best first."""
+    run = selectors.run_for_staff(request.user, run_id)
+    survey = (
+        selectors.surveys_for_staff(request.user, run.term).filter(pk=survey_id).first()
+    )
+    if survey is None:
+        raise Http404()
+    match = run.matches.filter(survey=survey).first()
+    options = [
+        (m, score, why_text(why))
+        for m, score, why in services.matching.mentor_options(survey)
+    ]
+    access_record(
+        actor=request.user,
+        action="view",
+        subject=survey.student,
+        object_type="mentoring.survey",
+        object_id=str(survey.pk),
+        tenant=run.tenant,
+        request=request,
+    )
+    return render(
+        request,
+        "mentoring/staff_choose.html",
+        {
+            "run": run,
+            "survey": survey,
+            "match": match,
+            "options": options,
+            "is_draft": run.status == MatchRun.Status.DRAFT,
         },
     )
 

@@ -368,6 +368,39 @@ def match_run_create(*, actor: User, term_id: int) -> MatchRun:
     return run
 
 
+def mentor_options(survey: MenteeSurvey, *, limit: int = 50) -> list[tuple]:
+    """Active mentors of the town with a free place who satisfy every hard rule for
+    this student, best first: (mentor, score, why). For choosing a pair by hand."""
+    mentors, free = _free_mentors(survey.tenant_id)
+    if not mentors:
+        return []
+    st, mt = _arrays([survey], mentors, free, _district_index(survey.tenant_id))
+    scores = block_scores(prepare(st, mt), np.arange(1))[0]
+    order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0][
+        :limit
+    ]
+    if not order:
+        return []
+    idx = np.array(order)
+    shared, start, length, mode = pair_details(
+        st, np.zeros(len(idx), dtype=np.intp), mt, idx
+    )
+    return [
+        (
+            mentors[i],
+            int(scores[i]),
+            _why(
+                int(shared[j]),
+                int(start[j]),
+                int(length[j]),
+                int(mode[j]),
+                int(scores[i]),
+            ),
+        )
+        for j, i in enumerate(order)
+    ]
+
+
 def pair_check(
     survey: MenteeSurvey, mentor: MentorProfile
 ) -> tuple[int, dict[str, Any]]:

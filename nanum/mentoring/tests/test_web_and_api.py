@@ -51,6 +51,7 @@ def test_every_page_answers_for_every_persona_without_a_500(world, pair, client_
         reverse("mentoring:staff_term", args=[pair.term_id]),
         reverse("mentoring:staff_term_new"),
         reverse("mentoring:staff_run", args=[run.pk]),
+        reverse("mentoring:staff_choose", args=[run.pk, pair.survey_id]),
         reverse("mentoring:staff_hours"),
         reverse("mentoring:counselling"),
         reverse("mentoring:booking", args=[booking.pk]),
@@ -133,6 +134,12 @@ def test_staff_run_adjust_and_publish_on_the_web(
     action = reverse("mentoring:staff_run_action", args=[run_id])
     match = Match.objects.get()
     sat = active_mentor(availability=[5 * 24 + 10])
+    other = active_mentor()
+    choose = client.get(
+        reverse("mentoring:staff_choose", args=[run_id, match.survey_id])
+    )
+    listed = choose.content.decode()
+    assert str(other.user) in listed and str(sat.user) not in listed
     client.post(action, {"action": "adjust", "match": match.pk, "mentor": sat.pk})
     match.refresh_from_db()
     assert match.mentor_id == a.pk  # refused: nothing changed
