@@ -142,3 +142,79 @@ def test_admin_queryset_is_scoped_by_town_as_a_second_line(world, seoul_app, rf)
     assert not ApplicationAdmin(Application, site).get_queryset(request).exists()
     request.user = world.admin
     assert ApplicationAdmin(Application, site).get_queryset(request).count() == 1
+
+
+def test_town_parameters_cannot_reach_another_town(world, seoul_app, client_for):
+    from nanum.learning.models import RewardCandidate
+
+    RewardCandidate.objects.create(
+        tenant=world.seoul, student=world.student, year=2026, mileage=10
+    )
+    client = client_for(world.pyeongchang_officer)
+    town = world.seoul.pk
+    stats = client.get(
+        reverse("learning:officer_stats"), {"town": town}
+    ).content.decode()
+    assert "서울특별시" not in stats
+    csv = client.get(reverse("learning:export", args=["csv"]), {"town": town})
+    assert "서울학생" not in csv.content.decode()
+    queue = client.get(
+        reverse("learning:review_queue"), {"town": town}
+    ).content.decode()
+    assert reverse("learning:review", args=[seoul_app.pk]) not in queue
+    rewards = client.get(reverse("learning:rewards")).content.decode()
+    assert str(world.student) not in rewards
+    client.post(reverse("learning:rewards"), {"build": "1", "town": town})
+    cand = RewardCandidate.objects.get()
+    client.post(
+        reverse("learning:rewards"), {"candidate": cand.pk, "decision": "confirm"}
+    )
+    cand.refresh_from_db()
+    assert cand.state == "proposed"
+    assert RewardCandidate.objects.count() == 1
+
+
+def test_a_provider_sees_and_reports_only_its_own_seats(
+    world, towns, provider_seats, apply_for, client, api_token
+):
+    from django.utils import timezone
+
+    from nanum.core.models import Organisation, Role
+    from nanum.core.testing import make_user
+    from nanum.learning.models import Seat, UsageRecord
+    from nanum.learning.services.applications import application_approve
+    from nanum.learning.services.seats import seat_choose
+
+    other_org = Organisation.objects.create(
+        code="provider-etoos", kind="provider", name_ko="이투스", tenant=world.seoul
+    )
+    other = make_user("etoos", Role.PROVIDER, other_org)
+    application_approve(
+        actor=world.seoul_officer,
+        application_id=seoul_app_id(world, apply_for),
+        verified_on=timezone.localdate(),
+    )
+    seat = seat_choose(actor=world.student, provider_id=world.provider_org.pk)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(other)}"}
+    assert client.get("/api/v1/learning/provider/seats", **auth).json() == []
+    r = client.post(
+        "/api/v1/learning/provider/usage",
+        {
+            "rows": [
+                {
+                    "ref": seat.ref,
+                    "date": timezone.localdate().isoformat(),
+                    "minutes": 30,
+                }
+            ]
+        },
+        content_type="application/json",
+        **auth,
+    )
+    assert r.status_code == 422 and r.json()["code"] == "bad_usage_rows"
+    assert not UsageRecord.objects.exists()
+    assert Seat.objects.get(pk=seat.pk).last_used_on is None
+
+
+def seoul_app_id(world, apply_for):
+    return apply_for(world.student, world.seoul).pk
