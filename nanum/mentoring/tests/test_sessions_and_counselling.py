@@ -292,3 +292,16 @@ def test_mentor_capacity_cannot_drop_below_current_mentees(world, pair):
         actor=world.mentor, profile_id=pair.mentor_id, capacity=10
     )
     assert date.today()
+
+
+def test_the_sweep_command_alerts_and_reminds(world, pair):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _past(pair, days=3)
+    out = StringIO()
+    call_command("mentoring_sweep", stdout=out)  # tasks run inline in tests
+    assert Notification.objects.filter(kind="mentoring.missed").count() == 1
+    call_command("mentoring_sweep", "--now", stdout=out)
+    assert "missed sessions: 0" in out.getvalue()
