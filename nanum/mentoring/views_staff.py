@@ -73,6 +73,38 @@ def staff_mentor(request: HttpRequest, profile_id: int) -> HttpResponse:
             k: profile.checks.get(k) for k in ("identity", "enrolment", "record_check")
         },
     )
+    if request.method == "POST" and request.POST.get("action") == "leave":
+        try:
+            ended = services.mentor_leave(
+                actor=request.user,
+                profile_id=profile.pk,
+                reason=request.POST.get("reason", "")[:200],
+            )
+            messages.success(
+                request,
+                _(
+                    "The mentor has left; %(n)s pairs ended. Run the "
+                    "batch match again to rematch their mentees."
+                )
+                % {"n": len(ended)},
+            )
+        except DomainError as exc:
+            show_error(request, None, exc)
+        return redirect("mentoring:staff_mentor", profile_id=profile.pk)
+    if request.method == "POST" and request.POST.get("action") == "capacity":
+        try:
+            services.mentor_set_capacity(
+                actor=request.user,
+                profile_id=profile.pk,
+                capacity=int(request.POST.get("capacity") or 0),
+            )
+            messages.success(request, _("Capacity saved."))
+        except ValueError:
+            messages.error(request, _("A mentor takes 1 to 10 mentees."))
+        except DomainError as exc:
+            msgs = [str(e) for errs in exc.field_errors.values() for e in errs]
+            messages.error(request, " ".join(msgs) or str(exc.message))
+        return redirect("mentoring:staff_mentor", profile_id=profile.pk)
     if request.method == "POST" and request.POST.get("action") == "activate":
         try:
             services.mentor_activate(actor=request.user, profile_id=profile.pk)

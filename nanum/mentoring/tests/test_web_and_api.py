@@ -352,3 +352,18 @@ def test_a_mentor_uploads_a_document_and_bad_files_are_refused(
     assert ok.status_code == 302 and profile.documents.count() == 1
     other = client_for(world.researcher).get(url)
     assert other.status_code == 404
+
+
+def test_staff_record_that_a_mentor_left_on_the_web(world, pair, client_for):
+    url = reverse("mentoring:staff_mentor", args=[pair.mentor_id])
+    other = client_for(world.pyeongchang_officer)
+    assert other.post(url, {"action": "leave"}).status_code == 404
+    pair.refresh_from_db()
+    assert pair.status == "active"
+    client = client_for(world.seoul_officer)
+    assert (
+        client.post(url, {"action": "capacity", "capacity": "abc"}).status_code == 302
+    )
+    assert client.post(url, {"action": "leave", "reason": "군 입대"}).status_code == 302
+    pair.refresh_from_db()
+    assert pair.status == "ended" and pair.mentor.status == "left"
