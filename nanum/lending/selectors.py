@@ -149,22 +149,34 @@ def availability_search(
     models = models[:PAGE_SIZE]
     if not models:
         return [], False
-    school_do = None
+    # One query for the network: banks, their lending points and the school.
+    schools = teacher_school_ids(actor)
+    if school_id and schools is not None and school_id not in schools:
+        school_id = None
+    network = Organisation.objects.filter(
+        kind__in=BANK_KINDS, is_active=True
+    ).select_related("parent", "district")
+    tenants = actor_tenant_ids(actor)
+    if tenants is not None:
+        network = network.filter(tenant_id__in=tenants)
     if school_id:
-        schools = teacher_school_ids(actor)
-        school = (
-            Organisation.objects.select_related("parent", "district")
-            .filter(pk=school_id)
-            .first()
+        network = network | Organisation.objects.filter(pk=school_id).select_related(
+            "parent", "district"
         )
-        if school is not None and (schools is None or school_id in schools):
-            school_do = _district_office_id(school)
-    banks = {b.pk: b for b in bank_list(actor=actor)}
+    banks: dict[int, Organisation] = {}
     points: dict[int, list[str]] = defaultdict(list)
-    for p in Organisation.objects.filter(
-        parent_id__in=banks, kind=Organisation.Kind.LENDING_POINT, is_active=True
-    ):
-        points[p.parent_id].append(p.name)
+    school_do = None
+    lending_points = []
+    for org in network.order_by("name_ko", "pk"):
+        if org.pk == school_id and org.kind == Organisation.Kind.SCHOOL:
+            school_do = _district_office_id(org)
+        elif org.kind == Organisation.Kind.BANK:
+            banks[org.pk] = org
+        elif org.kind == Organisation.Kind.LENDING_POINT:
+            lending_points.append(org)
+    for p in lending_points:
+        if p.parent_id in banks:
+            points[p.parent_id].append(p.name)
     groups: dict[tuple[int, int], list[int]] = defaultdict(list)
     for m in models:
         groups[(m.prep_days, m.inspection_days)].append(m.pk)
