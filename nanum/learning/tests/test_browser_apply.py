@@ -36,7 +36,8 @@ def test_student_applies_officer_approves_student_chooses_a_site(
     assert page.get_by_text("접수됨, 심사 대기").is_visible()
     app = Application.objects.get()
 
-    officer = browser.new_context(locale="ko-KR", base_url=live_server.url).new_page()
+    officer_context = browser.new_context(locale="ko-KR", base_url=live_server.url)
+    officer = officer_context.new_page()
     sign_in(officer, "officer.seoul")
     officer.goto("/learning/officer/")
     officer.get_by_role("link", name=str(app.pk), exact=True).click()
@@ -45,6 +46,7 @@ def test_student_applies_officer_approves_student_chooses_a_site(
     officer.get_by_role("button", name="결정 저장").click()
     officer.wait_for_load_state()
     assert officer.get_by_text("승인됨, 회원").first.is_visible()
+    officer_context.close()
     app.refresh_from_db()
     assert app.status == Status.APPROVED
 
