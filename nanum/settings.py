@@ -286,6 +286,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # Each task's RUNNING/SUCCESSFUL line is noise in the web log; `nanum worker`
+        # sets its own level from --verbosity.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "nanum.core.views.csrf_failure"

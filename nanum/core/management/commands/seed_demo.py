@@ -4,6 +4,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from nanum.core import demo
 from nanum.core.demo_structure import DEMO_PASSWORD
@@ -18,6 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        # Demo notifications stay in the app: no e-mail flood on the console.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+        ):
+            self._seed(opts)
+
+    def _seed(self, opts: dict[str, Any]) -> None:
         started = time.perf_counter()
         if Tenant.objects.filter(slug="seoul").exists():
             self.stdout.write("Demo structure already loaded; keeping it.")
