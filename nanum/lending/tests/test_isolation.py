@@ -153,3 +153,15 @@ def test_an_administrator_may_book_for_any_school(world, lending):
         purpose="x",
     )
     assert r.status == "confirmed"
+
+
+def test_staff_asset_list_is_scoped_to_their_bank(world, lending, client_for):
+    own = client_for(world.district_bank_officer).get("/api/v1/lending/assets").json()
+    assert {a["tag_code"] for a in own} >= {"MICROSCOPE-001", "DRONE-001"}
+    assert "MICROBIT-KIT-001" not in {a["tag_code"] for a in own}  # central bank's
+    other = client_for(world.other_bank_officer).get("/api/v1/lending/assets").json()
+    assert other == []
+    central = (
+        client_for(world.bank_officer).get("/api/v1/lending/assets?limit=500").json()
+    )
+    assert {"MICROSCOPE-001", "MICROBIT-KIT-001"} <= {a["tag_code"] for a in central}
