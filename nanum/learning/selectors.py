@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -272,9 +273,13 @@ def streak(days_studied: set[date], today: date) -> int:
     return n
 
 
-def student_home(*, student: User) -> dict[str, Any]:
-    """Everything on the student's home page in a fixed, small number of queries."""
-    today = timezone.localdate()
+HOME_CACHE_SECONDS = 60
+
+
+def _home_summary(
+    student: User, member: Application | None, today: date
+) -> dict[str, Any]:
+    """The slow-changing part of the home page: study summary, seat, goal, plan."""
     year_start = today - timedelta(days=365)
     days = list(
         StudyDay.objects.filter(student=student, day__gte=year_start).values_list(
@@ -292,12 +297,6 @@ def student_home(*, student: User) -> dict[str, Any]:
     for w in weeks:
         w["pct"] = round(100 * w["minutes"] / peak)
     this_year = sum(m for d, m in minutes_by_day.items() if d.year == today.year)
-    apps = list(
-        my_applications(actor=student).defer(
-            "full_name", "phone", "address", "category", "sensitive"
-        )[:5]
-    )
-    member = next((a for a in apps if a.status == Status.APPROVED), None)
     seat = (
         Seat.objects.filter(student=student, state=Seat.State.ACTIVE)
         .select_related("provider", "tenant")
@@ -308,10 +307,8 @@ def student_home(*, student: User) -> dict[str, Any]:
     goal = WeeklyGoal.objects.filter(student=student).first()
     this_week = weeks[-1]["minutes"]
     return {
-        "today": today,
-        "applications": apps,
-        "member": member,
         "seat": seat,
+        "providers": offered_providers(tenant_id=member.tenant_id) if member else [],
         "weeks": weeks,
         "this_week": this_week,
         "streak": streak({d for d, m in minutes_by_day.items() if m > 0}, today),
@@ -333,6 +330,39 @@ def student_home(*, student: User) -> dict[str, Any]:
         if goal
         else 0,
         "plan": list(PlanEntry.objects.filter(student=student)),
+    }
+
+
+def student_home(*, student: User, version: str | None = None) -> dict[str, Any]:
+    """Everything on the student's home page in a fixed, small number of queries.
+
+    With ``version`` (a value the web layer changes whenever the student changes their
+    own data), the slow-changing summary is cached for a minute per student; the key
+    also holds the membership's state, so an officer's decision or a seat change shows
+    at once. Applications and messages are always read fresh.
+    """
+    today = timezone.localdate()
+    apps = list(
+        my_applications(actor=student).defer(
+            "full_name", "phone", "address", "category", "sensitive"
+        )[:5]
+    )
+    member = next((a for a in apps if a.status == Status.APPROVED), None)
+    summary = None
+    key = ""
+    if version is not None:
+        state = f"{member.pk}.{member.updated_at.timestamp()}" if member else "none"
+        key = f"learning:home:{student.pk}:{today.isoformat()}:{state}:{version}"
+        summary = cache.get(key)
+    if summary is None:
+        summary = _home_summary(student, member, today)
+        if key:
+            cache.set(key, summary, HOME_CACHE_SECONDS)
+    return {
+        "today": today,
+        "applications": apps,
+        "member": member,
+        **summary,
         "inbox": list(
             Notification.objects.filter(user=student)
             .order_by("-created_at")

@@ -223,7 +223,7 @@ def seats_fill(*, allocation_ids: Iterable[int]) -> int:
                 used=F("used") + len(waiting)
             )
             Application.objects.filter(pk__in=[a for a, _s in waiting]).update(
-                seat_wait_since=None
+                seat_wait_since=None, updated_at=timezone.now()
             )
             notify_bulk(
                 [s for _a, s in waiting],

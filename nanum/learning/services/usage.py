@@ -285,7 +285,9 @@ def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
         )
         if again:
             with transaction.atomic():
-                Application.objects.filter(pk__in=again).update(restricted_at=now)
+                Application.objects.filter(pk__in=again).update(
+                    restricted_at=now, updated_at=now
+                )
                 seat_release_rows(
                     list(Seat.objects.filter(application_id__in=again, state="active")),
                     reason="restricted",

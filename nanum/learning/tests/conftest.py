@@ -33,6 +33,14 @@ def pdf_upload(name: str = "proof.pdf", pages: int = 1) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, pdf_bytes(pages), content_type="application/pdf")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The home page summary is cached per student id; ids repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def towns(world: Any) -> dict[str, TenantPolicy]:
     seoul = TenantPolicy.objects.create(

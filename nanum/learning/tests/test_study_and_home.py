@@ -184,10 +184,34 @@ def test_home_page_query_count_is_bounded(
     for item in lesson.items.all():
         answer_record(actor=world.student, item_id=item.pk, answer=0)
     client = client_for(world.student)
-    client.get(reverse("learning:student_home"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(14):  # nothing cached: every part read
         r = client.get(reverse("learning:student_home"))
     assert r.status_code == 200
+    with django_assert_max_num_queries(6):  # summary cached for a minute
+        r = client.get(reverse("learning:student_home"))
+    assert r.status_code == 200
+
+
+def test_home_shows_own_changes_and_an_officers_decision_at_once(
+    world, towns, provider_seats, apply_for, client_for
+):
+    client = client_for(world.student)
+    app = apply_for(world.student, world.seoul)
+    assert (
+        "메가스터디"
+        not in client.get(reverse("learning:student_home")).content.decode()
+    )
+    application_approve(
+        actor=world.seoul_officer,
+        application_id=app.pk,
+        verified_on=timezone.localdate(),
+    )
+    page = client.get(reverse("learning:student_home")).content.decode()
+    assert "메가스터디" in page  # the choice of sites appears without waiting
+    client.post(
+        reverse("learning:plan"), {"weekday": 2, "subject": "과학탐구", "minutes": 30}
+    )
+    assert "과학탐구" in client.get(reverse("learning:student_home")).content.decode()
 
 
 def test_member_selectors_for_the_mentoring_app(world, towns, apply_for):

@@ -16,7 +16,7 @@ from nanum.core.errors import DomainError
 
 from ..models import Course, Lesson, LessonProgress
 from ..services import study
-from .common import int_or_none
+from .common import home_changed, int_or_none
 
 
 @login_required
@@ -43,6 +43,7 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     result = None
     if request.method == "POST":
+        home_changed(request)
         if request.POST.get("action") == "complete":
             study.lesson_complete(actor=request.user, lesson_id=obj.pk)
             messages.success(request, _("Lesson finished. Study time was added."))
@@ -70,6 +71,7 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(exc.message))
     else:
         study.lesson_start(actor=request.user, lesson_id=obj.pk)
+        home_changed(request)
     return render(
         request,
         "learning/lesson.html",

@@ -19,16 +19,12 @@ from ..forms import ApplicationForm, GoalForm, MoreDocumentsForm, PlanForm
 from ..models import Application, Category, GuardianLink, PlanEntry, Status
 from ..services import applications as app_services
 from ..services import membership, privacy, seats, study
-from .common import int_or_none, show_error
+from .common import home_changed, home_version, int_or_none, show_error
 
 
 @login_required
 def student_home(request: HttpRequest) -> HttpResponse:
-    data = selectors.student_home(student=request.user)
-    member = data["member"]
-    data["providers"] = (
-        selectors.offered_providers(tenant_id=member.tenant_id) if member else []
-    )
+    data = selectors.student_home(student=request.user, version=home_version(request))
     data["weekdays"] = PlanEntry.Weekday.choices
     return render(request, "learning/student_home.html", data)
 
@@ -130,6 +126,7 @@ def my_application(request: HttpRequest, pk: int) -> HttpResponse:
     app = _own_application(request, pk)
     form = MoreDocumentsForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
+        home_changed(request)
         action = request.POST.get("action")
         try:
             if action == "withdraw":
@@ -166,6 +163,7 @@ def my_application(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def choose_provider(request: HttpRequest) -> HttpResponse:
+    home_changed(request)
     provider_id = int_or_none(request.POST.get("provider"))
     try:
         seat = seats.seat_choose(actor=request.user, provider_id=provider_id or 0)
@@ -197,6 +195,7 @@ def handoff(request: HttpRequest, seat_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal(request: HttpRequest) -> HttpResponse:
+    home_changed(request)
     form = GoalForm(request.POST)
     if form.is_valid():
         study.goal_set(actor=request.user, **form.cleaned_data)
@@ -209,6 +208,7 @@ def goal(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def plan(request: HttpRequest) -> HttpResponse:
+    home_changed(request)
     remove = int_or_none(request.POST.get("remove"))
     try:
         if remove:
