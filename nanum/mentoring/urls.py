@@ -26,6 +26,7 @@ urlpatterns = [
         "sessions/<int:session_id>/report/", views.session_report, name="session_report"
     ),
     path("sessions/<int:session_id>/rate/", views.session_rate, name="session_rate"),
+    path("pairs/<int:match_id>/meeting/", views.meeting, name="meeting"),
     path("problem/", views.problem, name="problem"),
     path("staff/", views_staff.staff_home, name="staff"),
     path(

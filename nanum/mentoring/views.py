@@ -410,6 +410,23 @@ def second_session(request: HttpRequest, match_id: int) -> HttpResponse:
     return redirect("mentoring:pair", match_id=match_id)
 
 
+@require_POST
+@domain_view
+def meeting(request: HttpRequest, match_id: int) -> HttpResponse:
+    try:
+        services.match_set_meeting(
+            actor=request.user,
+            match_id=match_id,
+            online_link=request.POST.get("online_link", ""),
+            place=request.POST.get("place", ""),
+        )
+        messages.success(request, _("Saved."))
+    except DomainError as exc:
+        msgs = [str(e) for errs in exc.field_errors.values() for e in errs]
+        messages.error(request, " ".join(msgs) or str(exc.message))
+    return redirect("mentoring:pair", match_id=match_id)
+
+
 @require_http_methods(["GET", "POST"])
 @domain_view
 def problem(request: HttpRequest) -> HttpResponse:

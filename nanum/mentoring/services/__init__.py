@@ -29,6 +29,7 @@ from .pairs import (
     end_match,
     match_add_second_session,
     match_run_publish,
+    match_set_meeting,
     match_taster_decide,
 )
 from .sessions import (
@@ -55,6 +56,7 @@ __all__ = [
     "match_remove",
     "match_run_create",
     "match_run_publish",
+    "match_set_meeting",
     "match_taster_decide",
     "mentor_activate",
     "mentor_apply",

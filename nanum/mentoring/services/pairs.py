@@ -179,3 +179,33 @@ def match_add_second_session(*, actor: User, match_id: int, hour_of_week: int) -
         after={"hour_of_week": hour_of_week},
     )
     return match
+
+
+@transaction.atomic
+def match_set_meeting(
+    *, actor: User, match_id: int, online_link: str = "", place: str = ""
+) -> Match:
+    """The mentor (or staff) sets where the weekly session happens."""
+    match = match_get(actor, match_id)
+    if actor.pk != match.mentor.user_id:
+        require_staff(actor, match.tenant_id)
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    if match.status != Match.Status.ACTIVE:
+        raise DomainError(_("This pair is no longer active."), code="wrong_state")
+    online_link, place = (online_link or "").strip(), (place or "").strip()
+    if online_link and not online_link.startswith("https://"):
+        raise InvalidInput(field_errors={"online_link": [_("Enter an https:// link.")]})
+    if len(online_link) > 200 or len(place) > 200:
+        raise InvalidInput(field_errors={"place": [_("At most 200 characters.")]})
+    before = {"online_link": match.online_link, "place": match.place}
+    match.online_link, match.place = online_link, place
+    match.save(update_fields=["online_link", "place"])
+    audit_record(
+        actor=actor,
+        action="mentoring.match.meeting",
+        obj=match,
+        tenant=match.tenant,
+        before=before,
+        after={"online_link": online_link, "place": place},
+    )
+    return match

@@ -367,3 +367,27 @@ def test_staff_record_that_a_mentor_left_on_the_web(world, pair, client_for):
     assert client.post(url, {"action": "leave", "reason": "군 입대"}).status_code == 302
     pair.refresh_from_db()
     assert pair.status == "ended" and pair.mentor.status == "left"
+
+
+def test_the_mentor_sets_the_online_room_and_a_bad_link_changes_nothing(
+    world, pair, client_for
+):
+    url = reverse("mentoring:meeting", args=[pair.pk])
+    client = client_for(world.mentor)
+    client.post(url, {"online_link": "javascript:alert(1)", "place": ""})
+    pair.refresh_from_db()
+    assert pair.online_link == ""
+    client.post(
+        url, {"online_link": "https://meet.example/room-7", "place": "관악도서관"}
+    )
+    pair.refresh_from_db()
+    assert (
+        pair.online_link == "https://meet.example/room-7" and pair.place == "관악도서관"
+    )
+    assert client_for(world.student).post(url, {"place": "x"}).status_code in (302, 403)
+    assert (
+        client_for(world.pyeongchang_officer).post(url, {"place": "x"}).status_code
+        == 404
+    )
+    pair.refresh_from_db()
+    assert pair.place == "관악도서관"
