@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from nanum.core.errors import InvalidInput
-from nanum.core.idempotency import run_idempotent
+from nanum.core.idempotency import idempotent
 
 from . import selectors, services
 from .models import Category, EquipmentModel, Reservation
@@ -204,7 +204,7 @@ def reservations_create(
         r = services.reservation_create(actor=request.auth, **data)
         return 201, _res(r)
 
-    return run_idempotent(request, data, create)
+    return idempotent(request, data, create)
 
 
 @router.get("/reservations/{rid}", response=ReservationOut)
@@ -313,7 +313,7 @@ def maintenance_open(request: HttpRequest, payload: TicketIn) -> tuple[int, Any]
             "description": t.description,
         }
 
-    return run_idempotent(request, data, create)
+    return idempotent(request, data, create)
 
 
 @router.post("/maintenance/{tid}/close", response=TicketOut)
@@ -346,7 +346,7 @@ def _transfer(t: Any) -> dict[str, Any]:
 )
 def transfers_create(request: HttpRequest, payload: TransferIn) -> tuple[int, Any]:
     data = payload.dict()
-    return run_idempotent(
+    return idempotent(
         request,
         data,
         lambda: (201, _transfer(services.transfer_send(actor=request.auth, **data))),
@@ -400,7 +400,7 @@ def _round(r: Any) -> dict[str, Any]:
 )
 def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, Any]:
     data = payload.dict()
-    return run_idempotent(
+    return idempotent(
         request,
         data,
         lambda: (201, _round(services.round_create(actor=request.auth, **data))),
@@ -437,7 +437,7 @@ def training(request: HttpRequest, payload: TrainingIn) -> tuple[int, Any]:
             "valid_until": str(t.valid_until),
         }
 
-    return run_idempotent(request, data, create)
+    return idempotent(request, data, create)
 
 
 @router.post(
@@ -450,4 +450,4 @@ def damage(request: HttpRequest, payload: DamageIn) -> tuple[int, Any]:
         d = services.damage_report(actor=request.auth, **data)
         return 201, {"id": d.pk, "asset_id": d.asset_id, "kind": d.kind}
 
-    return run_idempotent(request, data, create)
+    return idempotent(request, data, create)
