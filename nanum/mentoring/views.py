@@ -421,6 +421,8 @@ def meeting(request: HttpRequest, match_id: int) -> HttpResponse:
             place=request.POST.get("place", ""),
         )
         messages.success(request, _("Saved."))
+    except (NotFound, PermissionDenied):
+        raise
     except DomainError as exc:
         msgs = [str(e) for errs in exc.field_errors.values() for e in errs]
         messages.error(request, " ".join(msgs) or str(exc.message))
