@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+STAMP_ML := $(VENV)/.installed-ml
 
 .PHONY: demo test lint test-sqlite test-postgres test-browser bench-tiny messages clean
 
@@ -15,10 +16,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# The tests also train and compare the learner model, which needs PyTorch (CPU build).
+$(STAMP_ML): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,ml]"
+	touch $(STAMP_ML)
+
 demo: $(STAMP)
 	NANUM_DEBUG=0 NANUM_MANIFEST_STATIC=0 NANUM_TASKS_IMMEDIATE=1 $(VENV)/bin/nanum demo
 
-test: $(STAMP)
+test: $(STAMP_ML)
 	@bash scripts/test.sh
 
 lint: $(STAMP)
