@@ -61,6 +61,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Lessons and questions picked for what you need next."),
     ),
     NavItem(
+        "learner_model:my_students",
+        _("My students' progress"),
+        _r(Role.TEACHER),
+        _("Mastery maps by achievement standard for students at your school."),
+    ),
+    NavItem(
         "learning:apply",
         _("Apply to Seoul Learn"),
         _r(Role.STUDENT, Role.GUARDIAN),

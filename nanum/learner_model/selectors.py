@@ -219,6 +219,23 @@ def _is_mentor_of(actor: User, student: User) -> bool:
     ).exists()
 
 
+def students_of_teacher(actor: User) -> list[User]:
+    """Students at the schools where ``actor`` teaches (for their mastery maps)."""
+    schools = RoleAssignment.objects.filter(
+        user=actor, role=Role.TEACHER, is_active=True
+    ).values("organisation_id")
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.STUDENT,
+            role_assignments__is_active=True,
+            role_assignments__organisation_id__in=schools,
+        )
+        .distinct()
+        .order_by("display_name", "username")[:500]
+    )
+
+
 def mastery_viewer_check(actor: User, student_id: int) -> User:
     """The student whose map ``actor`` may see: themself, their mentor, a teacher at
     their school, or an administrator. Anyone else gets 404 (no existence leak)."""

@@ -7,5 +7,6 @@ app_name = "learner_model"
 urlpatterns = [
     path("", views.recommendations, name="recommendations"),
     path("go/<int:event_id>/", views.follow, name="follow"),
+    path("students/", views.my_students, name="my_students"),
     path("students/<int:student_id>/mastery/", views.mastery, name="mastery"),
 ]

@@ -86,6 +86,12 @@ def follow(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
+def my_students(request: HttpRequest) -> HttpResponse:
+    students = selectors.students_of_teacher(request.user)
+    return render(request, "learner_model/students.html", {"students": students})
+
+
+@login_required
 def mastery(request: HttpRequest, student_id: int) -> HttpResponse:
     try:
         student = selectors.mastery_viewer_check(request.user, student_id)

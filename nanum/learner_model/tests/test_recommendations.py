@@ -235,3 +235,17 @@ def test_a_trained_artefact_takes_over_from_the_counting_estimator(
     recs = selectors.recommendations_for(world.student)
     assert recs.estimator.startswith("nanum-kt")
     assert recs.lessons and 0.0 <= recs.items[0].p_correct <= 1.0
+
+
+def test_a_teacher_lists_only_their_schools_students(world, client):
+    RoleAssignment.objects.create(
+        user=world.other_teacher,
+        role=Role.TEACHER,
+        organisation=world.middle_school,
+        tenant=world.seoul,
+    )
+    client.force_login(world.other_teacher)
+    students = client.get(reverse("learner_model:my_students")).context["students"]
+    assert students == [world.student]
+    client.force_login(world.teacher)
+    assert client.get(reverse("learner_model:my_students")).context["students"] == []
