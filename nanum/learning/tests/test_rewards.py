@@ -102,3 +102,20 @@ def test_recommendation_by_api_needs_a_mentor_and_a_member(
         **stu,
     )
     assert r.status_code == 403
+
+
+def test_the_shortlist_page_is_access_logged(world, towns, client_for):
+    from django.urls import reverse
+
+    from nanum.core.models import AccessLog
+
+    RewardCandidate.objects.create(
+        tenant=world.gimpo,
+        student=world.student,
+        year=timezone.localdate().year,
+        mileage=10,
+    )
+    page = client_for(world.gimpo_officer).get(reverse("learning:rewards"))
+    assert str(world.student) in page.content.decode()
+    log = AccessLog.objects.get(object_type="learning.RewardCandidate")
+    assert log.actor == world.gimpo_officer and log.record_count == 1

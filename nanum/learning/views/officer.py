@@ -259,9 +259,21 @@ def reward_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc.message))
         return redirect("learning:rewards")
-    cands = RewardCandidate.objects.filter(tenant__in=towns, year=year).select_related(
-        "student", "tenant"
+    cands = list(
+        RewardCandidate.objects.filter(tenant__in=towns, year=year).select_related(
+            "student", "tenant"
+        )
     )
+    if cands:
+        access_record(
+            actor=request.user,
+            action="view",
+            subject=None,
+            object_type="learning.RewardCandidate",
+            record_count=len(cands),
+            request=request,
+            purpose="& Jump shortlist",
+        )
     return render(
         request,
         "learning/rewards.html",
