@@ -395,6 +395,13 @@ def _crowd(ctx: Any, scale: str, providers: dict[str, Organisation]) -> int:
                 )
             )
     StudyDay.objects.bulk_create(days, batch_size=2000, ignore_conflicts=True)
+    # most seats were used recently; some are idle (for the officers' figures)
+    active = list(Seat.objects.filter(state="active").values_list("pk", flat=True))
+    used = [pk for pk in active if rng.random() < 0.8]
+    for i in range(0, len(used), 900):
+        Seat.objects.filter(pk__in=used[i : i + 900]).update(
+            last_used_on=today - timedelta(days=rng.randint(0, 6))
+        )
     return total
 
 

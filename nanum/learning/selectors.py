@@ -231,7 +231,7 @@ def usage_stats(
     return [
         {
             "town": t,
-            "level": lvl,
+            "level": dict(SchoolLevel.choices).get(lvl, lvl),
             "district": d,
             "members": len(v),
             "minutes": sum(v),
