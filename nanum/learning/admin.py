@@ -11,6 +11,7 @@ from .models import (
     Application,
     ChangeWindow,
     Course,
+    GuardianLink,
     Item,
     Lesson,
     ProviderCourse,
@@ -112,3 +113,12 @@ class LessonAdmin(TownScopedAdmin):
 class CourseAdmin(TownScopedAdmin):
     tenant_field = ""
     list_display = ("title", "subject", "school_level", "grade", "is_published")
+
+
+@admin.register(GuardianLink)
+class GuardianLinkAdmin(TownScopedAdmin):
+    """Administrators link a legal guardian to a child after checking the relation."""
+
+    tenant_field = "child__home_tenant"
+    list_display = ("guardian", "child", "created_at")
+    raw_id_fields = ("guardian", "child", "confirmed_by")
