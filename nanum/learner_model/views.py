@@ -76,6 +76,27 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def panel(request: HttpRequest) -> HttpResponse:
+    """The top three lessons, as a fragment for the student's home (htmx)."""
+    shown = services.recommendations_show(actor=request.user)
+    codes = {
+        str(e.reason.get(k, ""))
+        for e in shown.lesson_events
+        for k in ("skill", "unlocks")
+    }
+    names = selectors.skill_names(sorted(c for c in codes if c))
+    lessons = [
+        {"event": e, "ranked": r, "reason": reason_text(e.reason, names)}
+        for e, r in zip(shown.lesson_events[:3], shown.recs.lessons[:3], strict=True)
+    ]
+    return render(
+        request,
+        "learner_model/panel.html",
+        {"lessons": lessons, "diagnostic": bool(shown.recs.diagnostic)},
+    )
+
+
+@login_required
 @require_POST
 def follow(request: HttpRequest, event_id: int) -> HttpResponse:
     try:

@@ -249,3 +249,15 @@ def test_a_teacher_lists_only_their_schools_students(world, client):
     assert students == [world.student]
     client.force_login(world.teacher)
     assert client.get(reverse("learner_model:my_students")).context["students"] == []
+
+
+def test_the_students_home_loads_the_top_three_with_reasons(world, content, client):
+    _lessons, items = content
+    for item in items["[6수04-01]"][:6]:
+        _answer(world.student, item, False)
+    client.force_login(world.student)
+    home = client.get(reverse("learning:student_home")).content.decode()
+    assert reverse("learner_model:panel") in home  # loaded by htmx, link without JS
+    panel = client.get(reverse("learner_model:panel"))
+    assert len(panel.context["lessons"]) == 3
+    assert RecommendationEvent.objects.filter(student=world.student).exists()
