@@ -164,10 +164,11 @@ class LearnerModel:
         w_hh_t, b_n = self.w_hh_t, self.b_hh[2 * n_h:]
         expit = _expit
         tanh = np.tanh
-        for t in range(len(r)):
+        two = 2 * n_h
+        for g_rz, g_n in zip(list(gi_rz), list(gi_n), strict=True):
             gh = h @ w_hh_t
-            rz = expit(gh[: 2 * n_h] + gi_rz[t])
-            n = tanh(gi_n[t] + rz[:n_h] * (gh[2 * n_h:] + b_n))
+            rz = expit(gh[:two] + g_rz)
+            n = tanh(g_n + rz[:n_h] * (gh[two:] + b_n))
             h = n + rz[n_h:] * (h - n)
         return h
 
