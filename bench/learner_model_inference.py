@@ -67,8 +67,11 @@ def main() -> int:
     ap.add_argument("--artefact", type=Path, default=None)
     ap.add_argument("--calls", type=int, default=1000)
     ap.add_argument("--history", type=int, default=200)
-    ap.add_argument("--pin", action="store_true",
-                    help="pin to the first CPU (else single-threaded, any CPU)")
+    ap.add_argument(
+        "--pin",
+        action="store_true",
+        help="pin to the first CPU (else single-threaded, any CPU)",
+    )
     args = ap.parse_args()
     if args.pin and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -77,12 +80,18 @@ def main() -> int:
         model = LearnerModel.load(path)
     n_items, n_skills = len(model.item_keys), len(model.skill_keys)
     rng = np.random.default_rng(0)
-    seq = generate(n_learners=1, n_skills=min(n_skills - 1, 50),
-                   n_items=max(min(n_items - 1, 500), 50), min_len=args.history,
-                   max_len=args.history, seed=1).sequences[0]
-    history = [(str(q), [str(s) for s in row if s], int(r))
-               for q, row, r in zip(seq.questions, seq.skills, seq.responses,
-                                    strict=True)]
+    seq = generate(
+        n_learners=1,
+        n_skills=min(n_skills - 1, 50),
+        n_items=max(min(n_items - 1, 500), 50),
+        min_len=args.history,
+        max_len=args.history,
+        seed=1,
+    ).sequences[0]
+    history = [
+        (str(q), [str(s) for s in row if s], int(r))
+        for q, row, r in zip(seq.questions, seq.skills, seq.responses, strict=True)
+    ]
     calls = max(args.calls, 1000)
     items = rng.integers(1, max(n_items, 2), calls + 50)
     skills = rng.integers(1, n_skills, calls + 50)
@@ -107,16 +116,25 @@ def main() -> int:
         model.predict_state(state, str(items[i]), [str(skills[i])])
         cand_ns.append(time.perf_counter_ns() - t0)
     meta = model.meta
-    print(f"artefact: {meta.get('model_version')} dataset={meta.get('dataset')} "
-          f"items={n_items} skills={n_skills} hidden={model.hidden}")
-    print(f"history={len(history)} interactions, calls={calls}, single-threaded"
-          f"{' pinned to one CPU' if args.pin else ''}, numpy {np.__version__}")
+    print(
+        f"artefact: {meta.get('model_version')} dataset={meta.get('dataset')} "
+        f"items={n_items} skills={n_skills} hidden={model.hidden}"
+    )
+    print(
+        f"history={len(history)} interactions, calls={calls}, single-threaded"
+        f"{' pinned to one CPU' if args.pin else ''}, numpy {np.__version__}"
+    )
     if hasattr(os, "getloadavg"):
-        print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
-              "(wall times include waiting for a busy CPU; cpu = thread CPU time)")
-    for name, ns in (("mastery (all skills, wall)", mast_ns),
-                     ("predict_state (cached state, wall)", cand_ns),
-                     ("predict (cpu)", pred_cpu), ("predict (wall)", pred_ns)):
+        print(
+            f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
+            "(wall times include waiting for a busy CPU; cpu = thread CPU time)"
+        )
+    for name, ns in (
+        ("mastery (all skills, wall)", mast_ns),
+        ("predict_state (cached state, wall)", cand_ns),
+        ("predict (cpu)", pred_cpu),
+        ("predict (wall)", pred_ns),
+    ):
         p50, p95, p99 = percentiles(ns)
         print(f"{name}: median {p50:.3f} ms  p95 {p95:.3f} ms  p99 {p99:.3f} ms")
     p99 = percentiles(pred_ns)[2]

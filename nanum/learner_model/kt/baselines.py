@@ -47,8 +47,11 @@ def _flat(seqs: Seq[Sequence], first: int = 1) -> dict[str, np.ndarray]:
         pad = width - s.skills.shape[1]
         out["questions"].append(s.questions[first:])
         out["responses"].append(s.responses[first:])
-        for name, arr in (("skills", s.skills), ("succ", s.extra["succ"]),
-                          ("fail", s.extra["fail"])):
+        for name, arr in (
+            ("skills", s.skills),
+            ("succ", s.extra["succ"]),
+            ("fail", s.extra["fail"]),
+        ):
             out[name].append(np.pad(arr[first:], ((0, 0), (0, pad))))
         out["dense"].append(s.extra["dense"][first:])
     return {k: np.concatenate(v) for k, v in out.items()}
@@ -114,8 +117,11 @@ class LogisticPFA:
         blocks_v = [np.ones(n), (rows["questions"] > 0).astype(float)]
         base = 1 + self.nq
         for j in range(k):
-            for off, val in ((0, w[:, j]), (self.ns, w[:, j] * rows["succ"][:, j]),
-                             (2 * self.ns, w[:, j] * rows["fail"][:, j])):
+            for off, val in (
+                (0, w[:, j]),
+                (self.ns, w[:, j] * rows["succ"][:, j]),
+                (2 * self.ns, w[:, j] * rows["fail"][:, j]),
+            ):
                 blocks_r.append(r_idx)
                 blocks_c.append(base + off + sk[:, j])
                 blocks_v.append(val)
@@ -125,15 +131,22 @@ class LogisticPFA:
             blocks_c.append(np.full(n, d0 + j))
             blocks_v.append(rows["dense"][:, j].astype(float))
         x = sparse.csr_matrix(
-            (np.concatenate(blocks_v), (np.concatenate(blocks_r),
-                                        np.concatenate(blocks_c))),
+            (
+                np.concatenate(blocks_v),
+                (np.concatenate(blocks_r), np.concatenate(blocks_c)),
+            ),
             shape=(n, self._width()),
         )
         x.eliminate_zeros()
         return x
 
-    def _fit(self, x: sparse.csr_matrix, y: np.ndarray, l2: float,
-             start: np.ndarray | None = None) -> np.ndarray:
+    def _fit(
+        self,
+        x: sparse.csr_matrix,
+        y: np.ndarray,
+        l2: float,
+        start: np.ndarray | None = None,
+    ) -> np.ndarray:
         pen = np.ones(x.shape[1])
         pen[0] = 0.0
         xt = x.T.tocsr()
@@ -147,12 +160,17 @@ class LogisticPFA:
             return float(loss.sum() + 0.5 * l2 * np.sum(pen * w * w)), g
 
         x0 = np.zeros(x.shape[1]) if start is None else start
-        res = optimize.minimize(fg, x0, jac=True,
-                                method="L-BFGS-B", options={"maxiter": 300})
+        res = optimize.minimize(
+            fg, x0, jac=True, method="L-BFGS-B", options={"maxiter": 300}
+        )
         return np.asarray(res.x)
 
-    def fit(self, train: Seq[Sequence], valid: Seq[Sequence] | None = None,
-            grid: tuple[float, ...] = (0.3, 3.0, 30.0)) -> None:
+    def fit(
+        self,
+        train: Seq[Sequence],
+        valid: Seq[Sequence] | None = None,
+        grid: tuple[float, ...] = (0.3, 3.0, 30.0),
+    ) -> None:
         rows = _flat(train, first=0)
         x, y = self.design(rows), rows["responses"].astype(float)
         if valid is None or len(grid) == 1:

@@ -24,29 +24,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for name in ("train", "evaluate"):
         p = sub.add_parser(name, help=f"{name} on a dataset")
         p.add_argument("--dataset", required=True, choices=DATASETS)
-        p.add_argument("--data-root", type=Path, default=None,
-                       help="KT data folder (default: $NANUM_KT_DATA or "
-                            "<repo>/../shared/data/kt)")
+        p.add_argument(
+            "--data-root",
+            type=Path,
+            default=None,
+            help="KT data folder (default: $NANUM_KT_DATA or <repo>/../shared/data/kt)",
+        )
         p.add_argument("--epochs", type=int, default=None)
         p.add_argument("--threads", type=int, default=1)
         p.add_argument("--lr", type=float, default=None)
         p.add_argument("--patience", type=int, default=None)
-        p.add_argument("--dim", type=int, default=None,
-                       help="embedding and hidden size of the sequence models")
-        p.add_argument("--tiny", action="store_true",
-                       help="small subset of learners, 2 epochs (quick check)")
+        p.add_argument(
+            "--dim",
+            type=int,
+            default=None,
+            help="embedding and hidden size of the sequence models",
+        )
+        p.add_argument(
+            "--tiny",
+            action="store_true",
+            help="small subset of learners, 2 epochs (quick check)",
+        )
         if name == "train":
             p.add_argument("--fold", type=int, default=0)
-            p.add_argument("--out", type=Path, default=None,
-                           help="artefact path (.npz); default artifacts/learner_model/")
+            p.add_argument(
+                "--out",
+                type=Path,
+                default=None,
+                help="artefact path (.npz); default artifacts/learner_model/",
+            )
         else:
             p.add_argument("--folds", default="0,1,2,3,4")
             p.add_argument("--models", default=",".join(MODEL_NAMES))
-            p.add_argument("--log", type=Path, default=None,
-                           help="append one JSON line per fold and model")
+            p.add_argument(
+                "--log",
+                type=Path,
+                default=None,
+                help="append one JSON line per fold and model",
+            )
             p.add_argument("--json-out", type=Path, default=None)
-            p.add_argument("--export-dir", type=Path, default=None,
-                           help="also save our model of each fold as an artefact")
+            p.add_argument(
+                "--export-dir",
+                type=Path,
+                default=None,
+                help="also save our model of each fold as an artefact",
+            )
 
 
 def _settings(args: argparse.Namespace) -> TrainSettings:
@@ -72,25 +94,42 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
                 raise SystemExit(f"unknown model {m!r}; choose from {MODEL_NAMES}")
         start = time.perf_counter()
         results, notes = evaluate(
-            args.dataset, folds, models, settings, args.tiny, args.data_root,
-            args.export_dir, args.log,
+            args.dataset,
+            folds,
+            models,
+            settings,
+            args.tiny,
+            args.data_root,
+            args.export_dir,
+            args.log,
             on_result=lambda r: console.print(
                 f"{r.dataset} fold {r.fold} {r.model}: AUC {r.auc:.4f} "
                 f"acc {r.accuracy:.4f} ({r.n_scored} scored, "
-                f"train {r.train_seconds:.1f} s) {r.info or ''}"),
+                f"train {r.train_seconds:.1f} s) {r.info or ''}"
+            ),
         )
         for note in notes:
             console.print(f"[yellow]note:[/yellow] {note}")
         console.print(summary_table(results, f"{args.dataset}: test scores"))
         console.print(f"settings: {settings.to_dict()}")
-        console.print(f"wall time {time.perf_counter() - start:.0f} s, "
-                      f"torch threads {settings.threads}, cpu count {os.cpu_count()}")
+        console.print(
+            f"wall time {time.perf_counter() - start:.0f} s, "
+            f"torch threads {settings.threads}, cpu count {os.cpu_count()}"
+        )
         if args.json_out:
             args.json_out.parent.mkdir(parents=True, exist_ok=True)
-            args.json_out.write_text(json.dumps(
-                {"summary": summary_rows(results), "notes": notes,
-                 "settings": settings.to_dict(),
-                 "folds": [r.__dict__ for r in results]}, indent=2, default=str))
+            args.json_out.write_text(
+                json.dumps(
+                    {
+                        "summary": summary_rows(results),
+                        "notes": notes,
+                        "settings": settings.to_dict(),
+                        "folds": [r.__dict__ for r in results],
+                    },
+                    indent=2,
+                    default=str,
+                )
+            )
         return 0
     from .baselines import accuracy, auc
     from .data import load_split
@@ -105,12 +144,15 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
     y, p = predict_sequences(res.model, split.test)
     metrics = {"test_auc": auc(y, p), "test_accuracy": accuracy(y, p)}
     out = args.out or Path("artifacts") / "learner_model" / (
-        f"{args.dataset}_fold{args.fold}")
+        f"{args.dataset}_fold{args.fold}"
+    )
     path = export_artefact(res, split, settings, out, metrics)
-    console.print(f"valid AUC {res.valid_auc:.4f} (epoch {res.best_epoch}), "
-                  f"test AUC {metrics['test_auc']:.4f}, "
-                  f"accuracy {metrics['test_accuracy']:.4f}, "
-                  f"train {res.seconds:.1f} s")
+    console.print(
+        f"valid AUC {res.valid_auc:.4f} (epoch {res.best_epoch}), "
+        f"test AUC {metrics['test_auc']:.4f}, "
+        f"accuracy {metrics['test_accuracy']:.4f}, "
+        f"train {res.seconds:.1f} s"
+    )
     console.print(f"artefact: {path} (+ {path.with_suffix('.json').name})")
     return 0
 

@@ -200,7 +200,9 @@ def load_akt(
 ) -> Split:
     """AKT 5-fold files ``<prefix>_{train,valid,test}{fold+1}.csv``."""
     folder = Path(folder)
-    paths = [folder / f"{prefix}_{part}{fold + 1}.csv" for part in ("train", "valid", "test")]
+    paths = [
+        folder / f"{prefix}_{part}{fold + 1}.csv" for part in ("train", "valid", "test")
+    ]
     parts = [_keep(read_akt_file(p, with_questions)) for p in paths]
     notes: list[str] = []
     if with_questions:
@@ -221,11 +223,17 @@ def load_split(dataset: str, fold: int, root: Path | None = None) -> Split:
     if dataset == "assist2015":
         return load_pykt(root / "assist2015" / "pykt", fold, dataset)
     if dataset == "assist2009":
-        return load_akt(root / "assist2009" / "akt_pid", "assist2009_pid", fold,
-                        dataset, with_questions=True)
+        return load_akt(
+            root / "assist2009" / "akt_pid",
+            "assist2009_pid",
+            fold,
+            dataset,
+            with_questions=True,
+        )
     if dataset == "statics2011":
-        return load_akt(root / "statics2011" / "akt", "statics", fold, dataset,
-                        with_questions=False)
+        return load_akt(
+            root / "statics2011" / "akt", "statics", fold, dataset, with_questions=False
+        )
     if dataset == "synthetic":
         from .synthetic import synthetic_split
 
@@ -244,9 +252,9 @@ def chunk(seqs: Iterable[Sequence], max_len: int = MAX_LEN) -> list[Sequence]:
     return out
 
 
-def eval_windows(seqs: Iterable[Sequence], max_len: int = MAX_LEN) -> list[
-    tuple[Sequence, int]
-]:
+def eval_windows(
+    seqs: Iterable[Sequence], max_len: int = MAX_LEN
+) -> list[tuple[Sequence, int]]:
     """Windows that score every interaction from up to ``max_len - 1`` previous.
 
     Returns ``(window, first_scored)``: the first window of a learner scores

@@ -42,9 +42,13 @@ def tiny_split(split: Split, n_train: int = 150, n_eval: int = 60) -> Split:
     def pick(seqs: list, n: int) -> list:
         return rng.sample(seqs, min(n, len(seqs)))
 
-    return replace(split, train=pick(split.train, n_train),
-                   valid=pick(split.valid, n_eval), test=pick(split.test, n_eval),
-                   notes=[*split.notes, "tiny subset"])
+    return replace(
+        split,
+        train=pick(split.train, n_train),
+        valid=pick(split.valid, n_eval),
+        test=pick(split.test, n_eval),
+        notes=[*split.notes, "tiny subset"],
+    )
 
 
 def run_fold(
@@ -85,18 +89,32 @@ def run_fold(
             if name == "ours" and settings.irt_head:
                 seconds += irt_seconds  # our model includes fitting its IRT head
                 info["irt_head_seconds"] = round(irt_seconds, 1)
-            info.update(best_epoch=res.best_epoch, valid_auc=round(res.valid_auc, 5),
-                        valid_history=[round(h, 5) for h in res.history])
+            info.update(
+                best_epoch=res.best_epoch,
+                valid_auc=round(res.valid_auc, 5),
+                valid_history=[round(h, 5) for h in res.history],
+            )
             y, p = predict_sequences(res.model, split.test)
             if name == "ours" and export_dir is not None:
                 path = Path(export_dir) / f"{split.dataset}_fold{split.fold}"
                 metrics = {"test_auc": auc(y, p), "test_accuracy": accuracy(y, p)}
-                info["artefact"] = str(export_artefact(res, split, settings, path,
-                                                       metrics))
+                info["artefact"] = str(
+                    export_artefact(res, split, settings, path, metrics)
+                )
         else:
             raise ValueError(f"unknown model {name!r}; choose from {MODEL_NAMES}")
-        out.append(FoldResult(split.dataset, split.fold, name, auc(y, p),
-                              accuracy(y, p), len(y), seconds, info))
+        out.append(
+            FoldResult(
+                split.dataset,
+                split.fold,
+                name,
+                auc(y, p),
+                accuracy(y, p),
+                len(y),
+                seconds,
+                info,
+            )
+        )
     return out
 
 
@@ -140,26 +158,37 @@ def _mean_sd(values: list[float], digits: int = 4) -> str:
 
 def summary_rows(results: list[FoldResult]) -> list[dict[str, str]]:
     rows = []
-    keys = sorted({(r.dataset, r.model) for r in results},
-                  key=lambda k: (k[0], MODEL_NAMES.index(k[1])))
+    keys = sorted(
+        {(r.dataset, r.model) for r in results},
+        key=lambda k: (k[0], MODEL_NAMES.index(k[1])),
+    )
     for dataset, model in keys:
         rs = [r for r in results if r.dataset == dataset and r.model == model]
-        rows.append({
-            "dataset": dataset,
-            "model": model,
-            "folds": ",".join(str(r.fold) for r in rs),
-            "auc": _mean_sd([r.auc for r in rs]),
-            "accuracy": _mean_sd([r.accuracy for r in rs]),
-            "train_s": _mean_sd([r.train_seconds for r in rs], 1),
-            "published_best": str(PUBLISHED_BEST.get(dataset, "-")),
-        })
+        rows.append(
+            {
+                "dataset": dataset,
+                "model": model,
+                "folds": ",".join(str(r.fold) for r in rs),
+                "auc": _mean_sd([r.auc for r in rs]),
+                "accuracy": _mean_sd([r.accuracy for r in rs]),
+                "train_s": _mean_sd([r.train_seconds for r in rs], 1),
+                "published_best": str(PUBLISHED_BEST.get(dataset, "-")),
+            }
+        )
     return rows
 
 
 def summary_table(results: list[FoldResult], title: str = "Test scores") -> Table:
     table = Table(title=title)
-    for col in ("dataset", "model", "folds", "test AUC (mean ± sd)",
-                "test accuracy", "train time s/fold", "published best AUC"):
+    for col in (
+        "dataset",
+        "model",
+        "folds",
+        "test AUC (mean ± sd)",
+        "test accuracy",
+        "train time s/fold",
+        "published best AUC",
+    ):
         table.add_column(col)
     for row in summary_rows(results):
         table.add_row(*row.values())

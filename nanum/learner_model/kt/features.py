@@ -117,8 +117,11 @@ def add_features(seqs: Iterable[Sequence]) -> None:
 
 
 def next_features(
-    questions: np.ndarray, skills: np.ndarray, responses: np.ndarray,
-    question: int, item_skills: list[int],
+    questions: np.ndarray,
+    skills: np.ndarray,
+    responses: np.ndarray,
+    question: int,
+    item_skills: list[int],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features of one new item after a history of at most ``WINDOW`` rows.
 

@@ -41,10 +41,16 @@ def save_artefact(
     path.parent.mkdir(parents=True, exist_ok=True)
     n_items = weights["q_bias.weight"].shape[0]
     n_skills = weights["skill.weight"].shape[0]
-    items = np.asarray(list(item_keys) if item_keys is not None
-                       else [str(i) for i in range(n_items)], dtype=str)
-    skills = np.asarray(list(skill_keys) if skill_keys is not None
-                        else [str(i) for i in range(n_skills)], dtype=str)
+    items = np.asarray(
+        list(item_keys) if item_keys is not None else [str(i) for i in range(n_items)],
+        dtype=str,
+    )
+    skills = np.asarray(
+        list(skill_keys)
+        if skill_keys is not None
+        else [str(i) for i in range(n_skills)],
+        dtype=str,
+    )
     meta = {
         "model_version": MODEL_VERSION,
         "format_version": FORMAT_VERSION,
@@ -54,7 +60,10 @@ def save_artefact(
     text = json.dumps(meta, indent=2, sort_keys=True, default=str)
     arrays = {f"w/{k}": np.asarray(v, dtype=np.float32) for k, v in weights.items()}
     np.savez_compressed(
-        path, **arrays, item_keys=items, skill_keys=skills,
+        path,
+        **arrays,
+        item_keys=items,
+        skill_keys=skills,
         meta_json=np.frombuffer(text.encode(), dtype=np.uint8),
     )
     path.with_suffix(".json").write_text(text + "\n")
@@ -90,8 +99,13 @@ class LearnerModel:
     interactions are used, as in training and evaluation.
     """
 
-    def __init__(self, weights: Mapping[str, np.ndarray], meta: dict[str, Any],
-                 item_keys: np.ndarray, skill_keys: np.ndarray) -> None:
+    def __init__(
+        self,
+        weights: Mapping[str, np.ndarray],
+        meta: dict[str, Any],
+        item_keys: np.ndarray,
+        skill_keys: np.ndarray,
+    ) -> None:
         w = {k: np.asarray(v, dtype=np.float64) for k, v in weights.items()}
         self.meta = meta
         self.skill = w["skill.weight"]
@@ -105,7 +119,7 @@ class LearnerModel:
         self.hidden = self.w_hh.shape[1]
         self.fc1_w, self.fc1_b = w["fc1.weight"], w["fc1.bias"]
         self.fc1_h = np.ascontiguousarray(self.fc1_w[:, : self.hidden].T)
-        self.fc1_e = np.ascontiguousarray(self.fc1_w[:, self.hidden:].T)
+        self.fc1_e = np.ascontiguousarray(self.fc1_w[:, self.hidden :].T)
         self.fc2_w, self.fc2_b = w["fc2.weight"][0], float(w["fc2.bias"][0])
         self.q_bias = w["q_bias.weight"][:, 0]
         self.skill_bias = w["skill_bias.weight"][:, 0]
@@ -126,11 +140,12 @@ class LearnerModel:
             return cls(weights, meta, z["item_keys"], z["skill_keys"])
 
     # -- encoding ---------------------------------------------------------
-    def _encode(self, rows: list[tuple[Hashable, Iterable[Hashable], int]]) -> tuple[
-        np.ndarray, np.ndarray, np.ndarray
-    ]:
-        q = np.array([self.item_index.get(str(i), 0) for i, _, _ in rows],
-                     dtype=np.int64)
+    def _encode(
+        self, rows: list[tuple[Hashable, Iterable[Hashable], int]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        q = np.array(
+            [self.item_index.get(str(i), 0) for i, _, _ in rows], dtype=np.int64
+        )
         sk = [[self.skill_index.get(str(s), 0) for s in ss] for _, ss, _ in rows]
         sk = [[s for s in row if s] or [0] for row in sk]
         width = max((len(x) for x in sk), default=1)
@@ -140,13 +155,15 @@ class LearnerModel:
         r = np.array([1 if c else 0 for _, _, c in rows], dtype=np.int64)
         return q, skills, r
 
-    def _item_emb(self, q: np.ndarray, skills: np.ndarray) -> tuple[
-        np.ndarray, np.ndarray
-    ]:
+    def _item_emb(
+        self, q: np.ndarray, skills: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         m = (skills > 0).astype(np.float64)
         wts = (m / np.maximum(m.sum(1, keepdims=True), 1.0))[:, :, None]
         mu = self.q_mu[q][:, None]
-        e = (self.skill[skills] * wts).sum(1) + mu * (self.skill_var[skills] * wts).sum(1)
+        e = (self.skill[skills] * wts).sum(1) + mu * (self.skill_var[skills] * wts).sum(
+            1
+        )
         return e, wts
 
     def state(self, q: np.ndarray, skills: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -160,8 +177,8 @@ class LearnerModel:
         x += self.q_mu[q][:, None] * self.resp_var[r]
         gi = x @ self.w_ih.T + self.b_ih
         gi[:, : 2 * n_h] += self.b_hh[: 2 * n_h]  # r, z biases fold into the input
-        gi_rz, gi_n = gi[:, : 2 * n_h], gi[:, 2 * n_h:]
-        w_hh_t, b_n = self.w_hh_t, self.b_hh[2 * n_h:]
+        gi_rz, gi_n = gi[:, : 2 * n_h], gi[:, 2 * n_h :]
+        w_hh_t, b_n = self.w_hh_t, self.b_hh[2 * n_h :]
         expit = _expit
         tanh = np.tanh
         two = 2 * n_h
@@ -181,27 +198,38 @@ class LearnerModel:
         q, sk, r = self._encode(self._window(history))
         return LearnerState(q, sk, r, self.state(q, sk, r))
 
-    def predict_state(self, state: LearnerState, item: Hashable,
-                      skills: Iterable[Hashable]) -> float:
+    def predict_state(
+        self, state: LearnerState, item: Hashable, skills: Iterable[Hashable]
+    ) -> float:
         """P(correct) on ``item`` for an encoded learner state."""
         q = self.item_index.get(str(item), 0)
         sk = [i for i in (self.skill_index.get(str(s), 0) for s in skills) if i]
         sk = sk or [0]
-        succ, fail, dense = next_features(state.questions, state.skills,
-                                          state.responses, q, sk)
+        succ, fail, dense = next_features(
+            state.questions, state.skills, state.responses, q, sk
+        )
         s = np.asarray(sk)
         m = (s > 0).astype(np.float64)
         w = m / max(m.sum(), 1.0)
         e = w @ self.skill[s] + self.q_mu[q] * (w @ self.skill_var[s])
         z = np.maximum(state.h @ self.fc1_h + e @ self.fc1_e + self.fc1_b, 0.0)
-        pfa = self.skill_bias[s] + self.skill_pfa[s, 0] * succ \
+        pfa = (
+            self.skill_bias[s]
+            + self.skill_pfa[s, 0] * succ
             + self.skill_pfa[s, 1] * fail
-        logit = (z @ self.fc2_w + self.fc2_b + float(pfa @ w) + self.q_bias[q]
-                 + float(dense @ self.dense_w))
+        )
+        logit = (
+            z @ self.fc2_w
+            + self.fc2_b
+            + float(pfa @ w)
+            + self.q_bias[q]
+            + float(dense @ self.dense_w)
+        )
         return float(_sigmoid(logit))
 
-    def predict(self, history: list[Interaction], item: Hashable,
-                skills: Iterable[Hashable]) -> float:
+    def predict(
+        self, history: list[Interaction], item: Hashable, skills: Iterable[Hashable]
+    ) -> float:
         """P(the learner answers ``item`` (tagged ``skills``) correctly)."""
         return self.predict_state(self.encode(history), item, skills)
 
@@ -241,21 +269,30 @@ class LearnerModel:
         dense[:, 7] = np.where(seen, np.log1p(n - last_pos), np.log1p(WINDOW + 1))
         e = self.skill + self.q_mu[0] * self.skill_var  # an unknown item of skill s
         z = np.maximum(h @ self.fc1_h + e @ self.fc1_e + self.fc1_b, 0.0)
-        logit = (z @ self.fc2_w + self.fc2_b + self.q_bias[0] + self.skill_bias
-                 + self.skill_pfa[:, 0] * np.log1p(ok)
-                 + self.skill_pfa[:, 1] * np.log1p(bad) + dense @ self.dense_w)
+        logit = (
+            z @ self.fc2_w
+            + self.fc2_b
+            + self.q_bias[0]
+            + self.skill_bias
+            + self.skill_pfa[:, 0] * np.log1p(ok)
+            + self.skill_pfa[:, 1] * np.log1p(bad)
+            + dense @ self.dense_w
+        )
         p = _sigmoid(logit)
         return {k: float(p[i]) for i, k in enumerate(self.skill_keys) if i}
 
-    def assess(self, history: list[Interaction], item: Hashable,
-               skills: Iterable[Hashable]) -> Prediction:
+    def assess(
+        self, history: list[Interaction], item: Hashable, skills: Iterable[Hashable]
+    ) -> Prediction:
         state = self.encode(history)
-        return Prediction(self.predict_state(state, item, skills),
-                          self.mastery_state(state))
+        return Prediction(
+            self.predict_state(state, item, skills), self.mastery_state(state)
+        )
 
 
-def random_weights(n_questions: int, n_skills: int, dim: int = 32, hidden: int = 32,
-                   seed: int = 0) -> dict[str, np.ndarray]:
+def random_weights(
+    n_questions: int, n_skills: int, dim: int = 32, hidden: int = 32, seed: int = 0
+) -> dict[str, np.ndarray]:
     """Random weights with the shapes of our model (for tests and benchmarks)."""
     rng = np.random.default_rng(seed)
 
@@ -263,12 +300,21 @@ def random_weights(n_questions: int, n_skills: int, dim: int = 32, hidden: int =
         return rng.normal(0.0, 0.3, shape).astype(np.float32)
 
     return {
-        "skill.weight": r(n_skills, dim), "skill_var.weight": r(n_skills, dim),
-        "q_mu.weight": r(n_questions, 1), "inter.weight": r(2 * n_skills, dim),
-        "resp_var.weight": r(2, dim), "rnn.weight_ih_l0": r(3 * hidden, dim),
-        "rnn.weight_hh_l0": r(3 * hidden, hidden), "rnn.bias_ih_l0": r(3 * hidden),
-        "rnn.bias_hh_l0": r(3 * hidden), "fc1.weight": r(hidden, hidden + dim),
-        "fc1.bias": r(hidden), "fc2.weight": r(1, hidden), "fc2.bias": r(1),
-        "q_bias.weight": r(n_questions, 1), "skill_bias.weight": r(n_skills, 1),
-        "skill_pfa.weight": r(n_skills, 2), "dense_w.weight": r(1, N_DENSE),
+        "skill.weight": r(n_skills, dim),
+        "skill_var.weight": r(n_skills, dim),
+        "q_mu.weight": r(n_questions, 1),
+        "inter.weight": r(2 * n_skills, dim),
+        "resp_var.weight": r(2, dim),
+        "rnn.weight_ih_l0": r(3 * hidden, dim),
+        "rnn.weight_hh_l0": r(3 * hidden, hidden),
+        "rnn.bias_ih_l0": r(3 * hidden),
+        "rnn.bias_hh_l0": r(3 * hidden),
+        "fc1.weight": r(hidden, hidden + dim),
+        "fc1.bias": r(hidden),
+        "fc2.weight": r(1, hidden),
+        "fc2.bias": r(1),
+        "q_bias.weight": r(n_questions, 1),
+        "skill_bias.weight": r(n_skills, 1),
+        "skill_pfa.weight": r(n_skills, 2),
+        "dense_w.weight": r(1, N_DENSE),
     }

@@ -71,9 +71,15 @@ def generate(
                 if len(qs) >= length:
                     break
         seqs.append(make_sequence(f"syn{u}", qs, ss, rs))
-    params = {"n_learners": n_learners, "n_skills": n_skills, "n_items": n_items,
-              "min_len": min_len, "max_len": max_len, "learn_rate": learn_rate,
-              "seed": seed}
+    params = {
+        "n_learners": n_learners,
+        "n_skills": n_skills,
+        "n_items": n_items,
+        "min_len": min_len,
+        "max_len": max_len,
+        "learn_rate": learn_rate,
+        "seed": seed,
+    }
     return SyntheticData(seqs, start, theta, difficulty, skill_of, params)
 
 
@@ -85,11 +91,19 @@ def synthetic_split(fold: int = 0, n_learners: int = 600, seed: int = 0) -> Spli
     test_idx = parts[fold % 5]
     valid_idx = parts[(fold + 1) % 5]
     train_idx = np.concatenate([parts[(fold + j) % 5] for j in range(2, 5)])
-    pick = [[data.sequences[i] for i in idx] for idx in (train_idx, valid_idx, test_idx)]
+    pick = [
+        [data.sequences[i] for i in idx] for idx in (train_idx, valid_idx, test_idx)
+    ]
     digest = hashlib.sha256(json.dumps(data.params, sort_keys=True).encode())
-    return Split("synthetic", fold, *pick, len(data.difficulty),
-                 int(data.skill_of.max()) + 1, digest.hexdigest(),
-                 ["simulated learners (IRT with learning), see kt/synthetic.py"])
+    return Split(
+        "synthetic",
+        fold,
+        *pick,
+        len(data.difficulty),
+        int(data.skill_of.max()) + 1,
+        digest.hexdigest(),
+        ["simulated learners (IRT with learning), see kt/synthetic.py"],
+    )
 
 
 def _join(values: Iterable[int]) -> str:

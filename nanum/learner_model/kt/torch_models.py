@@ -52,8 +52,15 @@ def collate(
             fail[i, :n, :kk] = s.extra["fail"]
             dense[i, :n] = s.extra["dense"]
         mask[i, first:n] = True
-    arrays = {"q": q, "skills": sk, "r": r, "succ": succ, "fail": fail,
-              "dense": dense, "mask": mask}
+    arrays = {
+        "q": q,
+        "skills": sk,
+        "r": r,
+        "succ": succ,
+        "fail": fail,
+        "dense": dense,
+        "mask": mask,
+    }
     return {name: torch.from_numpy(a).to(device) for name, a in arrays.items()}
 
 
@@ -130,7 +137,11 @@ class RaschGRU(nn.Module):
         w = _skill_weights(sk).unsqueeze(-1)  # (B, T, K, 1)
         mu = self.q_mu(q)  # (B, T, 1)
         e = (self.skill(sk) * w).sum(2) + mu * (self.skill_var(sk) * w).sum(2)
-        x = e + (self.inter(2 * sk + r.unsqueeze(-1)) * w).sum(2) + mu * self.resp_var(r)
+        x = (
+            e
+            + (self.inter(2 * sk + r.unsqueeze(-1)) * w).sum(2)
+            + mu * self.resp_var(r)
+        )
         h, _ = self.rnn(x)
         z = torch.relu(self.fc1(torch.cat([self.drop(_shift(h)), e], dim=-1)))
         logit = self.fc2(self.drop(z)).squeeze(-1)
@@ -145,5 +156,7 @@ MODELS: dict[str, type[nn.Module]] = {"dkt": DKT, "ours": RaschGRU}
 
 def export_weights(model: nn.Module) -> dict[str, np.ndarray]:
     """All parameters as float32 NumPy arrays, keyed by their torch names."""
-    return {k: v.detach().cpu().numpy().astype(np.float32)
-            for k, v in model.state_dict().items()}
+    return {
+        k: v.detach().cpu().numpy().astype(np.float32)
+        for k, v in model.state_dict().items()
+    }

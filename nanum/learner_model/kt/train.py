@@ -85,16 +85,19 @@ def _batches(
     group = size * 32
     batches = []
     for g in range(0, len(order), group):
-        part = sorted(order[g:g + group], key=lambda i: len(items[i][0]))
-        batches += [[items[i] for i in part[j:j + size]]
-                    for j in range(0, len(part), size)]
+        part = sorted(order[g : g + group], key=lambda i: len(items[i][0]))
+        batches += [
+            [items[i] for i in part[j : j + size]] for j in range(0, len(part), size)
+        ]
     if shuffle:
         rng.shuffle(batches)
     return batches
 
 
 def predict_windows(
-    model: nn.Module, windows: list[tuple[Sequence, int]], batch_size: int = 256,
+    model: nn.Module,
+    windows: list[tuple[Sequence, int]],
+    batch_size: int = 256,
     label: str = "evaluate",
 ) -> tuple[np.ndarray, np.ndarray]:
     """Labels and P(correct) of the scored positions of ``windows``."""
@@ -118,16 +121,20 @@ def predict_windows(
     return np.concatenate(ys), np.concatenate(ps)
 
 
-def predict_sequences(model: nn.Module, seqs: list[Sequence]) -> tuple[
-    np.ndarray, np.ndarray
-]:
+def predict_sequences(
+    model: nn.Module, seqs: list[Sequence]
+) -> tuple[np.ndarray, np.ndarray]:
     """Protocol scoring: every interaction from up to 199 previous ones."""
     add_features(seqs)
     return predict_windows(model, eval_windows(seqs))
 
 
-def init_head_from_irt(model: nn.Module, split: Split, freeze_all: bool = True,
-                       irt: LogisticPFA | None = None) -> None:
+def init_head_from_irt(
+    model: nn.Module,
+    split: Split,
+    freeze_all: bool = True,
+    irt: LogisticPFA | None = None,
+) -> None:
     """Copy a fitted :class:`LogisticPFA` into our model's linear head, frozen.
 
     The sequence part then learns a residual on top of the logistic model
@@ -145,10 +152,10 @@ def init_head_from_irt(model: nn.Module, split: Split, freeze_all: bool = True,
     base = 1 + nq
     with torch.no_grad():
         model.q_bias.weight[:, 0] = c[1:base]
-        model.skill_bias.weight[:, 0] = c[base:base + ns]
-        model.skill_pfa.weight[:, 0] = c[base + ns:base + 2 * ns]
-        model.skill_pfa.weight[:, 1] = c[base + 2 * ns:base + 3 * ns]
-        model.dense_w.weight[0] = c[base + 3 * ns:base + 3 * ns + N_DENSE]
+        model.skill_bias.weight[:, 0] = c[base : base + ns]
+        model.skill_pfa.weight[:, 0] = c[base + ns : base + 2 * ns]
+        model.skill_pfa.weight[:, 1] = c[base + 2 * ns : base + 3 * ns]
+        model.dense_w.weight[0] = c[base + 3 * ns : base + 3 * ns + N_DENSE]
         model.fc2.bias[0] = c[0]
         model.fc2.weight.mul_(0.1)
     frozen = (model.q_bias, model.skill_bias, model.skill_pfa, model.dense_w)
@@ -158,8 +165,9 @@ def init_head_from_irt(model: nn.Module, split: Split, freeze_all: bool = True,
         mod.weight.requires_grad_(False)
 
 
-def train_model(kind: str, split: Split, settings: TrainSettings,
-                irt: LogisticPFA | None = None) -> TrainResult:
+def train_model(
+    kind: str, split: Split, settings: TrainSettings, irt: LogisticPFA | None = None
+) -> TrainResult:
     """Train ``kind`` ("dkt" or "ours") with early stopping on the valid learners."""
     import torch
 
@@ -170,8 +178,13 @@ def train_model(kind: str, split: Split, settings: TrainSettings,
     rng = random.Random(settings.seed)
     device = _device()
     add_features(split.train + split.valid + split.test)
-    cfg = ModelConfig(split.n_questions, split.n_skills, settings.dim,
-                      settings.hidden, settings.dropout)
+    cfg = ModelConfig(
+        split.n_questions,
+        split.n_skills,
+        settings.dim,
+        settings.hidden,
+        settings.dropout,
+    )
     model = MODELS[kind](cfg)
     if kind == "ours" and settings.irt_head:
         init_head_from_irt(model, split, settings.freeze_head, irt)
@@ -194,8 +207,9 @@ def train_model(kind: str, split: Split, settings: TrainSettings,
         model.train()
         batches = _batches(train_items, settings.batch_size, True, rng)
         with progress() as bar:
-            task = bar.add_task(f"{kind} {split.dataset} f{split.fold} e{epoch}",
-                                total=len(batches))
+            task = bar.add_task(
+                f"{kind} {split.dataset} f{split.fold} e{epoch}", total=len(batches)
+            )
             for b in batches:
                 t = collate(b, device)
                 m = t["mask"]
@@ -211,9 +225,11 @@ def train_model(kind: str, split: Split, settings: TrainSettings,
         y, p = predict_windows(model, valid_items, label="validate")
         score = auc(y, p)
         history.append(score)
-        bar.console.print(f"{kind} {split.dataset} fold {split.fold} epoch {epoch}: "
-                          f"valid AUC {score:.4f} "
-                          f"({time.perf_counter() - start:.0f} s)")
+        bar.console.print(
+            f"{kind} {split.dataset} fold {split.fold} epoch {epoch}: "
+            f"valid AUC {score:.4f} "
+            f"({time.perf_counter() - start:.0f} s)"
+        )
         if score > best:
             best, best_epoch, bad = score, epoch, 0
             best_state = copy.deepcopy(model.state_dict())
@@ -228,8 +244,13 @@ def train_model(kind: str, split: Split, settings: TrainSettings,
     return TrainResult(model, best_epoch, best, time.perf_counter() - start, history)
 
 
-def export_artefact(result: TrainResult, split: Split, settings: TrainSettings,
-                    path: str | Path, metrics: dict[str, float]) -> Path:
+def export_artefact(
+    result: TrainResult,
+    split: Split,
+    settings: TrainSettings,
+    path: str | Path,
+    metrics: dict[str, float],
+) -> Path:
     """Save our trained model as a NumPy artefact (see :mod:`.inference`)."""
     from .inference import save_artefact
     from .torch_models import export_weights
@@ -242,8 +263,11 @@ def export_artefact(result: TrainResult, split: Split, settings: TrainSettings,
         "data_notes": split.notes,
         "settings": settings.to_dict(),
         "config": result.model.cfg.to_dict(),
-        "metrics": {**metrics, "valid_auc": result.valid_auc,
-                    "best_epoch": result.best_epoch,
-                    "train_seconds": round(result.seconds, 1)},
+        "metrics": {
+            **metrics,
+            "valid_auc": result.valid_auc,
+            "best_epoch": result.best_epoch,
+            "train_seconds": round(result.seconds, 1),
+        },
     }
     return save_artefact(path, export_weights(result.model), meta)

@@ -23,11 +23,17 @@ from nanum.learner_model.kt.synthetic import (
 )
 
 
-def _write_akt_pid(path: Path, blocks: list[tuple[list[int], list[int], list[int]]]) -> None:
+def _write_akt_pid(
+    path: Path, blocks: list[tuple[list[int], list[int], list[int]]]
+) -> None:
     lines = []
     for n, (q, s, r) in enumerate(blocks):
-        lines += [f"{n},{1000 + n}", ",".join(map(str, q)), ",".join(map(str, s)),
-                  ",".join(map(str, r))]
+        lines += [
+            f"{n},{1000 + n}",
+            ",".join(map(str, q)),
+            ",".join(map(str, s)),
+            ",".join(map(str, r)),
+        ]
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -37,8 +43,9 @@ def test_pykt_loader_parses_folds_and_shifts_concepts(tmp_path: Path) -> None:
     folder = tmp_path / "assist2015" / "pykt"
     folder.mkdir(parents=True)
     short = make_sequence("short", None, [2, 3], [1, 0])  # < 3 interactions: dropped
-    write_pykt_csv(folder / "train_valid.csv", [*seqs[:8], short],
-                   [0, 1, 2, 3, 4, 0, 1, 2, 0])
+    write_pykt_csv(
+        folder / "train_valid.csv", [*seqs[:8], short], [0, 1, 2, 3, 4, 0, 1, 2, 0]
+    )
     write_pykt_csv(folder / "test.csv", seqs[8:], [-1] * 4)
     split = load_split("assist2015", 0, root=tmp_path)
     assert [s.uid for s in split.valid] == [seqs[0].uid, seqs[5].uid]
@@ -57,8 +64,11 @@ def test_akt_statics_loader_reads_three_line_blocks(tmp_path: Path) -> None:
     folder = tmp_path / "statics2011" / "akt"
     folder.mkdir(parents=True)
     for part, idx in (("train", [0, 1, 2, 3]), ("valid", [4, 5]), ("test", [6, 7, 8])):
-        write_akt_file(folder / f"statics_{part}2.csv",
-                       [data.sequences[i] for i in idx], with_questions=False)
+        write_akt_file(
+            folder / f"statics_{part}2.csv",
+            [data.sequences[i] for i in idx],
+            with_questions=False,
+        )
     split = load_split("statics2011", 1, root=tmp_path)
     assert (len(split.train), len(split.valid), len(split.test)) == (4, 2, 3)
     for got, want in zip(split.test, data.sequences[6:], strict=True):
@@ -83,7 +93,8 @@ def test_assist2009_rows_of_one_question_are_merged(tmp_path: Path) -> None:
     np.testing.assert_array_equal(got.questions, [5, 6, 6, 7, 5])
     np.testing.assert_array_equal(got.responses, [1, 0, 1, 0, 1])
     np.testing.assert_array_equal(
-        got.skills, [[1, 2, 0], [3, 0, 0], [3, 0, 0], [1, 3, 4], [1, 0, 0]])
+        got.skills, [[1, 2, 0], [3, 0, 0], [3, 0, 0], [1, 3, 4], [1, 0, 0]]
+    )
     assert any("merged" in n and "8 rows" not in n for n in split.notes)
     assert "24 rows -> 15 interactions" in split.notes[0]
 
@@ -150,8 +161,7 @@ def test_next_features_match_the_last_row_of_history_features() -> None:
         r = rng.integers(0, 2, n + 1).astype(np.int8)
         succ, fail, dense = history_features(q, skills, r)
         item_skills = [int(s) for s in skills[-1] if s]
-        s2, f2, d2 = next_features(q[:-1], skills[:-1], r[:-1], int(q[-1]),
-                                   item_skills)
+        s2, f2, d2 = next_features(q[:-1], skills[:-1], r[:-1], int(q[-1]), item_skills)
         k = len(item_skills)
         np.testing.assert_allclose(s2, succ[-1, :k], rtol=1e-6)
         np.testing.assert_allclose(f2, fail[-1, :k], rtol=1e-6)

@@ -20,21 +20,32 @@ from nanum.learner_model.kt.synthetic import generate, synthetic_split
 
 
 def _history(seq: Sequence) -> list[tuple[str, list[str], int]]:
-    return [(str(q), [str(s) for s in row if s], int(r))
-            for q, row, r in zip(seq.questions, seq.skills, seq.responses, strict=True)]
+    return [
+        (str(q), [str(s) for s in row if s], int(r))
+        for q, row, r in zip(seq.questions, seq.skills, seq.responses, strict=True)
+    ]
 
 
 def test_artefact_round_trip_keeps_predictions_and_metadata(tmp_path: Path) -> None:
     weights = random_weights(n_questions=30, n_skills=6, dim=8, hidden=12, seed=1)
-    meta = {"dataset": "synthetic", "data_sha256": "ab" * 32,
-            "settings": {"dim": 8, "hidden": 12}, "metrics": {"test_auc": 0.8}}
+    meta = {
+        "dataset": "synthetic",
+        "data_sha256": "ab" * 32,
+        "settings": {"dim": 8, "hidden": 12},
+        "metrics": {"test_auc": 0.8},
+    }
     path = save_artefact(tmp_path / "m", weights, meta)
     assert path.suffix == ".npz" and path.with_suffix(".json").exists()
-    direct = LearnerModel(weights, meta, np.array([str(i) for i in range(30)]),
-                          np.array([str(i) for i in range(6)]))
+    direct = LearnerModel(
+        weights,
+        meta,
+        np.array([str(i) for i in range(30)]),
+        np.array([str(i) for i in range(6)]),
+    )
     loaded = LearnerModel.load(path)
-    seq = generate(n_learners=1, n_skills=5, n_items=29, min_len=250, max_len=250,
-                   seed=4).sequences[0]
+    seq = generate(
+        n_learners=1, n_skills=5, n_items=29, min_len=250, max_len=250, seed=4
+    ).sequences[0]
     hist = _history(seq)
     for item, skills in (("3", ["2"]), ("17", ["1", "4"]), ("unknown", ["5"])):
         assert loaded.predict(hist, item, skills) == direct.predict(hist, item, skills)
@@ -51,19 +62,27 @@ def test_artefact_round_trip_keeps_predictions_and_metadata(tmp_path: Path) -> N
 
 def test_mastery_is_the_prediction_for_an_unknown_item_of_each_skill() -> None:
     weights = random_weights(n_questions=10, n_skills=5, dim=8, hidden=8, seed=2)
-    model = LearnerModel(weights, {}, np.array([str(i) for i in range(10)]),
-                         np.array([str(i) for i in range(5)]))
+    model = LearnerModel(
+        weights,
+        {},
+        np.array([str(i) for i in range(10)]),
+        np.array([str(i) for i in range(5)]),
+    )
     hist = [("1", ["1"], 1), ("2", ["2", "3"], 0), ("3", ["3"], 1), ("4", ["3"], 1)]
     mastery = model.mastery(hist)
     assert set(mastery) == {"1", "2", "3", "4"}
     for skill, p in mastery.items():
-        assert abs(p - model.predict(hist, "no-such-item", [skill])) < 1e-6  # features are float32
+        assert (
+            abs(p - model.predict(hist, "no-such-item", [skill])) < 1e-6
+        )  # features are float32
     assert model.predict([], "1", ["1"]) > 0  # empty history works
 
 
 def test_inference_module_does_not_import_torch() -> None:
-    code = ("import sys; import nanum.learner_model.kt.inference, "
-            "nanum.learner_model.kt.evaluate; assert 'torch' not in sys.modules")
+    code = (
+        "import sys; import nanum.learner_model.kt.inference, "
+        "nanum.learner_model.kt.evaluate; assert 'torch' not in sys.modules"
+    )
     import subprocess
 
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -85,13 +104,18 @@ def test_numpy_inference_equals_torch_forward() -> None:
         for p in model.parameters():
             p.add_(0.2 * torch.randn_like(p))
     model.eval()
-    seq = generate(n_learners=1, n_skills=5, n_items=40, min_len=230, max_len=230,
-                   seed=7).sequences[0]
+    seq = generate(
+        n_learners=1, n_skills=5, n_items=40, min_len=230, max_len=230, seed=7
+    ).sequences[0]
     seq.skills = np.pad(seq.skills, ((0, 0), (0, 1)))
     seq.skills[::7, 1] = 1 + (seq.skills[::7, 0] % 5)  # some two-skill items
     add_features([seq])
-    lm = LearnerModel(export_weights(model), {}, np.array([str(i) for i in range(41)]),
-                      np.array([str(i) for i in range(6)]))
+    lm = LearnerModel(
+        export_weights(model),
+        {},
+        np.array([str(i) for i in range(41)]),
+        np.array([str(i) for i in range(6)]),
+    )
     hist = _history(seq)
     for end in (1, 5, 120, 200, 230):  # window = up to 199 previous + the target
         window = seq.slice(max(0, end - 200), end)

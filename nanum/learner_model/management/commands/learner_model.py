@@ -29,9 +29,24 @@ class Command(BaseCommand):
 
         from nanum.learner_model.kt.cli import run
 
-        keys = ("action", "dataset", "data_root", "epochs", "threads", "tiny",
-                "fold", "out", "folds", "models", "log", "json_out", "export_dir",
-                "lr", "patience", "dim")
+        keys = (
+            "action",
+            "dataset",
+            "data_root",
+            "epochs",
+            "threads",
+            "tiny",
+            "fold",
+            "out",
+            "folds",
+            "models",
+            "log",
+            "json_out",
+            "export_dir",
+            "lr",
+            "patience",
+            "dim",
+        )
         ns = argparse.Namespace(**{k: options.get(k) for k in keys})
         ns.threads = ns.threads or 1
         width = None if self.stdout.isatty() else 160
