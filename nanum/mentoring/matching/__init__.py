@@ -1,5 +1,6 @@
 """Pure, vectorised batch matching of mentees to mentors (no Django imports)."""
 
+from .pricing import candidates
 from .problem import (
     MODE_EITHER,
     MODE_OFFLINE,
@@ -11,7 +12,7 @@ from .problem import (
     hours_to_mask,
     mask_to_hours,
 )
-from .solve import candidates, explain_unmatched, greedy, solve
+from .solve import explain_unmatched, greedy, solve
 
 __all__ = [
     "MODE_EITHER",

@@ -139,3 +139,21 @@ def test_the_optimum_beats_greedy_when_greedy_blocks_a_student() -> None:
     result = solve(st, mt)
     assert len(result.pairs) == 2
     assert result.objective > greedy(st, mt)
+
+
+def test_the_fast_kernel_scores_every_cell_like_block_scores() -> None:
+    from nanum.mentoring.matching.kernel import Kernel
+
+    st = synthetic.students(700, seed=8)
+    st.university_pref[:50] = st.university_pref[:50] % 20  # some ask for one
+    mt = synthetic.mentors(300, seed=9)
+    p = prepare(st, mt)
+    full = block_scores(p, np.arange(len(st)))
+    kernel = Kernel(p)
+    seen = np.zeros_like(full, dtype=bool)
+    for g in kernel.groups():
+        got = kernel.scores(g, 0, len(g.rows), len(g.cols))
+        want = full[np.ix_(g.rows, g.cols)]
+        assert np.array_equal(np.where(got > 0, got, 0), want)
+        seen[np.ix_(g.rows, g.cols)] = True
+    assert not full[~seen].any()  # every other pair is infeasible

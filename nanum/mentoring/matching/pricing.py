@@ -1,0 +1,150 @@
+"""The two dense passes over student–mentor cells: candidate pairs, then the
+certificate (pairs whose reduced value is positive under given duals).
+
+Both run in blocks of at most ``BLOCK_CELLS`` cells (never the whole matrix) on
+``WORKERS`` threads; NumPy releases the GIL inside its element-wise operations.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .kernel import Group, Kernel
+
+R = TypeVar("R")
+W = TypeVar("W")
+Arrays = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+
+BLOCK_CELLS = 1_000_000  # students × mentors scored per block (memory bound)
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+def parallel(fn: Callable[[W], R], items: Sequence[W]) -> list[R]:
+    if WORKERS == 1 or len(items) < 2:
+        return [fn(b) for b in items]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(fn, items))
+
+
+def cat(parts: Sequence[Arrays]) -> Arrays:
+    empty = np.zeros(0, dtype=np.int64)
+    return tuple(  # type: ignore[return-value]
+        np.concatenate([empty, *(p[i] for p in parts)]).astype(np.int64)
+        for i in range(3)
+    )
+
+
+def _first_per_row(rows: NDArray, limit: int) -> NDArray[np.bool_]:
+    """For entries sorted by row (best first within a row): the first ``limit``."""
+    first = np.searchsorted(rows, rows, side="left")
+    return np.arange(len(rows)) - first < limit
+
+
+def candidates(
+    kernel: Kernel, k: int, mentor_side: int = 0
+) -> tuple[Arrays, NDArray[np.int64]]:
+    """Candidate pairs ``(students, mentors, scores)`` and ``tau``.
+
+    Each student keeps their ``k`` best feasible mentors; ``tau[s]`` is the lowest
+    kept score when some feasible pair of ``s`` was left out (every left-out pair
+    scores ``≤ tau[s]``), else 0. With ``mentor_side``, each mentor also keeps that
+    many students who gain most over their own ``k``-th option (block winners), so
+    that the first flow already fills unpopular mentors and its prices are close.
+    """
+    tau = np.zeros(kernel.n, dtype=np.int64)
+
+    def one(item: tuple[Group, int, int]) -> tuple[Arrays, Arrays, NDArray]:
+        g, lo, hi = item
+        scores = kernel.scores(g, lo, hi, len(g.cols))
+        rows, width = g.rows[lo:hi], len(g.cols)
+        kk = min(k, width)
+        if kk < width:
+            top = np.argpartition(scores, width - kk, axis=1)[:, width - kk :]
+        else:
+            top = np.broadcast_to(np.arange(width), scores.shape)
+        top_w = np.take_along_axis(scores, top, axis=1)
+        keep = top_w > 0
+        cut = keep.all(axis=1) & (np.count_nonzero(scores > 0, axis=1) > kk)
+        low = top_w.min(axis=1)
+        tau[rows[cut]] = low[cut]
+        outside = np.where(keep.all(axis=1), low, 0).astype(np.int16)
+        gain = scores - outside[:, None]
+        best = gain.argmax(axis=0)
+        at = np.arange(width)
+        best_w, best_g = scores[best, at], gain[best, at]
+        ok = best_w > 0
+        return (
+            (np.repeat(rows, keep.sum(axis=1)), g.cols[top[keep]], top_w[keep]),
+            (rows[best[ok]], g.cols[ok], best_w[ok]),
+            best_g[ok],
+        )
+
+    items = [
+        (g, lo, min(len(g.rows), lo + max(1, BLOCK_CELLS // len(g.cols))))
+        for g in kernel.groups()
+        for lo in range(0, len(g.rows), max(1, BLOCK_CELLS // len(g.cols)))
+    ]
+    found = parallel(one, items)
+    es, em, ew = cat([f[0] for f in found])
+    if mentor_side:
+        ms, mm, mw = cat([f[1] for f in found])
+        mg = np.concatenate([np.zeros(0, dtype=np.int16), *(f[2] for f in found)])
+        order = np.lexsort((-mg.astype(np.int64), mm))
+        top = order[_first_per_row(mm[order], mentor_side)]
+        es, em, ew = (
+            np.concatenate([a, b[top]]) for a, b in ((es, ms), (em, mm), (ew, mw))
+        )
+        first = np.unique(es * kernel.m + em, return_index=True)[1]
+        es, em, ew = es[first], em[first], ew[first]
+    return (es, em, ew), tau
+
+
+def violations(
+    kernel: Kernel, v: NDArray, u: NDArray, tau: NDArray, extra: int
+) -> tuple[Arrays, int]:
+    """Feasible pairs with ``w − v_m > u_s`` (at most ``extra`` per student, most
+    violating first), and how many cells were scored to know.
+
+    Pairs in the candidate set satisfy the inequality already (``u`` is computed
+    from them); a left-out pair has ``w ≤ tau_s``, so it can only violate when
+    ``v_m < tau_s − u_s``. Mentors are sorted by price and students by that
+    threshold, so each block scores only a prefix of its mentors.
+    """
+    theta = tau - u
+    need = np.flatnonzero((tau > 0) & (theta > v.min(initial=0)))
+    if len(need) == 0:
+        return cat([]), 0
+    need = need[np.argsort(-theta[need], kind="stable")]
+    items = []
+    for g in kernel.groups(need):  # stable: students stay sorted by theta
+        g = kernel.group(g.rows, g.cols[np.argsort(v[g.cols], kind="stable")])
+        prices = v[g.cols]
+        step = max(1, BLOCK_CELLS // len(g.cols))
+        for lo in range(0, len(g.rows), step):
+            width = int(np.searchsorted(prices, theta[g.rows[lo]], side="left"))
+            if width:
+                items.append((g, lo, min(len(g.rows), lo + step), width))
+
+    def one(item: tuple[Group, int, int, int]) -> Arrays:
+        g, lo, hi, width = item
+        rows, cols = g.rows[lo:hi], g.cols[:width]
+        reduced = kernel.scores(g, lo, hi, width).astype(np.int32)
+        reduced -= v[cols].astype(np.int32)[None, :]
+        reduced -= u[rows].astype(np.int32)[:, None]
+        i, j = np.nonzero(reduced > 0)
+        if len(i) == 0:
+            return cat([])
+        r = reduced[i, j]
+        order = np.lexsort((-r, i))
+        i, j, r = i[order], j[order], r[order]
+        keep = _first_per_row(i, extra)
+        i, j, r = i[keep], j[keep], r[keep]
+        return rows[i], cols[j], r + v[cols[j]] + u[rows[i]]
+
+    return cat(parallel(one, items)), sum((hi - lo) * w for _, lo, hi, w in items)
