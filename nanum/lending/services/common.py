@@ -12,11 +12,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import DomainError, InvalidInput
-from nanum.core.models import Role, RoleAssignment, User
+from nanum.core.models import Organisation, Role, RoleAssignment, Tenant, User
 from nanum.core.selectors import closed_days
 from nanum.core.services import audit_record, notification_send
 
 from ..models import BankPolicy, EquipmentModel, Reservation, TrainingRecord, term_of
+from ..permissions import BANK_KINDS
 
 
 def policy_for(bank_id: int) -> dict[str, int]:
@@ -45,31 +46,30 @@ def check_dates(start: date | None, end: date | None) -> None:
 COUNTED = (*Reservation.OPEN, Reservation.Status.RETURNED)
 
 
-def _facts(
+def _fact_columns(
     bank_id: int,
     school_id: int,
     start: date,
     end: date,
     exclude_reservation: int | None,
-) -> dict[str, Any]:
-    """Policy, term quota use, calendar closures and an open round, in one query."""
+) -> tuple[str, list[Any]]:
+    """Policy, term quota use, calendar closures and an open round as SQL columns."""
     ops = connection.ops
     term_start, term_end = term_of(start)
     d = ops.adapt_datefield_value
     statuses = ", ".join(["%s"] * len(COUNTED))
     sql = f"""
-        SELECT
-          (SELECT lead_time_days FROM lending_bankpolicy WHERE bank_id = %s),
-          (SELECT term_quota_units FROM lending_bankpolicy WHERE bank_id = %s),
-          (SELECT offer_hours FROM lending_bankpolicy WHERE bank_id = %s),
+          (SELECT lead_time_days FROM lending_bankpolicy WHERE bank_id = %s) AS lead,
+          (SELECT term_quota_units FROM lending_bankpolicy WHERE bank_id = %s) AS quota,
+          (SELECT offer_hours FROM lending_bankpolicy WHERE bank_id = %s) AS offer,
           (SELECT COALESCE(SUM(quantity), 0) FROM lending_reservation
             WHERE school_id = %s AND start_date >= %s AND start_date <= %s
-              AND status IN ({statuses}) AND id <> %s),
+              AND status IN ({statuses}) AND id <> %s) AS used,
           (SELECT COUNT(*) FROM core_calendarday WHERE date IN (%s, %s)
-              AND (organisation_id IS NULL OR organisation_id = %s)),
+              AND (organisation_id IS NULL OR organisation_id = %s)) AS closed,
           (SELECT MIN(id) FROM lending_allocationround
             WHERE bank_id = %s AND status = %s AND collect_until > %s
-              AND window_start <= %s AND window_end >= %s)
+              AND window_start <= %s AND window_end >= %s) AS round_id
     """  # noqa: S608 - only placeholders are interpolated
     params = [
         bank_id, bank_id, bank_id,
@@ -77,9 +77,12 @@ def _facts(
         d(start), d(end), bank_id,
         bank_id, "collecting", ops.adapt_datetimefield_value(timezone.now()), d(start), d(start),
     ]  # fmt: skip
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        lead, quota, offer, used, closed, round_id = cur.fetchone()
+    return sql, params
+
+
+def _facts_from(
+    lead: Any, quota: Any, offer: Any, used: Any, closed: Any, round_id: Any
+) -> dict[str, Any]:
     defaults = BankPolicy.DEFAULTS
     return {
         "lead_time_days": defaults["lead_time_days"] if lead is None else lead,
@@ -89,6 +92,66 @@ def _facts(
         "closed": int(closed or 0),
         "round_id": round_id,
     }
+
+
+def _facts(
+    bank_id: int,
+    school_id: int,
+    start: date,
+    end: date,
+    exclude_reservation: int | None,
+) -> dict[str, Any]:
+    """Policy, term quota use, calendar closures and an open round, in one query."""
+    columns, params = _fact_columns(bank_id, school_id, start, end, exclude_reservation)
+    with connection.cursor() as cur:
+        cur.execute("SELECT " + columns, params)
+        return _facts_from(*cur.fetchone())
+
+
+def model_for_booking(
+    *,
+    actor: User,
+    equipment_id: int,
+    bank_id: int,
+    school_id: int,
+    start: date,
+    end: date,
+) -> EquipmentModel | None:
+    """The active model to book, with everything the booking rules need, in one query.
+
+    Alongside the model's row come ``bank_tenant`` and ``school_tenant`` (None when
+    that id is not an active bank or school), ``may_book`` (the actor teaches at the
+    school or administers the platform) and ``facts`` (what ``check_rules`` reads).
+    Raw SQL: the ORM version cost about 1.5 ms of CPU per booking to build.
+    """
+    org = Organisation._meta.db_table
+    kinds = ", ".join(["%s"] * len(BANK_KINDS))
+    columns, fact_params = _fact_columns(bank_id, school_id, start, end, None)
+    sql = f"""
+        SELECT m.*,
+          (SELECT tenant_id FROM {org} WHERE id = %s AND is_active
+              AND kind IN ({kinds})) AS bank_tenant,
+          (SELECT tenant_id FROM {org} WHERE id = %s AND is_active
+              AND kind = %s) AS school_tenant,
+          EXISTS (SELECT 1 FROM {RoleAssignment._meta.db_table} WHERE user_id = %s
+              AND is_active AND ((role = %s AND organisation_id = %s) OR role = %s)
+          ) AS may_book,
+          {columns}
+        FROM {EquipmentModel._meta.db_table} m WHERE m.id = %s AND m.is_active
+    """  # noqa: S608 - only table names and placeholders are interpolated
+    params = [
+        bank_id, *BANK_KINDS,
+        school_id, Organisation.Kind.SCHOOL,
+        actor.pk, Role.TEACHER, school_id, Role.ADMINISTRATOR,
+        *fact_params,
+        equipment_id,
+    ]  # fmt: skip
+    found = list(EquipmentModel.objects.raw(sql, params))
+    if not found:
+        return None
+    m = found[0]
+    m.facts = _facts_from(m.lead, m.quota, m.offer, m.used, m.closed, m.round_id)  # type: ignore[attr-defined]
+    return m
 
 
 def check_rules(
@@ -102,13 +165,15 @@ def check_rules(
     quantity: int,
     check_lead_time: bool = True,
     exclude_reservation: int | None = None,
+    facts: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Every booking rule except availability. Raises a DomainError with a stable code.
 
     Returns the bank's policy plus ``round_id`` (an open scarcity round for the start
-    date, or None). Policy, quota use, closures and the round come from one query.
+    date, or None). Policy, quota use, closures and the round come from one query,
+    or from ``facts`` when the caller read them already (``model_for_booking``).
     """
-    policy = _facts(bank_id, school_id, start, end, exclude_reservation)
+    policy = facts or _facts(bank_id, school_id, start, end, exclude_reservation)
     days = (end - start).days + 1
     if days > equipment.max_loan_days:
         raise DomainError(
@@ -175,7 +240,8 @@ def audit(
         actor=actor,
         action=action,
         obj=reservation,
-        tenant=reservation.tenant,
+        # the audit row needs only the tenant's id: do not load the tenant for it
+        tenant=Tenant(pk=reservation.tenant_id),
         after={"status": reservation.status, **{k: str(v) for k, v in after.items()}},
     )
 

@@ -6,13 +6,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from nanum.core.models import Organisation, Role, RoleAssignment, User
+from nanum.core.models import Organisation, User
 
 from ..models import EquipmentModel, Reservation
 from ..permissions import (
@@ -21,7 +20,15 @@ from ..permissions import (
     teacher_school_ids,
 )
 from . import booking
-from .common import audit, check_dates, check_rules, notify, policy_for, today
+from .common import (
+    audit,
+    check_dates,
+    check_rules,
+    model_for_booking,
+    notify,
+    policy_for,
+    today,
+)
 
 
 def _validate_input(quantity: Any, fulfilment: str, purpose: str) -> None:
@@ -64,37 +71,27 @@ def reservation_create(
     _validate_input(quantity, fulfilment, purpose)
     check_dates(start_date, end_date)
     assert start_date is not None and end_date is not None
-    # One query: the model, with the bank's and the school's tenant and whether the
-    # actor teaches at the school (or administers the platform) alongside.
-    orgs = Organisation.objects.filter(is_active=True)
-    may_book = RoleAssignment.objects.filter(user_id=actor.pk, is_active=True).filter(
-        Q(role=Role.TEACHER, organisation_id=school_id) | Q(role=Role.ADMINISTRATOR)
+    # One query: the model with the bank's and the school's tenant, whether the actor
+    # may book for the school, and the facts the rules need (policy, quota use...).
+    equipment = model_for_booking(
+        actor=actor,
+        equipment_id=equipment_id,
+        bank_id=bank_id,
+        school_id=school_id,
+        start=start_date,
+        end=end_date,
     )
-    found = list(
-        EquipmentModel.objects.select_related("tenant")
-        .filter(pk=equipment_id, is_active=True)
-        .annotate(
-            bank_tenant=Subquery(
-                orgs.filter(pk=bank_id, kind__in=BANK_KINDS).values("tenant_id")[:1]
-            ),
-            may_book=Exists(may_book),
-            school_tenant=Subquery(
-                orgs.filter(pk=school_id, kind=Organisation.Kind.SCHOOL).values(
-                    "tenant_id"
-                )[:1]
-            ),
-        )[:1]
-    )
-    equipment = found[0] if found else None
     if equipment is not None:
-        allowed = actor.is_superuser or equipment.may_book  # type: ignore[attr-defined]
+        allowed = actor.is_superuser or bool(equipment.may_book)  # type: ignore[attr-defined]
     else:
         ids = teacher_school_ids(actor)
         allowed = ids is None or school_id in ids
     if not allowed:
         raise PermissionDenied(_("You can only book for your own school."))
     if equipment is None:
-        bank_ok = orgs.filter(pk=bank_id, kind__in=BANK_KINDS).exists()
+        bank_ok = Organisation.objects.filter(
+            pk=bank_id, kind__in=BANK_KINDS, is_active=True
+        ).exists()
         raise NotFound(
             _("We could not find that equipment model.")
             if bank_ok
@@ -113,9 +110,10 @@ def reservation_create(
         start=start_date,
         end=end_date,
         quantity=quantity,
+        facts=equipment.facts,  # type: ignore[attr-defined]
     )
     reservation = Reservation(
-        tenant=equipment.tenant,
+        tenant_id=equipment.tenant_id,
         equipment=equipment,
         bank_id=bank_id,
         school_id=school_id,

@@ -48,6 +48,17 @@ def test_no_units_free_refuses_and_changes_nothing(world, lending):
     assert (Reservation.objects.count(), Allocation.objects.count()) == before
 
 
+def test_a_request_for_more_units_than_are_free_holds_none(world, lending):
+    book(world, lending, qty=2)  # one of the three microscopes is left
+    before = (Reservation.objects.count(), Allocation.objects.count())
+    assert codes(lambda: book(world, lending, qty=2, start=1, end=2)) == "no_units_free"
+    assert (Reservation.objects.count(), Allocation.objects.count()) == before
+    waiting = book(world, lending, qty=2, start=1, end=2, waitlist=True)
+    assert waiting.status == "waitlisted"
+    assert not Allocation.objects.filter(reservation=waiting).exists()
+    assert book(world, lending, qty=1, start=1, end=2).status == "confirmed"
+
+
 def test_buffers_block_back_to_back_loans_but_not_after_inspection(world, lending):
     book(world, lending, qty=3, start=0, end=3)  # blocked until day 4 (inspection)
     # day 4 start would need prep on day 3 -> overlap
