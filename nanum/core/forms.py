@@ -47,3 +47,63 @@ class TokenCreateForm(forms.Form):
     days = forms.IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=730, initial=365
     )
+
+
+class SignUpForm(forms.Form):
+    """Create an account as a student (14+) or a guardian, in one town."""
+
+    role = forms.ChoiceField(
+        label=_("I am"),
+        choices=[
+            ("student", _("a student (14 or older)")),
+            ("guardian", _("a guardian")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    tenant = forms.ModelChoiceField(
+        label=_("Town"),
+        queryset=None,
+        empty_label=None,
+        help_text=_("The town whose programme you want to join."),
+    )
+    display_name = forms.CharField(label=_("Name"), max_length=100)
+    birth_year = forms.IntegerField(
+        label=_("Birth year"), min_value=1930, max_value=2030
+    )
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=40,
+        min_length=4,
+        regex=r"^[A-Za-z0-9._-]+$",
+        error_messages={"invalid": _("Use letters, digits, '.', '_' or '-'.")},
+    )
+    email = forms.EmailField(label=_("E-mail"))
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters; not only digits; not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .models import Tenant
+
+        self.fields["tenant"].queryset = Tenant.objects.filter(status="active")
+
+    def clean(self) -> dict[str, Any]:
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            try:
+                validate_password(p1)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

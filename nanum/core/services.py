@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .errors import InvalidInput, NotFound, RateLimited
 from .models import (
@@ -282,3 +283,69 @@ def notification_mark_read(*, actor: User, notification_id: int | None = None) -
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
+
+
+# --- Self sign-up -----------------------------------------------------------------
+
+SIGNUP_ROLES = (Role.STUDENT, Role.GUARDIAN)
+MIN_SELF_SIGNUP_AGE = 14  # younger children are registered by their guardian (PIPA)
+
+
+@transaction.atomic
+def user_register(
+    *,
+    username: str,
+    display_name: str,
+    email: str,
+    password: str,
+    birth_year: int,
+    role: str,
+    tenant: Tenant,
+    today_year: int | None = None,
+) -> User:
+    """A student (14 or older) or a guardian creates their own account in a town.
+
+    The role is held at the town's programme office (its city hall organisation);
+    schools and eligibility are checked later, in the Seoul Learn application.
+    """
+    year = today_year or timezone.localdate().year
+    errors: dict[str, list[Any]] = {}
+    if role not in SIGNUP_ROLES:
+        errors["role"] = [_("Choose student or guardian.")]
+    age = year - birth_year
+    if role == Role.STUDENT and age < MIN_SELF_SIGNUP_AGE:
+        errors["birth_year"] = [
+            _("Children under 14 are registered by a guardian, who consents for them.")
+        ]
+    if role == Role.GUARDIAN and age < 19:
+        errors["birth_year"] = [_("A guardian must be an adult (19 or older).")]
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This username is taken. Choose another.")]
+    office = Organisation.objects.filter(
+        tenant=tenant, kind=Organisation.Kind.CITY_HALL, is_active=True
+    ).first()
+    if office is None or tenant.status != Tenant.Status.ACTIVE:
+        errors["tenant"] = [_("This town does not take members on Nanum yet.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    user = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        birth_year=birth_year,
+        home_tenant=tenant,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    RoleAssignment.objects.create(
+        user=user, role=role, organisation=office, tenant=tenant
+    )
+    audit_record(
+        actor=user,
+        action="user.register",
+        obj=user,
+        tenant=tenant,
+        after={"username": username, "role": role},
+    )
+    return user

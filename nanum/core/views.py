@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors, services
 from .errors import DomainError
-from .forms import ThrottledAuthenticationForm, TokenCreateForm
+from .forms import SignUpForm, ThrottledAuthenticationForm, TokenCreateForm
 from .models import Role
 from .navigation import nav_for
 from .problems import problem_response
@@ -26,6 +27,35 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            user = services.user_register(
+                username=cd["username"],
+                display_name=cd["display_name"],
+                email=cd["email"],
+                password=cd["password1"],
+                birth_year=cd["birth_year"],
+                role=cd["role"],
+                tenant=cd["tenant"],
+            )
+        except DomainError as exc:
+            for field, errors in exc.field_errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, str(error))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready."))
+            return redirect("core:home")
+    return render(request, "core/signup.html", {"form": form})
 
 
 @login_required

@@ -186,3 +186,10 @@ class UsageUploadForm(forms.Form):
         label=_("Usage file (CSV: ref,date,minutes)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
     )
+
+
+class ChildForm(forms.Form):
+    display_name = forms.CharField(label=_("Child's name"), max_length=100)
+    birth_year = forms.IntegerField(
+        label=_("Child's birth year"), min_value=2000, max_value=2030
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("t/<slug:slug>/logo", public.town_logo, name="town_logo"),
     path("apply/", student.apply, name="apply"),
     path("apply/<slug:slug>/", student.apply_town, name="apply_town"),
+    path("me/children/", student.children, name="children"),
     path("me/", student.student_home, name="student_home"),
     path("me/applications/<int:pk>/", student.my_application, name="my_application"),
     path("me/seat/", student.choose_provider, name="choose_provider"),

@@ -15,10 +15,11 @@ from nanum.core.errors import DomainError
 from nanum.core.models import Organisation, User
 
 from .. import selectors
-from ..forms import ApplicationForm, GoalForm, MoreDocumentsForm, PlanForm
+from ..forms import ApplicationForm, ChildForm, GoalForm, MoreDocumentsForm, PlanForm
 from ..models import Application, Category, GuardianLink, PlanEntry, Status
 from ..services import applications as app_services
 from ..services import membership, privacy, seats, study
+from ..services.guardians import child_register
 from .common import home_changed, home_version, int_or_none, show_error
 
 
@@ -27,6 +28,29 @@ def student_home(request: HttpRequest) -> HttpResponse:
     data = selectors.student_home(student=request.user, version=home_version(request))
     data["weekdays"] = PlanEntry.Weekday.choices
     return render(request, "learning/student_home.html", data)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def children(request: HttpRequest) -> HttpResponse:
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = child_register(
+                actor=request.user,
+                display_name=form.cleaned_data["display_name"],
+                birth_year=form.cleaned_data["birth_year"],
+            )
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is added. You can now apply for them.") % {"name": child},
+            )
+            return redirect("learning:apply")
+    links = GuardianLink.objects.filter(guardian=request.user).select_related("child")
+    return render(request, "learning/children.html", {"form": form, "links": links})
 
 
 @login_required

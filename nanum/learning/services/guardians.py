@@ -1,0 +1,56 @@
+"""A guardian registers a child who is too young to sign up alone."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nanum.core.errors import InvalidInput, PermissionDenied
+from nanum.core.models import Role, User
+from nanum.core.services import audit_record
+
+from ..models import GuardianLink
+
+MAX_CHILDREN = 10
+
+
+@transaction.atomic
+def child_register(*, actor: User, display_name: str, birth_year: int) -> User:
+    """Create the child's account (no password: the guardian acts for them) and link it.
+
+    The link is unconfirmed until an officer checks the family-relationship document
+    that comes with the child's application.
+    """
+    if not actor.has_role(Role.GUARDIAN):
+        raise PermissionDenied(_("Only a guardian can add a child."))
+    display_name = (display_name or "").strip()
+    age = timezone.localdate().year - int(birth_year)
+    errors: dict[str, list] = {}
+    if not display_name:
+        errors["display_name"] = [_("Enter the child's name.")]
+    if not 5 <= age <= 18:
+        errors["birth_year"] = [_("A child added by a guardian is 5 to 18 years old.")]
+    if GuardianLink.objects.filter(guardian=actor).count() >= MAX_CHILDREN:
+        errors["display_name"] = [_("You have added the most children allowed.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    child = User(
+        username=f"child-{secrets.token_hex(6)}",
+        display_name=display_name[:100],
+        birth_year=int(birth_year),
+        home_tenant=actor.home_tenant,
+    )
+    child.set_unusable_password()
+    child.save()
+    link = GuardianLink.objects.create(guardian=actor, child=child)
+    audit_record(
+        actor=actor,
+        action="learning.child_register",
+        obj=link,
+        tenant=actor.home_tenant,
+        after={"child": child.pk, "birth_year": child.birth_year},
+    )
+    return child
