@@ -23,6 +23,7 @@ Arrays = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
 
 BLOCK_CELLS = 1_000_000  # students × mentors scored per block (memory bound)
 WORKERS = max(1, min(4, os.cpu_count() or 1))
+TIE_BREAK = np.random.default_rng(6).integers(0, 16, 2 * BLOCK_CELLS, dtype=np.int16)
 
 
 def parallel(fn: Callable[[W], R], items: Sequence[W]) -> list[R]:
@@ -63,18 +64,26 @@ def candidates(
         g, lo, hi = item
         scores = kernel.scores(g, lo, hi, len(g.cols))
         rows, width = g.rows[lo:hi], len(g.cols)
-        kk = min(k, width)
-        if kk < width:
-            top = np.argpartition(scores, width - kk, axis=1)[:, width - kk :]
-        else:
-            top = np.broadcast_to(np.arange(width), scores.shape)
+        kk = max(1, min(k, width))
+        feasible = np.count_nonzero(scores > 0, axis=1)
+        # score × 16 + a random tie-break per cell, so that students who rate many
+        # mentors equally do not all pick the same ones
+        key = np.maximum(scores, 0) << 4
+        if key.size <= len(TIE_BREAK):
+            key |= TIE_BREAK[: key.size].reshape(key.shape)
+        top = np.empty((len(rows), kk), dtype=np.intp)
+        at_row = np.arange(len(rows))
+        for i in range(kk):  # k row-wise argmax passes: far cheaper than a partition
+            top[:, i] = key.argmax(axis=1)
+            key[at_row, top[:, i]] = -1
         top_w = np.take_along_axis(scores, top, axis=1)
         keep = top_w > 0
-        cut = keep.all(axis=1) & (np.count_nonzero(scores > 0, axis=1) > kk)
-        low = top_w.min(axis=1)
+        low = np.where(keep.all(axis=1), top_w[:, -1], 0).astype(np.int16)
+        cut = (low > 0) & (feasible > kk)
         tau[rows[cut]] = low[cut]
-        outside = np.where(keep.all(axis=1), low, 0).astype(np.int16)
-        gain = scores - outside[:, None]
+        # each mentor's student of the block with the most to gain over their own
+        # k-th option (students with few good options come first)
+        gain = scores - low[:, None]
         best = gain.argmax(axis=0)
         at = np.arange(width)
         best_w, best_g = scores[best, at], gain[best, at]
@@ -106,8 +115,8 @@ def candidates(
 
 
 def violations(
-    kernel: Kernel, v: NDArray, u: NDArray, tau: NDArray, extra: int
-) -> tuple[Arrays, int]:
+    kernel: Kernel, v: NDArray, u: NDArray, tau: NDArray, extra: int, near: int = 0
+) -> tuple[Arrays, int, int]:
     """Feasible pairs with ``w − v_m > u_s`` (at most ``extra`` per student, most
     violating first), and how many cells were scored to know.
 
@@ -116,10 +125,10 @@ def violations(
     ``v_m < tau_s − u_s``. Mentors are sorted by price and students by that
     threshold, so each block scores only a prefix of its mentors.
     """
-    theta = tau - u
+    theta = tau - u + near
     need = np.flatnonzero((tau > 0) & (theta > v.min(initial=0)))
     if len(need) == 0:
-        return cat([]), 0
+        return cat([]), 0, 0
     need = need[np.argsort(-theta[need], kind="stable")]
     items = []
     for g in kernel.groups(need):  # stable: students stay sorted by theta
@@ -137,7 +146,7 @@ def violations(
         reduced = kernel.scores(g, lo, hi, width).astype(np.int32)
         reduced -= v[cols].astype(np.int32)[None, :]
         reduced -= u[rows].astype(np.int32)[:, None]
-        i, j = np.nonzero(reduced > 0)
+        i, j = np.nonzero(reduced > -near)
         if len(i) == 0:
             return cat([])
         r = reduced[i, j]
@@ -147,4 +156,6 @@ def violations(
         i, j, r = i[keep], j[keep], r[keep]
         return rows[i], cols[j], r + v[cols[j]] + u[rows[i]]
 
-    return cat(parallel(one, items)), sum((hi - lo) * w for _, lo, hi, w in items)
+    found = cat(parallel(one, items))
+    positive = int(np.count_nonzero(found[2] - v[found[1]] - u[found[0]] > 0))
+    return found, positive, sum((hi - lo) * w for _, lo, hi, w in items)

@@ -34,7 +34,8 @@ from .score import REASON_SUBJECT, block_reasons, pair_details, prepare
 T = TypeVar("T", Students, Mentors)
 
 MENTOR_SIDE = 16  # students kept per mentor besides each student's own k best
-EXTRA = 32  # violating pairs added per student and round
+EXTRA = 12  # violating pairs added per student and round
+NEAR = 5  # first scan: pairs this close to tight are added too (fewer re-solves)
 PRUNE = 60  # working pairs this far below tight move to the reserve
 
 
@@ -72,11 +73,15 @@ def _solve_town(
         if hot.any():  # the reserve first: no scoring needed
             (vs, vm, vw), cells = (rs[hot], rm[hot], rw[hot]), 0
             rs, rm, rw = rs[~hot], rm[~hot], rw[~hot]
+            positive = len(vs)
         else:
-            (vs, vm, vw), cells = violations(kernel, v, u, tau, EXTRA)
+            near = NEAR if rounds == 1 else 0
+            (vs, vm, vw), positive, cells = violations(kernel, v, u, tau, EXTRA, near)
+            new = ~np.isin(vs * len(cap) + vm, es * len(cap) + em)
+            vs, vm, vw = vs[new], vm[new], vw[new]
         timings["certificate"] += time.perf_counter() - t0
         timings["cells checked"] = timings.get("cells checked", 0.0) + cells
-        if len(vs) == 0:  # the dual is feasible for every pair: a proof
+        if positive == 0:  # the dual is feasible for every pair: a proof
             bound = float(u.sum() + (v * cap).sum())
             break
         bound = float("inf")
