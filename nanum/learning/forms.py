@@ -125,6 +125,7 @@ class DecisionForm(forms.Form):
         ("reject", _("Reject")),
         ("more_info", _("Ask for more documents")),
         ("renew", _("Confirm renewal")),
+        ("lift", _("Lift the usage restriction")),
     ]
     action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS)
     reason = forms.CharField(

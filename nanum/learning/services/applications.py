@@ -350,6 +350,13 @@ def application_approve(
         app.verified_on = verified_on
         app.verified_until = verified_until
     app.save()
+    if app.guardian_id:
+        # The officer has seen the family-relationship document with the application.
+        GuardianLink.objects.filter(
+            guardian_id=app.guardian_id,
+            child_id=app.student_id,
+            confirmed_by__isnull=True,
+        ).update(confirmed_by=actor)
     audit_record(
         actor=actor,
         action="learning.application.approve",

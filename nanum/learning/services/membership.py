@@ -63,6 +63,30 @@ def application_renew(*, actor: User, application_id: int) -> Application:
     return app
 
 
+@transaction.atomic
+def restriction_lift(
+    *, actor: User, application_id: int, reason: str = ""
+) -> Application:
+    """An officer lifts a minimum-use restriction (e.g. after illness), with a reason."""
+    app = officer_application(actor, application_id, lock=True)
+    if app.restricted_at is None:
+        raise DomainError(_("This membership is not restricted."), code="wrong_state")
+    before = {"restricted_at": app.restricted_at.isoformat()}
+    app.restricted_at = None
+    app.usage_warned_at = None
+    app.save(update_fields=["restricted_at", "usage_warned_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="learning.restriction.lift",
+        obj=app,
+        tenant=app.tenant,
+        before=before,
+        after={"restricted_at": None, "reason": reason[:300]},
+    )
+    _notify(app, gettext("Your study restriction was lifted"), reason)
+    return app
+
+
 def memberships_expire(*, on: date | None = None) -> int:
     """End memberships past their date (set-based); places go to the waiting list."""
     from nanum.core.models import AuditLog

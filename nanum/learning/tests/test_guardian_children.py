@@ -46,3 +46,71 @@ def test_a_bad_birth_year_is_refused_and_nothing_is_created(client, world):
     )
     assert set(response.context["form"].errors) >= {"display_name"}
     assert User.objects.count() == before
+
+
+def test_approving_a_guardians_application_confirms_the_relationship(world, towns):
+    from nanum.learning.models import GuardianLink
+    from nanum.learning.services.applications import (
+        ApplicationInput,
+        application_approve,
+        application_submit,
+    )
+    from nanum.learning.services.guardians import child_register
+
+    child = child_register(
+        actor=world.guardian, display_name="정어린", birth_year=YEAR - 9
+    )
+    app = application_submit(
+        actor=world.guardian,
+        tenant=world.seoul,
+        student=child,
+        data=ApplicationInput(
+            full_name="정어린",
+            birth_year=YEAR - 9,
+            school_level="elementary",
+            category="basic_livelihood",
+            consent_collection=True,
+            lives_in_town=True,
+            district="강서구",
+            phone="010-1234-5678",
+            guardian_consent=True,
+        ),
+    )
+    application_approve(
+        actor=world.seoul_officer,
+        application_id=app.pk,
+        verified_on=timezone.localdate(),
+    )
+    link = GuardianLink.objects.get(child=child)
+    assert link.confirmed_by == world.seoul_officer
+
+
+def test_an_officer_lifts_a_usage_restriction_of_their_own_town_only(
+    world, towns, apply_for, client_for
+):
+    from nanum.learning.models import Application
+    from nanum.learning.services.applications import application_approve
+
+    app = apply_for(world.student, world.seoul)
+    application_approve(
+        actor=world.seoul_officer,
+        application_id=app.pk,
+        verified_on=timezone.localdate(),
+    )
+    Application.objects.filter(pk=app.pk).update(restricted_at=timezone.now())
+    url = reverse("learning:review", args=[app.pk])
+    # Another town's officer: not found, nothing changes.
+    other = client_for(world.pyeongchang_officer)
+    assert other.post(url, {"action": "lift", "reason": "x"}).status_code == 404
+    app.refresh_from_db()
+    assert app.restricted_at is not None
+    own = client_for(world.seoul_officer)
+    response = own.post(url, {"action": "lift", "reason": "입원 치료로 학습 불가"})
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.restricted_at is None
+    assert AuditLog.objects.filter(action="learning.restriction.lift").exists()
+    # Lifting again is refused with a clear message and changes nothing.
+    response = own.post(url, {"action": "lift", "reason": ""})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()

@@ -97,6 +97,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 app_services.application_request_documents(
                     actor=request.user, application_id=app.pk, reason=cd["reason"]
                 )
+            elif action == "lift":
+                membership.restriction_lift(
+                    actor=request.user, application_id=app.pk, reason=cd["reason"]
+                )
             else:
                 membership.application_renew(actor=request.user, application_id=app.pk)
         except DomainError as exc:
