@@ -347,6 +347,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--path", default="/learning/me/", help="page to load")
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="serve every page without the 60 s summary cache (worst case)",
+    )
+    parser.add_argument(
         "--sqlite", action="store_true", help="use a temporary SQLite file"
     )
     args = parser.parse_args()
@@ -387,6 +392,8 @@ def main() -> None:
 
     port = free_port()
     env = dict(os.environ)
+    if args.no_cache:
+        env["NANUM_HOME_CACHE_SECONDS"] = "0"
     gunicorn = [
         str(Path(sys.executable).parent / "gunicorn"),
         "nanum.wsgi:application",
@@ -427,7 +434,11 @@ def main() -> None:
     )
     print(
         f"queries per page      {queries[0]} first visit, {queries[1]} repeat visit "
-        "(summary cached 60 s per worker)"
+        + (
+            "(summary cache off: every visit is a first visit)"
+            if args.no_cache
+            else "(summary cached 60 s per worker)"
+        )
     )
     print(
         f"gunicorn              {args.workers} sync workers, {os.cpu_count()} CPUs on host"

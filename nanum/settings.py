@@ -264,6 +264,16 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # --- Nanum ----------------------------------------------------------------
+NANUM_HOME_CACHE_SECONDS = int(os.environ.get("NANUM_HOME_CACHE_SECONDS", "60"))
+_cache_url = os.environ.get("NANUM_CACHE", "")
+if _cache_url == "database":
+    # Shared by every web process (run `nanum createcachetable` once).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "nanum_cache",
+        }
+    }
 NANUM_SITE_NAME = os.environ.get("NANUM_SITE_NAME", "나눔")
 NANUM_TOKEN_PREFIX = "nanum_"  # noqa: S105 - a prefix, not a secret
 NANUM_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("NANUM_ACCESS_LOG_DAYS", "730"))

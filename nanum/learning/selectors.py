@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -273,7 +274,10 @@ def streak(days_studied: set[date], today: date) -> int:
     return n
 
 
-HOME_CACHE_SECONDS = 60
+def _home_cache_seconds() -> int:
+    # 0 turns the summary cache off. With several web processes, point CACHES at a
+    # shared cache (see README); the default cache lives in each process.
+    return int(getattr(settings, "NANUM_HOME_CACHE_SECONDS", 60))
 
 
 def _home_summary(
@@ -350,14 +354,14 @@ def student_home(*, student: User, version: str | None = None) -> dict[str, Any]
     member = next((a for a in apps if a.status == Status.APPROVED), None)
     summary = None
     key = ""
-    if version is not None:
+    if version is not None and _home_cache_seconds() > 0:
         state = f"{member.pk}.{member.updated_at.timestamp()}" if member else "none"
         key = f"learning:home:{student.pk}:{today.isoformat()}:{state}:{version}"
         summary = cache.get(key)
     if summary is None:
         summary = _home_summary(student, member, today)
         if key:
-            cache.set(key, summary, HOME_CACHE_SECONDS)
+            cache.set(key, summary, _home_cache_seconds())
     return {
         "today": today,
         "applications": apps,
