@@ -33,9 +33,9 @@ from .score import REASON_SUBJECT, block_reasons, pair_details, prepare
 
 T = TypeVar("T", Students, Mentors)
 
-MENTOR_SIDE = 16  # students kept per mentor besides each student's own k best
-EXTRA = 12  # violating pairs added per student and round
-NEAR = 5  # first scan: pairs this close to tight are added too (fewer re-solves)
+MENTOR_SIDE = 24  # students kept per mentor besides each student's own k best
+EXTRA = 24  # violating pairs added per student and round
+NEAR = 3  # first scan: pairs this close to tight are added too (fewer re-solves)
 PRUNE = 60  # working pairs this far below tight move to the reserve
 
 
