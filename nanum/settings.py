@@ -7,6 +7,9 @@ NANUM_SECRET_KEY        required when NANUM_DEBUG is off.
 NANUM_ALLOWED_HOSTS     comma-separated host names (default "127.0.0.1,localhost").
 NANUM_FIELD_KEYS        comma-separated Fernet keys for encrypted fields; first one encrypts.
 DATABASE_URL            e.g. postgres://user:pass@host:5432/nanum (default: SQLite file).
+NANUM_PG_PREPARE        N: PostgreSQL binds parameters server-side and psycopg prepares a
+                        statement after N uses (off by default: a pooler in between must
+                        keep them: PgBouncer session mode, or 1.21+ max_prepared_statements).
 NANUM_DATA_DIR          where SQLite, uploaded private files and artefacts live (./var).
 NANUM_EMAIL_URL         "console" (default) or "smtp://user:pass@host:port".
 NANUM_DEFAULT_FROM_EMAIL
@@ -127,6 +130,16 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=int(os.environ.get("NANUM_CONN_MAX_AGE", "60"))
         )
     }
+    if (
+        os.environ.get("NANUM_PG_PREPARE")
+        and "postgresql" in DATABASES["default"]["ENGINE"]
+    ):
+        # Skips parsing and planning of repeated statements: half of PostgreSQL's CPU
+        # per booking in bench/lending_throughput.py (docs/lending.md).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True,
+            prepare_threshold=int(os.environ["NANUM_PG_PREPARE"]),
+        )
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
