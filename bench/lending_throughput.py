@@ -1,7 +1,9 @@
 """Booking throughput: 64 HTTP clients reserve across many models without contention.
 
-gunicorn (4 sync workers) on PostgreSQL, 64 clients on 127.0.0.1; client i books
-units of its own model week after week, so no two clients wait for the same rows.
+gunicorn (4 gthread workers × 4 threads; --threads 0 for sync workers) on PostgreSQL
+(prepared statements, NANUM_PG_PREPARE=5; --prepare 0 for off), 64 clients on
+127.0.0.1; client i books units of its own model week after week, so no two clients
+wait for the same rows.
 Targets (issue 3): p50 <= 10 ms, p99 <= 50 ms, >= 250 successful bookings/s on 2 cores.
 Two phases, because in a closed loop Little's law makes latency = clients / throughput
 (64 clients at 250/s would mean 256 ms), so the latency targets only mean something
@@ -38,7 +40,14 @@ PATH = "/api/v1/lending/reservations"
 
 
 def load() -> str:
-    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+    """Load average, and CPU pressure (share of time something waited for a CPU)."""
+    text = "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+    try:
+        some = Path("/proc/pressure/cpu").read_text().split()[1]  # avg10=..
+        text += f", CPU pressure {some.split('=')[1]}%"
+    except (OSError, IndexError):
+        pass
+    return text
 
 
 def cpu_line(used: dict[str, float], ok: int, client_cpu: float) -> str:
@@ -63,6 +72,15 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=250.0, help="open loop, per s")
     parser.add_argument("--seconds", type=float, default=None, help="open loop")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--threads", type=int, default=4, help="per gthread worker; 0: sync workers"
+    )
+    parser.add_argument(
+        "--prepare",
+        type=int,
+        default=5,
+        help="NANUM_PG_PREPARE for gunicorn: prepare after N uses; 0: off",
+    )
     parser.add_argument("--units", type=int, default=10, help="assets per model")
     args = parser.parse_args()
     benchkit.ensure_postgres(__file__, sys.argv[1:])
@@ -120,7 +138,10 @@ def main() -> int:
         return request
 
     postmaster = benchload.postmaster_pid()
-    proc, port = benchkit.start_gunicorn(args.workers)
+    prepare = {"NANUM_PG_PREPARE": str(args.prepare)} if args.prepare else {}
+    proc, port = benchkit.start_gunicorn(
+        args.workers, threads=args.threads, env=prepare
+    )
     meter = benchload.CpuMeter(proc.pid, postmaster)
     phases: dict[str, dict[str, Any]] = {}
     try:
@@ -148,9 +169,16 @@ def main() -> int:
     overlaps = benchkit.overlaps_in_db()
 
     print()
+    workers = (
+        f"{args.workers} gthread workers × {args.threads} threads"
+        if args.threads
+        else f"{args.workers} sync workers"
+    )
+    prepared = f"after {args.prepare} uses" if args.prepare else "off"
     print(
-        f"lending_throughput: {clients} clients, gunicorn {args.workers} sync workers, "
-        f"PostgreSQL, {os.cpu_count()} CPUs visible (shared with anything else running)"
+        f"lending_throughput: {clients} clients, gunicorn {workers}, PostgreSQL "
+        f"(prepared statements {prepared}), {os.cpu_count()} CPUs visible "
+        "(shared with anything else running)"
     )
     failed = 0
     for name, ph in phases.items():

@@ -152,19 +152,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_gunicorn(workers: int) -> tuple[subprocess.Popen[bytes], int]:
+def start_gunicorn(
+    workers: int, *, threads: int = 0, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn on a free loopback port: sync workers, or gthread ones when threads > 0."""
     from django.db import connections
 
     connections.close_all()
     port = free_port()
-    env = dict(os.environ, **BENCH_ENV)
+    env = {**os.environ, **BENCH_ENV, **(env or {})}
     gunicorn = str(Path(PY).with_name("gunicorn"))
+    worker_class = ["-k", "gthread", "--threads", str(threads)] if threads else []
     proc = subprocess.Popen(  # noqa: S603 - fixed argv
         [
             gunicorn,
             "nanum.wsgi:application",
             "-w",
             str(workers),
+            *worker_class,
             "-b",
             f"127.0.0.1:{port}",
             "--backlog",
