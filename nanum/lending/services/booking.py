@@ -101,7 +101,7 @@ def insert_free(
         "r": reservation_id,
         "from": d(blocked_from),
         "until": d(blocked_until),
-        "yes": True,
+        "active": True,
         "n": quantity,
         **ids,
     }
@@ -109,7 +109,7 @@ def insert_free(
     sql = f"""
         INSERT INTO {Allocation._meta.db_table}
           (reservation_id, asset_id, blocked_from, blocked_until, active)
-        SELECT %(r)s, a.id, %(from)s, %(until)s, %(yes)s FROM {Asset._meta.db_table} a
+        SELECT %(r)s, a.id, %(from)s, %(until)s, %(active)s FROM {Asset._meta.db_table} a
         WHERE a.id IN ({in_ids}) AND {FREE}
         ORDER BY a.id LIMIT %(n)s
         RETURNING asset_id
