@@ -185,3 +185,32 @@ def test_staff_reject_on_the_page_and_checkout_with_consumables(
     assert ok.status_code == 302
     batteries.refresh_from_db()
     assert batteries.stock == 38
+
+
+def test_the_manual_downloads_for_teachers_but_not_other_towns(
+    world, lending, client_for, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    model = lending.microscope
+    model.manual.save("manual.pdf", ContentFile(b"%PDF-1.4 manual"), save=True)
+    response = client_for(world.teacher).get(f"/lending/models/{model.pk}/manual")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 manual"
+    assert (
+        client_for(world.teacher).get(f"/lending/models/{model.pk}/photo").status_code
+        == 404
+    )  # none uploaded
+    assert (
+        client_for(world.pyeongchang_officer)
+        .get(f"/lending/models/{model.pk}/manual")
+        .status_code
+        == 404
+    )

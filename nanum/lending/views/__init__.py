@@ -14,6 +14,7 @@ from .staff import (
 )
 from .teacher import (
     ical_feed,
+    model_file,
     my_reservations,
     reservation_action,
     reservation_detail,
@@ -31,6 +32,7 @@ __all__ = [
     "checkout",
     "ical_feed",
     "labels_pdf",
+    "model_file",
     "my_reservations",
     "reservation_action",
     "reservation_detail",

@@ -256,3 +256,23 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
         ev.add("description", r.purpose)
         cal.add_component(ev)
     return HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+@require_GET
+def model_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The photo or manual of an equipment model, from private storage."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    if kind not in ("photo", "manual"):
+        raise Http404
+    model = selectors.model_list(actor=request.user).filter(pk=pk).first()
+    field = getattr(model, kind, None) if model is not None else None
+    if not field or not default_storage.exists(field.name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(field.name, "rb"),
+        as_attachment=kind == "manual",
+        filename=field.name.rsplit("/", 1)[-1],
+    )
