@@ -18,6 +18,17 @@ from .forms import DiagnosticForm
 from .reasons import reason_text
 
 
+def _lesson_rows(shown: services.Shown, limit: int | None = None) -> list[dict]:
+    """Each shown lesson with its reason as a sentence in the reader's language."""
+    events, ranked = shown.lesson_events[:limit], shown.recs.lessons[:limit]
+    codes = {str(e.reason.get(k, "")) for e in events for k in ("skill", "unlocks")}
+    names = selectors.skill_names(sorted(c for c in codes if c))
+    return [
+        {"event": e, "ranked": r, "reason": reason_text(e.reason, names)}
+        for e, r in zip(events, ranked, strict=True)
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def recommendations(request: HttpRequest) -> HttpResponse:
@@ -51,13 +62,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     diagnostic = [items[i] for i in recs.diagnostic if i in items]
     if request.method != "POST":
         form = DiagnosticForm(items=diagnostic)
-    codes = {str(e.reason.get("skill", "")) for e in shown.lesson_events}
-    codes |= {str(e.reason.get("unlocks", "")) for e in shown.lesson_events}
-    names = selectors.skill_names(sorted(c for c in codes if c))
-    lessons = [
-        {"event": e, "ranked": r, "reason": reason_text(e.reason, names)}
-        for e, r in zip(shown.lesson_events, recs.lessons, strict=True)
-    ]
+    lessons = _lesson_rows(shown)
     practice = [
         {"event": e, "pick": p}
         for e, p in zip(shown.item_events, recs.items, strict=True)
@@ -79,16 +84,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 def panel(request: HttpRequest) -> HttpResponse:
     """The top three lessons, as a fragment for the student's home (htmx)."""
     shown = services.recommendations_show(actor=request.user)
-    codes = {
-        str(e.reason.get(k, ""))
-        for e in shown.lesson_events
-        for k in ("skill", "unlocks")
-    }
-    names = selectors.skill_names(sorted(c for c in codes if c))
-    lessons = [
-        {"event": e, "ranked": r, "reason": reason_text(e.reason, names)}
-        for e, r in zip(shown.lesson_events[:3], shown.recs.lessons[:3], strict=True)
-    ]
+    lessons = _lesson_rows(shown, limit=3)
     return render(
         request,
         "learner_model/panel.html",
