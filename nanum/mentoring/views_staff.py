@@ -237,7 +237,7 @@ def staff_choose(request: HttpRequest, run_id: int, survey_id: int) -> HttpRespo
     match = run.matches.filter(survey=survey).first()
     options = [
         (m, score, why_text(why))
-        for m, score, why in services.matching.mentor_options(survey)
+        for m, score, why in services.adjust.mentor_options(survey)
     ]
     access_record(
         actor=request.user,

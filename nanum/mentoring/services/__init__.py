@@ -1,5 +1,6 @@
 """Every write of mentoring and counselling (see docs/CONVENTIONS.md)."""
 
+from .adjust import match_add_manual, match_adjust, match_remove
 from .counselling import (
     booking_cancel,
     booking_create,
@@ -9,9 +10,6 @@ from .counselling import (
     slot_publish,
 )
 from .matching import (
-    match_add_manual,
-    match_adjust,
-    match_remove,
     match_run_create,
     survey_submit,
     term_create,

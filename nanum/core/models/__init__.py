@@ -1,0 +1,22 @@
+"""Organisations, tenants, users and roles, logs: the data every app stands on."""
+
+from .organisations import BilingualName, District, Organisation, Tenant
+from .people import ApiToken, LoginFailure, Role, RoleAssignment, User
+from .records import AccessLog, AuditLog, CalendarDay, IdempotencyRecord, Notification
+
+__all__ = [
+    "AccessLog",
+    "ApiToken",
+    "AuditLog",
+    "BilingualName",
+    "CalendarDay",
+    "District",
+    "IdempotencyRecord",
+    "LoginFailure",
+    "Notification",
+    "Organisation",
+    "Role",
+    "RoleAssignment",
+    "Tenant",
+    "User",
+]

@@ -1,0 +1,174 @@
+"""The demo towns, providers, courses and lessons (data only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ALL = [
+    "basic_livelihood",
+    "near_poor",
+    "income",
+    "out_of_school",
+    "multicultural",
+    "single_parent",
+    "defector",
+    "veteran",
+]
+# slug: policy fields, providers with seats, tagline (ko, en)
+TOWNS: dict[str, dict[str, Any]] = {
+    "seoul": {
+        "policy": dict(
+            quota_total=36000,
+            income_line_pct=60,
+            offers_mentoring=True,
+            services=["lectures", "mentoring", "counselling", "jump"],
+            reward_top_n=90,
+            reward_min_mileage=100,
+        ),
+        "seats": {
+            "homelearn": 6000,
+            "elihigh": 6000,
+            "mbest": 8000,
+            "megastudy": 8000,
+            "etoos": 4000,
+            "mimac": 4000,
+        },
+        "tagline": (
+            "누구나 꿈꿀 수 있는 교육 사다리",
+            "An education ladder for everyone",
+        ),
+    },
+    "chungbuk": {
+        "policy": dict(
+            quota_total=1450,
+            income_line_pct=60,
+            offers_mentoring=True,
+            services=["lectures", "mentoring", "dormitory"],
+        ),
+        "seats": {"homelearn": 400, "mbest": 500, "megastudy": 550},
+        "tagline": (
+            "충북 6개 군 청소년을 위한 온라인 학습",
+            "Online learning for six counties",
+        ),
+    },
+    "pyeongchang": {
+        "policy": dict(
+            quota_total=220,
+            quota_elementary=40,
+            quota_middle=80,
+            quota_high=100,
+            min_monthly_minutes=180,
+            services=["lectures", "jump"],
+            reward_min_mileage=50,
+        ),
+        "seats": {"homelearn": 40, "mbest": 80, "megastudy": 100},
+        "tagline": ("평창 학생의 꿈을 응원합니다", "Backing Pyeongchang's students"),
+    },
+    "gimpo": {
+        "policy": dict(
+            quota_total=300,
+            quota_high=300,
+            income_line_pct=50,
+            school_levels=["high"],
+            offers_mentoring=True,
+            priority=["basic_livelihood", "near_poor", "income", *ALL[3:]],
+            services=["lectures", "mentoring"],
+        ),
+        "seats": {"megastudy": 150, "etoos": 100, "mimac": 50},
+        "tagline": (
+            "김포 고등학생 온라인 학습 지원",
+            "Online learning for Gimpo's high-schoolers",
+        ),
+    },
+    "taebaek": {
+        "policy": dict(
+            quota_total=500,
+            offers_mentoring=True,
+            services=["lectures", "mentoring", "jump", "camp"],
+            reward_requires_recommendation=True,
+        ),
+        "seats": {"homelearn": 150, "mbest": 200, "megastudy": 150},
+        "tagline": ("태백 청소년 500명과 함께", "With 500 young people of Taebaek"),
+    },
+    "incheon": {
+        "policy": dict(quota_total=None, is_open=False, services=["lectures"]),
+        "seats": {},
+        "tagline": ("준비 중입니다", "Coming soon"),
+    },
+    "yecheon": {
+        "policy": dict(
+            quota_total=600,
+            quota_middle=600,
+            school_levels=["middle"],
+            services=["lectures"],
+        ),
+        "seats": {"mbest": 400, "elihigh": 200},
+        "tagline": ("예천 중학생 600명 온라인 학습", "600 middle-schoolers of Yecheon"),
+    },
+}
+COURSES = {
+    "homelearn": [
+        ("초등 5학년 수학", "수학", "elementary", 5),
+        ("초등 6학년 과학", "과학", "elementary", 6),
+    ],
+    "elihigh": [("초등 5·6 국어", "국어", "elementary", 6)],
+    "mbest": [
+        ("중1 수학 개념", "수학", "middle", 1),
+        ("중2 영어 문법", "영어", "middle", 2),
+    ],
+    "megastudy": [
+        ("고1 공통수학", "수학", "high", 1),
+        ("고2 국어 문학", "국어", "high", 2),
+    ],
+    "etoos": [("고3 수능 영어", "영어", "high", 3)],
+    "mimac": [("고2 물리학Ⅰ", "과학", "high", 2)],
+}
+LESSONS = [
+    (
+        "중1 수학: 소인수분해",
+        "수학",
+        "middle",
+        1,
+        [
+            (
+                "소수와 합성수",
+                "[9수01-01]",
+                [
+                    ("다음 중 소수는?", ["1", "9", "13", "21"], 2),
+                    ("12를 소인수분해하면?", ["2×6", "2²×3", "3×4", "2×2×2"], 1),
+                ],
+            ),
+            (
+                "최대공약수와 최소공배수",
+                "[9수01-02]",
+                [
+                    ("12와 18의 최대공약수는?", ["3", "6", "9", "36"], 1),
+                    ("4와 6의 최소공배수는?", ["12", "24", "2", "10"], 0),
+                ],
+            ),
+        ],
+    ),
+    (
+        "중1 수학: 정수와 유리수",
+        "수학",
+        "middle",
+        1,
+        [
+            (
+                "정수와 유리수의 뜻",
+                "[9수01-03]",
+                [
+                    ("-3/1은 어떤 수인가?", ["자연수", "정수", "무리수"], 1),
+                ],
+            ),
+            (
+                "정수의 사칙계산",
+                "[9수01-04]",
+                [
+                    ("(-3)×(-4)는?", ["-12", "12", "-7", "7"], 1),
+                    ("(-8)÷2는?", ["4", "-4", "-16", "16"], 1),
+                ],
+            ),
+        ],
+    ),
+]
