@@ -90,6 +90,16 @@ def recommendations_show(*, actor: User) -> Shown:
 
 
 @transaction.atomic
+def diagnostic_submit(*, actor: User, answers: list[tuple[int, int]]) -> int:
+    """Record a diagnostic quiz's answers together: all of them, or none."""
+    from nanum.learning.services.study import answer_record
+
+    for item_id, answer in answers:
+        answer_record(actor=actor, item_id=item_id, answer=answer)
+    return len(answers)
+
+
+@transaction.atomic
 def recommendation_follow(*, actor: User, event_id: int) -> RecommendationEvent:
     """Mark a shown recommendation as followed (only the student's own)."""
     event = (

@@ -33,7 +33,6 @@ def _lesson_rows(shown: services.Shown, limit: int | None = None) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def recommendations(request: HttpRequest) -> HttpResponse:
     from nanum.learning.models import Item
-    from nanum.learning.services.study import answer_record
 
     if request.method == "POST":
         ids = [
@@ -47,8 +46,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         form = DiagnosticForm(request.POST, items=items)
         if form.is_valid():
             try:
-                for item_id, answer in form.answers():
-                    answer_record(actor=request.user, item_id=item_id, answer=answer)
+                services.diagnostic_submit(actor=request.user, answers=form.answers())
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
             else:
