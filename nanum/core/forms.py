@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .errors import RateLimited
+from .errors import DomainError, RateLimited
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -107,3 +107,19 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+def add_domain_error(
+    form: forms.Form, exc: DomainError, *, with_summary: bool = False
+) -> None:
+    """Show a service's refusal on the form: each field error next to its field (on
+    top when the form has no such field), and the refusal's message on top when no
+    field error was placed — or, with ``with_summary``, for every refusal that is not
+    plain invalid input (e.g. "no units free" next to the dates it concerns)."""
+    placed = False
+    for field, msgs in exc.field_errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, str(msg))
+            placed = True
+    if not placed or (with_summary and exc.code != "invalid_input"):
+        form.add_error(None, str(exc.message))

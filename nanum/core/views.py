@@ -17,7 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors, services
 from .errors import DomainError
-from .forms import SignUpForm, ThrottledAuthenticationForm, TokenCreateForm
+from .forms import (
+    SignUpForm,
+    ThrottledAuthenticationForm,
+    TokenCreateForm,
+    add_domain_error,
+)
 from .models import Role
 from .navigation import nav_for
 from .problems import problem_response
@@ -48,9 +53,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 tenant=cd["tenant"],
             )
         except DomainError as exc:
-            for field, errors in exc.field_errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, str(error))
+            add_domain_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready."))

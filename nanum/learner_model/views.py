@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nanum.core.errors import DomainError
+from nanum.core.forms import add_domain_error
 from nanum.core.services import access_record
 
 from . import selectors, services
@@ -48,7 +49,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
             try:
                 services.diagnostic_submit(actor=request.user, answers=form.answers())
             except DomainError as exc:
-                form.add_error(None, str(exc.message))
+                add_domain_error(form, exc)
             else:
                 messages.success(
                     request, _("Thank you. Your recommendations are updated.")

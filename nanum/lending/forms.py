@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import DomainError
+from nanum.core.forms import add_domain_error
 from nanum.core.models import Organisation
 
 from .models import Asset, Category, Reservation
@@ -16,15 +17,8 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def apply_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal on the form: per field where we have one, else on top."""
-    placed = False
-    for field, messages in exc.field_errors.items():
-        if field in form.fields:
-            for m in messages:
-                form.add_error(field, str(m))
-            placed = True
-    if not placed or exc.code not in ("invalid_input",):
-        form.add_error(None, str(exc.message))
+    """Show a service's refusal on the form (with its summary on top)."""
+    add_domain_error(form, exc, with_summary=True)
 
 
 class SearchForm(forms.Form):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nanum.core.errors import DomainError, NotFound, PermissionDenied
+from nanum.core.forms import add_domain_error
 from nanum.core.models import Tenant
 
 from . import selectors, services
@@ -44,11 +45,7 @@ def show_error(request: HttpRequest, form: Any, exc: DomainError) -> None:
     if form is None:
         messages.error(request, str(exc.message))
         return
-    for field, errs in exc.field_errors.items():
-        for err in errs:
-            form.add_error(field if field in form.fields else None, err)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
+    add_domain_error(form, exc)
 
 
 def domain_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nanum.core.errors import DomainError
+from nanum.core.forms import add_domain_error
 from nanum.core.models import Role
 
 from . import feeds, pdf, running, selectors, services
@@ -22,11 +23,7 @@ from .models import Application, Child, Programme
 
 def _show_error(request: HttpRequest, form: Any, exc: DomainError) -> None:
     if form is not None:
-        for field, errs in exc.field_errors.items():
-            for err in errs:
-                form.add_error(field if field in form.fields else None, err)
-        if not exc.field_errors:
-            form.add_error(None, exc.message)
+        add_domain_error(form, exc)
     else:
         messages.error(request, str(exc.message))
 

@@ -12,24 +12,15 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from nanum.core.errors import DomainError
+from nanum.core.forms import add_domain_error
 from nanum.core.models import Role
 
 from ..services.common import is_officer
 
 
 def show_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the form: per field where it can, else on top."""
-    placed = False
-    for field, msgs in exc.field_errors.items():
-        for msg in msgs:
-            if field in form.fields:
-                form.add_error(field, str(msg))
-                placed = True
-            else:
-                form.add_error(None, f"{field}: {msg}")
-                placed = True
-    if not placed or exc.code not in ("invalid_input",):
-        form.add_error(None, str(exc.message))
+    """Put a service's error on the form (with its summary on top)."""
+    add_domain_error(form, exc, with_summary=True)
 
 
 def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
