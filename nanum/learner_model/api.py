@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from nanum.core.services import access_record
-
 from . import selectors, services
 from .reasons import reason_text
 from .schemas import FollowOut, MasteryOut, RecommendationsOut
@@ -73,18 +71,9 @@ def follow(request: HttpRequest, event_id: int) -> dict:
     summary="A student's mastery map (the student, their mentor or teacher)",
 )
 def mastery(request: HttpRequest, student_id: int) -> dict:
-    student = selectors.mastery_viewer_check(request.user, student_id)
-    estimator, rows = selectors.mastery_map(student)
-    if student.pk != request.user.pk:
-        access_record(
-            actor=request.user,
-            action="view",
-            subject=student,
-            object_type="learner_model.mastery",
-            object_id=str(student.pk),
-            tenant=student.home_tenant,
-            request=request,
-        )
+    student, estimator, rows = services.mastery_map_open(
+        actor=request.user, student_id=student_id, request=request
+    )
     return {
         "student_id": student.pk,
         "estimator": estimator,

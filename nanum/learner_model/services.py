@@ -9,12 +9,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import DomainError, NotFound
 from nanum.core.models import User
-from nanum.core.services import audit_record
+from nanum.core.services import access_record, audit_record
 
 from . import selectors
 from .models import ModelArtefact, RecommendationEvent
@@ -97,6 +98,26 @@ def diagnostic_submit(*, actor: User, answers: list[tuple[int, int]]) -> int:
     for item_id, answer in answers:
         answer_record(actor=actor, item_id=item_id, answer=answer)
     return len(answers)
+
+
+@transaction.atomic
+def mastery_map_open(
+    *, actor: User, student_id: int, request: HttpRequest | None = None
+) -> tuple[User, str, list[selectors.MasteryRow]]:
+    """A student's mastery map for an allowed viewer; staff views go to the access log."""
+    student = selectors.mastery_viewer_check(actor, student_id)
+    estimator, rows = selectors.mastery_map(student)
+    if student.pk != actor.pk:
+        access_record(
+            actor=actor,
+            action="view",
+            subject=student,
+            object_type="learner_model.mastery",
+            object_id=str(student.pk),
+            tenant=student.home_tenant,
+            request=request,
+        )
+    return student, estimator, rows
 
 
 @transaction.atomic

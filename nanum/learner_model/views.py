@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nanum.core.errors import DomainError
 from nanum.core.forms import add_domain_error
-from nanum.core.services import access_record
 
 from . import selectors, services
 from .forms import DiagnosticForm
@@ -110,20 +109,11 @@ def my_students(request: HttpRequest) -> HttpResponse:
 @login_required
 def mastery(request: HttpRequest, student_id: int) -> HttpResponse:
     try:
-        student = selectors.mastery_viewer_check(request.user, student_id)
+        student, estimator, rows = services.mastery_map_open(
+            actor=request.user, student_id=student_id, request=request
+        )
     except DomainError as exc:
         raise Http404 from exc
-    estimator, rows = selectors.mastery_map(student)
-    if student.pk != request.user.pk:
-        access_record(
-            actor=request.user,
-            action="view",
-            subject=student,
-            object_type="learner_model.mastery",
-            object_id=str(student.pk),
-            tenant=student.home_tenant,
-            request=request,
-        )
     return render(
         request,
         "learner_model/mastery.html",
