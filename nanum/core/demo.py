@@ -51,9 +51,6 @@ class DemoContext:
     tenants: dict[str, Tenant] = field(default_factory=dict)
     orgs: dict[str, Organisation] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
-    accounts: list[tuple[str, str, str]] = field(
-        default_factory=list
-    )  # user, role, org
 
 
 def _largest_remainder(total: int, weights: list[float]) -> list[int]:
@@ -347,13 +344,6 @@ def demo_user(
             user=user, role=role, organisation=org, tenant=org.tenant
         )
     ctx.users[username] = user
-    ctx.accounts.append(
-        (
-            username,
-            str(Role(role).label) if role else "superuser",
-            org.name_ko if org else "",
-        )
-    )
     return user
 
 
@@ -375,9 +365,7 @@ def seed_users(ctx: DemoContext) -> None:
     )
     ctx.orgs["demo-school"] = small_school
     ctx.orgs["demo-middle"] = middle
-    admin = demo_user(
-        ctx, "admin", "관리자", Role.ADMINISTRATOR, o["sen"], superuser=True
-    )
+    demo_user(ctx, "admin", "관리자", Role.ADMINISTRATOR, o["sen"], superuser=True)
     demo_user(ctx, "teacher", "김선생", Role.TEACHER, small_school)
     demo_user(ctx, "bank.central", "이담당", Role.BANK_STAFF, o["bank-central"])
     demo_user(
@@ -385,7 +373,7 @@ def seed_users(ctx: DemoContext) -> None:
     )
     demo_user(ctx, "centre", "최운영", Role.CENTRE_STAFF, o["msc-dongbu"])
     demo_user(ctx, "student", "정학생", Role.STUDENT, middle, birth_year=2011)
-    guardian = demo_user(ctx, "guardian", "정보호", Role.GUARDIAN, middle)
+    demo_user(ctx, "guardian", "정보호", Role.GUARDIAN, middle)
     demo_user(ctx, "child", "정어린", Role.STUDENT, small_school, birth_year=2016)
     demo_user(ctx, "mentor", "한멘토", Role.MENTOR, o["snu"])
     demo_user(ctx, "counsellor", "윤상담", Role.COUNSELLOR, o["seoul-city"])
@@ -400,7 +388,6 @@ def seed_users(ctx: DemoContext) -> None:
     demo_user(ctx, "officer.gimpo", "김포담당", Role.TENANT_OFFICER, o["gimpo-hall"])
     demo_user(ctx, "provider", "메가담당", Role.PROVIDER, o["provider-megastudy"])
     demo_user(ctx, "researcher", "연구자", Role.RESEARCHER, o["snu"])
-    del admin, guardian
 
 
 @transaction.atomic
