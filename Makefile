@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 STAMP_ML := $(VENV)/.installed-ml
 
-.PHONY: demo test lint test-sqlite test-postgres test-browser bench-tiny messages clean
+.PHONY: demo test check lint test-sqlite test-postgres test-browser bench-tiny messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ demo: $(STAMP)
 
 test: $(STAMP_ML)
 	@bash scripts/test.sh
+
+# The house rules: import contracts, import placement, types (docs/CONVENTIONS.md).
+check: $(STAMP)
+	@bash scripts/check.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

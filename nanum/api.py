@@ -11,9 +11,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from nanum.core import api as core_api
 from nanum.core.errors import DomainError
 from nanum.core.problems import problem_response
 from nanum.core.services import token_authenticate
+from nanum.learner_model import api as learner_model_api
+from nanum.learning import api as learning_api
+from nanum.lending import api as lending_api
+from nanum.mentoring import api as mentoring_api
+from nanum.programs import api as programs_api
 
 logger = logging.getLogger(__name__)
 
@@ -133,28 +139,10 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
-def _mount() -> None:
-    from nanum.core.api import router as core_router
-
-    api.add_router("/", core_router, tags=["core"])
-    # Each domain app mounts its router here when it has one.
-    import importlib
-
-    for app in (
-        "lending",
-        "learning",
-        "programs",
-        "mentoring",
-        "learner_model",
-        "insights",
-    ):
-        try:
-            module = importlib.import_module(f"nanum.{app}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"nanum.{app}.api":
-                raise
-            continue
-        api.add_router(f"/{app.replace('_', '-')}/", module.router, tags=[app])
-
-
-_mount()
+# One line per app: its router and its URL prefix.
+api.add_router("/", core_api.router, tags=["core"])
+api.add_router("/lending/", lending_api.router, tags=["lending"])
+api.add_router("/learning/", learning_api.router, tags=["learning"])
+api.add_router("/programs/", programs_api.router, tags=["programs"])
+api.add_router("/mentoring/", mentoring_api.router, tags=["mentoring"])
+api.add_router("/learner-model/", learner_model_api.router, tags=["learner_model"])

@@ -78,7 +78,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
-    "template_partials",
     "ninja",
     "nanum.core",
     "nanum.lending",
@@ -87,6 +86,7 @@ INSTALLED_APPS = [
     "nanum.mentoring",
     "nanum.learner_model",
     "nanum.insights",
+    "nanum",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nanum.core.middleware.SecurityHeadersMiddleware",
+    "nanum.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "nanum.urls"
@@ -208,7 +209,6 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static and private files ------------------------------------------------
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("NANUM_STATIC_ROOT", REPO_DIR / "staticfiles"))
 STORAGES = {
     "default": {

@@ -21,28 +21,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
+    # One line per app: its pages and their URL prefix.
+    path("lending/", include("nanum.lending.urls")),
+    path("learning/", include("nanum.learning.urls")),
+    path("programs/", include("nanum.programs.urls")),
+    path("mentoring/", include("nanum.mentoring.urls")),
+    path("learner-model/", include("nanum.learner_model.urls")),
 ]
-
-
-def _app_urls() -> None:
-    import importlib
-
-    for app in (
-        "lending",
-        "learning",
-        "programs",
-        "mentoring",
-        "learner_model",
-        "insights",
-    ):
-        try:
-            importlib.import_module(f"nanum.{app}.urls")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"nanum.{app}.urls":
-                raise
-            continue
-        prefix = app.replace("_", "-")
-        urlpatterns.append(path(f"{prefix}/", include(f"nanum.{app}.urls")))
-
-
-_app_urls()

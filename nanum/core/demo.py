@@ -1,12 +1,12 @@
 """Demo data: the real organisation structure, the bank network, towns and demo users.
 
 Other apps add their own demo data in ``nanum/<app>/demo.py`` with a function
-``seed(ctx: DemoContext, scale: str) -> list[str]`` that returns lines to print.
+``seed(ctx: DemoContext, scale: str) -> list[str]`` that returns lines to print;
+``nanum/demo.py`` (the project level) calls them in order.
 """
 
 from __future__ import annotations
 
-import importlib
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,15 +33,6 @@ from .models import (
     RoleAssignment,
     Tenant,
     User,
-)
-
-APP_SEEDERS = (
-    "lending",
-    "learning",
-    "programs",
-    "mentoring",
-    "learner_model",
-    "insights",
 )
 
 
@@ -409,16 +400,3 @@ def load_context(*, seed: int = 2026) -> DemoContext:
         u.username: u for u in User.objects.filter(email__endswith="@demo.nanum.local")
     }
     return ctx
-
-
-def seed_apps(ctx: DemoContext, *, scale: str) -> list[str]:
-    lines: list[str] = []
-    for app in APP_SEEDERS:
-        try:
-            module = importlib.import_module(f"nanum.{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"nanum.{app}.demo":
-                raise
-            continue
-        lines.extend(module.seed(ctx, scale) or [])
-    return lines

@@ -115,12 +115,6 @@ NAV_ITEMS: list[NavItem] = [
         _("Seat assignments and usage reports."),
     ),
     NavItem(
-        "insights:dashboard",
-        _("Equity dashboard"),
-        _r(Role.ADMINISTRATOR, Role.TENANT_OFFICER, Role.RESEARCHER),
-        _("Figures on lending, learning and programmes."),
-    ),
-    NavItem(
         "admin:index",
         _("Administration"),
         _r(Role.ADMINISTRATOR),

@@ -16,7 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors, services
-from .errors import DomainError
+from .errors import DomainError, NotFound
+from .errors import PermissionDenied as DomainPermissionDenied
 from .forms import (
     SignUpForm,
     ThrottledAuthenticationForm,
@@ -177,6 +178,28 @@ def page_not_found(
         _("Page not found"),
         _("The page you asked for does not exist or has moved."),
     )
+
+
+def domain_error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A refusal that reached a page unhandled: the localized page with its status.
+
+    ``NotFound`` is the 404 page and ``PermissionDenied`` the 403 page, exactly as
+    if the view had raised Django's own; any other refusal shows its message.
+    """
+    if isinstance(exc, NotFound):
+        return page_not_found(request, exc)
+    if isinstance(exc, DomainPermissionDenied):
+        return permission_denied(request, exc)
+    if _wants_problem(request):
+        return problem_response(
+            status=exc.status, code=exc.code, title=str(exc.message), extra=exc.extra
+        )
+    context: dict[str, Any] = {
+        "status": exc.status,
+        "title": _("We could not do that"),
+        "detail": str(exc.message),
+    }
+    return render(request, "error.html", context, status=exc.status)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

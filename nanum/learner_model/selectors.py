@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 from nanum.core.errors import NotFound
 from nanum.core.models import Role, RoleAssignment, User
 from nanum.core.tenancy import is_platform_admin
+from nanum.mentoring import selectors as mentoring_selectors
 
 from .estimators import ArtefactEstimator, CountEstimator, Estimate, Estimator, History
 from .models import ModelArtefact, Standard
@@ -212,11 +213,7 @@ def _shares_school_as_teacher(actor: User, student: User) -> bool:
 
 
 def _is_mentor_of(actor: User, student: User) -> bool:
-    from nanum.mentoring.models import Match
-
-    return Match.objects.filter(
-        mentor__user=actor, student=student, status=Match.Status.ACTIVE
-    ).exists()
+    return mentoring_selectors.is_active_mentor_of(mentor=actor, student=student)
 
 
 def students_of_teacher(actor: User) -> list[User]:

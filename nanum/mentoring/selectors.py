@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from nanum.core.errors import NotFound
 from nanum.core.models import Role, Tenant, User
 from nanum.core.tenancy import is_platform_admin, tenant_ids_for
+from nanum.learning import selectors as learning_selectors
 
 from .models import (
     CounsellingBooking,
@@ -29,24 +30,18 @@ def mentee_eligible(user: User | None, tenant: Tenant | int) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     tenant_id = tenant if isinstance(tenant, int) else tenant.pk
-    from nanum.learning.models import TenantPolicy
-    from nanum.learning.selectors import is_active_member
-
-    offers = TenantPolicy.objects.filter(
-        tenant_id=tenant_id, offers_mentoring=True
-    ).exists()
-    return offers and is_active_member(user=user, tenant=tenant_id)
+    return learning_selectors.tenant_offers_mentoring(
+        tenant=tenant_id
+    ) and learning_selectors.is_active_member(user=user, tenant=tenant_id)
 
 
 def mentee_tenants(user: User) -> list[Tenant]:
     """Towns where ``user`` may be a mentee (usually one)."""
-    from nanum.learning.selectors import member_users
-
     out = []
     for tenant in Tenant.objects.filter(status=Tenant.Status.ACTIVE):
-        if member_users(tenant=tenant).filter(pk=user.pk).exists() and mentee_eligible(
-            user, tenant
-        ):
+        if learning_selectors.member_users(tenant=tenant).filter(
+            pk=user.pk
+        ).exists() and mentee_eligible(user, tenant):
             out.append(tenant)
     return out
 
@@ -146,6 +141,14 @@ def match_get(actor: User, match_id: int) -> Match:
     if match is None:
         raise NotFound()
     return match
+
+
+def is_active_mentor_of(*, mentor: User, student: User | int) -> bool:
+    """Whether ``mentor`` is ``student``'s mentor in an active match now."""
+    student_id = student if isinstance(student, int) else student.pk
+    return Match.objects.filter(
+        mentor__user=mentor, student_id=student_id, status=Match.Status.ACTIVE
+    ).exists()
 
 
 def my_mentees(actor: User) -> QuerySet[Match]:

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks import TaskResultStatus
 
-from nanum.core.management.commands.periodic import _schedule
+from nanum.schedule import SCHEDULE
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("rhythm", ["frequent", "daily", "weekly"])
 def test_every_periodic_task_succeeds_on_a_live_world(world, rhythm):
     # The test settings run tasks inline; a task that raised would be FAILED.
-    for task in _schedule()[rhythm]:
+    for task in SCHEDULE[rhythm]:
         result = task.enqueue()
         assert result.status == TaskResultStatus.SUCCESSFUL, task.module_path
 
@@ -22,4 +22,4 @@ def test_every_periodic_task_succeeds_on_a_live_world(world, rhythm):
 def test_the_command_lists_what_it_enqueued(world, capsys):
     call_command("periodic", "daily")
     out = capsys.readouterr().out
-    assert out.count("enqueued ") == len(_schedule()["daily"])
+    assert out.count("enqueued ") == len(SCHEDULE["daily"])

@@ -6,9 +6,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
+from nanum import demo as app_demo
 from nanum.core import demo
 from nanum.core.demo_structure import DEMO_PASSWORD
-from nanum.core.models import Organisation, Tenant
+from nanum.core.models import Organisation, RoleAssignment, Tenant, User
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             extra: list[str] = []
         else:
             ctx = demo.seed_core(seed=opts["seed"])
-            extra = demo.seed_apps(ctx, scale=opts["scale"])
+            extra = app_demo.seed_apps(ctx, scale=opts["scale"])
             counts = {
                 level: Organisation.objects.filter(
                     kind="school", school_level=level
@@ -53,8 +54,6 @@ class Command(BaseCommand):
         self.print_accounts(ctx)
 
     def print_accounts(self, ctx: demo.DemoContext) -> None:
-        from nanum.core.models import RoleAssignment, User
-
         users = User.objects.filter(email__endswith="@demo.nanum.local").order_by("pk")
         roles = {
             ra.user_id: ra

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from nanum.core.models import Notification, Organisation, Tenant, User
 
-from .models import (
+from ..models import (
     SERVICE_CHOICES,
     Application,
     Category,
@@ -36,8 +36,8 @@ from .models import (
     TenantPolicy,
     WeeklyGoal,
 )
-from .services.common import officer_tenant_ids
-from .services.rewards import mileage_of
+from ..services.common import officer_tenant_ids
+from ..services.rewards import mileage_of
 
 # --- For other apps ------------------------------------------------------------
 
@@ -60,6 +60,14 @@ def is_active_member(*, user: User, tenant: Tenant | int) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return _live_members(tenant).filter(student=user).exists()
+
+
+def tenant_offers_mentoring(*, tenant: Tenant | int) -> bool:
+    """Whether ``tenant``'s Seoul Learn rules include university-student mentoring."""
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    return TenantPolicy.objects.filter(
+        tenant_id=tenant_id, offers_mentoring=True
+    ).exists()
 
 
 def interactions_for(*, student: User | int) -> QuerySet[Interaction]:
