@@ -24,6 +24,7 @@ import base64
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
@@ -295,7 +296,7 @@ NANUM_KT_DATA = os.environ.get(
 )
 NANUM_ARTIFACT_DIR = Path(os.environ.get("NANUM_ARTIFACT_DIR", DATA_DIR / "artifacts"))
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

@@ -49,8 +49,11 @@ def check_file(path: Path) -> list[str]:
 
     def visit(node: ast.AST, nested: bool) -> None:
         for child in ast.iter_child_nodes(node):
-            is_import = isinstance(child, ast.Import | ast.ImportFrom)
-            if is_import and nested and not justified(child.lineno):
+            if (
+                isinstance(child, ast.Import | ast.ImportFrom)
+                and nested
+                and not justified(child.lineno)
+            ):
                 offences.append(
                     f"{path.relative_to(ROOT)}:{child.lineno}: import inside a "
                     "function or class without a '# cycle:' or '# optional:' reason"
