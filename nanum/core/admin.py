@@ -68,7 +68,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "display_name", "email", "home_tenant", "is_active")
     search_fields = ("username", "display_name", "email")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Nanum"), {"fields": ("display_name", "preferred_language", "home_tenant")}),
     )
     inlines = [RoleInline]

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
+
 from ninja import Router
 
 from . import selectors, services
+from .http import ApiRequest
+from .models import Notification
 from .schemas import MeOut, NotificationOut
 
 router = Router()
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user and their roles")
-def me(request: HttpRequest) -> dict:
-    user = request.user
+def me(request: ApiRequest) -> dict[str, Any]:
+    user = request.auth
     roles = [
         {
             "role": ra.role,
@@ -21,9 +24,7 @@ def me(request: HttpRequest) -> dict:
             "organisation": ra.organisation.name,
             "tenant": ra.tenant.name,
         }
-        for ra in user.role_assignments.filter(is_active=True).select_related(
-            "organisation", "tenant"
-        )
+        for ra in selectors.role_assignment_list(actor=user)
     ]
     return {
         "id": user.pk,
@@ -38,12 +39,12 @@ def me(request: HttpRequest) -> dict:
 @router.get(
     "/notifications", response=list[NotificationOut], summary="My notifications"
 )
-def notifications(request: HttpRequest, unread: bool = False) -> list:
+def notifications(request: ApiRequest, unread: bool = False) -> list[Notification]:
     return list(
-        selectors.notification_list(actor=request.user, unread_only=unread)[:100]
+        selectors.notification_list(actor=request.auth, unread_only=unread)[:100]
     )
 
 
 @router.post("/notifications/read", summary="Mark all my notifications as read")
-def notifications_read(request: HttpRequest) -> dict:
-    return {"updated": services.notification_mark_read(actor=request.user)}
+def notifications_read(request: ApiRequest) -> dict[str, int]:
+    return {"updated": services.notification_mark_read(actor=request.auth)}

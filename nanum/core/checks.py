@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +26,6 @@ def nanum_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list:
                 id="nanum.W001",
             )
         )
-    import os
-
     if not os.environ.get("NANUM_FIELD_KEYS"):
         problems.append(
             Warning(

@@ -8,6 +8,7 @@ Other apps add their own demo data in ``nanum/<app>/demo.py`` with a function
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -44,7 +45,7 @@ class DemoContext:
     users: dict[str, User] = field(default_factory=dict)
 
 
-def _largest_remainder(total: int, weights: list[float]) -> list[int]:
+def _largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
     s = sum(weights)
     raw = [total * w / s for w in weights]
     counts = [int(r) for r in raw]
@@ -354,6 +355,8 @@ def seed_users(ctx: DemoContext) -> None:
         .order_by("-need_index")
         .first()
     )
+    if small_school is None or middle is None:
+        raise RuntimeError("seed_structure must run first: no Gangseo or Gwanak school")
     ctx.orgs["demo-school"] = small_school
     ctx.orgs["demo-middle"] = middle
     demo_user(ctx, "admin", "관리자", Role.ADMINISTRATOR, o["sen"], superuser=True)

@@ -7,7 +7,7 @@ because every service runs in a single transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.functional import Promise
@@ -27,7 +27,7 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         status: int | None = None,
-        field_errors: Mapping[str, list[str | Promise]] | None = None,
+        field_errors: Mapping[str, Sequence[str | Promise]] | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.message = message if message is not None else self.default_message
@@ -35,7 +35,9 @@ class DomainError(Exception):
             self.code = code
         if status:
             self.status = status
-        self.field_errors = dict(field_errors or {})
+        self.field_errors: dict[str, list[str | Promise]] = {
+            name: list(messages) for name, messages in (field_errors or {}).items()
+        }
         self.extra = dict(extra or {})
         super().__init__(str(self.message))
 

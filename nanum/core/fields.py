@@ -7,6 +7,7 @@ can be rotated. Encrypted values cannot be searched or ordered in the database.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -58,8 +59,6 @@ class EncryptedJSONField(models.TextField):
     description = "JSON encrypted at rest"
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        import json
-
         if value is None or value == "":
             return None
         return json.loads(decrypt_text(value))
@@ -68,8 +67,6 @@ class EncryptedJSONField(models.TextField):
         return value
 
     def get_prep_value(self, value: Any) -> Any:
-        import json
-
         if value is None:
             return None
         return encrypt_text(json.dumps(value, ensure_ascii=False, sort_keys=True))

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .errors import DomainError, RateLimited
+from .models import Tenant
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -60,7 +62,7 @@ class SignUpForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    tenant = forms.ModelChoiceField(
+    tenant: forms.ModelChoiceField[Tenant] = forms.ModelChoiceField(
         label=_("Town"),
         queryset=None,
         empty_label=None,
@@ -90,14 +92,12 @@ class SignUpForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .models import Tenant
-
-        self.fields["tenant"].queryset = Tenant.objects.filter(status="active")
+        tenant = cast("forms.ModelChoiceField[Tenant]", self.fields["tenant"])
+        tenant.queryset = Tenant.objects.filter(status=Tenant.Status.ACTIVE)
 
     def clean(self) -> dict[str, Any]:
-        from django.contrib.auth.password_validation import validate_password
-
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))

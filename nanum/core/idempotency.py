@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from ninja.responses import Status
 
 from .errors import InvalidInput
+from .http import ApiRequest
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -27,7 +28,7 @@ def _hash(method: str, path: str, payload: Any) -> str:
 
 
 def run_idempotent(
-    request: HttpRequest,
+    request: ApiRequest,
     payload: Any,
     create: Callable[[], tuple[int, Any]],
 ) -> tuple[int, Any]:
@@ -72,11 +73,9 @@ def run_idempotent(
 
 
 def idempotent(
-    request: HttpRequest,
+    request: ApiRequest,
     payload: Any,
     create: Callable[[], tuple[int, Any]],
 ) -> Any:
     """``run_idempotent`` as a django-ninja ``Status`` (what an endpoint returns)."""
-    from ninja.responses import Status
-
     return Status(*run_idempotent(request, payload, create))

@@ -1,4 +1,4 @@
-"""Reads in core that have rules: calendar, organisations, notifications."""
+"""Reads in core that have rules: calendar, roles, notifications, API tokens."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from .models import CalendarDay, Notification, User
+from .models import ApiToken, CalendarDay, Notification, RoleAssignment, User
 
 
 def closed_days(
@@ -40,3 +40,15 @@ def notification_list(
 
 def unread_count(*, actor: User) -> int:
     return Notification.objects.filter(user=actor, read_at__isnull=True).count()
+
+
+def role_assignment_list(*, actor: User) -> QuerySet[RoleAssignment]:
+    """The actor's own active roles, with their organisation and town."""
+    return actor.role_assignments.filter(is_active=True).select_related(
+        "organisation", "tenant"
+    )
+
+
+def token_list(*, actor: User) -> QuerySet[ApiToken]:
+    """The actor's own tokens that are not revoked, newest first."""
+    return actor.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 
 from .models import Role, RoleAssignment, User
@@ -18,15 +19,15 @@ M = TypeVar("M", bound=Model)
 PLATFORM_ROLES = {Role.ADMINISTRATOR}
 
 
-def is_platform_admin(actor: User | None) -> bool:
-    if actor is None or not actor.is_authenticated:
+def is_platform_admin(actor: User | AnonymousUser | None) -> bool:
+    if not isinstance(actor, User) or not actor.is_authenticated:
         return False
     return actor.is_superuser or actor.has_role(*PLATFORM_ROLES)
 
 
-def tenant_ids_for(actor: User | None, *roles: str) -> set[int] | None:
+def tenant_ids_for(actor: User | AnonymousUser | None, *roles: str) -> set[int] | None:
     """Tenant ids whose data ``actor`` may see in the given roles; None means all."""
-    if actor is None or not actor.is_authenticated:
+    if not isinstance(actor, User) or not actor.is_authenticated:
         return set()
     if is_platform_admin(actor):
         return None
@@ -39,9 +40,11 @@ def tenant_ids_for(actor: User | None, *roles: str) -> set[int] | None:
     return ids
 
 
-def organisation_ids_for(actor: User | None, *roles: str) -> set[int] | None:
+def organisation_ids_for(
+    actor: User | AnonymousUser | None, *roles: str
+) -> set[int] | None:
     """Organisation ids where ``actor`` holds one of ``roles``; None means all."""
-    if actor is None or not actor.is_authenticated:
+    if not isinstance(actor, User) or not actor.is_authenticated:
         return set()
     if is_platform_admin(actor):
         return None
@@ -52,7 +55,10 @@ def organisation_ids_for(actor: User | None, *roles: str) -> set[int] | None:
 
 
 def scope_to_actor(
-    qs: QuerySet[M], actor: User | None, *roles: str, field: str = "tenant"
+    qs: QuerySet[M],
+    actor: User | AnonymousUser | None,
+    *roles: str,
+    field: str = "tenant",
 ) -> QuerySet[M]:
     """Filter ``qs`` to rows of the tenants ``actor`` may see (``field`` is the FK)."""
     ids = tenant_ids_for(actor, *roles)

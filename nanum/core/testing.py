@@ -20,7 +20,7 @@ PASSWORD = "correct-horse-battery"  # noqa: S105 - test password
 _seq = itertools.count(1)
 
 
-class TenantFactory(factory.django.DjangoModelFactory):
+class TenantFactory(factory.django.DjangoModelFactory[Tenant]):
     class Meta:
         model = Tenant
         django_get_or_create = ("slug",)
@@ -33,7 +33,7 @@ class TenantFactory(factory.django.DjangoModelFactory):
     programme_name_en = "Test Learn"
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -47,7 +47,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     student_count = 300
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -57,10 +57,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
+    # factory_boy calls this with the built User (not the factory) as first argument.
     @factory.post_generation
-    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def _save(user: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            self.save()
+            user.save()
 
 
 def make_user(
@@ -71,7 +72,7 @@ def make_user(
 ) -> User:
     if org is not None:
         kwargs.setdefault("home_tenant", org.tenant)
-    user = UserFactory(username=username, **kwargs)
+    user = UserFactory.create(username=username, **kwargs)
     if role and org is not None:
         RoleAssignment.objects.create(
             user=user, role=role, organisation=org, tenant=org.tenant

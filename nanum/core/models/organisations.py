@@ -191,8 +191,9 @@ class Organisation(BilingualName):
     def district_office(self) -> Organisation | None:
         if self.kind == self.Kind.DISTRICT_OFFICE:
             return self
-        if self.district_id:
-            return self.district.district_office
+        district = self.district  # no query when district_id is None
+        if district is not None:
+            return district.district_office
         return None
 
 

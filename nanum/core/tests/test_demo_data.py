@@ -34,6 +34,7 @@ def test_seed_demo_builds_the_real_structure(capsys):
         "yecheon",
     }
     gangseo = District.objects.get(name_ko="강서구")
+    assert gangseo.district_office is not None
     assert gangseo.district_office.name_ko == "강서양천교육지원청"
     assert "teacher" in out and "nanum-demo-2026!" in out
     # Running it again keeps the data and prints the accounts again.

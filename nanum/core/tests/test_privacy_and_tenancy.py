@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
 
 from nanum.core import services
-from nanum.core.fields import decrypt_text, encrypt_text
-from nanum.core.models import AccessLog, AuditLog, Organisation, Role
+from nanum.core.fields import EncryptedTextField, decrypt_text, encrypt_text
+from nanum.core.models import AccessLog, AuditLog, Notification, Organisation, Role
 from nanum.core.tenancy import scope_to_actor, tenant_ids_for
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,6 @@ def test_administrator_sees_every_town(world):
 
 
 def test_anonymous_sees_nothing(world):
-    from django.contrib.auth.models import AnonymousUser
-
     assert tenant_ids_for(AnonymousUser()) == set()
 
 
@@ -45,6 +44,7 @@ def test_role_grant_writes_an_audit_row(world):
     )
     row = AuditLog.objects.get(action="role.grant")
     assert row.actor == world.admin
+    assert row.after is not None
     assert row.after["role"] == "mentor"
     assert world.student.has_role(Role.MENTOR)
 
@@ -76,9 +76,6 @@ def test_encryption_round_trip_and_no_plaintext_in_database(world):
 
 def test_encrypted_field_is_ciphertext_in_the_table(world):
     # Notification has no encrypted field; check the field class on a raw table.
-    from nanum.core.fields import EncryptedTextField
-    from nanum.core.models import Notification
-
     field = EncryptedTextField()
     stored = field.get_prep_value("한부모가족")
     assert stored != "한부모가족"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django_tasks import task_backends
+from django_tasks_db.models import DBTaskResult
 
 from nanum.core import services
 
@@ -25,8 +26,6 @@ def test_notification_email_waits_in_the_queue_until_the_worker_runs(
     assert type(task_backends["default"]).__name__ == "DatabaseBackend"
     services.notification_send(user=world.teacher, kind="test", subject="반납 안내")
     assert len(mailoutbox) == 0
-    from django_tasks_db.models import DBTaskResult
-
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     call_command("db_worker", batch=True, no_startup_delay=True, queue_name="*")
     assert len(mailoutbox) == 1

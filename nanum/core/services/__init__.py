@@ -1,0 +1,44 @@
+"""Every write of core: audit and access logs, accounts and roles, API tokens,
+sign-in throttling, notifications.
+
+Other apps import these by name from ``nanum.core.services``.
+"""
+
+from __future__ import annotations
+
+from .accounts import MIN_SELF_SIGNUP_AGE, SIGNUP_ROLES, role_grant, user_register
+from .audit import access_log_purge, access_record, audit_record, client_ip, snapshot
+from .notifications import (
+    notification_email_send,
+    notification_mark_read,
+    notification_send,
+)
+from .signin import (
+    login_check_allowed,
+    login_failures_purge,
+    login_record_failure,
+    login_record_success,
+)
+from .tokens import token_authenticate, token_create, token_revoke
+
+__all__ = [
+    "MIN_SELF_SIGNUP_AGE",
+    "SIGNUP_ROLES",
+    "access_log_purge",
+    "access_record",
+    "audit_record",
+    "client_ip",
+    "login_check_allowed",
+    "login_failures_purge",
+    "login_record_failure",
+    "login_record_success",
+    "notification_email_send",
+    "notification_mark_read",
+    "notification_send",
+    "role_grant",
+    "snapshot",
+    "token_authenticate",
+    "token_create",
+    "token_revoke",
+    "user_register",
+]

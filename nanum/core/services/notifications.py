@@ -1,0 +1,53 @@
+"""Notifications: stored in-app, e-mailed after the transaction commits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+# services -> tasks is the documented cycle: a module import, resolved at call time.
+from nanum.core import clock, tasks
+from nanum.core.models import Notification, User
+
+
+def notification_send(
+    *,
+    user: User,
+    kind: str,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+) -> Notification:
+    """Store an in-app notification and e-mail it after the transaction commits."""
+    note = Notification.objects.create(
+        user=user, kind=kind, subject=subject[:200], body=body, url=url[:300]
+    )
+    if email and user.email:
+        transaction.on_commit(lambda: tasks.notification_email.enqueue(note.pk))
+    return note
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    note = (
+        Notification.objects.select_related("user").filter(pk=notification_id).first()
+    )
+    if note is None or note.emailed_at or not note.user.email:
+        return False
+    send_mail(
+        subject=f"[{settings.NANUM_SITE_NAME}] {note.subject}",
+        message=note.body + (f"\n\n{note.url}" if note.url else ""),
+        from_email=None,
+        recipient_list=[note.user.email],
+    )
+    Notification.objects.filter(pk=note.pk).update(emailed_at=clock.now())
+    return True
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: User, notification_id: int | None = None) -> int:
+    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=clock.now())
