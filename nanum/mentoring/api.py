@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Status
 
-from nanum.core.errors import NotFound
+from nanum.core.http import ApiRequest
 from nanum.core.idempotency import run_idempotent
-from nanum.core.models import Tenant
-from nanum.core.services import access_record
 
 from . import selectors, services
-from .models import CounsellingBooking, Match, MatchRun, MentorProfile, Session
+from .models import CounsellingBooking, Match, MentorProfile, Session
 from .schemas import (
     AdjustIn,
     BookingIn,
@@ -34,8 +31,6 @@ from .schemas import (
     SurveyIn,
     SurveyOut,
 )
-from .services.matching import REASON_LABELS, SurveyInput, why_text
-from .services.sessions import ReportInput
 
 router = Router()
 
@@ -63,7 +58,7 @@ def _match(m: Match) -> dict[str, Any]:
         "second_hour_of_week": m.second_hour_of_week,
         "mode": m.mode,
         "why": m.why,
-        "explanation": why_text(m.why),
+        "explanation": services.why_text(m.why),
     }
 
 
@@ -92,24 +87,23 @@ def _booking(b: CounsellingBooking) -> dict[str, Any]:
     }
 
 
-def _run(run: MatchRun) -> dict[str, Any]:
+def _run(view: services.RunView) -> dict[str, Any]:
+    run = view.run
     return {
         "id": run.pk,
         "status": run.status,
         "objective": run.objective,
         "certified": run.certified,
         "stats": run.stats,
-        "pairs": [
-            _match(m) for m in run.matches.select_related("mentor__user", "student")
-        ],
+        "pairs": [_match(m) for m in view.pairs],
         "unmatched": [
             {
                 "survey_id": u.survey_id,
                 "student": str(u.survey.student),
                 "reason": u.reason,
-                "message": str(REASON_LABELS.get(u.reason, "")),
+                "message": str(services.REASON_LABELS.get(u.reason, "")),
             }
-            for u in run.unmatched.select_related("survey__student")
+            for u in view.unmatched
         ],
     }
 
@@ -122,22 +116,20 @@ def _run(run: MatchRun) -> dict[str, Any]:
     response={201: MentorOut},
     summary="Apply to mentor in a town (Idempotency-Key supported)",
 )
-def mentor_apply(request: HttpRequest, payload: MentorIn) -> Status:
+def mentor_apply(request: ApiRequest, payload: MentorIn) -> Status:
     def create() -> tuple[int, Any]:
-        tenant = Tenant.objects.filter(slug=payload.town).first()
-        if tenant is None:
-            raise NotFound()
+        tenant = selectors.tenant_get(slug=payload.town)
         data = services.MentorInput(**payload.dict(exclude={"town"}))
         return 201, _mentor(
-            services.mentor_apply(actor=request.user, tenant=tenant, data=data)
+            services.mentor_apply(actor=request.auth, tenant=tenant, data=data)
         )
 
     return Status(*run_idempotent(request, payload.dict(), create))
 
 
 @router.get("/mentors/mine", response=list[MentorOut], summary="My mentor applications")
-def mentor_mine(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_mentor(p) for p in selectors.own_mentor_profiles(request.user)]
+def mentor_mine(request: ApiRequest) -> list[dict[str, Any]]:
+    return [_mentor(p) for p in selectors.own_mentor_profiles(request.auth)]
 
 
 # --- Surveys and pairs --------------------------------------------------------------
@@ -148,10 +140,12 @@ def mentor_mine(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: SurveyOut},
     summary="Fill the mentee survey (Idempotency-Key supported)",
 )
-def survey(request: HttpRequest, term_id: int, payload: SurveyIn) -> Status:
+def survey(request: ApiRequest, term_id: int, payload: SurveyIn) -> Status:
     def create() -> tuple[int, Any]:
         s = services.survey_submit(
-            actor=request.user, term_id=term_id, data=SurveyInput(**payload.dict())
+            actor=request.auth,
+            term_id=term_id,
+            data=services.SurveyInput(**payload.dict()),
         )
         return 201, {
             "id": s.pk,
@@ -168,30 +162,22 @@ def survey(request: HttpRequest, term_id: int, payload: SurveyIn) -> Status:
     response=list[MatchOut],
     summary="Pairs I may see (a mentor sees only their own mentees)",
 )
-def matches(request: HttpRequest) -> list[dict[str, Any]]:
-    qs = list(selectors.matches_visible(request.user).order_by("-pk")[:200])
-    others = [m for m in qs if request.user.pk not in (m.student_id, m.mentor.user_id)]
-    if others:  # staff reading other people's pairs: one access-log row for the list
-        access_record(
-            actor=request.user,
-            action="view",
-            subject=None,
-            object_type="mentoring.match",
-            record_count=len(others),
-            request=request,
-        )
-    return [_match(m) for m in qs]
+def matches(request: ApiRequest) -> list[dict[str, Any]]:
+    return [
+        _match(m) for m in services.matches_open(actor=request.auth, request=request)
+    ]
 
 
 @router.get("/matches/{match_id}", response=MatchOut)
-def match_detail(request: HttpRequest, match_id: int) -> dict[str, Any]:
-    return _match(selectors.match_get(request.user, match_id))
+def match_detail(request: ApiRequest, match_id: int) -> dict[str, Any]:
+    view = services.match_open(actor=request.auth, match_id=match_id, request=request)
+    return _match(view.match)
 
 
 @router.get("/matches/{match_id}/sessions", response=list[SessionOut])
-def match_sessions(request: HttpRequest, match_id: int) -> list[dict[str, Any]]:
-    match = selectors.match_get(request.user, match_id)
-    return [_session(s) for s in match.sessions.select_related("report", "rating")]
+def match_sessions(request: ApiRequest, match_id: int) -> list[dict[str, Any]]:
+    view = services.match_open(actor=request.auth, match_id=match_id, request=request)
+    return [_session(s) for s in view.sessions]
 
 
 @router.post(
@@ -199,8 +185,8 @@ def match_sessions(request: HttpRequest, match_id: int) -> list[dict[str, Any]]:
     response=SessionOut,
     summary="Confirm attendance (mentor or mentee)",
 )
-def session_confirm(request: HttpRequest, session_id: int) -> dict[str, Any]:
-    return _session(services.session_confirm(actor=request.user, session_id=session_id))
+def session_confirm(request: ApiRequest, session_id: int) -> dict[str, Any]:
+    return _session(services.session_confirm(actor=request.auth, session_id=session_id))
 
 
 @router.post(
@@ -208,12 +194,12 @@ def session_confirm(request: HttpRequest, session_id: int) -> dict[str, Any]:
     response={201: CreatedOut},
     summary="File the session report (mentor; Idempotency-Key supported)",
 )
-def session_report(request: HttpRequest, session_id: int, payload: ReportIn) -> Status:
+def session_report(request: ApiRequest, session_id: int, payload: ReportIn) -> Status:
     def create() -> tuple[int, Any]:
         report = services.session_report_file(
-            actor=request.user,
+            actor=request.auth,
             session_id=session_id,
-            data=ReportInput(**payload.dict()),
+            data=services.ReportInput(**payload.dict()),
         )
         return 201, {"id": report.pk}
 
@@ -225,10 +211,10 @@ def session_report(request: HttpRequest, session_id: int, payload: ReportIn) -> 
     response={201: CreatedOut},
     summary="Rate a session (mentee; Idempotency-Key supported)",
 )
-def session_rate(request: HttpRequest, session_id: int, payload: RatingIn) -> Status:
+def session_rate(request: ApiRequest, session_id: int, payload: RatingIn) -> Status:
     def create() -> tuple[int, Any]:
         rating = services.session_rate(
-            actor=request.user,
+            actor=request.auth,
             session_id=session_id,
             stars=payload.stars,
             comment=payload.comment,
@@ -239,21 +225,13 @@ def session_rate(request: HttpRequest, session_id: int, payload: RatingIn) -> St
 
 
 @router.get("/matches/{match_id}/messages", response=list[MessageOut])
-def messages(request: HttpRequest, match_id: int) -> list[dict[str, Any]]:
-    match = selectors.match_get(request.user, match_id)
-    if request.user.pk not in (match.student_id, match.mentor.user_id):
-        access_record(
-            actor=request.user,
-            action="view",
-            subject=match.student,
-            object_type="mentoring.messages",
-            object_id=str(match.pk),
-            tenant=match.tenant,
-            request=request,
-        )
+def messages(request: ApiRequest, match_id: int) -> list[dict[str, Any]]:
+    found = services.match_messages_open(
+        actor=request.auth, match_id=match_id, request=request
+    )
     return [
         {"id": m.pk, "sender": str(m.sender), "body": m.body, "sent_at": m.sent_at}
-        for m in match.messages.select_related("sender")
+        for m in found
     ]
 
 
@@ -262,10 +240,10 @@ def messages(request: HttpRequest, match_id: int) -> list[dict[str, Any]]:
     response={201: CreatedOut},
     summary="Message your mentor or mentee (Idempotency-Key supported)",
 )
-def message_send(request: HttpRequest, match_id: int, payload: MessageIn) -> Status:
+def message_send(request: ApiRequest, match_id: int, payload: MessageIn) -> Status:
     def create() -> tuple[int, Any]:
         msg = services.message_send(
-            actor=request.user, match_id=match_id, body=payload.body
+            actor=request.auth, match_id=match_id, body=payload.body
         )
         return 201, {"id": msg.pk}
 
@@ -277,10 +255,10 @@ def message_send(request: HttpRequest, match_id: int, payload: MessageIn) -> Sta
     response={201: CreatedOut},
     summary="Report a problem to staff (Idempotency-Key supported)",
 )
-def problem(request: HttpRequest, payload: ProblemIn) -> Status:
+def problem(request: ApiRequest, payload: ProblemIn) -> Status:
     def create() -> tuple[int, Any]:
         report = services.problem_report(
-            actor=request.user, body=payload.body, match_id=payload.match_id
+            actor=request.auth, body=payload.body, match_id=payload.match_id
         )
         return 201, {"id": report.pk}
 
@@ -295,31 +273,25 @@ def problem(request: HttpRequest, payload: ProblemIn) -> Status:
     response={201: RunOut},
     summary="Run the optimal batch match for a term (staff)",
 )
-def run_create(request: HttpRequest, term_id: int) -> Status:
+def run_create(request: ApiRequest, term_id: int) -> Status:
     def create() -> tuple[int, Any]:
-        return 201, _run(services.match_run_create(actor=request.user, term_id=term_id))
+        run = services.match_run_create(actor=request.auth, term_id=term_id)
+        return 201, _run(services.match_run_view(run))
 
     return Status(*run_idempotent(request, {"term": term_id}, create))
 
 
 @router.get("/runs/{run_id}", response=RunOut)
-def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
-    run = selectors.run_for_staff(request.user, run_id)
-    access_record(
-        actor=request.user,
-        action="view",
-        subject=None,
-        object_type="mentoring.run",
-        object_id=str(run.pk),
-        tenant=run.tenant,
-        request=request,
+def run_detail(request: ApiRequest, run_id: int) -> dict[str, Any]:
+    return _run(
+        services.match_run_open(actor=request.auth, run_id=run_id, request=request)
     )
-    return _run(run)
 
 
 @router.post("/runs/{run_id}/publish", response=RunOut)
-def run_publish(request: HttpRequest, run_id: int) -> dict[str, Any]:
-    return _run(services.match_run_publish(actor=request.user, run_id=run_id))
+def run_publish(request: ApiRequest, run_id: int) -> dict[str, Any]:
+    run = services.match_run_publish(actor=request.auth, run_id=run_id)
+    return _run(services.match_run_view(run))
 
 
 @router.post(
@@ -328,11 +300,11 @@ def run_publish(request: HttpRequest, run_id: int) -> dict[str, Any]:
     summary="Give a proposed pair another mentor (staff)",
 )
 def match_adjust(
-    request: HttpRequest, match_id: int, payload: AdjustIn
+    request: ApiRequest, match_id: int, payload: AdjustIn
 ) -> dict[str, Any]:
     return _match(
         services.match_adjust(
-            actor=request.user, match_id=match_id, mentor_id=payload.mentor_id
+            actor=request.auth, match_id=match_id, mentor_id=payload.mentor_id
         )
     )
 
@@ -341,9 +313,9 @@ def match_adjust(
 
 
 @router.get("/counselling/slots", response=list[SlotOut], summary="Open slots for me")
-def slots(request: HttpRequest) -> list[dict[str, Any]]:
+def slots(request: ApiRequest) -> list[dict[str, Any]]:
     out = []
-    for town in selectors.mentee_tenants(request.user):
+    for town in selectors.mentee_tenants(request.auth):
         for s in selectors.open_slots(town)[:100]:
             out.append(
                 {
@@ -363,9 +335,9 @@ def slots(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: SlotOut},
     summary="Publish a slot (counsellor; Idempotency-Key supported)",
 )
-def slot_publish(request: HttpRequest, payload: SlotIn) -> Status:
+def slot_publish(request: ApiRequest, payload: SlotIn) -> Status:
     def create() -> tuple[int, Any]:
-        s = services.slot_publish(actor=request.user, **payload.dict())
+        s = services.slot_publish(actor=request.auth, **payload.dict())
         return 201, {
             "id": s.pk,
             "counsellor": str(s.counsellor),
@@ -383,9 +355,9 @@ def slot_publish(request: HttpRequest, payload: SlotIn) -> Status:
     response={201: BookingOut},
     summary="Book a consultation (Idempotency-Key supported)",
 )
-def book(request: HttpRequest, payload: BookingIn) -> Status:
+def book(request: ApiRequest, payload: BookingIn) -> Status:
     def create() -> tuple[int, Any]:
-        b = services.booking_create(actor=request.user, **payload.dict())
+        b = services.booking_create(actor=request.auth, **payload.dict())
         return 201, _booking(b)
 
     return Status(*run_idempotent(request, payload.dict(), create))
@@ -396,10 +368,10 @@ def book(request: HttpRequest, payload: BookingIn) -> Status:
     response=BookingOut,
     summary="A booking with its notes (only its student and counsellor)",
 )
-def booking(request: HttpRequest, booking_id: int) -> dict[str, Any]:
-    return _booking(selectors.booking_get(request.user, booking_id))
+def booking(request: ApiRequest, booking_id: int) -> dict[str, Any]:
+    return _booking(selectors.booking_get(actor=request.auth, booking_id=booking_id))
 
 
 @router.post("/counselling/bookings/{booking_id}/cancel", response=BookingOut)
-def booking_cancel(request: HttpRequest, booking_id: int) -> dict[str, Any]:
-    return _booking(services.booking_cancel(actor=request.user, booking_id=booking_id))
+def booking_cancel(request: ApiRequest, booking_id: int) -> dict[str, Any]:
+    return _booking(services.booking_cancel(actor=request.auth, booking_id=booking_id))

@@ -11,7 +11,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from nanum.core import clock
 from nanum.core.models import District, Organisation, Role, RoleAssignment, User
+from nanum.learning.selectors import member_users
 
 from . import services
 from .models import (
@@ -98,11 +100,11 @@ def _mentors(
                 mode=rng.choice(["online", "online", "either", "offline"]),
                 gender=rng.choice(["female", "male"]),
                 capacity=4,
-                status="active",
+                status=MentorProfile.Status.ACTIVE,
                 checks={"identity": True, "enrolment": True, "record_check": True},
-                training_completed_on=timezone.localdate() - timedelta(days=40),
-                screened_at=timezone.now(),
-                activated_at=timezone.now(),
+                training_completed_on=clock.today() - timedelta(days=40),
+                screened_at=clock.now(),
+                activated_at=clock.now(),
             )
         )
     RoleAssignment.objects.bulk_create(roles)
@@ -120,7 +122,7 @@ def seed(ctx: Any, scale: str) -> list[str]:
     if not all((seoul, officer, mentor_user, student, counsellor)):
         return ["Mentoring: skipped (core demo users missing)"]
     rng = ctx.rng
-    today = timezone.localdate()
+    today = clock.today()
     districts = list(District.objects.filter(tenant=seoul))
     near = [d for d in districts if d.code in ("gwanak", "dongjak")] or districts[:2]
     term = services.term_create(
@@ -157,10 +159,8 @@ def seed(ctx: Any, scale: str) -> list[str]:
     services.mentor_activate(actor=officer, profile_id=demo.pk)
     crowd = _mentors(ctx, 30 if scale == "small" else 400, unis, districts)
     for profile in crowd[:3]:  # a few applications waiting for screening
-        profile.status = "applied"
+        profile.status = MentorProfile.Status.APPLIED
         profile.save(update_fields=["status"])
-
-    from nanum.learning.selectors import member_users
 
     members = [
         u
@@ -221,10 +221,10 @@ def seed(ctx: Any, scale: str) -> list[str]:
 
 def _history(demo: MentorProfile, mentor_user: User, rng: Any) -> None:
     """Four past weeks for the demo mentor's pairs: held, reported, rated."""
-    now = timezone.now()
-    for match in Match.objects.filter(mentor=demo, status="active").select_related(
-        "student"
-    ):
+    now = clock.now()
+    for match in Match.objects.filter(
+        mentor=demo, status=Match.Status.ACTIVE
+    ).select_related("student"):
         first = match.sessions.order_by("starts_at").first()
         anchor = first.starts_at if first else now
         for week in range(1, 5):
@@ -233,7 +233,7 @@ def _history(demo: MentorProfile, mentor_user: User, rng: Any) -> None:
                 match=match,
                 tenant_id=match.tenant_id,
                 starts_at=when,
-                status="held",
+                status=Session.Status.HELD,
                 mentor_confirmed_at=when + timedelta(hours=1),
                 student_confirmed_at=when + timedelta(hours=1),
             )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from nanum.core.models import District, Organisation
 
 from .models import CounsellingSlot, Gender, Level, MentorDocument, Mode, Subject
-from .services.common import hour_label
+from .services import hour_label
 
 # Practical hours offered on the forms (08:00–22:00 every day); the API takes any.
 HOUR_CHOICES = [(d * 24 + h, "") for d in range(7) for h in range(8, 23)]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import TypeVar
 
+from django.db.models import Model, Q, QuerySet
+
+from nanum.core import clock
 from nanum.core.errors import NotFound
 from nanum.core.models import Role, Tenant, User
 from nanum.core.tenancy import is_platform_admin, tenant_ids_for
@@ -22,6 +25,8 @@ from .models import (
 )
 
 STAFF_ROLES = (Role.TENANT_OFFICER,)
+
+_M = TypeVar("_M", bound=Model)
 
 
 def mentee_eligible(user: User | None, tenant: Tenant | int) -> bool:
@@ -56,7 +61,9 @@ def staff_tenant_ids(actor: User | None) -> set[int] | None:
     return tenant_ids_for(actor, *STAFF_ROLES)
 
 
-def _scoped(qs: QuerySet, actor: User | None, field: str = "tenant") -> QuerySet:
+def _scoped(
+    qs: QuerySet[_M], actor: User | None, field: str = "tenant"
+) -> QuerySet[_M]:
     ids = staff_tenant_ids(actor)
     return qs if ids is None else qs.filter(**{f"{field}__in": ids})
 
@@ -73,7 +80,8 @@ def mentor_profiles_for_staff(
     return qs.filter(status=status) if status else qs
 
 
-def mentor_profile_for_staff(actor: User, profile_id: int) -> MentorProfile:
+def mentor_profile_get(*, actor: User, profile_id: int) -> MentorProfile:
+    """A mentor application in one of ``actor``'s towns (staff)."""
     profile = mentor_profiles_for_staff(actor).filter(pk=profile_id).first()
     if profile is None:
         raise NotFound()
@@ -86,11 +94,40 @@ def own_mentor_profiles(user: User) -> QuerySet[MentorProfile]:
     )
 
 
+def own_mentor_profile_get(*, actor: User, profile_id: int) -> MentorProfile:
+    """One of ``actor``'s own mentor applications."""
+    profile = own_mentor_profiles(actor).filter(pk=profile_id).first()
+    if profile is None:
+        raise NotFound()
+    return profile
+
+
+def tenant_get(*, slug: str) -> Tenant:
+    """A town by its slug (to apply to mentor there)."""
+    tenant = Tenant.objects.filter(slug=slug).first()
+    if tenant is None:
+        raise NotFound()
+    return tenant
+
+
+def active_tenants() -> QuerySet[Tenant]:
+    """Towns one may apply to mentor in."""
+    return Tenant.objects.filter(status=Tenant.Status.ACTIVE)
+
+
+def staff_tenants(actor: User) -> list[Tenant]:
+    """Towns whose mentoring ``actor`` runs (every town for administrators)."""
+    ids = staff_tenant_ids(actor)
+    qs = Tenant.objects.all() if ids is None else Tenant.objects.filter(pk__in=ids)
+    return list(qs)
+
+
 def terms_for_staff(actor: User) -> QuerySet[Term]:
     return _scoped(Term.objects.select_related("tenant"), actor)
 
 
-def term_for_staff(actor: User, term_id: int) -> Term:
+def term_get(*, actor: User, term_id: int) -> Term:
+    """A term in one of ``actor``'s towns (staff)."""
     term = terms_for_staff(actor).filter(pk=term_id).first()
     if term is None:
         raise NotFound()
@@ -98,12 +135,25 @@ def term_for_staff(actor: User, term_id: int) -> Term:
 
 
 def open_terms(tenant: Tenant | int) -> QuerySet[Term]:
-    from django.utils import timezone
-
-    return Term.objects.filter(tenant=tenant, ends_on__gte=timezone.localdate())
+    return Term.objects.filter(tenant=tenant, ends_on__gte=clock.today())
 
 
-def run_for_staff(actor: User, run_id: int) -> MatchRun:
+def survey_term_get(*, actor: User, term_id: int) -> Term:
+    """A term ``actor`` may fill the mentee survey for; another town's term is the
+    same "not found" as no term at all."""
+    term = Term.objects.select_related("tenant").filter(pk=term_id).first()
+    if term is None or not mentee_eligible(actor, term.tenant_id):
+        raise NotFound()
+    return term
+
+
+def own_survey(*, actor: User, term: Term) -> MenteeSurvey | None:
+    """``actor``'s survey for ``term``, if they filled one (None: not yet)."""
+    return term.surveys.filter(student=actor).first()
+
+
+def match_run_get(*, actor: User, run_id: int) -> MatchRun:
+    """A batch run in one of ``actor``'s towns (staff)."""
     run = (
         _scoped(MatchRun.objects.select_related("term", "tenant"), actor)
         .filter(pk=run_id)
@@ -120,6 +170,14 @@ def surveys_for_staff(actor: User, term: Term) -> QuerySet[MenteeSurvey]:
     )
 
 
+def survey_get(*, actor: User, term: Term, survey_id: int) -> MenteeSurvey:
+    """A mentee survey of ``term`` in one of ``actor``'s towns (staff)."""
+    survey = surveys_for_staff(actor, term).filter(pk=survey_id).first()
+    if survey is None:
+        raise NotFound()
+    return survey
+
+
 # --- Pairs: a mentor sees only their own mentees ----------------------------------
 
 
@@ -131,12 +189,12 @@ def matches_visible(actor: User) -> QuerySet[Match]:
     staff_ids = staff_tenant_ids(actor) or set()
     return qs.filter(
         Q(mentor__user=actor)
-        | Q(student=actor, status__in=["active", "ended"])
+        | Q(student=actor, status__in=[Match.Status.ACTIVE, Match.Status.ENDED])
         | Q(tenant_id__in=staff_ids)
     )
 
 
-def match_get(actor: User, match_id: int) -> Match:
+def match_get(*, actor: User, match_id: int) -> Match:
     match = matches_visible(actor).filter(pk=match_id).first()
     if match is None:
         raise NotFound()
@@ -165,7 +223,7 @@ def my_mentor_matches(actor: User) -> QuerySet[Match]:
     ).select_related("mentor__user", "mentor__university", "term")
 
 
-def session_get(actor: User, session_id: int) -> Session:
+def session_get(*, actor: User, session_id: int) -> Session:
     session = (
         Session.objects.select_related("match__mentor__user", "match__student")
         .filter(pk=session_id, match__in=matches_visible(actor))
@@ -176,6 +234,33 @@ def session_get(actor: User, session_id: int) -> Session:
     return session
 
 
+def mentor_session_get(*, actor: User, session_id: int) -> Session:
+    """A session of a pair ``actor`` mentors (to file its report)."""
+    session = session_get(actor=actor, session_id=session_id)
+    if actor.pk != session.match.mentor.user_id:
+        raise NotFound()
+    return session
+
+
+def mentee_session_get(*, actor: User, session_id: int) -> Session:
+    """A session of ``actor``'s own pair as a mentee (to rate it)."""
+    session = session_get(actor=actor, session_id=session_id)
+    if actor.pk != session.match.student_id:
+        raise NotFound()
+    return session
+
+
+def upcoming_sessions(matches: list[Match], *, limit: int = 8) -> list[Session]:
+    """The next scheduled sessions of these pairs."""
+    return list(
+        Session.objects.filter(
+            match__in=matches,
+            starts_at__gte=clock.now(),
+            status=Session.Status.SCHEDULED,
+        ).select_related("match__student", "match__mentor__user")[:limit]
+    )
+
+
 def problems_for_staff(actor: User) -> QuerySet[ProblemReport]:
     return _scoped(ProblemReport.objects.select_related("reporter", "match"), actor)
 
@@ -184,11 +269,9 @@ def problems_for_staff(actor: User) -> QuerySet[ProblemReport]:
 
 
 def open_slots(tenant: Tenant | int) -> QuerySet[CounsellingSlot]:
-    from django.utils import timezone
-
     return (
         CounsellingSlot.objects.filter(
-            tenant=tenant, is_cancelled=False, starts_at__gt=timezone.now()
+            tenant=tenant, is_cancelled=False, starts_at__gt=clock.now()
         )
         .exclude(bookings__status=CounsellingBooking.Status.BOOKED)
         .select_related("counsellor")
@@ -207,7 +290,7 @@ def my_bookings(actor: User) -> QuerySet[CounsellingBooking]:
     )
 
 
-def booking_get(actor: User, booking_id: int) -> CounsellingBooking:
+def booking_get(*, actor: User, booking_id: int) -> CounsellingBooking:
     """Only the student and the counsellor of a booking may see it (and its notes)."""
     booking = (
         CounsellingBooking.objects.select_related("slot__counsellor", "student")

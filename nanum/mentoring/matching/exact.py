@@ -10,6 +10,7 @@ from scipy.optimize import linprog
 
 from .problem import Mentors, Students
 from .score import block_scores, prepare
+from .solve import _take
 
 
 def lp_optimum(st: Students, mt: Mentors) -> float:
@@ -20,8 +21,6 @@ def lp_optimum(st: Students, mt: Mentors) -> float:
         m_idx = np.flatnonzero(mt.town == town)
         if len(m_idx) == 0:
             continue
-        from .solve import _take
-
         p = prepare(_take(st, s_idx), _take(mt, m_idx))
         scores = block_scores(p, np.arange(len(s_idx)))
         r, c = np.nonzero(scores)

@@ -1,5 +1,7 @@
-"""Every write of mentoring and counselling (see docs/CONVENTIONS.md)."""
+"""Every write of mentoring and counselling (see docs/CONVENTIONS.md), and the
+"open" services that log who opened whose data."""
 
+from ._common import hour_label
 from .adjust import match_add_manual, match_adjust, match_remove
 from .counselling import (
     booking_cancel,
@@ -10,9 +12,12 @@ from .counselling import (
     slot_publish,
 )
 from .matching import (
+    REASON_LABELS,
+    SurveyInput,
     match_run_create,
     survey_submit,
     term_create,
+    why_text,
 )
 from .mentors import (
     MentorInput,
@@ -23,6 +28,18 @@ from .mentors import (
     mentor_screen,
     mentor_set_capacity,
 )
+from .opening import (
+    ChooseView,
+    PairView,
+    RunView,
+    match_messages_open,
+    match_open,
+    match_run_open,
+    match_run_view,
+    matches_open,
+    mentor_profile_open,
+    survey_open,
+)
 from .pairs import (
     end_match,
     match_add_second_session,
@@ -31,6 +48,7 @@ from .pairs import (
     match_taster_decide,
 )
 from .sessions import (
+    ReportInput,
     mentor_hours,
     mentor_hours_export,
     message_send,
@@ -42,26 +60,39 @@ from .sessions import (
 )
 
 __all__ = [
+    "REASON_LABELS",
+    "ChooseView",
     "MentorInput",
+    "PairView",
+    "ReportInput",
+    "RunView",
+    "SurveyInput",
     "booking_cancel",
     "booking_create",
     "booking_notes_save",
     "counselling_reminders_send",
     "end_match",
+    "hour_label",
     "match_add_manual",
     "match_add_second_session",
     "match_adjust",
+    "match_messages_open",
+    "match_open",
     "match_remove",
     "match_run_create",
+    "match_run_open",
     "match_run_publish",
+    "match_run_view",
     "match_set_meeting",
     "match_taster_decide",
+    "matches_open",
     "mentor_activate",
     "mentor_apply",
     "mentor_document_add",
     "mentor_hours",
     "mentor_hours_export",
     "mentor_leave",
+    "mentor_profile_open",
     "mentor_screen",
     "mentor_set_capacity",
     "message_send",
@@ -72,6 +103,8 @@ __all__ = [
     "sessions_check_missed",
     "slot_cancel",
     "slot_publish",
+    "survey_open",
     "survey_submit",
     "term_create",
+    "why_text",
 ]

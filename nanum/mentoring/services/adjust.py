@@ -21,8 +21,8 @@ from ..models import (
     Mode,
     UnmatchedStudent,
 )
-from ..selectors import match_get, run_for_staff
-from .common import require_staff
+from ..selectors import match_get, match_run_get
+from ._common import require_staff
 from .matching import (
     OPEN,
     PAIR_REASON_LABELS,
@@ -33,7 +33,9 @@ from .matching import (
 )
 
 
-def mentor_options(survey: MenteeSurvey, *, limit: int = 50) -> list[tuple]:
+def mentor_options(
+    survey: MenteeSurvey, *, limit: int = 50
+) -> list[tuple[MentorProfile, int, dict[str, Any]]]:
     """Active mentors of the town with a free place who satisfy every hard rule for
     this student, best first: (mentor, score, why). For choosing a pair by hand."""
     mentors, free = _free_mentors(survey.tenant_id)
@@ -94,7 +96,7 @@ def pair_check(
 
 
 def _draft_match(actor: User, match_id: int) -> Match:
-    match = match_get(actor, match_id)
+    match = match_get(actor=actor, match_id=match_id)
     require_staff(actor, match.tenant_id)
     match = (
         Match.objects.select_for_update(of=("self",))
@@ -166,7 +168,7 @@ def match_remove(*, actor: User, match_id: int) -> None:
 def match_add_manual(
     *, actor: User, run_id: int, survey_id: int, mentor_id: int
 ) -> Match:
-    run = run_for_staff(actor, run_id)
+    run = match_run_get(actor=actor, run_id=run_id)
     require_staff(actor, run.tenant_id)
     if run.status != MatchRun.Status.DRAFT:
         raise DomainError(_("Only a draft run can be changed."), code="wrong_state")

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Role, RoleAssignment, User
 from nanum.core.services import audit_record, notification_send
@@ -48,7 +49,7 @@ def slot_publish(
     if timezone.is_naive(ends_at):
         ends_at = timezone.make_aware(ends_at)
     errors: dict[str, list] = {}
-    if starts_at <= timezone.now():
+    if starts_at <= clock.now():
         errors["starts_at"] = [_("Choose a time in the future.")]
     minutes = (ends_at - starts_at).total_seconds() / 60
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
@@ -111,7 +112,7 @@ def slot_cancel(*, actor: User, slot_id: int) -> CounsellingSlot:
     for booking in slot.bookings.filter(status=CounsellingBooking.Status.BOOKED):
         booking.status, booking.cancelled_at = (
             CounsellingBooking.Status.CANCELLED,
-            timezone.now(),
+            clock.now(),
         )
         booking.save(update_fields=["status", "cancelled_at"])
         notification_send(
@@ -136,12 +137,16 @@ def booking_create(
     slot = CounsellingSlot.objects.select_for_update().filter(pk=slot_id).first()
     if slot is None or not mentee_eligible(actor, slot.tenant_id):
         raise NotFound(_("This slot does not exist or is not open to you."))
-    if slot.is_cancelled or slot.starts_at <= timezone.now():
+    if slot.is_cancelled or slot.starts_at <= clock.now():
         raise DomainError(
             _("This slot is no longer available."), code="slot_unavailable"
         )
     errors: dict[str, list] = {}
-    allowed = ["career", "admissions"] if slot.topic == "both" else [slot.topic]
+    allowed = (
+        [CounsellingSlot.Topic.CAREER, CounsellingSlot.Topic.ADMISSIONS]
+        if slot.topic == CounsellingSlot.Topic.BOTH
+        else [slot.topic]
+    )
     if topic not in allowed:
         errors["topic"] = [_("This slot is not for that topic.")]
     if not (question or "").strip():
@@ -195,7 +200,7 @@ def booking_create(
 
 @transaction.atomic
 def booking_cancel(*, actor: User, booking_id: int) -> CounsellingBooking:
-    booking = booking_get(actor, booking_id)
+    booking = booking_get(actor=actor, booking_id=booking_id)
     booking = (
         CounsellingBooking.objects.select_for_update(of=("self",))
         .select_related("slot__counsellor", "student")
@@ -204,7 +209,7 @@ def booking_cancel(*, actor: User, booking_id: int) -> CounsellingBooking:
     if booking.status != CounsellingBooking.Status.BOOKED:
         raise DomainError(_("This booking is not active."), code="wrong_state")
     is_student = actor.pk == booking.student_id
-    if is_student and booking.slot.starts_at - timezone.now() < CANCEL_CUTOFF:
+    if is_student and booking.slot.starts_at - clock.now() < CANCEL_CUTOFF:
         raise DomainError(
             _(
                 "Bookings can be cancelled until 24 hours before the start. "
@@ -214,7 +219,7 @@ def booking_cancel(*, actor: User, booking_id: int) -> CounsellingBooking:
         )
     booking.status, booking.cancelled_at = (
         CounsellingBooking.Status.CANCELLED,
-        timezone.now(),
+        clock.now(),
     )
     booking.save(update_fields=["status", "cancelled_at"])
     other = booking.slot.counsellor if is_student else booking.student
@@ -239,7 +244,7 @@ def booking_notes_save(
     *, actor: User, booking_id: int, notes: str
 ) -> CounsellingBooking:
     """The counsellor's notes (encrypted; only the counsellor and the student see them)."""
-    booking = booking_get(actor, booking_id)
+    booking = booking_get(actor=actor, booking_id=booking_id)
     if actor.pk != booking.slot.counsellor_id:
         raise PermissionDenied(_("Only the counsellor writes the notes."))
     if booking.status == CounsellingBooking.Status.CANCELLED:
@@ -250,7 +255,7 @@ def booking_notes_save(
         )
     booking = CounsellingBooking.objects.select_for_update().get(pk=booking.pk)
     booking.notes = (notes or "").strip()
-    if booking.slot.starts_at <= timezone.now():
+    if booking.slot.starts_at <= clock.now():
         booking.status = CounsellingBooking.Status.DONE
     booking.save(update_fields=["notes", "status"])
     audit_record(
@@ -266,7 +271,7 @@ def booking_notes_save(
 @transaction.atomic
 def counselling_reminders_send(*, now: datetime | None = None) -> int:
     """Remind students of consultations within the next 24 hours (once each)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     due = (
         CounsellingBooking.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(

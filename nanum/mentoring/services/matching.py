@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound
 from nanum.core.models import District, Organisation, Tenant, User
 from nanum.core.services import audit_record
@@ -30,8 +30,8 @@ from ..models import (
     Term,
     UnmatchedStudent,
 )
-from ..selectors import mentee_eligible, term_for_staff
-from .common import clean_hours, clean_mode, clean_subjects, hour_label, require_staff
+from ..selectors import mentee_eligible, term_get
+from ._common import clean_hours, clean_mode, clean_subjects, hour_label, require_staff
 
 GENDER_BITS = {"": 0, "female": 1, "male": 2}
 TASTER_SESSIONS = 3
@@ -100,7 +100,7 @@ def survey_submit(*, actor: User, term_id: int, data: SurveyInput) -> MenteeSurv
     if term is None or not mentee_eligible(actor, term.tenant_id):
         # a term of another town looks the same as no term at all
         raise NotFound(_("There is no mentoring term for you to join."))
-    if term.ends_on < timezone.localdate():
+    if term.ends_on < clock.today():
         raise DomainError(_("This term has ended."), code="term_ended")
     if data.level not in Level.values:
         raise InvalidInput(field_errors={"level": [_("Choose your school level.")]})
@@ -150,7 +150,7 @@ def survey_submit(*, actor: User, term_id: int, data: SurveyInput) -> MenteeSurv
         defaults={
             **fields,
             "tenant_id": term.tenant_id,
-            "submitted_at": timezone.now(),
+            "submitted_at": clock.now(),
         },
     )
     audit_record(
@@ -273,7 +273,9 @@ def why_text(why: dict[str, Any]) -> str:
 def _free_mentors(tenant_id: int) -> tuple[list[MentorProfile], list[int]]:
     mentors, free = [], []
     for profile in (
-        MentorProfile.objects.filter(tenant_id=tenant_id, status="active")
+        MentorProfile.objects.filter(
+            tenant_id=tenant_id, status=MentorProfile.Status.ACTIVE
+        )
         .prefetch_related("districts")
         .order_by("pk")
     ):
@@ -291,7 +293,7 @@ def match_run_create(*, actor: User, term_id: int) -> MatchRun:
     Pairs that already exist stay as they are (so this is also the rematch after a
     mentor leaves); a previous draft run of the term is discarded.
     """
-    term = term_for_staff(actor, term_id)
+    term = term_get(actor=actor, term_id=term_id)
     require_staff(actor, term.tenant_id)
     Term.objects.select_for_update().get(pk=term.pk)  # one run per term at a time
     for old in MatchRun.objects.filter(term=term, status=MatchRun.Status.DRAFT):

@@ -7,16 +7,23 @@ from datetime import date
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import District, Organisation, Role, Tenant, User
 from nanum.core.services import audit_record, notification_send, role_grant, snapshot
 
 from ..models import Match, MentorDocument, MentorProfile, Mode
-from ..selectors import mentor_profile_for_staff
-from .common import clean_hours, clean_levels, clean_mode, clean_subjects, require_staff
+from ..selectors import mentor_profile_get
+from ._common import (
+    clean_hours,
+    clean_levels,
+    clean_mode,
+    clean_subjects,
+    require_staff,
+)
+from .pairs import end_match
 
 REQUIRED_CHECKS = ("identity", "enrolment", "record_check")
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -147,7 +154,7 @@ def mentor_document_add(
 
 
 def _locked(actor: User, profile_id: int) -> MentorProfile:
-    profile = mentor_profile_for_staff(actor, profile_id)
+    profile = mentor_profile_get(actor=actor, profile_id=profile_id)
     return MentorProfile.objects.select_for_update().get(pk=profile.pk)
 
 
@@ -182,7 +189,7 @@ def mentor_screen(
             errors["training_completed_on"] = [
                 _("Mentors must complete the training first.")
             ]
-        elif training_completed_on > timezone.localdate():
+        elif training_completed_on > clock.today():
             errors["training_completed_on"] = [_("This date is in the future.")]
         if errors:
             raise InvalidInput(field_errors=errors)
@@ -191,7 +198,7 @@ def mentor_screen(
     profile.status = (
         MentorProfile.Status.APPROVED if approve else MentorProfile.Status.REJECTED
     )
-    profile.screened_by, profile.screened_at = actor, timezone.now()
+    profile.screened_by, profile.screened_at = actor, clock.now()
     profile.save()
     audit_record(
         actor=actor,
@@ -226,7 +233,7 @@ def mentor_activate(*, actor: User, profile_id: int) -> MentorProfile:
         role=Role.MENTOR,
         organisation=profile.university,
     )
-    profile.status, profile.activated_at = MentorProfile.Status.ACTIVE, timezone.now()
+    profile.status, profile.activated_at = MentorProfile.Status.ACTIVE, clock.now()
     profile.save(update_fields=["status", "activated_at"])
     audit_record(
         actor=actor,
@@ -288,8 +295,6 @@ def mentor_set_capacity(
 @transaction.atomic
 def mentor_leave(*, actor: User, profile_id: int, reason: str = "") -> list[Match]:
     """The mentor leaves: their pairs end and their mentees wait for a rematch."""
-    from .pairs import end_match
-
     profile = _own_or_staff(actor, profile_id)
     if profile.status == MentorProfile.Status.LEFT:
         raise DomainError(_("This mentor has already left."), code="wrong_state")

@@ -5,24 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import User
 from nanum.core.services import audit_record, notification_send
 
-from ..models import Match, MatchRun
-from ..selectors import match_get, run_for_staff
-from .common import require_staff
+from ..models import Match, MatchRun, Session
+from ..selectors import match_get, match_run_get
+from ._common import require_staff
 from .matching import COMMITTED_AFTER, why_text
+from .sessions import sessions_schedule
 
 
 @transaction.atomic
 def match_run_publish(*, actor: User, run_id: int) -> MatchRun:
-    from .sessions import sessions_schedule
-
-    run = run_for_staff(actor, run_id)
+    run = match_run_get(actor=actor, run_id=run_id)
     require_staff(actor, run.tenant_id)
     run = (
         MatchRun.objects.select_for_update(of=("self",))
@@ -33,7 +32,7 @@ def match_run_publish(*, actor: User, run_id: int) -> MatchRun:
         raise DomainError(
             _("This run was already published or discarded."), code="wrong_state"
         )
-    start = max(timezone.localdate() + timedelta(days=1), run.term.starts_on)
+    start = max(clock.today() + timedelta(days=1), run.term.starts_on)
     for match in run.matches.filter(status=Match.Status.PROPOSED).select_related(
         "mentor__user", "student"
     ):
@@ -48,7 +47,7 @@ def match_run_publish(*, actor: User, run_id: int) -> MatchRun:
                 body=why_text(match.why),
                 url="/mentoring/",
             )
-    run.status, run.published_at = MatchRun.Status.PUBLISHED, timezone.now()
+    run.status, run.published_at = MatchRun.Status.PUBLISHED, clock.now()
     run.save(update_fields=["status", "published_at"])
     audit_record(
         actor=actor,
@@ -61,16 +60,14 @@ def match_run_publish(*, actor: User, run_id: int) -> MatchRun:
 
 
 def end_match(match: Match, *, actor: User, reason: str) -> None:
-    from ..models import Session
-
     match.status, match.ended_at, match.end_reason = (
         Match.Status.ENDED,
-        timezone.now(),
+        clock.now(),
         reason,
     )
     match.save(update_fields=["status", "ended_at", "end_reason"])
     Session.objects.filter(
-        match=match, status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
+        match=match, status=Session.Status.SCHEDULED, starts_at__gt=clock.now()
     ).update(status=Session.Status.CANCELLED)
     audit_record(
         actor=actor,
@@ -88,7 +85,7 @@ def end_match(match: Match, *, actor: User, reason: str) -> None:
 
 
 def _member_match(actor: User, match_id: int) -> Match:
-    match = match_get(actor, match_id)
+    match = match_get(actor=actor, match_id=match_id)
     if actor.pk not in (match.student_id, match.mentor.user_id):
         raise PermissionDenied()
     return (
@@ -101,8 +98,6 @@ def _member_match(actor: User, match_id: int) -> Match:
 @transaction.atomic
 def match_taster_decide(*, actor: User, match_id: int, keep: bool) -> Match:
     """After the taster sessions the student or mentor keeps the pair or ends it."""
-    from .sessions import sessions_schedule
-
     match = _member_match(actor, match_id)
     if match.kind != Match.Kind.TASTER or match.status != Match.Status.ACTIVE:
         raise DomainError(_("This is not an active taster pair."), code="wrong_state")
@@ -110,9 +105,7 @@ def match_taster_decide(*, actor: User, match_id: int, keep: bool) -> Match:
         end_match(match, actor=actor, reason="taster_declined")
         return match
     last = match.sessions.order_by("-starts_at").first()
-    start = (
-        (last.starts_at.date() + timedelta(days=1)) if last else timezone.localdate()
-    )
+    start = (last.starts_at.date() + timedelta(days=1)) if last else clock.today()
     match.kind, match.taster_sessions = Match.Kind.REGULAR, None
     match.save(update_fields=["kind", "taster_sessions"])
     sessions_schedule(match, start=start)
@@ -125,10 +118,7 @@ def match_taster_decide(*, actor: User, match_id: int, keep: bool) -> Match:
 @transaction.atomic
 def match_add_second_session(*, actor: User, match_id: int, hour_of_week: int) -> Match:
     """A committed mentee gets a second weekly session at another common hour."""
-    from ..models import Session
-    from .sessions import sessions_schedule
-
-    match = match_get(actor, match_id)
+    match = match_get(actor=actor, match_id=match_id)
     if actor.pk != match.mentor.user_id:
         require_staff(actor, match.tenant_id)
     match = (
@@ -169,7 +159,7 @@ def match_add_second_session(*, actor: User, match_id: int, hour_of_week: int) -
     match.second_hour_of_week = hour_of_week
     match.save(update_fields=["second_hour_of_week"])
     sessions_schedule(
-        match, start=timezone.localdate() + timedelta(days=1), hour_of_week=hour_of_week
+        match, start=clock.today() + timedelta(days=1), hour_of_week=hour_of_week
     )
     audit_record(
         actor=actor,
@@ -186,7 +176,7 @@ def match_set_meeting(
     *, actor: User, match_id: int, online_link: str = "", place: str = ""
 ) -> Match:
     """The mentor (or staff) sets where the weekly session happens."""
-    match = match_get(actor, match_id)
+    match = match_get(actor=actor, match_id=match_id)
     if actor.pk != match.mentor.user_id:
         require_staff(actor, match.tenant_id)
     match = Match.objects.select_for_update().get(pk=match.pk)

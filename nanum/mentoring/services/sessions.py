@@ -13,9 +13,11 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
-from nanum.core.models import User
+from nanum.core.models import Tenant, User
 from nanum.core.services import access_record, audit_record, notification_send
 
 from ..models import (
@@ -26,8 +28,8 @@ from ..models import (
     SessionRating,
     SessionReport,
 )
-from ..selectors import match_get, session_get
-from .common import next_occurrence, notify_staff, require_staff, tz
+from ..selectors import match_get, mentee_tenants, session_get
+from ._common import next_occurrence, notify_staff, require_staff, tz
 
 MAX_WEEKS = 30
 MISSED_AFTER = timedelta(hours=24)  # unconfirmed this long after the end: missed
@@ -70,7 +72,7 @@ def _role_in(actor: User, session: Session) -> str:
 
 
 def _locked_session(actor: User, session_id: int) -> tuple[Session, str]:
-    session = session_get(actor, session_id)
+    session = session_get(actor=actor, session_id=session_id)
     role = _role_in(actor, session)
     return Session.objects.select_for_update(of=("self",)).select_related(
         "match__mentor", "match__student"
@@ -83,11 +85,11 @@ def session_confirm(*, actor: User, session_id: int) -> Session:
     session, role = _locked_session(actor, session_id)
     if session.status in (Session.Status.CANCELLED,):
         raise DomainError(_("This session was cancelled."), code="wrong_state")
-    if session.starts_at > timezone.now():
+    if session.starts_at > clock.now():
         raise DomainError(
             _("You can confirm a session once it has started."), code="not_started"
         )
-    now = timezone.now()
+    now = clock.now()
     if role == "mentor":
         session.mentor_confirmed_at = session.mentor_confirmed_at or now
     else:
@@ -172,7 +174,7 @@ def session_rate(
     session, role = _locked_session(actor, session_id)
     if role != "student":
         raise PermissionDenied(_("Only the mentee rates the session."))
-    if session.starts_at > timezone.now() or session.status == Session.Status.CANCELLED:
+    if session.starts_at > clock.now() or session.status == Session.Status.CANCELLED:
         raise DomainError(
             _("You can rate a session after it has taken place."), code="not_started"
         )
@@ -198,7 +200,7 @@ def session_rate(
 @transaction.atomic
 def sessions_check_missed(*, now: datetime | None = None) -> int:
     """Mark unconfirmed past sessions as missed and alert the town's staff."""
-    now = now or timezone.now()
+    now = now or clock.now()
     count = 0
     due = (
         Session.objects.select_for_update(skip_locked=True, of=("self",))
@@ -308,8 +310,6 @@ def mentor_hours_export(
         ]
         for r in rows
     ]
-    from nanum.core.models import Tenant
-
     access_record(
         actor=actor,
         action="export",
@@ -332,8 +332,6 @@ def mentor_hours_export(
             "text/csv; charset=utf-8",
             name,
         )
-    from openpyxl import Workbook
-
     book = Workbook()
     sheet = book.active
     sheet.title = month.strftime("%Y-%m")
@@ -352,7 +350,7 @@ def mentor_hours_export(
 @transaction.atomic
 def message_send(*, actor: User, match_id: int, body: str) -> Message:
     """Mentor and mentee write to each other inside Nanum; messages are kept."""
-    match = match_get(actor, match_id)
+    match = match_get(actor=actor, match_id=match_id)
     if actor.pk not in (match.student_id, match.mentor.user_id):
         raise PermissionDenied()
     if match.status != Match.Status.ACTIVE:
@@ -389,13 +387,11 @@ def problem_report(
         raise InvalidInput(field_errors={"body": [_("Tell us what happened.")]})
     match = None
     if match_id:
-        match = match_get(actor, match_id)
+        match = match_get(actor=actor, match_id=match_id)
         if actor.pk not in (match.student_id, match.mentor.user_id):
             raise PermissionDenied()
         tenant_id = match.tenant_id
     else:
-        from ..selectors import mentee_tenants
-
         towns = mentee_tenants(actor)
         if not towns:
             raise PermissionDenied()

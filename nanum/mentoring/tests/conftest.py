@@ -25,7 +25,7 @@ from nanum.learning.services.applications import (
 )
 from nanum.mentoring import services
 from nanum.mentoring.models import MentorProfile, Term
-from nanum.mentoring.services.matching import SurveyInput
+from nanum.mentoring.services import SurveyInput
 
 _n = itertools.count(1)
 EVENING = [24 * 1 + 19, 24 * 1 + 20, 24 * 3 + 19]  # Tue 19–21, Thu 19–20

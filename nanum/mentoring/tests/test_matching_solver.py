@@ -14,6 +14,7 @@ from nanum.mentoring.matching import (
     synthetic,
 )
 from nanum.mentoring.matching.exact import lp_optimum
+from nanum.mentoring.matching.kernel import Kernel
 from nanum.mentoring.matching.score import block_scores, prepare
 
 
@@ -142,8 +143,6 @@ def test_the_optimum_beats_greedy_when_greedy_blocks_a_student() -> None:
 
 
 def test_the_fast_kernel_scores_every_cell_like_block_scores() -> None:
-    from nanum.mentoring.matching.kernel import Kernel
-
     st = synthetic.students(700, seed=8)
     st.university_pref[:50] = st.university_pref[:50] % 20  # some ask for one
     mt = synthetic.mentors(300, seed=9)

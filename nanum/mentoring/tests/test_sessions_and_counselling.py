@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
@@ -19,7 +21,7 @@ from nanum.mentoring.models import (
     Session,
     SessionReport,
 )
-from nanum.mentoring.services.sessions import ReportInput
+from nanum.mentoring.services import ReportInput
 
 from .conftest import survey_input
 
@@ -149,8 +151,6 @@ def test_messages_stay_between_the_pair_and_are_encrypted(world, pair, active_me
     with pytest.raises(InvalidInput):
         services.message_send(actor=world.mentor, match_id=pair.pk, body="  ")
     assert Message.objects.count() == 1
-    from django.db import connection
-
     with connection.cursor() as cur:
         cur.execute("SELECT body FROM mentoring_message")
         raw = cur.fetchone()[0]
@@ -295,10 +295,6 @@ def test_mentor_capacity_cannot_drop_below_current_mentees(world, pair):
 
 
 def test_the_sweep_command_alerts_and_reminds(world, pair):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     _past(pair, days=3)
     out = StringIO()
     call_command("mentoring_sweep", stdout=out)  # tasks run inline in tests

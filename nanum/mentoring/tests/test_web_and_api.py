@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -314,8 +315,6 @@ def test_api_counselling_booking_and_private_notes(world, eligible, client, api_
 def test_a_mentor_uploads_a_document_and_bad_files_are_refused(
     world, client_for, settings, tmp_path
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     settings.MEDIA_ROOT = str(tmp_path)
     profile = services.mentor_apply(
         actor=world.mentor,

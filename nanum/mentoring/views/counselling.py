@@ -5,23 +5,27 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nanum.core.errors import DomainError
+from nanum.core import clock
+from nanum.core.errors import DomainError, NotFound, PermissionDenied
+from nanum.core.forms import add_domain_error
+from nanum.core.http import AuthedHttpRequest
 from nanum.core.models import Role
 
-from . import selectors, services
-from .forms import BookingForm, NotesForm, SlotForm
-from .views import domain_view, show_error
+from .. import selectors, services
+from ..forms import BookingForm, NotesForm, SlotForm
+from ._common import flash_refusal
 
 
 @require_http_methods(["GET", "POST"])
-@domain_view
-def counselling(request: HttpRequest) -> HttpResponse:
+@login_required
+def counselling(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     is_counsellor = user.has_role(Role.COUNSELLOR)
     slot_form = SlotForm(request.POST or None) if is_counsellor else None
@@ -38,8 +42,10 @@ def counselling(request: HttpRequest) -> HttpResponse:
                 topic=d["topic"],
                 online_link=d["online_link"] or "",
             )
+        except (NotFound, PermissionDenied):
+            raise
         except DomainError as exc:
-            show_error(request, slot_form, exc)
+            add_domain_error(slot_form, exc)
         else:
             messages.success(request, _("The slot is published."))
             return redirect("mentoring:counselling")
@@ -53,7 +59,7 @@ def counselling(request: HttpRequest) -> HttpResponse:
             "slot_form": slot_form,
             "my_slots": list(
                 selectors.counsellor_slots(user).filter(
-                    starts_at__gte=timezone.now() - timedelta(days=30)
+                    starts_at__gte=clock.now() - timedelta(days=30)
                 )
             )
             if is_counsellor
@@ -63,14 +69,14 @@ def counselling(request: HttpRequest) -> HttpResponse:
             "bookings": list(
                 selectors.my_bookings(user).order_by("-slot__starts_at")[:30]
             ),
-            "now": timezone.now(),
+            "now": clock.now(),
         },
     )
 
 
 @require_POST
-@domain_view
-def book(request: HttpRequest, slot_id: int) -> HttpResponse:
+@login_required
+def book(request: AuthedHttpRequest, slot_id: int) -> HttpResponse:
     form = BookingForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -83,40 +89,43 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
         return redirect("mentoring:counselling")
     try:
         services.booking_create(
-            actor=request.user, slot_id=slot_id, **form.cleaned_data
+            actor=request.user,
+            slot_id=slot_id,
+            topic=form.cleaned_data["topic"],
+            question=form.cleaned_data["question"],
         )
         messages.success(request, _("Booked. You will get a reminder the day before."))
     except DomainError as exc:
-        show_error(request, None, exc)
+        flash_refusal(request, exc)
     return redirect("mentoring:counselling")
 
 
 @require_POST
-@domain_view
-def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+@login_required
+def booking_cancel(request: AuthedHttpRequest, booking_id: int) -> HttpResponse:
     try:
         services.booking_cancel(actor=request.user, booking_id=booking_id)
         messages.success(request, _("The booking was cancelled."))
     except DomainError as exc:
-        show_error(request, None, exc)
+        flash_refusal(request, exc)
     return redirect("mentoring:counselling")
 
 
 @require_POST
-@domain_view
-def slot_cancel(request: HttpRequest, slot_id: int) -> HttpResponse:
+@login_required
+def slot_cancel(request: AuthedHttpRequest, slot_id: int) -> HttpResponse:
     try:
         services.slot_cancel(actor=request.user, slot_id=slot_id)
         messages.success(request, _("The slot was cancelled."))
     except DomainError as exc:
-        show_error(request, None, exc)
+        flash_refusal(request, exc)
     return redirect("mentoring:counselling")
 
 
 @require_http_methods(["GET", "POST"])
-@domain_view
-def booking(request: HttpRequest, booking_id: int) -> HttpResponse:
-    item = selectors.booking_get(request.user, booking_id)
+@login_required
+def booking(request: AuthedHttpRequest, booking_id: int) -> HttpResponse:
+    item = selectors.booking_get(actor=request.user, booking_id=booking_id)
     is_counsellor = request.user.pk == item.slot.counsellor_id
     form = (
         NotesForm(request.POST or None, initial={"notes": item.notes})
@@ -128,8 +137,10 @@ def booking(request: HttpRequest, booking_id: int) -> HttpResponse:
             services.booking_notes_save(
                 actor=request.user, booking_id=item.pk, notes=form.cleaned_data["notes"]
             )
+        except (NotFound, PermissionDenied):
+            raise
         except DomainError as exc:
-            show_error(request, form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Notes saved."))
             return redirect("mentoring:booking", booking_id=item.pk)

@@ -4,36 +4,34 @@ hand adjustment and publishing, problems, activity hours and their export."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nanum.core.errors import DomainError
+from nanum.core import clock
+from nanum.core.errors import DomainError, NotFound, PermissionDenied
+from nanum.core.forms import add_domain_error
+from nanum.core.http import AuthedHttpRequest
 from nanum.core.models import Tenant
-from nanum.core.services import access_record
 
-from . import selectors, services
-from .forms import HoursForm, ScreenForm, TermForm
-from .models import MatchRun, MentorProfile
-from .services.common import hour_label
-from .services.matching import REASON_LABELS, why_text
-from .views import domain_view, show_error
+from .. import selectors, services
+from ..forms import HoursForm, ScreenForm, TermForm
+from ..models import Match, MatchRun, MentorProfile, ProblemReport
+from ._common import flash_refusal, refusal_text
 
 
-def _staff_tenants(request: HttpRequest) -> list[Tenant]:
-    ids = selectors.staff_tenant_ids(request.user)
-    qs = Tenant.objects.all() if ids is None else Tenant.objects.filter(pk__in=ids)
-    tenants = list(qs)
+def _staff_tenants(request: AuthedHttpRequest) -> list[Tenant]:
+    tenants = selectors.staff_tenants(request.user)
     if not tenants:
-        raise Http404()
+        raise NotFound()
     return tenants
 
 
 @require_http_methods(["GET"])
-@domain_view
-def staff_home(request: HttpRequest) -> HttpResponse:
+@login_required
+def staff_home(request: AuthedHttpRequest) -> HttpResponse:
     tenants = _staff_tenants(request)
     return render(
         request,
@@ -44,28 +42,21 @@ def staff_home(request: HttpRequest) -> HttpResponse:
                 status__in=[MentorProfile.Status.APPLIED, MentorProfile.Status.APPROVED]
             ),
             "active_count": selectors.mentor_profiles_for_staff(
-                request.user, status="active"
+                request.user, status=MentorProfile.Status.ACTIVE
             ).count(),
             "terms": selectors.terms_for_staff(request.user),
             "problems": selectors.problems_for_staff(request.user).filter(
-                status="open"
+                status=ProblemReport.Status.OPEN
             )[:20],
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@domain_view
-def staff_mentor(request: HttpRequest, profile_id: int) -> HttpResponse:
-    profile = selectors.mentor_profile_for_staff(request.user, profile_id)
-    access_record(
-        actor=request.user,
-        action="view",
-        subject=profile.user,
-        object_type="mentoring.mentor",
-        object_id=str(profile.pk),
-        tenant=profile.tenant,
-        request=request,
+@login_required
+def staff_mentor(request: AuthedHttpRequest, profile_id: int) -> HttpResponse:
+    profile = services.mentor_profile_open(
+        actor=request.user, profile_id=profile_id, request=request
     )
     form = ScreenForm(
         request.POST or None,
@@ -73,7 +64,8 @@ def staff_mentor(request: HttpRequest, profile_id: int) -> HttpResponse:
             k: profile.checks.get(k) for k in ("identity", "enrolment", "record_check")
         },
     )
-    if request.method == "POST" and request.POST.get("action") == "leave":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "leave":
         try:
             ended = services.mentor_leave(
                 actor=request.user,
@@ -89,9 +81,9 @@ def staff_mentor(request: HttpRequest, profile_id: int) -> HttpResponse:
                 % {"n": len(ended)},
             )
         except DomainError as exc:
-            show_error(request, None, exc)
+            flash_refusal(request, exc)
         return redirect("mentoring:staff_mentor", profile_id=profile.pk)
-    if request.method == "POST" and request.POST.get("action") == "capacity":
+    if action == "capacity":
         try:
             services.mentor_set_capacity(
                 actor=request.user,
@@ -102,15 +94,14 @@ def staff_mentor(request: HttpRequest, profile_id: int) -> HttpResponse:
         except ValueError:
             messages.error(request, _("A mentor takes 1 to 10 mentees."))
         except DomainError as exc:
-            msgs = [str(e) for errs in exc.field_errors.values() for e in errs]
-            messages.error(request, " ".join(msgs) or str(exc.message))
+            messages.error(request, refusal_text(exc))
         return redirect("mentoring:staff_mentor", profile_id=profile.pk)
-    if request.method == "POST" and request.POST.get("action") == "activate":
+    if action == "activate":
         try:
             services.mentor_activate(actor=request.user, profile_id=profile.pk)
             messages.success(request, _("The mentor is active."))
         except DomainError as exc:
-            show_error(request, None, exc)
+            flash_refusal(request, exc)
         return redirect("mentoring:staff_mentor", profile_id=profile.pk)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -123,8 +114,10 @@ def staff_mentor(request: HttpRequest, profile_id: int) -> HttpResponse:
                 approve=d["decision"] == "approve",
                 note=d["note"],
             )
+        except (NotFound, PermissionDenied):
+            raise
         except DomainError as exc:
-            show_error(request, form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Screening saved."))
             return redirect("mentoring:staff_mentor", profile_id=profile.pk)
@@ -134,15 +127,17 @@ def staff_mentor(request: HttpRequest, profile_id: int) -> HttpResponse:
         {
             "profile": profile,
             "form": form,
-            "hours": ", ".join(hour_label(h) for h in profile.availability[:30]),
+            "hours": ", ".join(
+                services.hour_label(h) for h in profile.availability[:30]
+            ),
             "documents": profile.documents.all(),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@domain_view
-def staff_term_new(request: HttpRequest) -> HttpResponse:
+@login_required
+def staff_term_new(request: AuthedHttpRequest) -> HttpResponse:
     tenants = _staff_tenants(request)
     tenant = next(
         (t for t in tenants if str(t.pk) == request.GET.get("town")), tenants[0]
@@ -151,10 +146,16 @@ def staff_term_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             term = services.term_create(
-                actor=request.user, tenant=tenant, **form.cleaned_data
+                actor=request.user,
+                tenant=tenant,
+                name=form.cleaned_data["name"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
             )
+        except (NotFound, PermissionDenied):
+            raise
         except DomainError as exc:
-            show_error(request, form, exc)
+            add_domain_error(form, exc)
         else:
             return redirect("mentoring:staff_term", term_id=term.pk)
     return render(
@@ -168,14 +169,14 @@ def staff_term_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@domain_view
-def staff_term(request: HttpRequest, term_id: int) -> HttpResponse:
-    term = selectors.term_for_staff(request.user, term_id)
+@login_required
+def staff_term(request: AuthedHttpRequest, term_id: int) -> HttpResponse:
+    term = selectors.term_get(actor=request.user, term_id=term_id)
     if request.method == "POST":
         try:
             run = services.match_run_create(actor=request.user, term_id=term.pk)
         except DomainError as exc:
-            show_error(request, None, exc)
+            flash_refusal(request, exc)
         else:
             return redirect("mentoring:staff_run", run_id=run.pk)
     return render(
@@ -185,86 +186,58 @@ def staff_term(request: HttpRequest, term_id: int) -> HttpResponse:
             "term": term,
             "surveys": selectors.surveys_for_staff(request.user, term).count(),
             "runs": term.runs.all()[:20],
-            "active": term.matches.filter(status="active").count(),
+            "active": term.matches.filter(status=Match.Status.ACTIVE).count(),
         },
     )
 
 
 @require_http_methods(["GET"])
-@domain_view
-def staff_run(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = selectors.run_for_staff(request.user, run_id)
-    pairs = [
-        (m, why_text(m.why))
-        for m in run.matches.select_related("mentor__user", "student").order_by("pk")
-    ]
-    unmatched = [
-        (u, REASON_LABELS.get(u.reason, u.reason))
-        for u in run.unmatched.select_related("survey__student")
-    ]
-    access_record(
-        actor=request.user,
-        action="view",
-        subject=None,
-        object_type="mentoring.run",
-        object_id=str(run.pk),
-        tenant=run.tenant,
-        record_count=len(pairs) + len(unmatched),
-        request=request,
-    )
+@login_required
+def staff_run(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
+    view = services.match_run_open(actor=request.user, run_id=run_id, request=request)
     return render(
         request,
         "mentoring/staff_run.html",
         {
-            "run": run,
-            "pairs": pairs,
-            "unmatched": unmatched,
-            "is_draft": run.status == MatchRun.Status.DRAFT,
+            "run": view.run,
+            "pairs": [(m, services.why_text(m.why)) for m in view.pairs],
+            "unmatched": [
+                (u, services.REASON_LABELS.get(u.reason, u.reason))
+                for u in view.unmatched
+            ],
+            "is_draft": view.run.status == MatchRun.Status.DRAFT,
         },
     )
 
 
 @require_http_methods(["GET"])
-@domain_view
-def staff_choose(request: HttpRequest, run_id: int, survey_id: int) -> HttpResponse:
+@login_required
+def staff_choose(
+    request: AuthedHttpRequest, run_id: int, survey_id: int
+) -> HttpResponse:
     """Mentors who keep every rule for this student and have room, best first."""
-    run = selectors.run_for_staff(request.user, run_id)
-    survey = (
-        selectors.surveys_for_staff(request.user, run.term).filter(pk=survey_id).first()
-    )
-    if survey is None:
-        raise Http404()
-    match = run.matches.filter(survey=survey).first()
-    options = [
-        (m, score, why_text(why))
-        for m, score, why in services.adjust.mentor_options(survey)
-    ]
-    access_record(
-        actor=request.user,
-        action="view",
-        subject=survey.student,
-        object_type="mentoring.survey",
-        object_id=str(survey.pk),
-        tenant=run.tenant,
-        request=request,
+    view = services.survey_open(
+        actor=request.user, run_id=run_id, survey_id=survey_id, request=request
     )
     return render(
         request,
         "mentoring/staff_choose.html",
         {
-            "run": run,
-            "survey": survey,
-            "match": match,
-            "options": options,
-            "is_draft": run.status == MatchRun.Status.DRAFT,
+            "run": view.run,
+            "survey": view.survey,
+            "match": view.match,
+            "options": [
+                (m, score, services.why_text(why)) for m, score, why in view.options
+            ],
+            "is_draft": view.run.status == MatchRun.Status.DRAFT,
         },
     )
 
 
 @require_POST
-@domain_view
-def staff_run_action(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = selectors.run_for_staff(request.user, run_id)
+@login_required
+def staff_run_action(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
+    run = selectors.match_run_get(actor=request.user, run_id=run_id)
     action = request.POST.get("action")
     try:
         match_id = int(request.POST.get("match") or 0)
@@ -295,23 +268,20 @@ def staff_run_action(request: HttpRequest, run_id: int) -> HttpResponse:
         else:
             messages.error(request, _("Unknown action."))
     except DomainError as exc:
-        msgs = [str(e) for errs in exc.field_errors.values() for e in errs]
-        messages.error(request, " ".join(msgs) or str(exc.message))
+        messages.error(request, refusal_text(exc))
     return redirect("mentoring:staff_run", run_id=run.pk)
 
 
 @require_http_methods(["GET"])
-@domain_view
-def staff_hours(request: HttpRequest) -> HttpResponse:
+@login_required
+def staff_hours(request: AuthedHttpRequest) -> HttpResponse:
     tenants = _staff_tenants(request)
     tenant = next(
         (t for t in tenants if str(t.pk) == request.GET.get("town")), tenants[0]
     )
     form = HoursForm(request.GET or None)
     month = (
-        form.cleaned_data["month"]
-        if form.is_valid()
-        else timezone.localdate().replace(day=1)
+        form.cleaned_data["month"] if form.is_valid() else clock.today().replace(day=1)
     )
     fmt = request.GET.get("format")
     if fmt:
@@ -324,7 +294,7 @@ def staff_hours(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except DomainError as exc:
-            show_error(request, None, exc)
+            flash_refusal(request, exc)
             return redirect("mentoring:staff_hours")
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,0 +1,2 @@
+"""Mentoring pages, one module per audience: ``participant`` (both sides of a pair),
+``mentor``, ``student``, ``staff`` and ``counselling``."""
