@@ -47,8 +47,13 @@ def synthetic(n: int, pools: int, seed: int = 2026) -> dict[str, np.ndarray]:
     priority = rng.random(n) < 0.20
     capacity = rng.integers(10, 41, size=pools)
     share = np.full(pools, 0.30)
-    return {"ids": ids, "pools": pool, "priority": priority, "capacity": capacity,
-            "share": share}  # fmt: skip
+    return {
+        "ids": ids,
+        "pools": pool,
+        "priority": priority,
+        "capacity": capacity,
+        "share": share,
+    }
 
 
 def pct(values: list[float], q: float) -> float:
@@ -73,11 +78,17 @@ def part_pure(n: int, pools: int, repeats: int) -> dict[str, object]:
         (np.bincount(data["pools"], minlength=pools) > data["capacity"]).sum()
     )
     return {
-        "times": times, "hash1": result.digest(), "hash2": again.digest(),
-        "hash_other": other.digest(), "places": places, "prio_places": prio_places,
-        "reserved_seats": reserved_seats, "prio_apps": int(data["priority"].sum()),
-        "oversubscribed": oversubscribed, "capacity": int(data["capacity"].sum()),
-    }  # fmt: skip
+        "times": times,
+        "hash1": result.digest(),
+        "hash2": again.digest(),
+        "hash_other": other.digest(),
+        "places": places,
+        "prio_places": prio_places,
+        "reserved_seats": reserved_seats,
+        "prio_apps": int(data["priority"].sum()),
+        "oversubscribed": oversubscribed,
+        "capacity": int(data["capacity"].sum()),
+    }
 
 
 def setup_django() -> None:
@@ -112,34 +123,64 @@ def part_db(n: int, pools: int) -> dict[str, object]:
     data = synthetic(n, pools, seed=7)
     t0 = time.perf_counter()
     with transaction.atomic():
-        tenant = Tenant.objects.create(slug="bench", kind="metro", name_ko="벤치",
-                                       programme_name_ko="벤치런", is_home=True)  # fmt: skip
-        centre = Organisation.objects.create(code="bench-centre", kind="centre",
-                                             tenant=tenant, name_ko="벤치 센터")  # fmt: skip
+        tenant = Tenant.objects.create(
+            slug="bench",
+            kind="metro",
+            name_ko="벤치",
+            programme_name_ko="벤치런",
+            is_home=True,
+        )
+        centre = Organisation.objects.create(
+            code="bench-centre", kind="centre", tenant=tenant, name_ko="벤치 센터"
+        )
         users = User.objects.bulk_create(
             [User(username=f"b{i}", home_tenant=tenant) for i in range(n)],
             batch_size=2000,
         )
-        progs = Programme.objects.bulk_create([
-            Programme(tenant=tenant, organiser=centre, name_ko=f"프로그램 {i}", kind="camp",
-                      audience="students", capacity=int(data["capacity"][i]),
-                      apply_opens_at=now - timedelta(days=10),
-                      apply_closes_at=now - timedelta(hours=1), selection="lottery",
-                      priority_share=Decimal("0.30"), lottery_seed=1000 + i,
-                      status="published")
-            for i in range(pools)
-        ])  # fmt: skip
-        Session.objects.bulk_create([
-            Session(programme=p, starts_at=now + timedelta(days=7),
-                    ends_at=now + timedelta(days=7, hours=2), place="1실", capacity=p.capacity)
-            for p in progs
-        ])  # fmt: skip
-        Application.objects.bulk_create([
-            Application(programme=progs[int(data["pools"][i])], participant=users[i],
-                        applied_by=users[i], priority=bool(data["priority"][i]),
-                        created_at=now - timedelta(days=2))
-            for i in range(n)
-        ], batch_size=2000)  # fmt: skip
+        progs = Programme.objects.bulk_create(
+            [
+                Programme(
+                    tenant=tenant,
+                    organiser=centre,
+                    name_ko=f"프로그램 {i}",
+                    kind="camp",
+                    audience="students",
+                    capacity=int(data["capacity"][i]),
+                    apply_opens_at=now - timedelta(days=10),
+                    apply_closes_at=now - timedelta(hours=1),
+                    selection="lottery",
+                    priority_share=Decimal("0.30"),
+                    lottery_seed=1000 + i,
+                    status="published",
+                )
+                for i in range(pools)
+            ]
+        )
+        Session.objects.bulk_create(
+            [
+                Session(
+                    programme=p,
+                    starts_at=now + timedelta(days=7),
+                    ends_at=now + timedelta(days=7, hours=2),
+                    place="1실",
+                    capacity=p.capacity,
+                )
+                for p in progs
+            ]
+        )
+        Application.objects.bulk_create(
+            [
+                Application(
+                    programme=progs[int(data["pools"][i])],
+                    participant=users[i],
+                    applied_by=users[i],
+                    priority=bool(data["priority"][i]),
+                    created_at=now - timedelta(days=2),
+                )
+                for i in range(n)
+            ],
+            batch_size=2000,
+        )
     build_s = time.perf_counter() - t0
     from nanum.programs import tasks
 
@@ -162,8 +203,16 @@ def part_db(n: int, pools: int) -> dict[str, object]:
     notify_s = time.perf_counter() - t0
     held = Application.objects.filter(status="selected").count()
     prio_held = Application.objects.filter(status="selected", priority=True).count()
-    return {"n": n, "pools": drawn, "build_s": build_s, "draw_s": draw_s, "held": held,
-            "prio_held": prio_held, "notify_s": notify_s, "notified": notified}  # fmt: skip
+    return {
+        "n": n,
+        "pools": drawn,
+        "build_s": build_s,
+        "draw_s": draw_s,
+        "held": held,
+        "prio_held": prio_held,
+        "notify_s": notify_s,
+        "notified": notified,
+    }
 
 
 def main() -> None:
@@ -185,30 +234,40 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     t = pure["times"]
-    print(f"programs_lottery: {n:,} applications across {pools:,} sessions (pools), "
-          f"{pure['capacity']:,} places, {pure['oversubscribed']:,} pools oversubscribed, "
-          f"reserved share 30%")  # fmt: skip
-    print(f"pure lottery x{len(t)}: median {statistics.median(t):.3f} s, "
-          f"p95 {pct(t, 95):.3f} s, p99 {pct(t, 99):.3f} s, "
-          f"throughput {n / statistics.median(t):,.0f} applications/s")  # fmt: skip
+    print(
+        f"programs_lottery: {n:,} applications across {pools:,} sessions (pools), "
+        f"{pure['capacity']:,} places, {pure['oversubscribed']:,} pools oversubscribed, "
+        f"reserved share 30%"
+    )
+    print(
+        f"pure lottery x{len(t)}: median {statistics.median(t):.3f} s, "
+        f"p95 {pct(t, 95):.3f} s, p99 {pct(t, 99):.3f} s, "
+        f"throughput {n / statistics.median(t):,.0f} applications/s"
+    )
     same = pure["hash1"] == pure["hash2"]
     print(f"outcome hash run 1: {pure['hash1']}")
     print(f"outcome hash run 2: {pure['hash2']}  (same seed, equal: {same})")
-    print(f"outcome hash other seed: {pure['hash_other']}  "
-          f"(differs: {pure['hash_other'] != pure['hash1']})")  # fmt: skip
+    print(
+        f"outcome hash other seed: {pure['hash_other']}  "
+        f"(differs: {pure['hash_other'] != pure['hash1']})"
+    )
     apps_share = pure["prio_apps"] / n
     places_share = pure["prio_places"] / max(pure["places"], 1)
-    print(f"priority applicants: {apps_share:.1%} of applications, "
-          f"{places_share:.1%} of places ({pure['prio_places']:,} of {pure['places']:,}; "
-          f"{pure['reserved_seats']:,} from the reserved share)")  # fmt: skip
+    print(
+        f"priority applicants: {apps_share:.1%} of applications, "
+        f"{places_share:.1%} of places ({pure['prio_places']:,} of {pure['places']:,}; "
+        f"{pure['reserved_seats']:,} from the reserved share)"
+    )
     if db:
-        print(f"database end to end ({(os.environ.get('DATABASE_URL') and 'PostgreSQL') or 'SQLite'}): "
-              f"{db['n']:,} applications, {db['pools']:,} programmes drawn by "
-              f"services.draws_due() in {db['draw_s']:.2f} s "
-              f"({db['n'] / db['draw_s']:,.0f} applications/s: lottery, outcome rows, audit); "
-              f"then the draw_notify task sent {db['notified']:,} notifications in "
-              f"{db['notify_s']:.2f} s; data built in {db['build_s']:.2f} s; "
-              f"{db['prio_held']:,} of {db['held']:,} places to priority applicants")  # fmt: skip
+        print(
+            f"database end to end ({(os.environ.get('DATABASE_URL') and 'PostgreSQL') or 'SQLite'}): "
+            f"{db['n']:,} applications, {db['pools']:,} programmes drawn by "
+            f"services.draws_due() in {db['draw_s']:.2f} s "
+            f"({db['n'] / db['draw_s']:,.0f} applications/s: lottery, outcome rows, audit); "
+            f"then the draw_notify task sent {db['notified']:,} notifications in "
+            f"{db['notify_s']:.2f} s; data built in {db['build_s']:.2f} s; "
+            f"{db['prio_held']:,} of {db['held']:,} places to priority applicants"
+        )
     print(f"peak memory (max RSS): {peak_mb:.0f} MiB")
     if not same:
         raise SystemExit("the same seed gave different outcomes")

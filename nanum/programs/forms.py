@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Programme
+from nanum.core.models import Organisation, User
+
+from . import services
+from .models import Child, Programme
 
 
 class FilterForm(forms.Form):
@@ -22,8 +26,9 @@ class FilterForm(forms.Form):
         required=False,
         choices=[("", _("Everyone")), *Programme.Audience.choices],
     )
-    grade = forms.IntegerField(label=_("School grade (1–12)"), required=False, min_value=1,
-                               max_value=12)  # fmt: skip
+    grade = forms.IntegerField(
+        label=_("School grade (1–12)"), required=False, min_value=1, max_value=12
+    )
     organiser = forms.ModelChoiceField(
         label=_("Organiser"),
         required=False,
@@ -34,9 +39,8 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from nanum.core.models import Organisation
-
-        self.fields["organiser"].queryset = (
+        organiser = cast(forms.ModelChoiceField, self.fields["organiser"])
+        organiser.queryset = (
             Organisation.objects.filter(programmes__status=Programme.Status.PUBLISHED)
             .distinct()
             .order_by("name_ko")
@@ -44,8 +48,9 @@ class FilterForm(forms.Form):
 
 
 class ApplyForm(forms.Form):
-    child = forms.TypedChoiceField(label=_("Who will take part"), required=False, coerce=int,
-                                   empty_value=None)  # fmt: skip
+    child = forms.TypedChoiceField(
+        label=_("Who will take part"), required=False, coerce=int, empty_value=None
+    )
     declare_priority = forms.BooleanField(
         label=_("I declare that this participant is eligible for priority places"),
         help_text=_(
@@ -57,22 +62,25 @@ class ApplyForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, children: list[Any] | None = None, **kwargs: Any
+        self, *args: Any, children: list[Child] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         if children:
-            self.fields["child"].choices = [
-                (c.pk, f"{c.name} ({c.grade})") for c in children
-            ]
-            self.fields["child"].required = True
+            child = cast(forms.TypedChoiceField, self.fields["child"])
+            child.choices = [(c.pk, f"{c.name} ({c.grade})") for c in children]
+            child.required = True
         else:
             del self.fields["child"]
 
 
 class ChildForm(forms.Form):
     name = forms.CharField(label=_("Child's name"), max_length=50)
-    grade = forms.IntegerField(label=_("School grade (1–12)"), min_value=1, max_value=12,
-                               help_text=_("Elementary 1–6, middle 7–9, high 10–12."))  # fmt: skip
+    grade = forms.IntegerField(
+        label=_("School grade (1–12)"),
+        min_value=1,
+        max_value=12,
+        help_text=_("Elementary 1–6, middle 7–9, high 10–12."),
+    )
 
 
 class NominateForm(forms.Form):
@@ -80,35 +88,66 @@ class NominateForm(forms.Form):
         label=_("Students"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, students: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, students: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["students"].choices = [(s.pk, str(s)) for s in students]
+        field = cast(forms.TypedMultipleChoiceField, self.fields["students"])
+        field.choices = [(s.pk, str(s)) for s in students]
 
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ProgrammeForm(forms.ModelForm):
+PROGRAMME_FIELDS = [
+    "name_ko",
+    "name_en",
+    "kind",
+    "description_ko",
+    "description_en",
+    "audience",
+    "grade_min",
+    "grade_max",
+    "prerequisites",
+    "capacity",
+    "apply_opens_at",
+    "apply_closes_at",
+    "selection",
+    "priority_share",
+    "priority_need_index",
+    "completion_percent",
+    "hours",
+    "offer_hours",
+]
+
+
+class ProgrammeForm(forms.ModelForm[Programme]):
     class Meta:
         model = Programme
-        fields = [
-            "name_ko", "name_en", "kind", "description_ko", "description_en", "audience",
-            "grade_min", "grade_max", "prerequisites", "capacity", "apply_opens_at",
-            "apply_closes_at", "selection", "priority_share", "priority_need_index",
-            "completion_percent", "hours", "offer_hours",
-        ]  # fmt: skip
-        widgets = {"apply_opens_at": DT, "apply_closes_at": DT,
-                   "description_ko": forms.Textarea(attrs={"rows": 4}),
-                   "description_en": forms.Textarea(attrs={"rows": 4}),
-                   "prerequisites": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
+        fields = PROGRAMME_FIELDS
+        widgets = {
+            "apply_opens_at": DT,
+            "apply_closes_at": DT,
+            "description_ko": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+            "prerequisites": forms.Textarea(attrs={"rows": 2}),
+        }
 
-    def __init__(self, *args: Any, organisers: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisers: QuerySet[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if organisers is not None:
             self.fields["organiser"] = forms.ModelChoiceField(
                 label=_("Organiser"), queryset=organisers
             )
             self.order_fields(["organiser"])
+
+
+def programme_input(cleaned: dict[str, Any]) -> services.ProgrammeInput:
+    """The service's input from a valid ``ProgrammeForm``."""
+    return services.ProgrammeInput(**{k: cleaned[k] for k in PROGRAMME_FIELDS})
 
 
 class SessionForm(forms.Form):
@@ -124,14 +163,30 @@ class SessionForm(forms.Form):
 
 class SurveyForm(forms.Form):
     SCORES = [(i, str(i)) for i in range(5, 0, -1)]
-    overall = forms.TypedChoiceField(label=_("Overall, how satisfied are you? (5 = very)"),
-                                     choices=SCORES, coerce=int, widget=forms.RadioSelect)  # fmt: skip
-    content = forms.TypedChoiceField(label=_("Were the content and level right for you?"),
-                                     choices=SCORES, coerce=int, widget=forms.RadioSelect)  # fmt: skip
-    instructor = forms.TypedChoiceField(label=_("How was the instructor?"), choices=SCORES,
-                                        coerce=int, widget=forms.RadioSelect)  # fmt: skip
-    comment = forms.CharField(label=_("Anything else?"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    overall = forms.TypedChoiceField(
+        label=_("Overall, how satisfied are you? (5 = very)"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    content = forms.TypedChoiceField(
+        label=_("Were the content and level right for you?"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    instructor = forms.TypedChoiceField(
+        label=_("How was the instructor?"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything else?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class LabSlotForm(forms.Form):
@@ -140,14 +195,19 @@ class LabSlotForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts"), widget=DT)
     ends_at = forms.DateTimeField(label=_("Ends"), widget=DT)
     instructor = forms.CharField(label=_("Instructor"), required=False, max_length=100)
-    max_students = forms.IntegerField(label=_("Largest class"), min_value=1, max_value=200,
-                                      initial=30)  # fmt: skip
-    equipment_note = forms.CharField(label=_("Equipment"), required=False, max_length=300,
-                                     help_text=_("e.g. microscopes, 3D printer"))  # fmt: skip
+    max_students = forms.IntegerField(
+        label=_("Largest class"), min_value=1, max_value=200, initial=30
+    )
+    equipment_note = forms.CharField(
+        label=_("Equipment"),
+        required=False,
+        max_length=300,
+        help_text=_("e.g. microscopes, 3D printer"),
+    )
 
-    def __init__(self, *args: Any, labs: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, labs: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lab"].queryset = labs
+        cast(forms.ModelChoiceField, self.fields["lab"]).queryset = labs
 
 
 class LabBookForm(forms.Form):

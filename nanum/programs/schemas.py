@@ -180,3 +180,14 @@ class LabSlotIn(Schema):
     instructor: str = Field("", max_length=100)
     max_students: int = Field(30, ge=1, le=200)
     equipment_note: str = Field("", max_length=300)
+
+
+class AttendanceRowOut(Schema):
+    id: int
+    participant: str
+    present: bool
+
+
+class AttendanceSheetOut(Schema):
+    session_id: int
+    participants: list[AttendanceRowOut]

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import override
 
 from nanum.core.errors import DomainError
 from nanum.core.models import AuditLog, Notification, Role
 from nanum.core.testing import make_user
 from nanum.programs import services
 from nanum.programs.models import Application, Programme
+from nanum.programs.tasks import offers_expire_due
 from nanum.programs.tests.helpers import make_programme
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +57,6 @@ def test_applying_twice_is_refused_and_changes_nothing(world):
 
 
 def test_the_database_refuses_a_second_application_even_without_the_service(world):
-    from django.db import IntegrityError, transaction
-
     p = make_programme(world.centre_staff, world.centre)
     services.application_apply(actor=world.student, programme=p)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -95,8 +96,6 @@ def test_applying_before_the_period_is_refused(world):
 
 
 def test_a_student_outside_the_grades_is_refused_with_the_reason_in_korean(world):
-    from django.utils.translation import override
-
     p = make_programme(world.centre_staff, world.centre, grade_min=1, grade_max=6)
     with override("ko"):
         err = _refused(
@@ -163,8 +162,6 @@ def test_a_guardian_applies_for_a_child_and_family_programmes_need_one(world):
 
 
 def test_a_child_name_is_encrypted_at_rest(world):
-    from django.db import connection
-
     child = services.child_add(actor=world.guardian, name="정어린", grade=3)
     with connection.cursor() as cur:
         cur.execute("SELECT name FROM programs_child WHERE id = %s", [child.pk])
@@ -253,8 +250,6 @@ def test_an_unconfirmed_offer_expires_and_goes_to_the_next(world):
 
 
 def test_the_expiry_task_runs_through_django_tasks(world):
-    from nanum.programs.tasks import offers_expire_due
-
     assert offers_expire_due.enqueue().return_value == 0
 
 

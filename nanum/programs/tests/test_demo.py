@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from nanum.core.demo import seed_core
+from nanum.programs import demo, selectors
 from nanum.programs.models import (
     Application,
     Certificate,
@@ -16,9 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_seed_builds_programmes_applications_and_lab_slots():
-    from nanum.core.demo import seed_core
-    from nanum.programs import demo
-
     ctx = seed_core()
     lines = demo.seed(ctx, "small")
     assert lines and "programmes" in lines[0]
@@ -43,7 +42,5 @@ def test_demo_seed_builds_programmes_applications_and_lab_slots():
     assert Programme.objects.filter(drawn_at__isnull=False).exists()
     assert LabSlot.objects.filter(lab__point_type="open_lab").count() >= 6
     assert LabBooking.objects.filter(teacher=ctx.users["teacher"]).exists()
-    from nanum.programs import labs, selectors
-
-    assert labs.labs_managed(ctx.users["lab.staff"]).count() == 1
+    assert selectors.labs_managed(ctx.users["lab.staff"]).count() == 1
     assert selectors.organiser_programmes(actor=ctx.users["snu.staff"]).count() >= 2

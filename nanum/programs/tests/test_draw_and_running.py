@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from nanum.core.errors import DomainError
 from nanum.core.models import Role
 from nanum.core.testing import make_user
-from nanum.programs import running, services
+from nanum.programs import selection, selectors, services
 from nanum.programs.models import Application, Attendance, Certificate
+from nanum.programs.templatetags.programs_tags import why
 from nanum.programs.tests.helpers import make_programme
+from nanum.programs.views._pdf import certificate_pdf
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -58,16 +62,12 @@ def test_the_draw_reserves_places_and_explains_each_outcome(world):
         a.waitlist_position for a in rows if a.status == S.WAITLISTED
     ) == list(range(1, 7))
     assert p.draw_digest == result.digest() and p.drawn_at is not None
-    from nanum.programs.templatetags.programs_tags import why
-
     assert all(why(a) for a in rows)
     with pytest.raises(DomainError):
         services.programme_draw(actor=world.centre_staff, programme=p, now=after)
 
 
 def test_the_same_seed_reproduces_the_same_draw(world):
-    from nanum.programs import selection
-
     p, _apps = _lottery_with_applicants(world)
     services.programme_draw(actor=None, programme=p, now=p.apply_closes_at)
     p.refresh_from_db()
@@ -81,7 +81,7 @@ def test_the_same_seed_reproduces_the_same_draw(world):
         seed=p.lottery_seed,
     )
     assert again.digest() == p.draw_digest
-    assert services.seed_commitment(p.lottery_seed) != str(p.lottery_seed)
+    assert selectors.seed_commitment(p.lottery_seed) != str(p.lottery_seed)
 
 
 def test_scheduled_draws_run_after_close_and_the_waiting_list_moves(world):
@@ -132,19 +132,19 @@ def test_qr_check_in_records_attendance_once_and_only_for_participants(world):
     p = make_programme(world.centre_staff, world.centre)
     app = services.application_apply(actor=world.student, programme=p)
     s = p.sessions.first()
-    token = running.checkin_token(s)
+    token = services.checkin_token(s)
     at = s.starts_at + timedelta(minutes=5)
-    running.checkin(actor=world.student, token=token, now=at)
-    running.checkin(actor=world.student, token=token, now=at)
+    services.checkin(actor=world.student, token=token, now=at)
+    services.checkin(actor=world.student, token=token, now=at)
     assert Attendance.objects.filter(application=app, present=True).count() == 1
     with pytest.raises(DomainError) as exc:
-        running.checkin(actor=world.other_teacher, token=token, now=at)
+        services.checkin(actor=world.other_teacher, token=token, now=at)
     assert exc.value.code == "no_place"
     with pytest.raises(DomainError) as exc:
-        running.checkin(actor=world.student, token=token + "x", now=at)
+        services.checkin(actor=world.student, token=token + "x", now=at)
     assert exc.value.code == "bad_code"
     with pytest.raises(DomainError) as exc:
-        running.checkin(
+        services.checkin(
             actor=world.student, token=token, now=s.ends_at + timedelta(hours=2)
         )
     assert exc.value.code == "code_expired"
@@ -154,19 +154,17 @@ def test_completion_rule_and_certificate_with_hours_verified_publicly(world):
     p, app = _finished_programme(world)
     sessions = list(p.sessions.all())
     for s in sessions[:4]:  # 4 of 5 = 80 %
-        running.attendance_mark(
+        services.attendance_mark(
             actor=world.centre_staff,
             session=s,
             application_ids=[app.pk],
             present_ids=[app.pk],
         )
-    certs = running.certificates_issue(actor=world.centre_staff, programme=p)
+    certs = services.certificates_issue(actor=world.centre_staff, programme=p)
     assert len(certs) == 1 and certs[0].hours == 15
-    cert = running.certificate_verify(certs[0].code.lower().replace("-", ""))
+    cert = selectors.certificate_verify(certs[0].code.lower().replace("-", ""))
     assert cert is not None and cert.attended == 4
-    assert running.certificate_verify("AAAA-BBBB-CCCC") is None
-    from nanum.programs.pdf import certificate_pdf
-
+    assert selectors.certificate_verify("AAAA-BBBB-CCCC") is None
     pdf = certificate_pdf(cert, "https://example.org/verify")
     assert pdf.startswith(b"%PDF") and b"HYSMyeongJo" in pdf
 
@@ -174,28 +172,24 @@ def test_completion_rule_and_certificate_with_hours_verified_publicly(world):
 def test_below_the_completion_rule_there_is_no_certificate(world):
     p, app = _finished_programme(world)
     for s in list(p.sessions.all())[:3]:  # 60 %
-        running.attendance_mark(
+        services.attendance_mark(
             actor=world.centre_staff,
             session=s,
             application_ids=[app.pk],
             present_ids=[app.pk],
         )
-    assert running.certificates_issue(actor=world.centre_staff, programme=p) == []
+    assert services.certificates_issue(actor=world.centre_staff, programme=p) == []
     assert not Certificate.objects.exists()
 
 
 def test_survey_once_per_participant_with_results_for_the_organiser(world):
-    from nanum.programs import selectors
-
     p, app = _finished_programme(world)
     data = {"overall": 5, "content": 4, "instructor": 5, "comment": "좋았어요"}
-    running.survey_submit(actor=world.teacher, application_id=app.pk, data=data)
+    services.survey_submit(actor=world.teacher, application_id=app.pk, **data)
     with pytest.raises(DomainError):
-        running.survey_submit(actor=world.teacher, application_id=app.pk, data=data)
+        services.survey_submit(actor=world.teacher, application_id=app.pk, **data)
     with pytest.raises(DomainError):
-        running.survey_submit(
-            actor=world.other_teacher, application_id=app.pk, data=data
-        )
+        services.survey_submit(actor=world.other_teacher, application_id=app.pk, **data)
     res = selectors.survey_results(p)
     assert res["n"] == 1 and res["overall"] == 5 and res["comments"] == ["좋았어요"]
 
@@ -203,17 +197,19 @@ def test_survey_once_per_participant_with_results_for_the_organiser(world):
 def test_the_survey_refuses_scores_out_of_range(world):
     _p, app = _finished_programme(world)
     with pytest.raises(DomainError) as exc:
-        running.survey_submit(
+        services.survey_submit(
             actor=world.teacher,
             application_id=app.pk,
-            data={"overall": 9, "content": 4, "instructor": 5},
+            overall=9,
+            content=4,
+            instructor=5,
         )
     assert "overall" in exc.value.field_errors
 
 
 def test_public_name_is_masked():
-    assert running.mask_name("정학생") == "정*생"
-    assert running.mask_name("Kim") == "K*m"
+    assert selectors.mask_name("정학생") == "정*생"
+    assert selectors.mask_name("Kim") == "K*m"
 
 
 def test_check_in_before_it_opens_is_refused(world):
@@ -221,17 +217,13 @@ def test_check_in_before_it_opens_is_refused(world):
     services.application_apply(actor=world.student, programme=p)
     s = p.sessions.first()
     with pytest.raises(DomainError) as exc:
-        running.checkin(
-            actor=world.student, token=running.checkin_token(s), now=timezone.now()
+        services.checkin(
+            actor=world.student, token=services.checkin_token(s), now=timezone.now()
         )
     assert exc.value.code == "too_early"
 
 
 def test_the_sweep_command_draws_due_lotteries(world):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     p, _apps = _lottery_with_applicants(world, n=3, capacity=2)
     Programme = type(p)
     Programme.objects.filter(pk=p.pk).update(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone
 from nanum.core.errors import DomainError
 from nanum.core.models import Organisation, Role
 from nanum.core.testing import make_user
-from nanum.programs import labs, selectors
+from nanum.programs import selectors, services
 from nanum.programs.models import LabBooking, LabSlot
 
 pytestmark = pytest.mark.django_db
@@ -44,24 +45,22 @@ def lab(world):
 
 def _slot(lab, staff, hours: int = 48) -> LabSlot:
     start = timezone.now() + timedelta(hours=hours)
-    return labs.lab_slot_create(
+    return services.lab_slot_create(
         actor=staff,
         lab=lab,
-        data={
-            "room": "물리실험실",
-            "starts_at": start,
-            "ends_at": start + timedelta(hours=2),
-            "instructor": "오강사",
-            "max_students": 30,
-            "equipment_note": "오실로스코프",
-        },
+        room="물리실험실",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        instructor="오강사",
+        max_students=30,
+        equipment_note="오실로스코프",
     )
 
 
 def test_a_teacher_books_a_free_slot_and_it_leaves_the_list(world, lab):
     slot = _slot(*lab)
     assert slot in selectors.lab_slots_open(actor=world.teacher)
-    b = labs.lab_book(
+    b = services.lab_book(
         actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=24
     )
     assert b.school == world.small_school
@@ -70,9 +69,11 @@ def test_a_teacher_books_a_free_slot_and_it_leaves_the_list(world, lab):
 
 def test_a_slot_cannot_be_booked_twice(world, lab):
     slot = _slot(*lab)
-    labs.lab_book(actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=24)
+    services.lab_book(
+        actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=24
+    )
     with pytest.raises(DomainError) as exc:
-        labs.lab_book(
+        services.lab_book(
             actor=world.other_teacher, slot_id=slot.pk, class_name="5-2", students=20
         )
     assert exc.value.code == "slot_taken"
@@ -81,7 +82,9 @@ def test_a_slot_cannot_be_booked_twice(world, lab):
 
 def test_the_database_refuses_a_double_booking_even_without_the_service(world, lab):
     slot = _slot(*lab)
-    labs.lab_book(actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=24)
+    services.lab_book(
+        actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=24
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         LabBooking.objects.create(
             slot=slot,
@@ -94,11 +97,11 @@ def test_the_database_refuses_a_double_booking_even_without_the_service(world, l
 
 def test_after_a_cancellation_the_slot_can_be_booked_again(world, lab):
     slot = _slot(*lab)
-    b = labs.lab_book(
+    b = services.lab_book(
         actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=24
     )
-    labs.lab_booking_cancel(actor=world.teacher, booking_id=b.pk)
-    labs.lab_book(
+    services.lab_booking_cancel(actor=world.teacher, booking_id=b.pk)
+    services.lab_book(
         actor=world.other_teacher, slot_id=slot.pk, class_name="5-2", students=20
     )
 
@@ -106,12 +109,12 @@ def test_after_a_cancellation_the_slot_can_be_booked_again(world, lab):
 def test_too_many_students_or_a_student_booking_is_refused(world, lab):
     slot = _slot(*lab)
     with pytest.raises(DomainError) as exc:
-        labs.lab_book(
+        services.lab_book(
             actor=world.teacher, slot_id=slot.pk, class_name="6-1", students=40
         )
     assert "students" in exc.value.field_errors
     with pytest.raises(DomainError):
-        labs.lab_book(
+        services.lab_book(
             actor=world.student, slot_id=slot.pk, class_name="6-1", students=4
         )
     assert not LabBooking.objects.exists()
@@ -120,14 +123,12 @@ def test_too_many_students_or_a_student_booking_is_refused(world, lab):
 def test_overlapping_slots_in_one_room_are_refused(world, lab):
     slot = _slot(*lab)
     with pytest.raises(DomainError):
-        labs.lab_slot_create(
+        services.lab_slot_create(
             actor=lab[1],
             lab=lab[0],
-            data={
-                "room": "물리실험실",
-                "starts_at": slot.starts_at + timedelta(minutes=30),
-                "ends_at": slot.ends_at + timedelta(hours=1),
-            },
+            room="물리실험실",
+            starts_at=slot.starts_at + timedelta(minutes=30),
+            ends_at=slot.ends_at + timedelta(hours=1),
         )
     assert LabSlot.objects.count() == 1
 
@@ -143,14 +144,14 @@ def test_a_teacher_in_another_town_does_not_see_or_book_seoul_labs(world, lab):
     pc_teacher = make_user("pc.teacher", Role.TEACHER, world.pyeongchang_hall)
     assert not selectors.lab_slots_open(actor=pc_teacher).exists()
     with pytest.raises(DomainError):
-        labs.lab_book(actor=pc_teacher, slot_id=slot.pk, class_name="1-1", students=3)
+        services.lab_book(
+            actor=pc_teacher, slot_id=slot.pk, class_name="1-1", students=3
+        )
 
 
 def test_lab_staff_publish_and_a_teacher_books_and_cancels_through_the_api(
     client, api_token, world, lab
 ):
-    import json
-
     start = timezone.now() + timedelta(days=4)
     h = {
         "HTTP_AUTHORIZATION": f"Bearer {api_token(lab[1])}",

@@ -7,11 +7,19 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from nanum.programs import running, services
+from nanum.programs import services
 from nanum.programs.tests.helpers import make_programme
 
-PERSONAS = [None, "teacher", "student", "guardian", "pyeongchang_officer", "centre_staff",
-            "bank_officer", "admin"]  # fmt: skip
+PERSONAS = [
+    None,
+    "teacher",
+    "student",
+    "guardian",
+    "pyeongchang_officer",
+    "centre_staff",
+    "bank_officer",
+    "admin",
+]
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -43,7 +51,7 @@ pytestmark = pytest.mark.django_db
 def test_no_programmes_route_answers_500(client, world):
     p = make_programme(world.centre_staff, world.centre)
     app = services.application_apply(actor=world.student, programme=p)
-    token = running.checkin_token(p.sessions.first())
+    token = services.checkin_token(p.sessions.first())
     routes = [
         r
         for r in _walk(get_resolver().url_patterns)

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from nanum.core.models import Role
+from nanum.core.models import Organisation, Role
 from nanum.core.testing import make_user
-from nanum.programs import running, services
+from nanum.programs import services
 from nanum.programs.models import Application, Child, Programme
 from nanum.programs.tests.helpers import make_programme
 
@@ -197,7 +197,7 @@ def test_check_in_page_needs_a_post_and_a_valid_code(client_for, world):
     p = make_programme(world.centre_staff, world.centre)
     services.application_apply(actor=world.student, programme=p)
     c = client_for(world.student)
-    token = running.checkin_token(p.sessions.first())
+    token = services.checkin_token(p.sessions.first())
     assert c.get(f"/programs/checkin/{token}/").status_code == 200
     r = c.post(f"/programs/checkin/{token}/")  # too early: a clear message, no 500
     assert r.status_code == 400 and 'role="alert"' in r.content.decode()
@@ -208,13 +208,13 @@ def test_certificate_download_and_public_verification_page(client_for, client, w
     p = make_programme(world.centre_staff, world.centre, sessions=1, past_sessions=True)
     app = services.application_apply(actor=world.student, programme=p)
     s = p.sessions.first()
-    running.attendance_mark(
+    services.attendance_mark(
         actor=world.centre_staff,
         session=s,
         application_ids=[app.pk],
         present_ids=[app.pk],
     )
-    cert = running.certificates_issue(actor=world.centre_staff, programme=p)[0]
+    cert = services.certificates_issue(actor=world.centre_staff, programme=p)[0]
     c = client_for(world.student)
     r = c.get(f"/programs/applications/{app.pk}/certificate.pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
@@ -270,8 +270,6 @@ def test_the_survey_groups_each_score_in_a_fieldset(client_for, world):
 
 
 def test_the_listing_filters_by_organiser(client, world):
-    from nanum.core.models import Organisation
-
     west = Organisation.objects.create(
         code="msc-seobu",
         kind="centre",
@@ -289,7 +287,7 @@ def test_the_dashboard_shows_attendance_so_far(client_for, world):
     p = make_programme(world.centre_staff, world.centre, sessions=2, past_sessions=True)
     app = services.application_apply(actor=world.student, programme=p)
     s = p.sessions.first()
-    running.attendance_mark(
+    services.attendance_mark(
         actor=world.centre_staff,
         session=s,
         application_ids=[app.pk],

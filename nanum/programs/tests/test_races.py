@@ -13,7 +13,7 @@ from django.utils import timezone
 from nanum.core.errors import DomainError
 from nanum.core.models import Organisation, Role
 from nanum.core.testing import make_user
-from nanum.programs import labs, services
+from nanum.programs import services
 from nanum.programs.models import Application, LabBooking
 from nanum.programs.tests.helpers import make_programme
 
@@ -64,17 +64,19 @@ def test_eight_teachers_race_for_one_slot_and_one_wins(world):
         name_ko="개방형 실험실",
     )
     start = timezone.now() + timedelta(days=3)
-    slot = labs.lab_slot_create(
+    slot = services.lab_slot_create(
         actor=world.admin,
         lab=lab,
-        data={"room": "1실", "starts_at": start, "ends_at": start + timedelta(hours=2)},
+        room="1실",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
     )
     teachers = [
         make_user(f"race.t{i}", Role.TEACHER, world.small_school) for i in range(8)
     ]
     results = _hammer(
         8,
-        lambda i: labs.lab_book(
+        lambda i: services.lab_book(
             actor=teachers[i], slot_id=slot.pk, class_name=f"{i}-1", students=10
         ),
     )

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,34 +19,49 @@ from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDen
 from nanum.core.models import Organisation, Role, User
 from nanum.core.services import audit_record, snapshot
 
-from . import rules
-from .models import LabBooking, LabSlot
-from .services import _notify
-
-
-def labs_managed(actor: User) -> QuerySet[Organisation]:
-    qs = Organisation.objects.filter(point_type="open_lab", is_active=True)
-    ids = rules.managed_org_ids(actor)
-    return qs if ids is None else qs.filter(pk__in=ids)
+from .. import selectors
+from ..models import LabBooking, LabSlot
+from ._common import _notify
 
 
 @transaction.atomic
-def lab_slot_create(*, actor: User, lab: Organisation, data: dict[str, Any]) -> LabSlot:
+def lab_slot_create(
+    *,
+    actor: User,
+    lab: Organisation,
+    room: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    instructor: str = "",
+    max_students: int = 30,
+    equipment_note: str = "",
+) -> LabSlot:
     if (
-        lab.point_type != "open_lab"
-        or not labs_managed(actor).filter(pk=lab.pk).exists()
+        lab.point_type != Organisation.PointType.OPEN_LAB
+        or not selectors.labs_managed(actor).filter(pk=lab.pk).exists()
     ):
         raise PermissionDenied(_("You do not run this lab."))
-    slot = LabSlot(lab=lab, **data)
+    slot = LabSlot(
+        lab=lab,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        instructor=instructor,
+        max_students=max_students,
+        equipment_note=equipment_note,
+    )
     errors: dict[str, list[Any]] = {}
     if not slot.room:
         errors["room"] = [_("Give the room.")]
     if not slot.starts_at or not slot.ends_at or slot.ends_at <= slot.starts_at:
         errors["ends_at"] = [_("A slot must end after it starts.")]
     elif LabSlot.objects.filter(
-        lab=lab, room=slot.room, cancelled=False,
-        starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at,
-    ).exists():  # fmt: skip
+        lab=lab,
+        room=slot.room,
+        cancelled=False,
+        starts_at__lt=slot.ends_at,
+        ends_at__gt=slot.starts_at,
+    ).exists():
         errors["starts_at"] = [_("This room already has a slot at that time.")]
     if errors:
         raise InvalidInput(field_errors=errors)
@@ -60,13 +74,18 @@ def lab_slot_create(*, actor: User, lab: Organisation, data: dict[str, Any]) -> 
                 "starts_at": [_("This room already has a slot at that time.")]
             }
         ) from exc
-    audit_record(actor=actor, action="lab.slot_create", obj=slot, tenant=lab.tenant,
-                 after=snapshot(slot))  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="lab.slot_create",
+        obj=slot,
+        tenant=lab.tenant,
+        after=snapshot(slot),
+    )
     return slot
 
 
 def _teacher_school(actor: User) -> Organisation:
-    org = rules.role_org(actor, Role.TEACHER)
+    org = selectors.role_org(actor, Role.TEACHER)
     if org is None:
         raise PermissionDenied(_("Only teachers can book a lab visit for a class."))
     return org
@@ -74,9 +93,14 @@ def _teacher_school(actor: User) -> Organisation:
 
 @transaction.atomic
 def lab_book(
-    *, actor: User, slot_id: int, class_name: str, students: int, note: str = "",
+    *,
+    actor: User,
+    slot_id: int,
+    class_name: str,
+    students: int,
+    note: str = "",
     now: datetime | None = None,
-) -> LabBooking:  # fmt: skip
+) -> LabBooking:
     now = now or timezone.now()
     school = _teacher_school(actor)
     slot = (
@@ -108,40 +132,59 @@ def lab_book(
     try:
         with transaction.atomic():
             booking = LabBooking.objects.create(
-                slot=slot, school=school, teacher=actor, class_name=class_name[:60],
-                students=students, note=(note or "")[:300],
-            )  # fmt: skip
+                slot=slot,
+                school=school,
+                teacher=actor,
+                class_name=class_name[:60],
+                students=students,
+                note=(note or "")[:300],
+            )
     except IntegrityError as exc:
-        raise DomainError(_("Another class has just booked this slot."),
-                          code="slot_taken") from exc  # fmt: skip
-    audit_record(actor=actor, action="lab.book", obj=booking, tenant=slot.lab.tenant,
-                 after={"slot": slot.pk, "class": class_name})  # fmt: skip
+        raise DomainError(
+            _("Another class has just booked this slot."), code="slot_taken"
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="lab.book",
+        obj=booking,
+        tenant=slot.lab.tenant,
+        after={"slot": slot.pk, "class": class_name},
+    )
     when = timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
-    _notify(actor, "programs.lab_booked",
-            _("Lab visit booked: %(lab)s, %(when)s") % {"lab": slot.lab.name, "when": when},
-            url=reverse("programs:labs"))  # fmt: skip
+    _notify(
+        actor,
+        "programs.lab_booked",
+        _("Lab visit booked: %(lab)s, %(when)s") % {"lab": slot.lab.name, "when": when},
+        url=reverse("programs:labs"),
+    )
     return booking
 
 
 @transaction.atomic
 def lab_booking_cancel(*, actor: User, booking_id: int) -> LabBooking:
     booking = (
-        LabBooking.objects.select_for_update().select_related("slot__lab")
-        .filter(pk=booking_id, status=LabBooking.Status.BOOKED).first()
-    )  # fmt: skip
+        LabBooking.objects.select_for_update()
+        .select_related("slot__lab")
+        .filter(pk=booking_id, status=LabBooking.Status.BOOKED)
+        .first()
+    )
     if booking is None:
         raise NotFound()
     is_teacher = booking.teacher_id == actor.pk
     if (
         not is_teacher
-        and not labs_managed(actor).filter(pk=booking.slot.lab_id).exists()
+        and not selectors.labs_managed(actor).filter(pk=booking.slot.lab_id).exists()
     ):
         raise NotFound()
     booking.status = LabBooking.Status.CANCELLED
     booking.save(update_fields=["status"])
     audit_record(actor=actor, action="lab.cancel", obj=booking)
     if not is_teacher:
-        _notify(booking.teacher, "programs.lab_cancelled",
-                _("Your lab visit was cancelled by the lab: %(lab)s")
-                % {"lab": booking.slot.lab.name}, url=reverse("programs:labs"))  # fmt: skip
+        _notify(
+            booking.teacher,
+            "programs.lab_cancelled",
+            _("Your lab visit was cancelled by the lab: %(lab)s")
+            % {"lab": booking.slot.lab.name},
+            url=reverse("programs:labs"),
+        )
     return booking

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,8 @@ from nanum.core.errors import DomainError, InvalidInput, NotFound
 from nanum.core.models import User
 from nanum.core.services import audit_record
 
-from .models import (
+from .. import selectors
+from ..models import (
     Application,
     Attendance,
     Certificate,
@@ -25,7 +25,7 @@ from .models import (
     Session,
     SurveyResponse,
 )
-from .services import _check_organiser, _notify
+from ._common import _check_organiser, _notify
 
 CHECKIN_SALT = "nanum.programs.checkin"
 CHECKIN_EARLY = timedelta(minutes=30)  # the code works from 30 min before the start
@@ -49,8 +49,9 @@ def _read_token(token: str, now: datetime) -> int:
         data = signing.loads(token, salt=CHECKIN_SALT)
         session_id, expires = int(data["s"]), int(data["e"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise DomainError(_("This check-in code is not valid."), code="bad_code",
-                          status=400) from exc  # fmt: skip
+        raise DomainError(
+            _("This check-in code is not valid."), code="bad_code", status=400
+        ) from exc
     if now.timestamp() > expires:
         raise DomainError(_("This check-in code has expired."), code="code_expired")
     return session_id
@@ -65,19 +66,25 @@ def checkin(*, actor: User, token: str, now: datetime | None = None) -> Attendan
     if session is None:
         raise NotFound()
     if now < session.starts_at - CHECKIN_EARLY:
-        raise DomainError(_("Check-in opens 30 minutes before the session."),
-                          code="too_early")  # fmt: skip
+        raise DomainError(
+            _("Check-in opens 30 minutes before the session."), code="too_early"
+        )
     app = Application.objects.filter(
         Q(participant=actor) | Q(child__guardian=actor, participant__isnull=True),
-        programme=session.programme, status=Application.Status.SELECTED,
-    ).first()  # fmt: skip
+        programme=session.programme,
+        status=Application.Status.SELECTED,
+    ).first()
     if app is None:
-        raise DomainError(_("You do not have a confirmed place in this programme."),
-                          code="no_place", status=403)  # fmt: skip
+        raise DomainError(
+            _("You do not have a confirmed place in this programme."),
+            code="no_place",
+            status=403,
+        )
     att, created = Attendance.objects.get_or_create(
-        session=session, application=app,
+        session=session,
+        application=app,
         defaults={"method": Attendance.Method.QR, "recorded_by": actor, "at": now},
-    )  # fmt: skip
+    )
     if not created and not att.present:
         att.present, att.method, att.at = True, Attendance.Method.QR, now
         att.save(update_fields=["present", "method", "at"])
@@ -93,34 +100,31 @@ def attendance_mark(
     _check_organiser(actor, session.programme.organiser)
     apps = set(
         Application.objects.filter(
-            programme_id=session.programme_id, pk__in=application_ids,
+            programme_id=session.programme_id,
+            pk__in=application_ids,
             status=Application.Status.SELECTED,
         ).values_list("pk", flat=True)
-    )  # fmt: skip
+    )
     if set(present_ids) - apps:
         raise InvalidInput(field_errors={"present": [_("Unknown participant.")]})
     for app_id in apps:
         Attendance.objects.update_or_create(
-            session=session, application_id=app_id,
-            defaults={"present": app_id in present_ids, "method": Attendance.Method.STAFF,
-                      "recorded_by": actor, "at": timezone.now()},
-        )  # fmt: skip
-    audit_record(actor=actor, action="programme.attendance", obj=session,
-                 after={"present": sorted(present_ids)})  # fmt: skip
-    return len(apps)
-
-
-def attendance_counts(programme: Programme) -> dict[int, int]:
-    rows = (
-        Attendance.objects.filter(session__programme=programme, present=True)
-        .values("application_id")
-        .annotate(n=Count("pk"))
+            session=session,
+            application_id=app_id,
+            defaults={
+                "present": app_id in present_ids,
+                "method": Attendance.Method.STAFF,
+                "recorded_by": actor,
+                "at": timezone.now(),
+            },
+        )
+    audit_record(
+        actor=actor,
+        action="programme.attendance",
+        obj=session,
+        after={"present": sorted(present_ids)},
     )
-    return {r["application_id"]: r["n"] for r in rows}
-
-
-def completed(attended: int, total: int, percent: int) -> bool:
-    return total > 0 and attended * 100 >= total * percent
+    return len(apps)
 
 
 def _new_code() -> str:
@@ -136,67 +140,67 @@ def certificates_issue(*, actor: User, programme: Programme) -> list[Certificate
     _check_organiser(actor, p.organiser)
     total = p.sessions.count()
     if not total or p.sessions.filter(ends_at__gt=timezone.now()).exists():
-        raise DomainError(_("Certificates are issued after the last session."),
-                          code="not_finished")  # fmt: skip
-    counts = attendance_counts(p)
+        raise DomainError(
+            _("Certificates are issued after the last session."), code="not_finished"
+        )
+    counts = selectors.attendance_counts(p)
     issued = []
     apps = p.applications.filter(
         status=Application.Status.SELECTED, certificate__isnull=True
     )
     for app in apps.select_related("participant", "child", "applied_by"):
         n = counts.get(app.pk, 0)
-        if not completed(n, total, p.completion_percent):
+        if not selectors.completed(n, total, p.completion_percent):
             continue
         for _attempt in range(5):
             try:
                 with transaction.atomic():
                     cert = Certificate.objects.create(
-                        application=app, code=_new_code(), holder_name=app.person_name[:100],
-                        attended=n, total_sessions=total, hours=p.hours,
-                    )  # fmt: skip
+                        application=app,
+                        code=_new_code(),
+                        holder_name=app.person_name[:100],
+                        attended=n,
+                        total_sessions=total,
+                        hours=p.hours,
+                    )
                 break
             except IntegrityError:
                 continue
         else:  # pragma: no cover - 32^12 codes
             raise DomainError(code="code_collision")
         issued.append(cert)
-        audit_record(actor=actor, action="programme.certificate", obj=cert,
-                     after={"code": cert.code})  # fmt: skip
-        _notify(app.applied_by, "programs.certificate",
-                _("Your certificate for %(name)s is ready") % {"name": p.name},
-                url=reverse("programs:mine"))  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="programme.certificate",
+            obj=cert,
+            after={"code": cert.code},
+        )
+        _notify(
+            app.applied_by,
+            "programs.certificate",
+            _("Your certificate for %(name)s is ready") % {"name": p.name},
+            url=reverse("programs:mine"),
+        )
     return issued
-
-
-def certificate_verify(code: str) -> Certificate | None:
-    code = (code or "").strip().upper().replace(" ", "")
-    if len(code) == 12 and "-" not in code:
-        code = f"{code[:4]}-{code[4:8]}-{code[8:]}"
-    if len(code) != 14:
-        return None
-    return (
-        Certificate.objects.select_related("application__programme__organiser")
-        .filter(code=code, revoked_at__isnull=True)
-        .first()
-    )
-
-
-def mask_name(name: str) -> str:
-    """정학생 → 정*생; public pages never show a full name."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 @transaction.atomic
 def survey_submit(
-    *, actor: User, application_id: int, data: dict[str, Any]
+    *,
+    actor: User,
+    application_id: int,
+    overall: int,
+    content: int,
+    instructor: int,
+    comment: str = "",
 ) -> SurveyResponse:
-    app = Application.objects.filter(
-        Q(participant=actor) | Q(applied_by=actor), pk=application_id
-    ).select_related("programme").first()  # fmt: skip
+    app = (
+        Application.objects.filter(
+            Q(participant=actor) | Q(applied_by=actor), pk=application_id
+        )
+        .select_related("programme")
+        .first()
+    )
     if app is None:
         raise NotFound()
     if app.status != Application.Status.SELECTED:
@@ -205,20 +209,26 @@ def survey_submit(
         )
     first = app.programme.sessions.order_by("starts_at").first()
     if first is None or first.starts_at > timezone.now():
-        raise DomainError(_("The survey opens when the programme has started."),
-                          code="survey_not_open")  # fmt: skip
+        raise DomainError(
+            _("The survey opens when the programme has started."),
+            code="survey_not_open",
+        )
+    scores = {"overall": overall, "content": content, "instructor": instructor}
     errors = {
         k: [_("Choose a score from 1 to 5.")]
-        for k in ("overall", "content", "instructor")
-        if not isinstance(data.get(k), int) or not 1 <= data[k] <= 5
+        for k, v in scores.items()
+        if not isinstance(v, int) or not 1 <= v <= 5
     }
     if errors:
         raise InvalidInput(field_errors=errors)
     if SurveyResponse.objects.filter(application=app).exists():
         raise DomainError(_("You have already answered this survey."), code="duplicate")
     resp = SurveyResponse.objects.create(
-        application=app, overall=data["overall"], content=data["content"],
-        instructor=data["instructor"], comment=(data.get("comment") or "")[:2000],
-    )  # fmt: skip
+        application=app,
+        overall=overall,
+        content=content,
+        instructor=instructor,
+        comment=(comment or "")[:2000],
+    )
     audit_record(actor=actor, action="programme.survey", obj=resp)
     return resp

@@ -6,16 +6,19 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
+from django_tasks import default_task_backend
 
 from nanum.core.models import User
 from nanum.core.services import audit_record
+from nanum.programs import tasks
 
-from . import selection
-from .models import Application, Programme
-from .notify import _check_organiser, _mine_url, _notify, _refuse, _tell_applicant
+from .. import selection
+from ..models import Application, Programme
+from ._common import _check_organiser, _mine_url, _notify, _refuse, _tell_applicant
 
 A = Application.Status
 
@@ -24,8 +27,9 @@ A = Application.Status
 
 
 @transaction.atomic
-def programme_draw(*, actor: User | None, programme: Programme,
-                   now: datetime | None = None) -> selection.DrawResult:  # fmt: skip
+def programme_draw(
+    *, actor: User | None, programme: Programme, now: datetime | None = None
+) -> selection.DrawResult:
     """Run the lottery of a programme whose period has closed."""
     now = now or timezone.now()
     p = Programme.objects.select_for_update().get(pk=programme.pk)
@@ -44,19 +48,28 @@ def programme_draw(*, actor: User | None, programme: Programme,
     rows = list(p.applications.filter(status=A.SUBMITTED).values_list("pk", "priority"))
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     result = selection.lottery(
-        ids=ids, pools=np.zeros(len(rows), dtype=np.int64),
+        ids=ids,
+        pools=np.zeros(len(rows), dtype=np.int64),
         priority=np.fromiter((r[1] for r in rows), dtype=bool, count=len(rows)),
-        capacity=[p.capacity], share=[float(p.priority_share)], seed=p.lottery_seed,
-    )  # fmt: skip
+        capacity=[p.capacity],
+        share=[float(p.priority_share)],
+        seed=p.lottery_seed,
+    )
     _write_outcomes(result, now)
     p.drawn_at, p.draw_digest = now, result.digest()
     p.save(update_fields=["drawn_at", "draw_digest"])
-    audit_record(actor=actor, action="programme.draw", obj=p, tenant=p.tenant,
-                 after={"seed": p.lottery_seed, "digest": p.draw_digest,
-                        "applications": len(rows)})  # fmt: skip
-    from .tasks import draw_notify
-
-    transaction.on_commit(lambda: draw_notify.enqueue(p.pk))
+    audit_record(
+        actor=actor,
+        action="programme.draw",
+        obj=p,
+        tenant=p.tenant,
+        after={
+            "seed": p.lottery_seed,
+            "digest": p.draw_digest,
+            "applications": len(rows),
+        },
+    )
+    transaction.on_commit(lambda: tasks.draw_notify.enqueue(p.pk))
     return result
 
 
@@ -81,9 +94,12 @@ def _write_outcomes(result: selection.DrawResult, now: datetime) -> None:
     )
     rows = []
     for pk, code, rank, pos in zip(
-        result.ids.tolist(), result.outcome.tolist(), result.draw_rank.tolist(),
-        result.waitlist_position.tolist(), strict=True,
-    ):  # fmt: skip
+        result.ids.tolist(),
+        result.outcome.tolist(),
+        result.draw_rank.tolist(),
+        result.waitlist_position.tolist(),
+        strict=True,
+    ):
         status, via = STATUS_OF[code]
         rows.append((status, via, rank, pos or None, decided, pk))
     with connection.cursor() as cursor:
@@ -106,12 +122,8 @@ def draw_notify(*, programme_id: int) -> int:
 
 
 def _offer_task(app: Application) -> None:
-    from django_tasks import default_task_backend
-
-    from .tasks import offer_expire
-
     if default_task_backend.supports_defer and app.offer_expires_at:
-        offer_expire.using(run_after=app.offer_expires_at).enqueue(app.pk)
+        tasks.offer_expire.using(run_after=app.offer_expires_at).enqueue(app.pk)
 
 
 @transaction.atomic
@@ -135,14 +147,22 @@ def waitlist_promote(
         "waitlist_position", "pk"
     )[:free]:
         app.status, app.via = A.OFFERED, Application.Via.WAITLIST
-        app.offer_expires_at = now + timedelta(hours=p.offer_hours)
+        expires = now + timedelta(hours=p.offer_hours)
+        app.offer_expires_at = expires
         app.save(update_fields=["status", "via", "offer_expires_at"])
-        audit_record(actor=None, action="programme.offer", obj=app, tenant=p.tenant,
-                     after={"expires": app.offer_expires_at.isoformat()})  # fmt: skip
-        deadline = timezone.localtime(app.offer_expires_at).strftime("%Y-%m-%d %H:%M")
+        audit_record(
+            actor=None,
+            action="programme.offer",
+            obj=app,
+            tenant=p.tenant,
+            after={"expires": expires.isoformat()},
+        )
+        deadline = timezone.localtime(expires).strftime("%Y-%m-%d %H:%M")
         with override(app.applied_by.preferred_language or "ko"):
-            subject = str(_("A place is free in %(name)s: confirm by %(when)s")
-                          % {"name": p.name, "when": deadline})  # fmt: skip
+            subject = str(
+                _("A place is free in %(name)s: confirm by %(when)s")
+                % {"name": p.name, "when": deadline}
+            )
         _notify(app.applied_by, "programs.offer", subject, url=_mine_url())
         transaction.on_commit(lambda a=app: _offer_task(a))
         offered.append(app)
@@ -161,9 +181,12 @@ def offer_expire(*, application_id: int, now: datetime | None = None) -> bool:
     app.status, app.offer_expires_at = A.EXPIRED, None
     app.save(update_fields=["status", "offer_expires_at"])
     audit_record(actor=None, action="programme.offer_expired", obj=app)
-    _notify(app.applied_by, "programs.offer_expired",
-            _("Your offered place expired: %(name)s") % {"name": app.programme.name},
-            url=_mine_url())  # fmt: skip
+    _notify(
+        app.applied_by,
+        "programs.offer_expired",
+        _("Your offered place expired: %(name)s") % {"name": app.programme.name},
+        url=_mine_url(),
+    )
     waitlist_promote(programme_id=app.programme_id, now=now)
     return True
 
@@ -182,9 +205,11 @@ def draws_due(*, now: datetime | None = None) -> int:
     """Run every lottery whose period has closed (the scheduled task calls this)."""
     now = now or timezone.now()
     due = Programme.objects.filter(
-        selection=Programme.Selection.LOTTERY, status=Programme.Status.PUBLISHED,
-        drawn_at__isnull=True, apply_closes_at__lte=now,
-    ).values_list("pk", flat=True)  # fmt: skip
+        selection=Programme.Selection.LOTTERY,
+        status=Programme.Status.PUBLISHED,
+        drawn_at__isnull=True,
+        apply_closes_at__lte=now,
+    ).values_list("pk", flat=True)
     count = 0
     for pk in list(due):
         programme_draw(actor=None, programme=Programme(pk=pk), now=now)
@@ -199,8 +224,6 @@ def declarations_purge(*, now: datetime | None = None) -> int:
     """Erase vulnerability declarations 90 days after a programme's last session (PIPA:
     destroy personal data once its purpose is served). The priority flag stays, so the
     published draw can still be recomputed."""
-    from django.db.models import Max
-
     now = now or timezone.now()
     cutoff = now - timedelta(days=DECLARATION_RETENTION_DAYS)
     done = (

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .models import Programme, Session
+from ..models import Programme, Session
 
 
 def _event(p: Programme, s: Session) -> Event:

@@ -1,8 +1,7 @@
-"""Shared helpers of the programme services: notifications, refusals, organiser check."""
+"""Helpers of the programme services: notifications, refusals, the organiser check."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.urls import reverse
@@ -13,8 +12,8 @@ from nanum.core.errors import DomainError, PermissionDenied
 from nanum.core.models import Organisation, User
 from nanum.core.services import notification_send
 
-from . import rules
-from .models import Application
+from .. import selectors
+from ..models import Application
 
 A = Application.Status
 
@@ -30,13 +29,8 @@ def _mine_url() -> str:
     return reverse("programs:mine")
 
 
-def seed_commitment(seed: int) -> str:
-    """Published before the draw; the seed itself is revealed after it."""
-    return hashlib.sha256(f"nanum-lottery:{seed}".encode()).hexdigest()
-
-
 def _check_organiser(actor: User, organiser: Organisation) -> None:
-    ids = rules.managed_org_ids(actor)
+    ids = selectors.managed_org_ids(actor)
     if ids is not None and organiser.pk not in ids:
         raise PermissionDenied(_("You do not run programmes for this organisation."))
 
@@ -65,4 +59,6 @@ def _tell_applicant(app: Application, url: str | None = None) -> None:
         }
     _notify(app.applied_by, "programs.application", msg, url=url)
     if app.participant_id and app.participant_id != app.applied_by_id:
-        _notify(app.participant, "programs.application", msg, url=url)
+        participant = app.participant
+        assert participant is not None, "participant_id is set"
+        _notify(participant, "programs.application", msg, url=url)

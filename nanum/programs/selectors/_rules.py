@@ -1,4 +1,5 @@
-"""Small pure rules shared by services and selectors: grades, audience, access."""
+"""Small read rules of the selectors (re-exported by ``selectors``): grades, audience,
+who runs which organisation."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 from nanum.core.models import Organisation, Role, RoleAssignment, User
 from nanum.core.tenancy import is_platform_admin
 
-LEVEL_GRADES = {
+LEVEL_GRADES: dict[str, tuple[int, int]] = {
     Organisation.SchoolLevel.ELEMENTARY: (1, 6),
     Organisation.SchoolLevel.MIDDLE: (7, 9),
     Organisation.SchoolLevel.HIGH: (10, 12),
@@ -72,7 +73,7 @@ def managed_org_ids(actor: User) -> set[int] | None:
     if ids:  # staff of a school also run its open lab
         ids |= set(
             Organisation.objects.filter(
-                parent_id__in=ids, point_type="open_lab"
+                parent_id__in=ids, point_type=Organisation.PointType.OPEN_LAB
             ).values_list("pk", flat=True)
         )
     return ids

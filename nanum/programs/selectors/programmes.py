@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,10 +11,10 @@ from django.db.models import Avg, Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from nanum.core.errors import NotFound
-from nanum.core.models import User
+from nanum.core.models import Organisation, Role, RoleAssignment, User
 
-from . import rules
-from .models import Application, LabBooking, LabSlot, Programme, Session
+from ..models import Application, Attendance, Certificate, Child, Programme, Session
+from ._rules import managed_org_ids
 
 
 @dataclass
@@ -26,8 +27,9 @@ class ListingFilters:
     open_only: bool = False
 
 
-def programme_list(*, filters: ListingFilters | None = None,
-                   now: datetime | None = None) -> QuerySet[Programme]:  # fmt: skip
+def programme_list(
+    *, filters: ListingFilters | None = None, now: datetime | None = None
+) -> QuerySet[Programme]:
     """Published programmes anyone may see, with the first session's start."""
     f = filters or ListingFilters()
     now = now or timezone.now()
@@ -38,9 +40,11 @@ def programme_list(*, filters: ListingFilters | None = None,
     )
     if f.q:
         qs = qs.filter(
-            Q(name_ko__icontains=f.q) | Q(name_en__icontains=f.q)
-            | Q(description_ko__icontains=f.q) | Q(description_en__icontains=f.q)
-        )  # fmt: skip
+            Q(name_ko__icontains=f.q)
+            | Q(name_en__icontains=f.q)
+            | Q(description_ko__icontains=f.q)
+            | Q(description_en__icontains=f.q)
+        )
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.audience:
@@ -61,6 +65,11 @@ def programme_get(*, pk: int) -> Programme:
     if p is None:
         raise NotFound()
     return p
+
+
+def seed_commitment(seed: int) -> str:
+    """Published before the draw; the seed itself is revealed after it."""
+    return hashlib.sha256(f"nanum-lottery:{seed}".encode()).hexdigest()
 
 
 def sessions_of(programme: Programme) -> QuerySet[Session]:
@@ -84,13 +93,83 @@ def my_application_for(*, actor: User, programme: Programme) -> list[Application
     return list(my_applications(actor=actor).filter(programme=programme))
 
 
+def my_application_get(*, actor: User, pk: int) -> Application:
+    """One application ``actor`` made or takes part in; ``NotFound`` otherwise."""
+    app = my_applications(actor=actor).filter(pk=pk).first()
+    if app is None:
+        raise NotFound()
+    return app
+
+
+def my_certificate_get(*, actor: User, application_id: int) -> Certificate:
+    app = my_application_get(actor=actor, pk=application_id)
+    cert: Certificate | None = getattr(app, "certificate", None)
+    if cert is None:
+        raise NotFound()
+    return cert
+
+
+def children_of(*, actor: User) -> list[Child]:
+    """A guardian's children (nobody else has any)."""
+    if not actor.is_authenticated or not actor.has_role(Role.GUARDIAN):
+        return []
+    return list(Child.objects.filter(guardian=actor).order_by("pk"))
+
+
+def child_get(*, actor: User, pk: int) -> Child:
+    child = Child.objects.filter(pk=pk, guardian=actor).first()
+    if child is None:
+        raise NotFound()
+    return child
+
+
+def nominable_students(teacher: User) -> QuerySet[User]:
+    """Students at the schools where ``teacher`` teaches."""
+    orgs = RoleAssignment.objects.filter(
+        user=teacher, role=Role.TEACHER, is_active=True
+    )
+    return User.objects.filter(
+        role_assignments__role=Role.STUDENT,
+        role_assignments__is_active=True,
+        role_assignments__organisation_id__in=orgs.values("organisation_id"),
+        is_active=True,
+    ).distinct()
+
+
+# --- Certificates -------------------------------------------------------------------------
+
+
+def certificate_verify(code: str) -> Certificate | None:
+    """The valid certificate with this verification code, or None (a valid answer: the
+    public check says "not valid")."""
+    code = (code or "").strip().upper().replace(" ", "")
+    if len(code) == 12 and "-" not in code:
+        code = f"{code[:4]}-{code[4:8]}-{code[8:]}"
+    if len(code) != 14:
+        return None
+    return (
+        Certificate.objects.select_related("application__programme__organiser")
+        .filter(code=code, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def mask_name(name: str) -> str:
+    """정학생 → 정*생; public pages never show a full name."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 # --- Organiser ------------------------------------------------------------------------
 
 
 def organiser_programmes(*, actor: User) -> QuerySet[Programme]:
     """Programmes of the organisations ``actor`` runs; nothing else, ever."""
     qs = Programme.objects.select_related("organiser")
-    ids = rules.managed_org_ids(actor)
+    ids = managed_org_ids(actor)
     if ids is not None:
         qs = qs.filter(organiser_id__in=ids)
     return qs.annotate(
@@ -115,10 +194,52 @@ def organiser_programme_get(*, actor: User, pk: int) -> Programme:
     return p
 
 
+def organiser_session_get(
+    *, actor: User, programme_id: int, session_id: int
+) -> Session:
+    """A session of a programme ``actor`` runs; ``NotFound`` otherwise."""
+    p = organiser_programme_get(actor=actor, pk=programme_id)
+    s = p.sessions.select_related("programme__tenant").filter(pk=session_id).first()
+    if s is None:
+        raise NotFound()
+    return s
+
+
+def organisers_for(*, actor: User) -> QuerySet[Organisation]:
+    """Organisations (not schools) for which ``actor`` may create programmes."""
+    ids = managed_org_ids(actor)
+    qs = Organisation.objects.filter(is_active=True).exclude(
+        kind=Organisation.Kind.SCHOOL
+    )
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def organisation_get(*, pk: int) -> Organisation:
+    """Any organisation by id (the create service then checks that ``actor`` runs it)."""
+    org = Organisation.objects.filter(pk=pk).first()
+    if org is None:
+        raise NotFound()
+    return org
+
+
 def organiser_applications(*, programme: Programme) -> QuerySet[Application]:
     return programme.applications.select_related(
         "participant", "child", "applied_by", "certificate"
     ).order_by("status", "waitlist_position", "draw_rank", "created_at", "pk")
+
+
+def attendance_counts(programme: Programme) -> dict[int, int]:
+    """Per application: the sessions it was present at."""
+    rows = (
+        Attendance.objects.filter(session__programme=programme, present=True)
+        .values("application_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["application_id"]: r["n"] for r in rows}
+
+
+def completed(attended: int, total: int, percent: int) -> bool:
+    return total > 0 and attended * 100 >= total * percent
 
 
 def attendance_grid(programme: Programme) -> dict[str, Any]:
@@ -134,13 +255,15 @@ def attendance_grid(programme: Programme) -> dict[str, Any]:
 def survey_results(programme: Programme) -> dict[str, Any]:
     qs = programme.applications.filter(survey__isnull=False)
     agg = qs.aggregate(
-        n=Count("survey"), overall=Avg("survey__overall"), content=Avg("survey__content"),
+        n=Count("survey"),
+        overall=Avg("survey__overall"),
+        content=Avg("survey__content"),
         instructor=Avg("survey__instructor"),
-    )  # fmt: skip
-    comments = [
-        c for c in qs.order_by("-survey__submitted_at").values_list("survey__comment", flat=True)
-        if c
-    ][:50]  # fmt: skip
+    )
+    answers = qs.order_by("-survey__submitted_at").values_list(
+        "survey__comment", flat=True
+    )
+    comments = [c for c in answers if c][:50]
     return {**agg, "comments": comments}
 
 
@@ -177,35 +300,3 @@ def attendance_rates(
         if expected:
             rates[p.pk] = round(100 * present.get(p.pk, 0) / expected)
     return rates
-
-
-# --- Labs ---------------------------------------------------------------------------------
-
-
-def lab_slots_open(*, actor: User, now: datetime | None = None) -> QuerySet[LabSlot]:
-    """Future slots in the teacher's town with no active booking."""
-    now = now or timezone.now()
-    qs = (
-        LabSlot.objects.filter(cancelled=False, starts_at__gt=now)
-        .exclude(bookings__status=LabBooking.Status.BOOKED)
-        .select_related("lab", "lab__district")
-    )
-    if actor.is_authenticated and actor.home_tenant_id:
-        qs = qs.filter(lab__tenant_id=actor.home_tenant_id)
-    return qs.order_by("starts_at", "pk")
-
-
-def my_lab_bookings(*, actor: User) -> QuerySet[LabBooking]:
-    return (
-        LabBooking.objects.filter(teacher=actor)
-        .select_related("slot__lab")
-        .order_by("-slot__starts_at")
-    )
-
-
-def organiser_lab_slots(*, actor: User) -> QuerySet[LabSlot]:
-    ids = rules.managed_org_ids(actor)
-    qs = LabSlot.objects.select_related("lab").prefetch_related("bookings__school")
-    if ids is not None:
-        qs = qs.filter(lab_id__in=ids)
-    return qs.order_by("-starts_at")

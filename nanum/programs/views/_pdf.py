@@ -17,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from .models import Certificate
+from ..models import Certificate
 
 FONT = "HYSMyeongJo-Medium"
 FONT_BOLD = "HYGothic-Medium"

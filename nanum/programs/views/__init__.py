@@ -1,0 +1,1 @@
+"""Pages of programmes, one module per audience: public, participant, organiser, labs."""
