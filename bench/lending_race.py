@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nanum.lending import benchkit
+import _lendingkit as kit
 
 
 def main() -> int:
@@ -33,14 +33,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    benchkit.ensure_postgres(__file__, sys.argv[1:])
+    kit.ensure_postgres(__file__, sys.argv[1:])
     rounds = args.rounds or (2 if args.tiny else 10)
     clients = args.clients
 
-    benchkit.setup_django()
+    kit.setup_django()
     from nanum.lending.models import Asset, EquipmentModel
 
-    world = benchkit.build_world(clients)
+    world = kit.build_world(clients)
     bank, tenant = world["bank"], world["tenant"]
     models = []
     for r in range(rounds):
@@ -64,8 +64,8 @@ def main() -> int:
             ]
         )
         models.append(m)
-    monday = benchkit.next_monday(3)
-    proc, port = benchkit.start_gunicorn(args.workers)
+    monday = kit.next_monday(3)
+    proc, port = kit.start_gunicorn(args.workers)
     codes: Counter[str] = Counter()
     statuses: Counter[int] = Counter()
     successes_per_round = []
@@ -90,7 +90,7 @@ def main() -> int:
                     "purpose": "race",
                 }
                 barrier.wait()
-                status, payload = benchkit.request(
+                status, payload = kit.request(
                     port,
                     "POST",
                     "/api/v1/lending/reservations",
@@ -119,8 +119,8 @@ def main() -> int:
                 codes[c] += 1
         elapsed = time.perf_counter() - t0
     finally:
-        benchkit.stop(proc)
-    overlaps = benchkit.overlaps_in_db()
+        kit.stop(proc)
+    overlaps = kit.overlaps_in_db()
     fivexx = sum(n for s, n in statuses.items() if s >= 500)
     exact = all(ok == args.units for ok in successes_per_round)
     print()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nanum.lending import benchkit
+import _lendingkit as kit
 
 WORDS = [
     "현미경",
@@ -44,7 +44,7 @@ def build(n_models: int, per_model: int, per_asset: int, rng: random.Random) -> 
     from nanum.core.models import Organisation
     from nanum.lending.models import EquipmentModel
 
-    world = benchkit.build_world(50)
+    world = kit.build_world(50)
     tenant, do = world["tenant"], world["do"]
     banks = [
         world["bank"],
@@ -208,12 +208,12 @@ def main() -> int:
     parser.add_argument("--tiny", action="store_true")
     parser.add_argument("--queries", type=int, default=None)
     args = parser.parse_args()
-    benchkit.ensure_postgres(__file__, sys.argv[1:])
+    kit.ensure_postgres(__file__, sys.argv[1:])
     n_models, per_model, per_asset = (100, 20, 10) if args.tiny else (1000, 100, 10)
     n_queries = args.queries or (30 if args.tiny else 300)
     rng = random.Random(2026)
 
-    benchkit.setup_django()
+    kit.setup_django()
     from urllib.parse import urlencode
 
     from nanum.lending import selectors
@@ -230,7 +230,7 @@ def main() -> int:
         results, _more = selectors.availability_search(actor=teacher, **q)
         inproc.append(time.perf_counter() - t)
         hits += len(results)
-    proc, port = benchkit.start_gunicorn(2)
+    proc, port = kit.start_gunicorn(2)
     http: list[float] = []
     statuses: dict[int, int] = {}
     try:
@@ -239,13 +239,11 @@ def main() -> int:
                 {k: str(v) for k, v in q.items()}
             )
             t = time.perf_counter()
-            status, _ = benchkit.request(
-                port, "GET", path, token=data["world"]["tokens"][0]
-            )
+            status, _ = kit.request(port, "GET", path, token=data["world"]["tokens"][0])
             http.append(time.perf_counter() - t)
             statuses[status] = statuses.get(status, 0) + 1
     finally:
-        benchkit.stop(proc)
+        kit.stop(proc)
     print()
     print(
         f"lending_search: {data['assets']:,} assets, {data['reservations']:,} reservations and allocations "
@@ -253,10 +251,10 @@ def main() -> int:
         f"{data['constraint_s']:.1f} s), {n_queries} random searches, {hits} model results"
     )
     print(
-        f"HTTP statuses: {statuses}; peak RSS of this process {benchkit.peak_rss_mb():.0f} MB"
+        f"HTTP statuses: {statuses}; peak RSS of this process {kit.peak_rss_mb():.0f} MB"
     )
-    print(f"in-process selector: {benchkit.summary_ms(inproc)}")
-    print(f"over HTTP (gunicorn, 1 client): {benchkit.summary_ms(http)}")
+    print(f"in-process selector: {kit.summary_ms(inproc)}")
+    print(f"over HTTP (gunicorn, 1 client): {kit.summary_ms(http)}")
     return 0 if statuses.get(200, 0) == n_queries else 1
 
 

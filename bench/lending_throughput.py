@@ -34,7 +34,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nanum.lending import benchkit, benchload
+import _lendingkit as kit
+import _lendingload as loadgen
 
 PATH = "/api/v1/lending/reservations"
 
@@ -83,16 +84,16 @@ def main() -> int:
     )
     parser.add_argument("--units", type=int, default=10, help="assets per model")
     args = parser.parse_args()
-    benchkit.ensure_postgres(__file__, sys.argv[1:])
+    kit.ensure_postgres(__file__, sys.argv[1:])
     per_client = args.per_client or (4 if args.tiny else 40)
     seconds = args.seconds or (3.0 if args.tiny else 20.0)
     clients = args.clients
     open_per_client = max(1, math.ceil(seconds * args.rate / clients))
 
-    benchkit.setup_django()
+    kit.setup_django()
     from nanum.lending.models import Asset, EquipmentModel
 
-    world = benchkit.build_world(clients)
+    world = kit.build_world(clients)
     bank, tenant = world["bank"], world["tenant"]
     models = EquipmentModel.objects.bulk_create(
         [
@@ -119,9 +120,9 @@ def main() -> int:
             for u in range(args.units)
         ]
     )
-    monday = benchkit.next_monday(2)
+    monday = kit.next_monday(2)
 
-    def make(offset: int) -> benchload.MakeRequest:
+    def make(offset: int) -> loadgen.MakeRequest:
         def request(i: int, k: int) -> tuple[str, dict[str, Any]]:
             # a unit per booking; weeks move on once every unit of the model is taken
             start = monday + timedelta(days=7 * ((offset + k) // args.units))
@@ -137,22 +138,20 @@ def main() -> int:
 
         return request
 
-    postmaster = benchload.postmaster_pid()
+    postmaster = loadgen.postmaster_pid()
     prepare = {"NANUM_PG_PREPARE": str(args.prepare)} if args.prepare else {}
-    proc, port = benchkit.start_gunicorn(
-        args.workers, threads=args.threads, env=prepare
-    )
-    meter = benchload.CpuMeter(proc.pid, postmaster)
+    proc, port = kit.start_gunicorn(args.workers, threads=args.threads, env=prepare)
+    meter = loadgen.CpuMeter(proc.pid, postmaster)
     phases: dict[str, dict[str, Any]] = {}
     try:
         for name in ("closed", "open"):
             load_before, cpu0, client0 = load(), meter.snapshot(), os.times()
             if name == "closed":
-                results, elapsed = benchload.closed_loop(
+                results, elapsed = loadgen.closed_loop(
                     port, PATH, clients, per_client, make(0)
                 )
             else:
-                results, elapsed = benchload.open_loop(
+                results, elapsed = loadgen.open_loop(
                     port, PATH, clients, open_per_client, args.rate, make(per_client)
                 )
             client1 = os.times()
@@ -165,8 +164,8 @@ def main() -> int:
                 "load": f"{load_before} before, {load()} after",
             }
     finally:
-        benchkit.stop(proc)
-    overlaps = benchkit.overlaps_in_db()
+        kit.stop(proc)
+    overlaps = kit.overlaps_in_db()
 
     print()
     workers = (
@@ -182,7 +181,7 @@ def main() -> int:
     )
     failed = 0
     for name, ph in phases.items():
-        results: list[benchload.Result] = ph["results"]
+        results: list[loadgen.Result] = ph["results"]
         ok = [r for r in results if r.code == "created"]
         codes = Counter(r.code for r in results)
         five = sum(1 for r in results if r.status >= 500 or r.status == 0)
@@ -199,7 +198,7 @@ def main() -> int:
             )
             print(
                 f"  latency (queueing, ~ {clients} / throughput): "
-                f"{benchkit.summary_ms([r.latency for r in ok])}"
+                f"{kit.summary_ms([r.latency for r in ok])}"
             )
         else:
             late = sum(1 for r in results if r.latency - r.service > 0.010)
@@ -214,11 +213,11 @@ def main() -> int:
             )
             print(
                 "  latency from the scheduled send (targets p50 <= 10 ms, p99 <= 50 ms): "
-                f"{benchkit.summary_ms([r.latency for r in ok])}"
+                f"{kit.summary_ms([r.latency for r in ok])}"
             )
             print(
                 "  service time (from the actual send): "
-                f"{benchkit.summary_ms([r.service for r in ok])}; "
+                f"{kit.summary_ms([r.service for r in ok])}; "
                 f"sends more than 10 ms behind schedule: {late}"
             )
         print(f"  responses by code: {dict(codes)}")

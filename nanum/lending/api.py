@@ -5,16 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from nanum.core import clock
 from nanum.core.errors import InvalidInput
+from nanum.core.http import ApiRequest
 from nanum.core.idempotency import idempotent
 
 from . import selectors, services
-from .models import Category, EquipmentModel, Reservation
-from .permissions import is_bank_staff
+from .models import (
+    AllocationRound,
+    Category,
+    EquipmentModel,
+    MaintenanceTicket,
+    Reservation,
+    Transfer,
+)
 from .schemas import (
     AssetOut,
     AvailabilityOut,
@@ -81,7 +87,7 @@ class ModelFilter(Schema):
 
 @router.get("/models", response=list[ModelOut], summary="Catalogue of equipment models")
 def models_list(
-    request: HttpRequest, filters: Query[ModelFilter]
+    request: ApiRequest, filters: Query[ModelFilter]
 ) -> list[dict[str, Any]]:
     limit = max(1, min(filters.limit, 200))
     qs = selectors.model_list(
@@ -96,7 +102,7 @@ def models_list(
 
 
 @router.get("/models/{model_id}", response=ModelOut)
-def models_get(request: HttpRequest, model_id: int) -> dict[str, Any]:
+def models_get(request: ApiRequest, model_id: int) -> dict[str, Any]:
     return _model(selectors.model_get(actor=request.auth, model_id=model_id))
 
 
@@ -117,7 +123,7 @@ class AvailabilityQuery(Schema):
     summary="Free units per bank for a period",
 )
 def availability(
-    request: HttpRequest, params: Query[AvailabilityQuery]
+    request: ApiRequest, params: Query[AvailabilityQuery]
 ) -> list[dict[str, Any]]:
     if params.end < params.start:
         raise InvalidInput(field_errors={"end": ["must not be before start"]})
@@ -168,16 +174,15 @@ def availability(
 
 
 @router.get("/assets", response=list[AssetOut], summary="Assets of your banks (staff)")
-def assets_list(request: HttpRequest, limit: int = 100, offset: int = 0) -> list[Any]:
-    if not is_bank_staff(request.auth):
-        return []
+def assets_list(request: ApiRequest, limit: int = 100, offset: int = 0) -> list[Any]:
+    # someone who is staff of no bank gets an empty list from the selector
     qs = selectors.asset_list_for_staff(actor=request.auth).order_by("pk")
     return list(qs[max(0, offset) : max(0, offset) + max(1, min(limit, 500))])
 
 
 @router.get("/reservations", response=list[ReservationOut])
 def reservations_list(
-    request: HttpRequest, scope: str = "mine", limit: int = 100, offset: int = 0
+    request: ApiRequest, scope: str = "mine", limit: int = 100, offset: int = 0
 ) -> list[Any]:
     qs = selectors.reservation_list(
         actor=request.auth, scope="staff" if scope == "staff" else "mine"
@@ -195,26 +200,38 @@ def reservations_list(
     response={201: ReservationOut},
     summary="Reserve units (Idempotency-Key accepted)",
 )
-def reservations_create(
-    request: HttpRequest, payload: ReservationIn
-) -> tuple[int, Any]:
+def reservations_create(request: ApiRequest, payload: ReservationIn) -> tuple[int, Any]:
     data = payload.dict()
 
     def create() -> tuple[int, Any]:
-        r = services.reservation_create(actor=request.auth, **data)
+        r = services.reservation_create(
+            actor=request.auth,
+            equipment_id=payload.equipment_id,
+            bank_id=payload.bank_id,
+            school_id=payload.school_id,
+            quantity=payload.quantity,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+            fulfilment=payload.fulfilment,
+            purpose=payload.purpose,
+            waitlist=payload.waitlist,
+        )
         return 201, _res(r)
 
     return idempotent(request, data, create)
 
 
 @router.get("/reservations/{rid}", response=ReservationOut)
-def reservations_get(request: HttpRequest, rid: int) -> dict[str, Any]:
-    return _res(selectors.reservation_get(actor=request.auth, reservation_id=rid))
+def reservations_get(request: ApiRequest, rid: int) -> dict[str, Any]:
+    opened = services.reservation_open(
+        actor=request.auth, reservation_id=rid, request=request
+    )
+    return _res(opened.reservation, opened.tags)
 
 
 @router.post("/reservations/{rid}/cancel", response=ReservationOut)
 def reservations_cancel(
-    request: HttpRequest, rid: int, payload: ReasonIn
+    request: ApiRequest, rid: int, payload: ReasonIn
 ) -> dict[str, Any]:
     return _res(
         services.reservation_cancel(
@@ -229,7 +246,7 @@ def reservations_cancel(
     summary="Shorten, extend or move",
 )
 def reservations_change(
-    request: HttpRequest, rid: int, payload: ChangeIn
+    request: ApiRequest, rid: int, payload: ChangeIn
 ) -> dict[str, Any]:
     return _res(
         services.reservation_change(
@@ -246,20 +263,20 @@ def reservations_change(
     response=ReservationOut,
     summary="Accept a waitlist offer",
 )
-def reservations_accept(request: HttpRequest, rid: int) -> dict[str, Any]:
+def reservations_accept(request: ApiRequest, rid: int) -> dict[str, Any]:
     return _res(
         services.reservation_accept_offer(actor=request.auth, reservation_id=rid)
     )
 
 
 @router.post("/reservations/{rid}/approve", response=ReservationOut)
-def reservations_approve(request: HttpRequest, rid: int) -> dict[str, Any]:
+def reservations_approve(request: ApiRequest, rid: int) -> dict[str, Any]:
     return _res(services.reservation_approve(actor=request.auth, reservation_id=rid))
 
 
 @router.post("/reservations/{rid}/reject", response=ReservationOut)
 def reservations_reject(
-    request: HttpRequest, rid: int, payload: ReasonIn
+    request: ApiRequest, rid: int, payload: ReasonIn
 ) -> dict[str, Any]:
     return _res(
         services.reservation_reject(
@@ -274,7 +291,7 @@ def reservations_reject(
     summary="Check out by tag codes",
 )
 def reservations_checkout(
-    request: HttpRequest, rid: int, payload: CheckoutIn
+    request: ApiRequest, rid: int, payload: CheckoutIn
 ) -> dict[str, Any]:
     return _res(
         services.checkout(
@@ -292,37 +309,50 @@ def reservations_checkout(
     summary="Check in with inspection",
 )
 def reservations_checkin(
-    request: HttpRequest, rid: int, payload: CheckinIn
+    request: ApiRequest, rid: int, payload: CheckinIn
 ) -> dict[str, Any]:
-    items = [services.CheckinItem(**i.dict()) for i in payload.items]
+    items = [
+        services.CheckinItem(
+            tag_code=i.tag_code,
+            parts_complete=i.parts_complete,
+            condition=i.condition,
+            missing_parts=i.missing_parts,
+            notes=i.notes,
+        )
+        for i in payload.items
+    ]
     return _res(services.checkin(actor=request.auth, reservation_id=rid, items=items))
 
 
 @router.post(
     "/maintenance", response={201: TicketOut}, summary="Take an asset out of service"
 )
-def maintenance_open(request: HttpRequest, payload: TicketIn) -> tuple[int, Any]:
+def maintenance_open(request: ApiRequest, payload: TicketIn) -> tuple[int, Any]:
     data = payload.dict()
 
     def create() -> tuple[int, Any]:
-        t = services.maintenance_open(actor=request.auth, **data)
-        return 201, {
-            "id": t.pk,
-            "asset_id": t.asset_id,
-            "status": t.status,
-            "description": t.description,
-        }
+        t = services.maintenance_open(
+            actor=request.auth,
+            asset_id=payload.asset_id,
+            description=payload.description,
+            expected_back=payload.expected_back,
+        )
+        return 201, _ticket(t)
 
     return idempotent(request, data, create)
 
 
 @router.post("/maintenance/{tid}/close", response=TicketOut)
 def maintenance_close(
-    request: HttpRequest, tid: int, payload: ReasonIn
+    request: ApiRequest, tid: int, payload: ReasonIn
 ) -> dict[str, Any]:
     t = services.maintenance_close(
         actor=request.auth, ticket_id=tid, resolution=payload.reason
     )
+    return _ticket(t)
+
+
+def _ticket(t: MaintenanceTicket) -> dict[str, Any]:
     return {
         "id": t.pk,
         "asset_id": t.asset_id,
@@ -331,7 +361,7 @@ def maintenance_close(
     }
 
 
-def _transfer(t: Any) -> dict[str, Any]:
+def _transfer(t: Transfer) -> dict[str, Any]:
     return {
         "id": t.pk,
         "asset_id": t.asset_id,
@@ -344,23 +374,33 @@ def _transfer(t: Any) -> dict[str, Any]:
 @router.post(
     "/transfers", response={201: TransferOut}, summary="Send an asset to another bank"
 )
-def transfers_create(request: HttpRequest, payload: TransferIn) -> tuple[int, Any]:
+def transfers_create(request: ApiRequest, payload: TransferIn) -> tuple[int, Any]:
     data = payload.dict()
     return idempotent(
         request,
         data,
-        lambda: (201, _transfer(services.transfer_send(actor=request.auth, **data))),
+        lambda: (
+            201,
+            _transfer(
+                services.transfer_send(
+                    actor=request.auth,
+                    asset_id=payload.asset_id,
+                    to_org_id=payload.to_org_id,
+                    rehome=payload.rehome,
+                )
+            ),
+        ),
     )
 
 
 @router.post("/transfers/{tid}/receive", response=TransferOut)
-def transfers_receive(request: HttpRequest, tid: int) -> dict[str, Any]:
+def transfers_receive(request: ApiRequest, tid: int) -> dict[str, Any]:
     return _transfer(services.transfer_receive(actor=request.auth, transfer_id=tid))
 
 
 @router.get("/board", response=BoardOut, summary="The staff's daily board")
-def board(request: HttpRequest, day: date | None = None) -> dict[str, Any]:
-    data = selectors.board(actor=request.auth, day=day or timezone.localdate())
+def board(request: ApiRequest, day: date | None = None) -> dict[str, Any]:
+    data = selectors.board(actor=request.auth, day=day or clock.today())
     out: dict[str, Any] = {"day": data["day"]}
     for key in ("pickups", "deliveries", "returns_due", "overdue", "approvals"):
         out[key] = [_res(r, []) for r in data[key]]
@@ -368,7 +408,7 @@ def board(request: HttpRequest, day: date | None = None) -> dict[str, Any]:
 
 
 @router.get("/banks", response=list[BankOut], summary="Banks you can borrow from")
-def banks(request: HttpRequest) -> list[dict[str, Any]]:
+def banks(request: ApiRequest) -> list[dict[str, Any]]:
     return [
         {
             "id": b.pk,
@@ -381,7 +421,7 @@ def banks(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _round(r: Any) -> dict[str, Any]:
+def _round(r: AllocationRound) -> dict[str, Any]:
     return {
         "id": r.pk,
         "bank_id": r.bank_id,
@@ -398,12 +438,24 @@ def _round(r: Any) -> dict[str, Any]:
     response={201: RoundOut},
     summary="Open a scarcity allocation round (staff)",
 )
-def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, Any]:
+def rounds_create(request: ApiRequest, payload: RoundIn) -> tuple[int, Any]:
     data = payload.dict()
     return idempotent(
         request,
         data,
-        lambda: (201, _round(services.round_create(actor=request.auth, **data))),
+        lambda: (
+            201,
+            _round(
+                services.round_create(
+                    actor=request.auth,
+                    bank_id=payload.bank_id,
+                    name=payload.name,
+                    window_start=payload.window_start,
+                    window_end=payload.window_end,
+                    collect_until=payload.collect_until,
+                )
+            ),
+        ),
     )
 
 
@@ -413,7 +465,7 @@ def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, Any]:
     summary="Allocate a round: need first, then lottery",
 )
 def rounds_run(
-    request: HttpRequest, round_id: int, payload: RoundRunIn
+    request: ApiRequest, round_id: int, payload: RoundRunIn
 ) -> dict[str, Any]:
     return _round(
         services.round_run(actor=request.auth, round_id=round_id, seed=payload.seed)
@@ -425,11 +477,17 @@ def rounds_run(
     response={201: dict},
     summary="Record a teacher's safety training (staff)",
 )
-def training(request: HttpRequest, payload: TrainingIn) -> tuple[int, Any]:
+def training(request: ApiRequest, payload: TrainingIn) -> tuple[int, Any]:
     data = payload.dict()
 
     def create() -> tuple[int, Any]:
-        t = services.training_record(actor=request.auth, **data)
+        t = services.training_record(
+            actor=request.auth,
+            user_id=payload.user_id,
+            equipment_id=payload.equipment_id,
+            completed_on=payload.completed_on,
+            valid_until=payload.valid_until,
+        )
         return 201, {
             "id": t.pk,
             "user_id": t.user_id,
@@ -443,11 +501,16 @@ def training(request: HttpRequest, payload: TrainingIn) -> tuple[int, Any]:
 @router.post(
     "/damage", response={201: dict}, summary="Report damage or loss of an asset (staff)"
 )
-def damage(request: HttpRequest, payload: DamageIn) -> tuple[int, Any]:
+def damage(request: ApiRequest, payload: DamageIn) -> tuple[int, Any]:
     data = payload.dict()
 
     def create() -> tuple[int, Any]:
-        d = services.damage_report(actor=request.auth, **data)
+        d = services.damage_report(
+            actor=request.auth,
+            asset_id=payload.asset_id,
+            kind=payload.kind,
+            description=payload.description,
+        )
         return 201, {"id": d.pk, "asset_id": d.asset_id, "kind": d.kind}
 
     return idempotent(request, data, create)

@@ -6,11 +6,13 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
 
+from nanum.core import clock
 from nanum.core.errors import DomainError
+from nanum.core.models import Organisation
 from nanum.core.selectors import is_school_day
 
+from . import services
 from .models import Asset, BankPolicy, Consumable, EquipmentModel, TrainingRecord
 
 if TYPE_CHECKING:
@@ -222,7 +224,8 @@ def _bank_sets(ctx: DemoContext) -> dict[str, list]:
     districts = [
         org
         for code, org in o.items()
-        if code.startswith("bank-") and org.bank_type == "math_science"
+        if code.startswith("bank-")
+        and org.bank_type == Organisation.BankType.MATH_SCIENCE
     ]
     return {
         "district": districts,
@@ -302,8 +305,6 @@ def _seed_catalogue(ctx: DemoContext) -> tuple[int, int]:
 
 
 def _seed_reservations(ctx: DemoContext) -> int:
-    from . import services
-
     teacher = ctx.users.get("teacher")
     school = ctx.orgs.get("demo-school")
     staff = ctx.users.get("bank.gangseo")
@@ -314,11 +315,11 @@ def _seed_reservations(ctx: DemoContext) -> int:
     TrainingRecord.objects.create(
         user=teacher,
         equipment=models["edu-drone"],
-        completed_on=timezone.localdate(),
-        valid_until=timezone.localdate() + timedelta(days=365),
+        completed_on=clock.today(),
+        valid_until=clock.today() + timedelta(days=365),
         recorded_by=ctx.users.get("bank.central"),
     )
-    base = timezone.localdate() + timedelta(days=14)
+    base = clock.today() + timedelta(days=14)
     plans = [
         ("microscope-bio", bank, 4, 0, 4),
         ("geometry-set", bank, 2, 7, 9),

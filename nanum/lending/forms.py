@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from nanum.core.errors import DomainError
-from nanum.core.forms import add_domain_error
 from nanum.core.models import Organisation
 
 from .models import Asset, Category, Reservation
@@ -16,9 +15,9 @@ from .models import Asset, Category, Reservation
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def apply_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal on the form (with its summary on top)."""
-    add_domain_error(form, exc, with_summary=True)
+def _choices(form: forms.Form, name: str, qs: QuerySet[Organisation]) -> None:
+    """Limit a ModelChoiceField to the organisations the actor may choose."""
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = qs
 
 
 class SearchForm(forms.Form):
@@ -40,10 +39,15 @@ class SearchForm(forms.Form):
         label=_("School"), queryset=Organisation.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, schools: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        schools: QuerySet[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if schools is not None:
-            self.fields["school"].queryset = schools
+            _choices(self, "school", schools)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -78,10 +82,16 @@ class ReserveForm(forms.Form):
         label=_("Put me on the waitlist if none are free"), required=False
     )
 
-    def __init__(self, *args: Any, banks: Any, schools: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        banks: QuerySet[Organisation],
+        schools: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["bank"].queryset = banks
-        self.fields["school"].queryset = schools
+        _choices(self, "bank", banks)
+        _choices(self, "school", schools)
 
 
 class ChangeForm(forms.Form):
@@ -202,9 +212,9 @@ class TransferForm(forms.Form):
     )
     rehome = forms.BooleanField(label=_("Make it the new home bank"), required=False)
 
-    def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, orgs: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = orgs
+        _choices(self, "to_org", orgs)
 
 
 class RoundForm(forms.Form):
@@ -218,6 +228,8 @@ class RoundForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
-    def __init__(self, *args: Any, banks: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, banks: QuerySet[Organisation], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["bank"].queryset = banks
+        _choices(self, "bank", banks)

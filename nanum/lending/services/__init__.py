@@ -13,13 +13,16 @@ from .circulation import (
     transfer_receive,
     transfer_send,
 )
+from .feeds import calendar_feed_create
 from .reservations import (
+    ReservationOpened,
     offers_expire,
     reservation_accept_offer,
     reservation_approve,
     reservation_cancel,
     reservation_change,
     reservation_create,
+    reservation_open,
     reservation_reject,
     waitlist_offer_next,
 )
@@ -29,7 +32,9 @@ from .training import training_record
 __all__ = [
     "CheckinItem",
     "NoUnitsFree",
+    "ReservationOpened",
     "blocked_period",
+    "calendar_feed_create",
     "catalogue_import",
     "checkin",
     "checkout",
@@ -47,6 +52,7 @@ __all__ = [
     "reservation_cancel",
     "reservation_change",
     "reservation_create",
+    "reservation_open",
     "reservation_reject",
     "round_create",
     "round_run",

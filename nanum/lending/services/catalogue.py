@@ -12,15 +12,23 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+import segno
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook, load_workbook
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
 from nanum.core.errors import InvalidInput, PermissionDenied
 from nanum.core.models import Organisation, User
 from nanum.core.services import audit_record
 
 from ..models import Asset, Category, EquipmentModel
-from ..permissions import BANK_KINDS, staff_bank_ids
+from ..selectors import BANK_KINDS, asset_list_for_staff, model_list, staff_bank_ids
 
 MODEL_COLUMNS = [
     "code",
@@ -61,8 +69,6 @@ class ImportRejected(InvalidInput):
 def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
     """Rows of an .xlsx or .csv file as dicts keyed by the header row."""
     if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         try:
             ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:
@@ -297,8 +303,6 @@ def catalogue_import(
 
 
 def export_rows(*, kind: str, actor: User) -> tuple[list[str], Iterable[list[Any]]]:
-    from ..selectors import asset_list_for_staff, model_list
-
     if kind == "models":
         qs = model_list(actor=actor)
         return MODEL_COLUMNS, (
@@ -347,8 +351,6 @@ def export_file(*, kind: str, actor: User, fmt: str) -> bytes:
         w.writerow(header)
         w.writerows(rows)
         return ("\ufeff" + buf.getvalue()).encode()
-    from openpyxl import Workbook
-
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(kind)
     ws.append(header)
@@ -361,14 +363,6 @@ def export_file(*, kind: str, actor: User, fmt: str) -> bytes:
 
 def label_sheet_pdf(assets: list[Asset]) -> bytes:
     """A4 sheet of QR labels (3 × 8): QR of the tag code, tag code and model name."""
-    import segno
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
     try:
         pdfmetrics.registerFont(UnicodeCIDFont("HYSMyeongJo-Medium"))
         font = "HYSMyeongJo-Medium"

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound
 from nanum.core.models import Organisation, User
 from nanum.core.services import audit_record
@@ -25,9 +25,9 @@ from ..models import (
     Reservation,
     Transfer,
 )
-from ..permissions import BANK_KINDS, require_bank_staff, staff_bank_ids
+from ..selectors import BANK_KINDS, require_bank_staff, staff_bank_ids
 from . import booking
-from .common import audit, notify, notify_bank_staff, today
+from ._common import audit, notify, notify_bank_staff
 from .reservations import reservation_for_actor, waitlist_offer_next
 
 
@@ -90,7 +90,7 @@ def checkout(
                 ]
             }
         )
-    now = timezone.now()
+    now = clock.now()
     asset_ids = sorted(a.asset_id for a in allocations.values())
     list(
         Asset.objects.filter(pk__in=asset_ids)
@@ -191,7 +191,7 @@ def checkin(
         raise InvalidInput(
             field_errors={"items": errors or [_("Check in at least one unit.")]}
         )
-    now = timezone.now()
+    now = clock.now()
     for item in items:
         alloc = held[item.tag_code.strip().upper()]
         asset = alloc.asset
@@ -205,7 +205,8 @@ def checkin(
             photo=item.photo or "",
         )
         until = max(
-            alloc.blocked_from, today() + timedelta(days=r.equipment.inspection_days)
+            alloc.blocked_from,
+            clock.today() + timedelta(days=r.equipment.inspection_days),
         )
         alloc.returned_at = now
         alloc.blocked_until = min(alloc.blocked_until, until)
@@ -293,7 +294,7 @@ def _reassign_affected(asset: Asset, ticket: MaintenanceTicket) -> None:
             "reservation__equipment", "reservation__requested_by", "reservation__tenant"
         )
         .filter(asset=asset, active=True, checked_out_at__isnull=True)
-        .filter(blocked_until__gte=today())
+        .filter(blocked_until__gte=clock.today())
     )
     if ticket.expected_back:
         affected = affected.filter(blocked_from__lte=ticket.expected_back)
@@ -346,7 +347,7 @@ def maintenance_close(
         raise NotFound()
     asset = _asset_for_staff(actor, asset_id=ticket.asset_id)
     ticket.status = MaintenanceTicket.Status.CLOSED
-    ticket.closed_at = timezone.now()
+    ticket.closed_at = clock.now()
     ticket.resolution = (resolution or "").strip()
     ticket.save(update_fields=["status", "closed_at", "resolution"])
     if not ticket.retire:
@@ -405,7 +406,7 @@ def transfer_receive(*, actor: User, transfer_id: int) -> Transfer:
     asset.save(update_fields=["location", "home_bank", "status"])
     t.status = Transfer.Status.RECEIVED
     t.received_by = actor
-    t.received_at = timezone.now()
+    t.received_at = clock.now()
     t.save(update_fields=["status", "received_by", "received_at"])
     audit_record(actor=actor, action="lending.transfer.receive", obj=t)
     return t
@@ -414,7 +415,7 @@ def transfer_receive(*, actor: User, transfer_id: int) -> Transfer:
 @transaction.atomic
 def overdue_remind(*, now: date | None = None, escalate_after: int = 3) -> int:
     """Remind teachers of overdue loans; tell the bank after ``escalate_after`` reminders."""
-    day = now or today()
+    day = now or clock.today()
     overdue = Reservation.objects.select_related(
         "equipment", "requested_by", "tenant"
     ).filter(status=Reservation.Status.CHECKED_OUT, end_date__lt=day)
@@ -422,6 +423,7 @@ def overdue_remind(*, now: date | None = None, escalate_after: int = 3) -> int:
     for r in overdue:
         r.reminders_sent += 1
         r.save(update_fields=["reminders_sent", "updated_at"])
+        audit(None, "lending.reservation.remind", r, reminders=r.reminders_sent)
         notify(
             r,
             "overdue",

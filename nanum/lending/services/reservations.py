@@ -2,33 +2,71 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Organisation, User
 
-from ..models import EquipmentModel, Reservation
-from ..permissions import (
+from .. import selectors
+from ..models import Allocation, EquipmentModel, Reservation
+from ..selectors import (
     BANK_KINDS,
     staff_bank_ids,
     teacher_school_ids,
 )
 from . import booking
-from .common import (
+from ._common import (
     audit,
+    bank_policy_for,
     check_dates,
     check_rules,
     model_for_booking,
     notify,
-    policy_for,
-    today,
 )
+
+
+@dataclass
+class ReservationOpened:
+    """A reservation as the page and the API show it."""
+
+    reservation: Reservation
+    allocations: list[Allocation]  # the active ones, by tag code
+    staff: bool  # the actor is staff of the reservation's bank
+
+    @property
+    def tags(self) -> list[str]:
+        return [a.asset.tag_code for a in self.allocations]
+
+
+def reservation_open(
+    *, actor: User, reservation_id: int, request: HttpRequest | None = None
+) -> ReservationOpened:
+    """Open a reservation for its teacher, their school's teachers or its bank's staff.
+
+    The same ``NotFound`` for "not yours" and "does not exist". A reservation holds no
+    personal data beyond the school's booking, so no access-log row is written
+    (``request`` is accepted for the day one is needed).
+    """
+    r = selectors.reservation_get(actor=actor, reservation_id=reservation_id)
+    banks = selectors.staff_bank_ids(actor)
+    return ReservationOpened(
+        reservation=r,
+        allocations=list(
+            r.allocations.filter(active=True)
+            .select_related("asset")
+            .order_by("asset__tag_code")
+        ),
+        staff=banks is None or r.bank_id in banks,
+    )
 
 
 def _validate_input(quantity: Any, fulfilment: str, purpose: str) -> None:
@@ -245,7 +283,7 @@ def reservation_approve(*, actor: User, reservation_id: int) -> Reservation:
     r.status = Reservation.Status.CONFIRMED
     r.save(update_fields=["status", "updated_at"])
     audit(actor, "lending.reservation.approve", r)
-    notify(r, "confirmed")
+    notify(r, Reservation.Status.CONFIRMED)
     return r
 
 
@@ -274,7 +312,7 @@ def reservation_reject(*, actor: User, reservation_id: int, reason: str) -> Rese
 def reservation_accept_offer(*, actor: User, reservation_id: int) -> Reservation:
     r = reservation_for_actor(actor, reservation_id)
     _require_status(r, Reservation.Status.OFFERED)
-    if r.offer_expires_at and r.offer_expires_at < timezone.now():
+    if r.offer_expires_at and r.offer_expires_at < clock.now():
         raise DomainError(_("The offer has expired."), code="offer_expired")
     r.status = _status_after_hold(r.equipment)
     r.offer_expires_at = None
@@ -287,14 +325,14 @@ def reservation_accept_offer(*, actor: User, reservation_id: int) -> Reservation
 def waitlist_offer_next(*, equipment_id: int, bank_id: int) -> list[Reservation]:
     """Offer freed units to waitlisted requests, first come first served, for a limited time."""
     offered = []
-    hours = policy_for(bank_id)["offer_hours"]
+    hours = bank_policy_for(bank_id)["offer_hours"]
     waiting = (
         Reservation.objects.select_related("equipment", "requested_by", "tenant")
         .filter(
             equipment_id=equipment_id,
             bank_id=bank_id,
             status=Reservation.Status.WAITLISTED,
-            start_date__gt=today(),
+            start_date__gt=clock.today(),
         )
         .order_by("created_at", "pk")
     )
@@ -305,7 +343,7 @@ def waitlist_offer_next(*, equipment_id: int, bank_id: int) -> list[Reservation]
         except booking.NoUnitsFree:
             continue
         r.status = Reservation.Status.OFFERED
-        r.offer_expires_at = timezone.now() + timedelta(hours=hours)
+        r.offer_expires_at = clock.now() + timedelta(hours=hours)
         with translation.override(r.requested_by.preferred_language or "ko"):
             r.reason = gettext(
                 "Units became free. Accept before %(time)s or they go to the next school."
@@ -327,7 +365,7 @@ def offers_expire() -> int:
     expired = list(
         Reservation.objects.select_for_update(of=("self",))
         .select_related("equipment", "requested_by", "tenant")
-        .filter(status=Reservation.Status.OFFERED, offer_expires_at__lt=timezone.now())
+        .filter(status=Reservation.Status.OFFERED, offer_expires_at__lt=clock.now())
     )
     for r in expired:
         booking.release(r)

@@ -14,18 +14,19 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound
 from nanum.core.models import Organisation, User
 from nanum.core.services import audit_record
 
 from ..models import AllocationRound, Reservation
-from ..permissions import BANK_KINDS, require_bank_staff
+from ..selectors import BANK_KINDS, require_bank_staff
 from . import booking
-from .common import notify
+from ._common import notify
 
 
 @transaction.atomic
@@ -134,7 +135,7 @@ def round_run(
         r.save(update_fields=["status", "reason", "updated_at"])
         notify(r, r.status)
     rnd.status = AllocationRound.Status.ALLOCATED
-    rnd.allocated_at = timezone.now()
+    rnd.allocated_at = clock.now()
     rnd.save(update_fields=["seed", "status", "allocated_at"])
     audit_record(
         actor=actor,

@@ -12,7 +12,7 @@ from nanum.core.models import User
 from nanum.core.services import audit_record
 
 from ..models import EquipmentModel, TrainingRecord
-from ..permissions import actor_tenant_ids, is_bank_staff
+from ..selectors import actor_tenant_ids, is_bank_staff
 
 
 @transaction.atomic

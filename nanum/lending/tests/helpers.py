@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from nanum.core.models import User
+from nanum.lending import services
 from nanum.lending.models import Asset, EquipmentModel
 
 
@@ -106,7 +107,6 @@ def book(
     bank=None,
     **kw,
 ):
-    from nanum.lending import services
 
     return services.reservation_create(
         actor=actor or world.teacher,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 
+from .helpers import book
+
 pytestmark = pytest.mark.django_db
 
 
 def test_admin_changelists_open(world, lending, client_for):
-    from .helpers import book
 
     book(world, lending)
     c = client_for(world.admin)

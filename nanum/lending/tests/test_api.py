@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
-from nanum.lending.models import Reservation
+from nanum.lending.models import Asset, DamageReport, MaintenanceTicket, Reservation
+
+from .helpers import make_assets
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +92,6 @@ def test_korean_message_for_a_refusal(world, lending, client_for):
 
 
 def test_availability_nearest_bank_first_and_alternatives(world, lending, client_for):
-    from .helpers import make_assets
 
     make_assets(world, lending.microscope, 2, bank=world.central_bank, prefix="C-SCOPE")
     c = client_for(world.teacher)
@@ -132,7 +134,6 @@ def test_full_flow_over_the_api(world, lending, client_for):
         payload(world, lending, quantity=2),
         content_type="application/json",
     ).json()["id"]
-    from django.test import Client
 
     s = Client()
     s.force_login(world.district_bank_officer)
@@ -164,7 +165,6 @@ def test_full_flow_over_the_api(world, lending, client_for):
         content_type="application/json",
     )
     assert back.json()["status"] == "returned"
-    from nanum.lending.models import Asset, DamageReport, MaintenanceTicket
 
     assert Asset.objects.get(tag_code="MICROSCOPE-002").status == "in_repair"
     assert DamageReport.objects.count() == 1 and MaintenanceTicket.objects.count() == 1

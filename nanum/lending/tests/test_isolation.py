@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from nanum.core.errors import NotFound
+from nanum.core.errors import NotFound, PermissionDenied
 from nanum.lending import services
-from nanum.lending.models import Allocation, Reservation
+from nanum.lending.models import Allocation, Asset, Reservation
 
 from .helpers import book
 
@@ -105,7 +106,6 @@ def test_other_towns_officer_sees_no_seoul_catalogue_and_cannot_book(
 def test_other_bank_staff_cannot_export_or_import_into_a_foreign_bank(
     world, lending, client_for
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     c = client_for(world.other_bank_officer)
     text = c.get("/lending/staff/export/assets.csv").content.decode("utf-8-sig")
@@ -116,7 +116,6 @@ def test_other_bank_staff_cannot_export_or_import_into_a_foreign_bank(
         {"kind": "assets", "file": SimpleUploadedFile("a.csv", csv.encode())},
     )
     assert resp.status_code == 422
-    from nanum.lending.models import Asset
 
     assert not Asset.objects.filter(tag_code="NEW-1").exists()
 
@@ -124,7 +123,6 @@ def test_other_bank_staff_cannot_export_or_import_into_a_foreign_bank(
 def test_someone_without_a_teacher_role_cannot_book_even_an_unknown_model(
     world, lending
 ):
-    from nanum.core.errors import PermissionDenied
 
     for model_id in (lending.microscope.pk, 999999):
         with pytest.raises(PermissionDenied):

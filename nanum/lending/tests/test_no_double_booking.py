@@ -7,11 +7,13 @@ through the service (PostgreSQL: row locks + exclusion constraint).
 from __future__ import annotations
 
 import multiprocessing
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
+from nanum.core.errors import DomainError
+from nanum.core.models import User
 from nanum.lending import services
 from nanum.lending.models import Allocation, Reservation
 from nanum.lending.services import booking
@@ -75,10 +77,6 @@ def test_wrong_application_code_still_cannot_double_book(world, lending, monkeyp
 
 def _worker(args: tuple[int, int, str, str, int, int, int]) -> str:
     user_id, school_id, start, end, model_id, bank_id, qty = args
-    from datetime import date
-
-    from nanum.core.errors import DomainError
-    from nanum.core.models import User
 
     connections.close_all()
     try:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 
-from nanum.lending.models import Reservation
+from nanum.lending.models import CalendarFeed, Consumable, Reservation
+
+from .helpers import book
 
 pytestmark = pytest.mark.django_db
 
@@ -96,12 +99,10 @@ def test_garbage_reserve_input(world, lending, client_for):
 
 
 def test_ical_feed(world, lending, client_for):
-    from .helpers import book
 
     book(world, lending)
     c = client_for(world.teacher)
     c.post("/lending/reservations/0/feed/")
-    from nanum.lending.models import CalendarFeed
 
     token = CalendarFeed.objects.get(user=world.teacher).token
     c.logout()
@@ -111,7 +112,6 @@ def test_ical_feed(world, lending, client_for):
 
 
 def test_staff_pages_render(world, lending, client_for):
-    from .helpers import book
 
     r = book(world, lending)
     c = client_for(world.district_bank_officer)
@@ -148,9 +148,6 @@ def test_staff_pages_render(world, lending, client_for):
 def test_staff_reject_on_the_page_and_checkout_with_consumables(
     world, lending, client_for
 ):
-    from nanum.lending.models import Consumable
-
-    from .helpers import book
 
     pending = book(world, lending, model=lending.printer)
     c = client_for(world.district_bank_officer)
@@ -190,7 +187,6 @@ def test_staff_reject_on_the_page_and_checkout_with_consumables(
 def test_the_manual_downloads_for_teachers_but_not_other_towns(
     world, lending, client_for, settings, tmp_path
 ):
-    from django.core.files.base import ContentFile
 
     settings.STORAGES = {
         **settings.STORAGES,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from nanum.core.models import Role, RoleAssignment
 from nanum.core.testing import OrganisationFactory, make_user
 from nanum.lending import services
-from nanum.lending.models import Reservation
+from nanum.lending.models import AllocationRound, Reservation
 
 from .helpers import book
 
@@ -39,7 +40,6 @@ def test_round_allocates_by_need_then_lottery_with_reasons(world, lending):
     assert {r.status for r in requests} == {"in_round"}
     services.round_run(actor=world.district_bank_officer, round_id=rnd.pk, seed=42)
     got = {r.school.need_index: Reservation.objects.get(pk=r.pk) for r in requests}
-    from decimal import Decimal
 
     assert got[Decimal("0.900")].status == "confirmed"
     assert got[Decimal("0.550")].status == "confirmed"
@@ -72,7 +72,6 @@ def test_staff_open_and_run_a_round_on_the_page(world, lending, client_for):
     assert resp.status_code == 302
     r = book(world, lending, qty=1)
     assert r.status == "in_round"
-    from nanum.lending.models import AllocationRound
 
     rnd = AllocationRound.objects.get()
     assert (

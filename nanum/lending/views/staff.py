@@ -9,13 +9,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from nanum.core import clock
 from nanum.core.errors import DomainError
+from nanum.core.forms import add_domain_error
+from nanum.core.http import AuthedHttpRequest
 
 from .. import selectors, services
 from ..forms import (
@@ -23,39 +25,26 @@ from ..forms import (
     CheckoutForm,
     ImportForm,
     ReasonForm,
+    RoundForm,
     TicketForm,
     TransferForm,
-    apply_error,
 )
-from ..models import Consumable, MaintenanceTicket, Transfer
-from ..permissions import is_bank_staff, staff_bank_ids
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_bank_staff(request.user):
+    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.is_bank_staff(request.user):
             raise DjangoPermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def _staff_reservation(request: HttpRequest, pk: int) -> Any:
-    r = (
-        selectors.reservation_list(actor=request.user, scope="staff")
-        .filter(pk=pk)
-        .first()
-    )
-    if r is None:
-        raise Http404
-    return r
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if "receive" in request.POST:
@@ -80,14 +69,14 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "lending/board.html",
-        {"b": selectors.board(actor=request.user, day=timezone.localdate())},
+        {"b": selectors.board(actor=request.user, day=clock.today())},
     )
 
 
 @staff_required
 @require_POST
-def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _staff_reservation(request, pk)
+def staff_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
+    selectors.reservation_get_for_staff(actor=request.user, reservation_id=pk)
     form = ReasonForm(
         request.POST, prefix="reject" if "reject-reason" in request.POST else None
     )
@@ -118,9 +107,9 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def checkout(request: HttpRequest, pk: int) -> HttpResponse:
-    r = _staff_reservation(request, pk)
-    consumables = list(Consumable.objects.filter(bank_id=r.bank_id, stock__gt=0))
+def checkout(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    r = selectors.reservation_get_for_staff(actor=request.user, reservation_id=pk)
+    consumables = selectors.consumables_in_stock(bank_id=r.bank_id)
     form = CheckoutForm(request.POST or None, consumables=consumables)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,7 +120,7 @@ def checkout(request: HttpRequest, pk: int) -> HttpResponse:
                 consumables=form.consumables(),
             )
         except DomainError as exc:
-            apply_error(form, exc)
+            add_domain_error(form, exc, with_summary=True)
         else:
             messages.success(request, _("Checked out."))
             return redirect("lending:reservation", pk=pk)
@@ -149,8 +138,8 @@ def checkout(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    r = _staff_reservation(request, pk)
+def checkin(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    r = selectors.reservation_get_for_staff(actor=request.user, reservation_id=pk)
     tags = [
         a.asset.tag_code
         for a in r.allocations.filter(
@@ -175,7 +164,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.checkin(actor=request.user, reservation_id=pk, items=items)
         except DomainError as exc:
-            apply_error(form, exc)
+            add_domain_error(form, exc, with_summary=True)
         else:
             messages.success(request, _("Checked in."))
             return redirect("lending:reservation", pk=pk)
@@ -189,7 +178,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def assets(request: HttpRequest) -> HttpResponse:
+def assets(request: AuthedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:60]
     qs = selectors.asset_list_for_staff(actor=request.user).order_by("tag_code")
     if q:
@@ -201,24 +190,19 @@ def assets(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    asset = selectors.asset_list_for_staff(actor=request.user).filter(pk=pk).first()
-    if asset is None:
-        raise Http404
-    orgs = selectors.staff_banks(actor=request.user)
-    from nanum.core.models import Organisation
-
-    all_orgs = Organisation.objects.filter(
-        tenant_id=asset.tenant_id, kind__in=("bank", "lending_point")
-    )
+def asset_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    page = selectors.asset_page(actor=request.user, asset_id=pk)
     ticket_form = TicketForm(request.POST if "ticket" in request.POST else None)
     transfer_form = TransferForm(
-        request.POST if "transfer" in request.POST else None, orgs=all_orgs
+        request.POST if "transfer" in request.POST else None, orgs=page.destinations
     )
     try:
         if "ticket" in request.POST and ticket_form.is_valid():
             services.maintenance_open(
-                actor=request.user, asset_id=pk, **ticket_form.cleaned_data
+                actor=request.user,
+                asset_id=pk,
+                description=ticket_form.cleaned_data["description"],
+                expected_back=ticket_form.cleaned_data["expected_back"],
             )
             messages.success(
                 request,
@@ -236,21 +220,21 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The unit is in transit."))
             return redirect("lending:asset", pk=pk)
     except DomainError as exc:
-        apply_error(ticket_form if "ticket" in request.POST else transfer_form, exc)
+        add_domain_error(
+            ticket_form if "ticket" in request.POST else transfer_form,
+            exc,
+            with_summary=True,
+        )
     return render(
         request,
         "lending/asset.html",
         {
-            "asset": asset,
+            "asset": page.asset,
             "ticket_form": ticket_form,
             "transfer_form": transfer_form,
-            "orgs": orgs,
-            "tickets": MaintenanceTicket.objects.filter(asset=asset).order_by(
-                "-opened_at"
-            )[:20],
-            "transfers": Transfer.objects.filter(asset=asset)
-            .select_related("from_org", "to_org")
-            .order_by("-sent_at")[:20],
+            "orgs": page.banks,
+            "tickets": page.tickets,
+            "transfers": page.transfers,
         },
         status=422 if (ticket_form.errors or transfer_form.errors) else 200,
     )
@@ -258,7 +242,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def labels_pdf(request: HttpRequest) -> HttpResponse:
+def labels_pdf(request: AuthedHttpRequest) -> HttpResponse:
     qs = selectors.asset_list_for_staff(actor=request.user).order_by("tag_code")
     bank = request.GET.get("bank", "")
     if bank.isdigit():
@@ -271,7 +255,7 @@ def labels_pdf(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def catalogue_import(request: HttpRequest) -> HttpResponse:
+def catalogue_import(request: AuthedHttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     row_errors: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
@@ -306,10 +290,10 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def catalogue_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def catalogue_export(request: AuthedHttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in ("models", "assets") or fmt not in ("csv", "xlsx"):
         raise Http404
-    if staff_bank_ids(request.user) == set():
+    if selectors.staff_bank_ids(request.user) == set():
         raise DjangoPermissionDenied
     data = services.export_file(kind=kind, actor=request.user, fmt=fmt)
     ctype = (
@@ -324,17 +308,11 @@ def catalogue_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: AuthedHttpRequest) -> HttpResponse:
     """Scarcity rounds of the staff's banks: open one, run the allocation."""
-    from nanum.core.models import Organisation
-
-    from ..forms import RoundForm
-    from ..models import AllocationRound
-
-    banks_ids = [b.pk for b in selectors.staff_banks(actor=request.user)]
     form = RoundForm(
         request.POST if "create" in request.POST else None,
-        banks=Organisation.objects.filter(pk__in=banks_ids),
+        banks=selectors.staff_bank_choices(actor=request.user),
     )
     try:
         if "run" in request.POST:
@@ -362,16 +340,12 @@ def rounds(request: HttpRequest) -> HttpResponse:
             return redirect("lending:rounds")
     except (DomainError, ValueError) as exc:
         if isinstance(exc, DomainError) and "create" in request.POST:
-            apply_error(form, exc)
+            add_domain_error(form, exc, with_summary=True)
         else:
             messages.error(
                 request, str(getattr(exc, "message", _("That did not work.")))
             )
-    items = (
-        AllocationRound.objects.filter(bank_id__in=banks_ids)
-        .select_related("bank")
-        .order_by("-window_start")[:50]
-    )
+    items = selectors.round_list(actor=request.user)[:50]
     return render(
         request,
         "lending/rounds.html",

@@ -3,38 +3,32 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from icalendar import Calendar, Event
 
+from nanum.core import clock
 from nanum.core.errors import DomainError
-from nanum.core.models import Organisation
+from nanum.core.forms import add_domain_error
+from nanum.core.http import AuthedHttpRequest
 
 from .. import selectors, services
-from ..forms import ChangeForm, ReasonForm, ReserveForm, SearchForm, apply_error
-from ..models import CalendarFeed, Reservation
-from ..permissions import is_bank_staff, teacher_school_ids
-
-
-def _schools(user: Any) -> QuerySet[Organisation]:
-    ids = teacher_school_ids(user)
-    qs = Organisation.objects.filter(kind=Organisation.Kind.SCHOOL)
-    return qs if ids is None else qs.filter(pk__in=ids)
+from ..forms import ChangeForm, ReasonForm, ReserveForm, SearchForm
+from ..models import Reservation
 
 
 @login_required
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    schools = _schools(request.user)
-    initial_start = timezone.localdate() + timedelta(days=7)
+def search(request: AuthedHttpRequest) -> HttpResponse:
+    schools = selectors.school_list(actor=request.user)
+    initial_start = clock.today() + timedelta(days=7)
     form = SearchForm(
         request.GET or None,
         schools=schools,
@@ -44,7 +38,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "quantity": 1,
         },
     )
-    results, has_more, page = [], False, 1
+    results: list[selectors.SearchResult] = []
+    has_more, page = False, 1
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         try:
@@ -81,11 +76,9 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reserve(request: HttpRequest) -> HttpResponse:
-    schools = _schools(request.user)
-    banks = Organisation.objects.filter(
-        pk__in=[b.pk for b in selectors.bank_list(actor=request.user)]
-    )
+def reserve(request: AuthedHttpRequest) -> HttpResponse:
+    schools = selectors.school_list(actor=request.user)
+    banks = selectors.bank_choices(actor=request.user)
     data = request.POST if request.method == "POST" else None
     initial = {
         k: request.GET.get(v)
@@ -104,14 +97,10 @@ def reserve(request: HttpRequest) -> HttpResponse:
         schools=schools,
         initial={k: v for k, v in initial.items() if v},
     )
-    model = None
     model_id = (data or request.GET).get("equipment", "")
-    if model_id.isdigit():
-        model = (
-            selectors.model_list(actor=request.user).filter(pk=int(model_id)).first()
-        )
-    if model is None:
+    if not model_id.isdigit():
         raise Http404
+    model = selectors.model_get(actor=request.user, model_id=int(model_id))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -128,7 +117,7 @@ def reserve(request: HttpRequest) -> HttpResponse:
                 waitlist=d["waitlist"],
             )
         except DomainError as exc:
-            apply_error(form, exc)
+            add_domain_error(form, exc, with_summary=True)
         else:
             messages.success(
                 request,
@@ -146,11 +135,11 @@ def reserve(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_reservations(request: HttpRequest) -> HttpResponse:
+def my_reservations(request: AuthedHttpRequest) -> HttpResponse:
     items = selectors.reservation_list(actor=request.user).order_by(
         "-start_date", "-pk"
     )[:200]
-    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed = selectors.calendar_feed_of(user=request.user)
     feed_url = (
         request.build_absolute_uri(reverse("lending:ical", args=[feed.token]))
         if feed
@@ -163,39 +152,35 @@ def my_reservations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def reservation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        r = selectors.reservation_get(actor=request.user, reservation_id=pk)
-    except DomainError:
-        raise Http404 from None
-    staff = (
-        is_bank_staff(request.user)
-        and selectors.reservation_list(actor=request.user, scope="staff")
-        .filter(pk=pk)
-        .exists()
+def reservation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    opened = services.reservation_open(
+        actor=request.user, reservation_id=pk, request=request
     )
+    r = opened.reservation
     return render(
         request,
         "lending/reservation.html",
         {
             "r": r,
-            "allocations": r.allocations.filter(active=True).select_related("asset"),
+            "allocations": opened.allocations,
             "change_form": ChangeForm(
                 initial={"start_date": r.start_date, "end_date": r.end_date}
             ),
             "reason_form": ReasonForm(),
             "reject_form": ReasonForm(prefix="reject"),
-            "staff": staff,
+            "staff": opened.staff,
         },
     )
 
 
 @login_required
 @require_POST
-def reservation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def reservation_action(
+    request: AuthedHttpRequest, pk: int, action: str
+) -> HttpResponse:
     """Teacher actions: cancel, change dates, accept an offer; the feed address."""
     if action == "feed":
-        CalendarFeed.objects.get_or_create(user=request.user)
+        services.calendar_feed_create(actor=request.user)
         return redirect("lending:my_reservations")
     try:
         if action == "cancel":
@@ -213,7 +198,10 @@ def reservation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                 messages.error(request, _("Enter both dates."))
                 return redirect("lending:reservation", pk=pk)
             services.reservation_change(
-                actor=request.user, reservation_id=pk, **form.cleaned_data
+                actor=request.user,
+                reservation_id=pk,
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
             )
             messages.success(request, _("The dates were changed."))
         elif action == "accept":
@@ -223,7 +211,7 @@ def reservation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
             raise Http404
     except DomainError as exc:
         if exc.status == 404:
-            raise Http404 from None
+            raise  # the error page, like every NotFound
         messages.error(request, str(exc.message))
     return redirect("lending:reservation", pk=pk)
 
@@ -231,11 +219,7 @@ def reservation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 @require_GET
 def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The teacher's reservations as an iCalendar feed (secret address, no sign-in)."""
-    from icalendar import Calendar, Event
-
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active:
-        raise Http404
+    feed = selectors.calendar_feed_get(token=token)
     cal = Calendar()
     cal.add("prodid", "-//Nanum K-STEM Bank//nanum//KO")
     cal.add("version", "2.0")
@@ -260,15 +244,12 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def model_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def model_file(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """The photo or manual of an equipment model, from private storage."""
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse
-
     if kind not in ("photo", "manual"):
         raise Http404
-    model = selectors.model_list(actor=request.user).filter(pk=pk).first()
-    field = getattr(model, kind, None) if model is not None else None
+    model = selectors.model_get(actor=request.user, model_id=pk)
+    field = getattr(model, kind, None)
     if not field or not default_storage.exists(field.name):
         raise Http404
     return FileResponse(

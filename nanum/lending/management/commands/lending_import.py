@@ -21,7 +21,7 @@ from rich.table import Table
 
 from nanum.core.errors import DomainError
 from nanum.core.models import User
-from nanum.lending.permissions import staff_bank_ids
+from nanum.lending.selectors import staff_bank_ids
 from nanum.lending.services import catalogue_import, read_table
 
 

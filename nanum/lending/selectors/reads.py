@@ -12,16 +12,18 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from nanum.core.errors import NotFound
 from nanum.core.models import Organisation, User
 
-from .models import (
+from ..models import (
     Allocation,
+    AllocationRound,
     Asset,
+    CalendarFeed,
     Consumable,
     EquipmentModel,
     MaintenanceTicket,
     Reservation,
     Transfer,
 )
-from .permissions import (
+from .roles import (
     BANK_KINDS,
     actor_tenant_ids,
     staff_bank_ids,
@@ -202,7 +204,7 @@ def availability_search(
         res.banks.sort(
             key=lambda b: (
                 not b.same_district,
-                b.bank.bank_type != "central",
+                b.bank.bank_type != Organisation.BankType.CENTRAL,
                 -b.free,
                 b.bank.name_ko,
             )
@@ -279,6 +281,7 @@ def reservation_list(*, actor: User, scope: str = "mine") -> QuerySet[Reservatio
 
 
 def reservation_get(*, actor: User, reservation_id: int) -> Reservation:
+    """A reservation the actor booked, teaches for or staffs the bank of; else NotFound."""
     r = reservation_list(actor=actor).filter(pk=reservation_id).first()
     if r is None:
         r = (
@@ -291,12 +294,58 @@ def reservation_get(*, actor: User, reservation_id: int) -> Reservation:
     return r
 
 
+def reservation_get_for_staff(*, actor: User, reservation_id: int) -> Reservation:
+    """A reservation at one of the actor's banks; NotFound otherwise."""
+    r = reservation_list(actor=actor, scope="staff").filter(pk=reservation_id).first()
+    if r is None:
+        raise NotFound()
+    return r
+
+
 def asset_list_for_staff(*, actor: User) -> QuerySet[Asset]:
     banks = staff_bank_ids(actor)
     qs = Asset.objects.select_related("equipment", "home_bank", "location")
     if banks is None:
         return qs
     return qs.filter(Q(home_bank_id__in=banks) | Q(location_id__in=banks))
+
+
+def asset_get_for_staff(*, actor: User, asset_id: int) -> Asset:
+    """An asset homed or located at one of the actor's banks; NotFound otherwise."""
+    asset = asset_list_for_staff(actor=actor).filter(pk=asset_id).first()
+    if asset is None:
+        raise NotFound()
+    return asset
+
+
+@dataclass
+class AssetPage:
+    """What the staff's asset page shows beside its forms."""
+
+    asset: Asset
+    banks: list[Organisation]
+    destinations: QuerySet[Organisation]
+    tickets: list[MaintenanceTicket]
+    transfers: list[Transfer]
+
+
+def asset_page(*, actor: User, asset_id: int) -> AssetPage:
+    asset = asset_get_for_staff(actor=actor, asset_id=asset_id)
+    return AssetPage(
+        asset=asset,
+        banks=staff_banks(actor=actor),
+        destinations=Organisation.objects.filter(
+            tenant_id=asset.tenant_id, kind__in=BANK_KINDS
+        ),
+        tickets=list(
+            MaintenanceTicket.objects.filter(asset=asset).order_by("-opened_at")[:20]
+        ),
+        transfers=list(
+            Transfer.objects.filter(asset=asset)
+            .select_related("from_org", "to_org")
+            .order_by("-sent_at")[:20]
+        ),
+    )
 
 
 def board(*, actor: User, day: date) -> dict[str, Any]:
@@ -319,12 +368,14 @@ def board(*, actor: User, day: date) -> dict[str, Any]:
         "day": day,
         "pickups": list(
             confirmed.filter(
-                fulfilment="pickup", start_date__lte=day + timedelta(days=1)
+                fulfilment=Reservation.Fulfilment.PICKUP,
+                start_date__lte=day + timedelta(days=1),
             ).order_by("start_date")[:100]
         ),
         "deliveries": list(
             confirmed.filter(
-                fulfilment="delivery", start_date__lte=day + timedelta(days=3)
+                fulfilment=Reservation.Fulfilment.DELIVERY,
+                start_date__lte=day + timedelta(days=3),
             ).order_by("start_date")[:100]
         ),
         "returns_due": list(
@@ -350,3 +401,48 @@ def staff_banks(*, actor: User) -> list[Organisation]:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return list(qs.order_by("kind", "name_ko"))
+
+
+def school_list(*, actor: User) -> QuerySet[Organisation]:
+    """Schools for which ``actor`` may book (every school for administrators)."""
+    ids = teacher_school_ids(actor)
+    qs = Organisation.objects.filter(kind=Organisation.Kind.SCHOOL)
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def bank_choices(*, actor: User) -> QuerySet[Organisation]:
+    """``bank_list`` as a queryset, for a form's choices."""
+    return Organisation.objects.filter(pk__in=[b.pk for b in bank_list(actor=actor)])
+
+
+def staff_bank_choices(*, actor: User) -> QuerySet[Organisation]:
+    """``staff_banks`` as a queryset, for a form's choices."""
+    return Organisation.objects.filter(pk__in=[b.pk for b in staff_banks(actor=actor)])
+
+
+def round_list(*, actor: User) -> QuerySet[AllocationRound]:
+    """Scarcity rounds of the actor's banks, newest window first."""
+    return (
+        AllocationRound.objects.filter(
+            bank_id__in=[b.pk for b in staff_banks(actor=actor)]
+        )
+        .select_related("bank")
+        .order_by("-window_start")
+    )
+
+
+def consumables_in_stock(*, bank_id: int) -> list[Consumable]:
+    return list(Consumable.objects.filter(bank_id=bank_id, stock__gt=0))
+
+
+def calendar_feed_of(*, user: User) -> CalendarFeed | None:
+    """The user's iCal feed, if they asked for one (having none is normal)."""
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_get(*, token: str) -> CalendarFeed:
+    """The feed behind a secret address, of an active user; NotFound otherwise."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise NotFound()
+    return feed

@@ -1,4 +1,4 @@
-"""Load generation and CPU accounting for the lending benchmarks (not used by the app).
+"""Load generation and CPU accounting for the lending benchmarks (not part of the app).
 
 One asyncio event loop plays every client, so the load generator costs little CPU and
 no client waits for a Python thread to be scheduled before it notices its answer.

@@ -1,4 +1,4 @@
-"""Shared set-up for the lending benchmarks in ``bench/`` (not used by the app).
+"""Shared set-up for the lending benchmarks in ``bench/`` (not part of the app).
 
 Starts a throwaway PostgreSQL (``scripts/pgtmp.py``) when none is configured, migrates,
 builds a minimal world, starts gunicorn on 127.0.0.1 and drives it with HTTP clients.
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 PY = (
     str(REPO / ".venv" / "bin" / "python")
     if (REPO / ".venv").exists()
@@ -163,7 +163,7 @@ def start_gunicorn(
     env = {**os.environ, **BENCH_ENV, **(env or {})}
     gunicorn = str(Path(PY).with_name("gunicorn"))
     worker_class = ["-k", "gthread", "--threads", str(threads)] if threads else []
-    proc = subprocess.Popen(  # noqa: S603 - fixed argv
+    proc = subprocess.Popen(
         [
             gunicorn,
             "nanum.wsgi:application",

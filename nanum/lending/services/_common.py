@@ -7,28 +7,32 @@ from typing import Any
 
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput
 from nanum.core.models import Organisation, Role, RoleAssignment, Tenant, User
 from nanum.core.selectors import closed_days
 from nanum.core.services import audit_record, notification_send
 
-from ..models import BankPolicy, EquipmentModel, Reservation, TrainingRecord, term_of
-from ..permissions import BANK_KINDS
+from ..models import (
+    AllocationRound,
+    BankPolicy,
+    EquipmentModel,
+    Reservation,
+    TrainingRecord,
+    term_of,
+)
+from ..selectors import BANK_KINDS
 
 
-def policy_for(bank_id: int) -> dict[str, int]:
+def bank_policy_for(bank_id: int) -> dict[str, int]:
     row = (
         BankPolicy.objects.filter(bank_id=bank_id).values(*BankPolicy.DEFAULTS).first()
     )
     return row or dict(BankPolicy.DEFAULTS)
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def check_dates(start: date | None, end: date | None) -> None:
@@ -72,11 +76,23 @@ def _fact_columns(
               AND window_start <= %s AND window_end >= %s) AS round_id
     """  # noqa: S608 - only placeholders are interpolated
     params = [
-        bank_id, bank_id, bank_id,
-        school_id, d(term_start), d(term_end), *COUNTED, exclude_reservation or 0,
-        d(start), d(end), bank_id,
-        bank_id, "collecting", ops.adapt_datetimefield_value(timezone.now()), d(start), d(start),
-    ]  # fmt: skip
+        bank_id,
+        bank_id,
+        bank_id,
+        school_id,
+        d(term_start),
+        d(term_end),
+        *COUNTED,
+        exclude_reservation or 0,
+        d(start),
+        d(end),
+        bank_id,
+        bank_id,
+        AllocationRound.Status.COLLECTING,
+        ops.adapt_datetimefield_value(clock.now()),
+        d(start),
+        d(start),
+    ]
     return sql, params
 
 
@@ -140,12 +156,17 @@ def model_for_booking(
         FROM {EquipmentModel._meta.db_table} m WHERE m.id = %s AND m.is_active
     """  # noqa: S608 - only table names and placeholders are interpolated
     params = [
-        bank_id, *BANK_KINDS,
-        school_id, Organisation.Kind.SCHOOL,
-        actor.pk, Role.TEACHER, school_id, Role.ADMINISTRATOR,
+        bank_id,
+        *BANK_KINDS,
+        school_id,
+        Organisation.Kind.SCHOOL,
+        actor.pk,
+        Role.TEACHER,
+        school_id,
+        Role.ADMINISTRATOR,
         *fact_params,
         equipment_id,
-    ]  # fmt: skip
+    ]
     found = list(EquipmentModel.objects.raw(sql, params))
     if not found:
         return None
@@ -183,7 +204,7 @@ def check_rules(
             status=422,
             field_errors={"end_date": [_("The loan is too long.")]},
         )
-    earliest = today() + timedelta(days=policy["lead_time_days"])
+    earliest = clock.today() + timedelta(days=policy["lead_time_days"])
     if check_lead_time and start < earliest:
         raise DomainError(
             _("Book at least %(days)s days ahead: the first possible day is %(date)s.")

@@ -1,4 +1,4 @@
-"""Who may act where: bank-scoped staff, teachers for their schools.
+"""Who may act where (read rules): bank-scoped staff, teachers for their schools.
 
 Each bank's staff act on their own bank and its lending points; central bank staff act
 on every bank of their tenant; platform administrators on everything.
