@@ -21,7 +21,7 @@ from .models import (
     TenantNotice,
     TenantPolicy,
 )
-from .services.common import officer_tenant_ids
+from .selectors import officer_tenant_ids
 
 
 class TownScopedAdmin(admin.ModelAdmin):

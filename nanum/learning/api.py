@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.files.storage import default_storage
+from django.http import FileResponse
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
-from nanum.core.errors import InvalidInput, NotFound
+from nanum.core import clock
+from nanum.core.errors import InvalidInput
+from nanum.core.http import ApiRequest
 from nanum.core.idempotency import run_idempotent
-from nanum.core.models import Organisation, User
-from nanum.core.services import access_record
 
-from . import selectors
-from .models import Application, GuardianLink
+from . import selectors, services
+from .models import Application
 from .schemas import (
     AnswerIn,
     ApplicationOut,
     ApplicationStaffOut,
     ApplyIn,
+    ChildOut,
     DecisionIn,
     RecommendationIn,
     SeatChoiceIn,
@@ -27,9 +29,6 @@ from .schemas import (
     UsageIn,
     VerifyIn,
 )
-from .services import applications as app_services
-from .services import membership, rewards, seats, study, usage
-from .services.common import is_officer
 
 router = Router()
 
@@ -61,34 +60,17 @@ def _out(app: Application, staff: bool = False) -> dict[str, Any]:
     response={201: ApplicationOut},
     summary="Apply to a town's programme (Idempotency-Key supported)",
 )
-def apply(request: HttpRequest, payload: ApplyIn) -> Status:
+def apply(request: ApiRequest, payload: ApplyIn) -> Status:
     def create() -> tuple[int, Any]:
-        policy = selectors.policy_by_slug(payload.town)
-        if policy is None:
-            raise NotFound()
-        student: User = request.user
-        if payload.student_id and payload.student_id != request.user.pk:
-            link = (
-                GuardianLink.objects.filter(
-                    guardian=request.user, child_id=payload.student_id
-                )
-                .select_related("child")
-                .first()
-            )
-            if link is None:
-                raise NotFound()
-            student = link.child
-        provider = None
-        if payload.preferred_provider_id:
-            provider = Organisation.objects.filter(
-                pk=payload.preferred_provider_id, kind="provider"
-            ).first()
-        data = app_services.ApplicationInput(
-            **payload.dict(exclude={"town", "student_id", "preferred_provider_id"}),
-            preferred_provider=provider,
+        policy = selectors.town_policy_get(slug=payload.town)
+        data = services.ApplicationInput(
+            **payload.dict(exclude={"town", "student_id"}),
         )
-        app = app_services.application_submit(
-            actor=request.user, tenant=policy.tenant, data=data, student=student
+        app = services.application_submit(
+            actor=request.auth,
+            tenant=policy.tenant,
+            data=data,
+            student_id=payload.student_id,
         )
         return 201, _out(app)
 
@@ -98,8 +80,21 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status:
 @router.get(
     "/applications/mine", response=list[ApplicationOut], summary="My applications"
 )
-def mine(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_out(a) for a in selectors.my_applications(actor=request.user)[:50]]
+def mine(request: ApiRequest) -> list[dict[str, Any]]:
+    return [_out(a) for a in selectors.my_applications(actor=request.auth)[:50]]
+
+
+@router.get("/children", response=list[ChildOut], summary="My children (guardians)")
+def children(request: ApiRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": link.child_id,
+            "display_name": link.child.display_name,
+            "birth_year": link.child.birth_year,
+            "confirmed": link.confirmed_by_id is not None,
+        }
+        for link in selectors.child_links(actor=request.auth)
+    ]
 
 
 @router.get(
@@ -108,77 +103,74 @@ def mine(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Applications of my towns (officers)",
 )
 def officer_list(
-    request: HttpRequest,
+    request: ApiRequest,
     status: str = "",
     level: str = "",
     limit: int = 100,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    if not is_officer(request.user):
-        from nanum.core.errors import PermissionDenied
-
-        raise PermissionDenied()
-    limit = max(1, min(limit, 500))
-    qs = selectors.application_list(actor=request.user, status=status, level=level)
-    rows = list(qs[max(0, offset) : max(0, offset) + limit])
-    if rows:
-        access_record(
-            actor=request.user,
-            action="view",
-            subject=None,
-            object_type="learning.Application",
-            record_count=len(rows),
-            request=request,
-            purpose="api list",
-        )
+    rows = services.applications_open(
+        actor=request.auth,
+        filters=services.ApplicationFilter(status=status, level=level),
+        offset=offset,
+        limit=max(1, min(limit, 500)),
+        request=request,
+    )
     return [_out(a, staff=True) for a in rows]
+
+
+@router.get(
+    "/officer/applications/{app_id}",
+    response=ApplicationStaffOut,
+    summary="One application of my towns (officers; access logged)",
+)
+def officer_detail(request: ApiRequest, app_id: int) -> dict[str, Any]:
+    app = services.application_open(
+        actor=request.auth, application_id=app_id, request=request
+    )
+    return _out(app, staff=True)
+
+
+@router.get(
+    "/officer/documents/{doc_id}",
+    summary="Download one document of an application (officers; access logged)",
+)
+def officer_document(request: ApiRequest, doc_id: int) -> FileResponse:
+    doc = services.document_open(
+        actor=request.auth, document_id=doc_id, request=request
+    )
+    response = FileResponse(
+        default_storage.open(doc.file.name, "rb"), content_type=doc.content_type
+    )
+    response["Content-Disposition"] = f'inline; filename="document-{doc.pk}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post(
     "/officer/applications/{app_id}/decision",
     response=ApplicationStaffOut,
-    summary="Approve, reject, ask for documents or renew",
+    summary="Approve, reject, ask for documents, renew or lift a restriction",
 )
-def decide(request: HttpRequest, app_id: int, payload: DecisionIn) -> dict[str, Any]:
-    if not is_officer(request.user):
-        raise NotFound()
-    if payload.action == "approve":
-        app = app_services.application_approve(
-            actor=request.user,
-            application_id=app_id,
+def decide(request: ApiRequest, app_id: int, payload: DecisionIn) -> dict[str, Any]:
+    app = services.application_decide(
+        actor=request.auth,
+        application_id=app_id,
+        decision=services.DecisionInput(
+            action=payload.action,
+            reason=payload.reason,
             verified_on=payload.verified_on,
             verified_until=payload.verified_until,
-        )
-    elif payload.action == "reject":
-        app = app_services.application_reject(
-            actor=request.user, application_id=app_id, reason=payload.reason
-        )
-    elif payload.action == "more_info":
-        app = app_services.application_request_documents(
-            actor=request.user, application_id=app_id, reason=payload.reason
-        )
-    elif payload.action == "renew":
-        app = membership.application_renew(actor=request.user, application_id=app_id)
-    else:
-        raise InvalidInput(
-            field_errors={"action": ["approve, reject, more_info or renew"]}
-        )
-    access_record(
-        actor=request.user,
-        action="change",
-        subject=app.student,
-        object_type="learning.Application",
-        object_id=str(app.pk),
-        tenant=app.tenant,
+        ),
         request=request,
     )
     return _out(app, staff=True)
 
 
 @router.post("/seat", response={201: dict, 202: dict}, summary="Choose a provider")
-def choose(request: HttpRequest, payload: SeatChoiceIn) -> Status:
+def choose(request: ApiRequest, payload: SeatChoiceIn) -> Status:
     def create() -> tuple[int, Any]:
-        seat = seats.seat_choose(actor=request.user, provider_id=payload.provider_id)
+        seat = services.seat_choose(actor=request.auth, provider_id=payload.provider_id)
         if seat is None:
             return 202, {"status": "waiting_for_seat"}
         return 201, {"status": "seat", "ref": seat.ref, "provider_id": seat.provider_id}
@@ -190,9 +182,9 @@ def choose(request: HttpRequest, payload: SeatChoiceIn) -> Status:
     "/provider/seats", response=list[SeatOut], summary="My active seats (providers)"
 )
 def provider_seat_list(
-    request: HttpRequest, limit: int = 1000, offset: int = 0
+    request: ApiRequest, limit: int = 1000, offset: int = 0
 ) -> list[dict[str, Any]]:
-    provider = usage.provider_for(request.user)
+    provider = selectors.provider_get(actor=request.auth)
     limit = max(1, min(limit, 5000))
     rows = selectors.provider_seats(provider=provider)[
         max(0, offset) : max(0, offset) + limit
@@ -215,11 +207,11 @@ def provider_seat_list(
     response={201: dict},
     summary="Report study minutes (JSON rows; all or nothing)",
 )
-def provider_usage(request: HttpRequest, payload: UsageIn) -> Status:
+def provider_usage(request: ApiRequest, payload: UsageIn) -> Status:
     rows = [r.dict() for r in payload.rows]
 
     def create() -> tuple[int, Any]:
-        return 201, {"imported": usage.usage_import(actor=request.user, rows=rows)}
+        return 201, {"imported": services.usage_import(actor=request.auth, rows=rows)}
 
     return Status(*run_idempotent(request, {"rows": rows}, create))
 
@@ -229,13 +221,13 @@ def provider_usage(request: HttpRequest, payload: UsageIn) -> Status:
     response={201: dict},
     summary="Report study minutes as a CSV file (ref,date,minutes)",
 )
-def provider_usage_csv(request: HttpRequest, file: File[UploadedFile]) -> Status:
+def provider_usage_csv(request: ApiRequest, file: File[UploadedFile]) -> Status:
     if file.size and file.size > 10 * 1024 * 1024:
         raise InvalidInput(field_errors={"file": ["at most 10 MB"]})
-    rows = usage.usage_parse_csv(file.read())
+    rows = services.usage_parse_csv(file.read())
 
     def create() -> tuple[int, Any]:
-        return 201, {"imported": usage.usage_import(actor=request.user, rows=rows)}
+        return 201, {"imported": services.usage_import(actor=request.auth, rows=rows)}
 
     return Status(*run_idempotent(request, {"rows": rows}, create))
 
@@ -243,17 +235,17 @@ def provider_usage_csv(request: HttpRequest, file: File[UploadedFile]) -> Status
 @router.post(
     "/handoff/verify", response=dict, summary="Providers: verify a hand-off token"
 )
-def handoff_verify(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
-    return seats.handoff_verify(actor=request.user, token=payload.token)
+def handoff_verify(request: ApiRequest, payload: VerifyIn) -> dict[str, Any]:
+    return services.handoff_verify(actor=request.auth, token=payload.token)
 
 
 @router.post(
     "/answers", response={201: dict}, summary="Record an answer to a quiz item"
 )
-def answer(request: HttpRequest, payload: AnswerIn) -> Status:
+def answer(request: ApiRequest, payload: AnswerIn) -> Status:
     def create() -> tuple[int, Any]:
-        inter = study.answer_record(
-            actor=request.user,
+        inter = services.answer_record(
+            actor=request.auth,
             item_id=payload.item_id,
             answer=payload.answer,
             duration_ms=payload.duration_ms,
@@ -268,18 +260,13 @@ def answer(request: HttpRequest, payload: AnswerIn) -> Status:
     response={201: dict},
     summary="A mentor or teacher recommends a member for & Jump",
 )
-def recommend(request: HttpRequest, payload: RecommendationIn) -> Status:
-    from django.utils import timezone
-
-    policy = selectors.policy_by_slug(payload.town)
-    student = User.objects.filter(pk=payload.student_id).first()
-    if policy is None or student is None:
-        raise NotFound()
-    rec = rewards.recommendation_add(
-        actor=request.user,
+def recommend(request: ApiRequest, payload: RecommendationIn) -> Status:
+    policy = selectors.town_policy_get(slug=payload.town)
+    rec = services.recommendation_add(
+        actor=request.auth,
         tenant=policy.tenant,
-        student=student,
-        year=timezone.localdate().year,
+        student=payload.student_id,
+        year=clock.today().year,
         note=payload.note,
     )
     return Status(201, {"id": rec.pk})

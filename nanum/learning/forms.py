@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nanum.core.models import Organisation
+from nanum.core.models import Organisation, Tenant, User
 
 from .models import Category, PlanEntry, SchoolLevel, Status
 
@@ -28,6 +29,15 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+class OpenChoiceField(forms.TypedChoiceField):
+    """Offers the listed choices but leaves the rule to the service, which refuses
+    anything else the same way for the page and the API (e.g. someone else's child
+    is not found, another town's provider is not offered)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
 
 
 class ApplicationForm(forms.Form):
@@ -86,31 +96,35 @@ class ApplicationForm(forms.Form):
         label=_("As the legal guardian, I consent for my child (needed under 14)."),
         required=False,
     )
-    student = forms.ChoiceField(label=_("Who is applying"), required=False)
-    preferred_provider = forms.ModelChoiceField(
-        label=_("Preferred lecture site"),
-        queryset=Organisation.objects.none(),
-        required=False,
+    student = OpenChoiceField(
+        label=_("Who is applying"), required=False, coerce=int, empty_value=None
+    )
+    preferred_provider = OpenChoiceField(
+        label=_("Preferred lecture site"), required=False, coerce=int, empty_value=None
     )
 
     def __init__(
         self,
         *args: Any,
-        children: list[Any] | None = None,
-        providers: Any = None,
+        children: list[User] | None = None,
+        providers: list[Organisation] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        student = self.fields["student"]
+        assert isinstance(student, forms.ChoiceField)  # declared above
         if children:
-            self.fields["student"].choices = [(str(c.pk), str(c)) for c in children]
-            self.fields["student"].required = True
+            student.choices = [(c.pk, str(c)) for c in children]
+            student.required = True
         else:
             del self.fields["student"]
             del self.fields["guardian_consent"]
-        if providers is not None:
-            self.fields["preferred_provider"].queryset = providers
-        for name in ("phone",):
-            self.fields[name].widget.attrs["autocomplete"] = "tel"
+        provider = self.fields["preferred_provider"]
+        assert isinstance(provider, forms.ChoiceField)  # declared above
+        provider.choices = [("", "---------")] + [
+            (p.pk, str(p)) for p in providers or []
+        ]
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
         self.fields["address"].widget.attrs["autocomplete"] = "street-address"
 
@@ -162,9 +176,11 @@ class QueueFilterForm(forms.Form):
         label=_("Town"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args: Any, towns: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, towns: Iterable[Tenant] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].choices = [("", _("All"))] + [(t.pk, str(t)) for t in towns]
+        town = self.fields["town"]
+        assert isinstance(town, forms.ChoiceField)  # declared above
+        town.choices = [("", _("All"))] + [(t.pk, str(t)) for t in towns]
 
 
 class GoalForm(forms.Form):

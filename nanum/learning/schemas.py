@@ -90,3 +90,10 @@ class RecommendationIn(Schema):
     town: str
     student_id: int
     note: str = ""
+
+
+class ChildOut(Schema):
+    id: int
+    display_name: str
+    birth_year: int | None
+    confirmed: bool

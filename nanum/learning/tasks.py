@@ -2,52 +2,56 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
-from .services import membership, privacy, quota, usage
+from nanum.core import clock
+
+from . import services
 
 
 @task()
-def places_allocate(tenant_ids: list[int] | None = None) -> dict:
-    return {str(k): v for k, v in quota.places_allocate(tenant_ids=tenant_ids).items()}
+def places_allocate(tenant_ids: list[int] | None = None) -> dict[str, int]:
+    return {
+        str(k): v for k, v in services.places_allocate(tenant_ids=tenant_ids).items()
+    }
 
 
 @task()
 def memberships_expire() -> int:
-    return membership.memberships_expire()
+    return services.memberships_expire()
 
 
 @task()
 def renewal_reminders() -> int:
-    return membership.renewal_reminders_send()
+    return services.renewal_reminders_send()
 
 
 @task()
-def inactivity_sweep() -> dict:
-    return usage.inactivity_sweep()
+def inactivity_sweep() -> dict[str, Any]:
+    return services.inactivity_sweep()
 
 
 @task()
-def monthly_minimum_check() -> dict:
-    return usage.monthly_minimum_check()
+def monthly_minimum_check() -> dict[str, Any]:
+    return services.monthly_minimum_check()
 
 
 @task()
-def retention_purge() -> dict:
-    return privacy.retention_purge()
+def retention_purge() -> dict[str, Any]:
+    return services.retention_purge()
 
 
 @task()
-def daily() -> dict:
+def daily() -> dict[str, Any]:
     """The daily round: expiry, reminders, use rules, purge."""
-    from django.utils import timezone
-
-    out = {
-        "expired": membership.memberships_expire(),
-        "reminded": membership.renewal_reminders_send(),
-        "inactivity": usage.inactivity_sweep(),
-        "purge": privacy.retention_purge(),
+    out: dict[str, Any] = {
+        "expired": services.memberships_expire(),
+        "reminded": services.renewal_reminders_send(),
+        "inactivity": services.inactivity_sweep(),
+        "purge": services.retention_purge(),
     }
-    if timezone.localdate().day == 1:
-        out["monthly"] = usage.monthly_minimum_check()
+    if clock.today().day == 1:
+        out["monthly"] = services.monthly_minimum_check()
     return out

@@ -14,19 +14,27 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from nanum.core.models import Notification, Organisation, Tenant, User
+from nanum.core import clock
+from nanum.core.errors import NotFound, PermissionDenied
+from nanum.core.models import Notification, Organisation, Role, Tenant, User
+from nanum.core.tenancy import organisation_ids_for
 
 from ..models import (
     SERVICE_CHOICES,
     Application,
     Category,
     ChangeWindow,
+    Course,
+    Document,
+    GuardianLink,
     Interaction,
+    Lesson,
     LessonProgress,
     PlanEntry,
     ProviderCourse,
+    RewardCandidate,
     SchoolLevel,
     Seat,
     SeatAllocation,
@@ -36,8 +44,41 @@ from ..models import (
     TenantPolicy,
     WeeklyGoal,
 )
-from ..services.common import officer_tenant_ids
-from ..services.rewards import mileage_of
+from ._rules import MINUTES_PER_MILEAGE, is_officer, mileage_of, officer_tenant_ids
+
+__all__ = [
+    "MINUTES_PER_MILEAGE",
+    "application_get",
+    "application_list",
+    "child_get",
+    "child_links",
+    "course_list",
+    "document_get",
+    "interactions_for",
+    "is_active_member",
+    "is_officer",
+    "lesson_get",
+    "member_users",
+    "mileage_of",
+    "my_application_get",
+    "my_applications",
+    "offered_providers",
+    "officer_applications",
+    "officer_tenant_ids",
+    "officer_towns",
+    "open_policies",
+    "provider_get",
+    "provider_seats",
+    "reward_candidate_list",
+    "seat_stats",
+    "streak",
+    "student_home",
+    "tenant_offers_mentoring",
+    "tenant_policy_get",
+    "town_page",
+    "town_policy_get",
+    "usage_stats",
+]
 
 # --- For other apps ------------------------------------------------------------
 
@@ -46,7 +87,7 @@ def _live_members(tenant: Tenant | int) -> QuerySet[Application]:
     tenant_id = tenant if isinstance(tenant, int) else tenant.pk
     return Application.objects.filter(
         tenant_id=tenant_id, status=Status.APPROVED
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=clock.today()))
 
 
 def member_users(*, tenant: Tenant | int) -> QuerySet[User]:
@@ -56,7 +97,7 @@ def member_users(*, tenant: Tenant | int) -> QuerySet[User]:
     )
 
 
-def is_active_member(*, user: User, tenant: Tenant | int) -> bool:
+def is_active_member(*, user: User | None, tenant: Tenant | int) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return _live_members(tenant).filter(student=user).exists()
@@ -79,13 +120,30 @@ def interactions_for(*, student: User | int) -> QuerySet[Interaction]:
 # --- Towns ---------------------------------------------------------------------
 
 
-def policy_by_slug(slug: str) -> TenantPolicy | None:
-    return (
+def tenant_policy_get(*, tenant: Tenant | int) -> TenantPolicy:
+    """The Seoul Learn rules of ``tenant``; NotFound when the town does not run it."""
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    policy = (
+        TenantPolicy.objects.select_related("tenant")
+        .filter(tenant_id=tenant_id)
+        .first()
+    )
+    if policy is None:
+        raise NotFound(_("This town does not run the programme."))
+    return policy
+
+
+def town_policy_get(*, slug: str) -> TenantPolicy:
+    """A town's rules by its slug, as the public sees them (ended towns are gone)."""
+    policy = (
         TenantPolicy.objects.select_related("tenant")
         .filter(tenant__slug=slug)
         .exclude(tenant__status=Tenant.Status.ENDED)
         .first()
     )
+    if policy is None:
+        raise NotFound()
+    return policy
 
 
 def open_policies() -> QuerySet[TenantPolicy]:
@@ -99,7 +157,7 @@ def open_policies() -> QuerySet[TenantPolicy]:
 def offered_providers(
     *, tenant_id: int, year: int | None = None
 ) -> list[SeatAllocation]:
-    year = year or timezone.localdate().year
+    year = year or clock.today().year
     return list(
         SeatAllocation.objects.filter(tenant_id=tenant_id, year=year)
         .select_related("provider")
@@ -109,7 +167,7 @@ def offered_providers(
 
 def town_page(policy: TenantPolicy) -> dict[str, Any]:
     allocs = offered_providers(tenant_id=policy.tenant_id)
-    courses = defaultdict(list)
+    courses: defaultdict[int, list[ProviderCourse]] = defaultdict(list)
     for c in ProviderCourse.objects.filter(
         provider_id__in=[a.provider_id for a in allocs]
     ):
@@ -128,7 +186,7 @@ def town_page(policy: TenantPolicy) -> dict[str, Any]:
         "members": _live_members(policy.tenant_id).count(),
         "windows": list(
             ChangeWindow.objects.filter(
-                tenant_id=policy.tenant_id, ends_on__gte=timezone.localdate()
+                tenant_id=policy.tenant_id, ends_on__gte=clock.today()
             )[:3]
         ),
     }
@@ -138,9 +196,17 @@ def town_page(policy: TenantPolicy) -> dict[str, Any]:
 
 
 def officer_towns(actor: User) -> QuerySet[Tenant]:
+    """Towns running Seoul Learn that ``actor`` may see as an officer."""
     ids = officer_tenant_ids(actor)
     qs = Tenant.objects.filter(learning_policy__isnull=False)
     return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def officer_applications(*, actor: User) -> QuerySet[Application]:
+    """Every application of the towns ``actor`` may see as an officer."""
+    qs = Application.objects.select_related("tenant")
+    ids = officer_tenant_ids(actor)
+    return qs if ids is None else qs.filter(tenant_id__in=ids)
 
 
 def application_list(
@@ -152,10 +218,7 @@ def application_list(
     district: str = "",
 ) -> QuerySet[Application]:
     """Applications the officer may see, newest first, filtered."""
-    qs = Application.objects.select_related("tenant")
-    ids = officer_tenant_ids(actor)
-    if ids is not None:
-        qs = qs.filter(tenant_id__in=ids)
+    qs = officer_applications(actor=actor)
     if tenant_id:
         qs = qs.filter(tenant_id=tenant_id)
     if status:
@@ -169,21 +232,45 @@ def application_list(
     )
 
 
-def application_for_officer(*, actor: User, application_id: int) -> Application | None:
-    qs = Application.objects.select_related(
-        "tenant", "student", "verified_by", "school"
+def application_get(*, actor: User, application_id: int) -> Application:
+    """One application of the officer's towns; another town's id is not found."""
+    app = (
+        officer_applications(actor=actor)
+        .select_related("student", "verified_by", "school")
+        .filter(pk=application_id)
+        .first()
     )
+    if app is None:
+        raise NotFound()
+    return app
+
+
+def document_get(*, actor: User, document_id: int) -> Document:
+    """A private document of an application of the officer's towns."""
+    qs = Document.objects.select_related("application__tenant", "application__student")
     ids = officer_tenant_ids(actor)
     if ids is not None:
-        qs = qs.filter(tenant_id__in=ids)
-    return qs.filter(pk=application_id).first()
+        qs = qs.filter(application__tenant_id__in=ids)
+    doc = qs.filter(pk=document_id).first()
+    if doc is None:
+        raise NotFound()
+    return doc
+
+
+def reward_candidate_list(*, actor: User, year: int) -> list[RewardCandidate]:
+    """The & Jump shortlist of the officer's towns for ``year``."""
+    return list(
+        RewardCandidate.objects.filter(
+            tenant__in=officer_towns(actor), year=year
+        ).select_related("student", "tenant")
+    )
 
 
 def seat_stats(
     *, actor: User, tenant_id: int | None = None, idle_days: int = 14
 ) -> list[dict[str, Any]]:
     """Seats bought, used and idle per town and provider this year."""
-    year = timezone.localdate().year
+    year = clock.today().year
     allocs = SeatAllocation.objects.filter(year=year).select_related(
         "tenant", "provider"
     )
@@ -192,7 +279,7 @@ def seat_stats(
         allocs = allocs.filter(tenant_id__in=ids)
     if tenant_id:
         allocs = allocs.filter(tenant_id=tenant_id)
-    cutoff = timezone.localdate() - timedelta(days=idle_days)
+    cutoff = clock.today() - timedelta(days=idle_days)
     idle = dict(
         Seat.objects.filter(allocation__in=allocs, state=Seat.State.ACTIVE)
         .filter(Q(last_used_on__lt=cutoff) | Q(last_used_on__isnull=True))
@@ -217,7 +304,7 @@ def usage_stats(
     *, actor: User, tenant_id: int | None = None, since: date | None = None
 ) -> list[dict[str, Any]]:
     """Study minutes of members by town, school level and district (last 30 days)."""
-    since = since or timezone.localdate() - timedelta(days=30)
+    since = since or clock.today() - timedelta(days=30)
     members = Application.objects.filter(status=Status.APPROVED)
     ids = officer_tenant_ids(actor)
     if ids is not None:
@@ -254,6 +341,20 @@ def usage_stats(
 # --- Providers -----------------------------------------------------------------
 
 
+def provider_get(*, actor: User, provider_id: int | None = None) -> Organisation:
+    """The provider organisation ``actor`` works for (or ``provider_id`` among them)."""
+    ids = organisation_ids_for(actor, Role.PROVIDER)
+    qs = Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    if provider_id is not None:
+        qs = qs.filter(pk=provider_id)
+    org = qs.order_by("pk").first()
+    if org is None:
+        raise PermissionDenied()
+    return org
+
+
 def provider_seats(*, provider: Organisation) -> QuerySet[Seat]:
     return (
         Seat.objects.filter(provider=provider, state=Seat.State.ACTIVE)
@@ -271,6 +372,54 @@ def my_applications(*, actor: User) -> QuerySet[Application]:
         .select_related("tenant", "student")
         .order_by("-submitted_at")
     )
+
+
+def my_application_get(*, actor: User, application_id: int) -> Application:
+    """One of the actor's own applications (as student or applicant), with documents."""
+    app = (
+        my_applications(actor=actor)
+        .prefetch_related("documents")
+        .filter(pk=application_id)
+        .first()
+    )
+    if app is None:
+        raise NotFound()
+    return app
+
+
+def child_links(*, actor: User) -> QuerySet[GuardianLink]:
+    """The guardian's links to their children, oldest first, with the child."""
+    return (
+        GuardianLink.objects.filter(guardian=actor)
+        .select_related("child")
+        .order_by("pk")
+    )
+
+
+def child_get(*, actor: User, child_id: int) -> User:
+    """One of the guardian's children; someone else's child is simply not found."""
+    link = child_links(actor=actor).filter(child_id=child_id).first()
+    if link is None:
+        raise NotFound()
+    return link.child
+
+
+def course_list() -> QuerySet[Course]:
+    """Published courses with their lessons."""
+    return Course.objects.filter(is_published=True).prefetch_related("lessons")
+
+
+def lesson_get(*, lesson_id: int) -> Lesson:
+    """A lesson of a published course, with its course and items."""
+    lesson = (
+        Lesson.objects.select_related("course")
+        .prefetch_related("items")
+        .filter(pk=lesson_id, course__is_published=True)
+        .first()
+    )
+    if lesson is None:
+        raise NotFound()
+    return lesson
 
 
 def streak(days_studied: set[date], today: date) -> int:
@@ -353,7 +502,7 @@ def student_home(*, student: User, version: str | None = None) -> dict[str, Any]
     also holds the membership's state, so an officer's decision or a seat change shows
     at once. Applications and messages are always read fresh.
     """
-    today = timezone.localdate()
+    today = clock.today()
     apps = list(
         my_applications(actor=student).defer(
             "full_name", "phone", "address", "category", "sensitive"

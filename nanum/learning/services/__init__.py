@@ -1,1 +1,112 @@
-"""Every write of Seoul Learn, one module per area (see DESIGN.md §2)."""
+"""Every write of Seoul Learn, one module per area (see docs/CONVENTIONS.md §1).
+
+Other apps use the names re-exported here (the mentoring tests build members with
+``application_submit`` and ``application_approve``; the learner model records answers
+with ``answer_record``).
+"""
+
+from .access import (
+    ApplicationFilter,
+    DecisionInput,
+    application_decide,
+    application_open,
+    applications_export_open,
+    applications_open,
+    document_open,
+    reward_candidates_open,
+)
+from .applications import (
+    ApplicationInput,
+    DuplicateApplication,
+    NotEligible,
+    application_add_documents,
+    application_approve,
+    application_reject,
+    application_request_documents,
+    application_submit,
+    application_withdraw,
+)
+from .documents import BadDocument
+from .guardians import child_register
+from .membership import (
+    application_renew,
+    application_request_renewal,
+    memberships_expire,
+    renewal_reminders_send,
+    restriction_lift,
+)
+from .privacy import my_data, my_data_zip, retention_purge
+from .quota import places_allocate
+from .rewards import recommendation_add, reward_decide, reward_shortlist_build
+from .seats import (
+    SeatsFull,
+    handoff_link,
+    handoff_verify,
+    seat_choose,
+    seats_assign_bulk,
+    seats_fill,
+)
+from .study import (
+    answer_record,
+    goal_set,
+    lesson_complete,
+    lesson_start,
+    plan_entry_add,
+    plan_entry_remove,
+)
+from .usage import (
+    inactivity_sweep,
+    monthly_minimum_check,
+    usage_import,
+    usage_parse_csv,
+)
+
+__all__ = [
+    "ApplicationFilter",
+    "ApplicationInput",
+    "BadDocument",
+    "DecisionInput",
+    "DuplicateApplication",
+    "NotEligible",
+    "SeatsFull",
+    "answer_record",
+    "application_add_documents",
+    "application_approve",
+    "application_decide",
+    "application_open",
+    "application_reject",
+    "application_renew",
+    "application_request_documents",
+    "application_request_renewal",
+    "application_submit",
+    "application_withdraw",
+    "applications_export_open",
+    "applications_open",
+    "child_register",
+    "document_open",
+    "goal_set",
+    "handoff_link",
+    "handoff_verify",
+    "inactivity_sweep",
+    "lesson_complete",
+    "lesson_start",
+    "memberships_expire",
+    "monthly_minimum_check",
+    "my_data",
+    "my_data_zip",
+    "places_allocate",
+    "plan_entry_add",
+    "plan_entry_remove",
+    "recommendation_add",
+    "renewal_reminders_send",
+    "restriction_lift",
+    "retention_purge",
+    "reward_candidates_open",
+    "reward_decide",
+    "reward_shortlist_build",
+    "seat_choose",
+    "seats_assign_bulk",
+    "seats_fill",
+    "usage_import",
+    "usage_parse_csv",
+]

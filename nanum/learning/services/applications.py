@@ -9,10 +9,10 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import Organisation, Role, Tenant, User
 from nanum.core.services import audit_record, notification_send
@@ -28,8 +28,11 @@ from ..models import (
     Seat,
     Status,
 )
-from .common import officer_application, policy_for, today
+from ..selectors import child_get, offered_providers, tenant_policy_get
+from ._common import officer_application
 from .documents import CheckedFile, document_check, document_delete_file, document_store
+from .quota import places_allocate
+from .seats import seat_release_rows
 
 GUARDIAN_CONSENT_AGE = 14
 
@@ -65,7 +68,7 @@ class ApplicationInput:
     income_pct: int | None = None
     family_status: str = ""
     guardian_consent: bool = False
-    preferred_provider: Organisation | None = None
+    preferred_provider_id: int | None = None
     documents: list[tuple[str, UploadedFile]] = field(default_factory=list)
 
 
@@ -74,13 +77,13 @@ def age_in(year: int, birth_year: int) -> int:
 
 
 def _check_rules(tenant: Tenant, data: ApplicationInput) -> None:
-    policy = policy_for(tenant)
+    policy = tenant_policy_get(tenant=tenant)
     if not policy.is_open or tenant.status != Tenant.Status.ACTIVE:
         raise DomainError(
             _("This town is not taking applications now."), code="window_closed"
         )
     errors: dict[str, list[Any]] = {}
-    age = age_in(today().year, data.birth_year)
+    age = age_in(clock.today().year, data.birth_year)
     if not policy.min_age <= age <= policy.max_age:
         errors["birth_year"] = [
             _("This town accepts ages %(min)s to %(max)s.")
@@ -102,6 +105,10 @@ def _check_rules(tenant: Tenant, data: ApplicationInput) -> None:
             ]
     if policy.residence_required and not data.lives_in_town:
         errors["lives_in_town"] = [_("Only residents of this town can apply.")]
+    if data.preferred_provider_id is not None and data.preferred_provider_id not in {
+        a.provider_id for a in offered_providers(tenant_id=tenant.pk)
+    }:
+        errors["preferred_provider"] = [_("This town does not offer that provider.")]
     if errors:
         raise NotEligible(field_errors=errors)
 
@@ -137,7 +144,7 @@ def _check_documents(data: ApplicationInput) -> None:
 
 def _check_who(actor: User, student: User, data: ApplicationInput) -> bool:
     """Return True when a guardian consents for a child under 14."""
-    age = age_in(today().year, data.birth_year)
+    age = age_in(clock.today().year, data.birth_year)
     if actor.pk == student.pk:
         if age < GUARDIAN_CONSENT_AGE:
             raise DomainError(
@@ -161,10 +168,19 @@ def _check_who(actor: User, student: User, data: ApplicationInput) -> bool:
 
 
 def application_submit(
-    *, actor: User, tenant: Tenant, data: ApplicationInput, student: User | None = None
+    *,
+    actor: User,
+    tenant: Tenant,
+    data: ApplicationInput,
+    student_id: int | None = None,
 ) -> Application:
-    """A student (or a guardian for their child) applies to a town's programme."""
-    student = student or actor
+    """A student (or a guardian for their child ``student_id``) applies to a town's
+    programme. Someone else's child is not found (its existence is not confirmed)."""
+    student = (
+        child_get(actor=actor, child_id=student_id)
+        if student_id is not None and student_id != actor.pk
+        else actor
+    )
     _check_input(data)
     guardian_consents = _check_who(actor, student, data)
     _check_rules(tenant, data)
@@ -179,7 +195,7 @@ def application_submit(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            policy = policy_for(tenant)
+            policy = tenant_policy_get(tenant=tenant)
             stored = [document_store(c) for _k, c in checked]
             app = Application(
                 tenant=tenant,
@@ -205,8 +221,8 @@ def application_submit(
                 priority_rank=policy.priority_rank(data.category),
                 consent_collection=True,
                 guardian=actor if guardian_consents else None,
-                guardian_consent_at=timezone.now() if guardian_consents else None,
-                preferred_provider=data.preferred_provider,
+                guardian_consent_at=clock.now() if guardian_consents else None,
+                preferred_provider_id=data.preferred_provider_id,
             )
             try:
                 with transaction.atomic():
@@ -305,9 +321,9 @@ def application_add_documents(
     return app
 
 
-def _decide(app: Application, actor: User, status: str, reason: str = "") -> None:
+def _decide(app: Application, actor: User, status: Status, reason: str = "") -> None:
     app.status = status
-    app.decided_at = timezone.now()
+    app.decided_at = clock.now()
     app.decided_by = actor
     app.reason = reason
 
@@ -321,8 +337,6 @@ def application_approve(
     verified_until: date | None = None,
 ) -> Application:
     """Approve: the applicant joins the waiting list and gets a place if one is free."""
-    from .quota import places_allocate
-
     app = officer_application(actor, application_id, lock=True)
     if app.status not in REVIEWABLE:
         raise DomainError(
@@ -338,7 +352,7 @@ def application_approve(
         raise InvalidInput(
             field_errors={"verified_until": [_("The end is before the start.")]}
         )
-    if verified_on and verified_on > today():
+    if verified_on and verified_on > clock.today():
         raise InvalidInput(
             field_errors={"verified_on": [_("This date is in the future.")]}
         )
@@ -431,9 +445,7 @@ def application_request_documents(
     return app
 
 
-def _end(app: Application, status: str, reason: str) -> None:
-    from .seats import seat_release_rows
-
+def _end(app: Application, status: Status, reason: str) -> None:
     app.status = status
     app.reason = reason
     app.save(update_fields=["status", "reason", "updated_at"])
@@ -443,8 +455,6 @@ def _end(app: Application, status: str, reason: str) -> None:
 
 @transaction.atomic
 def application_withdraw(*, actor: User, application_id: int) -> Application:
-    from .quota import places_allocate
-
     app = Application.objects.select_for_update().filter(pk=application_id).first()
     if app is None or actor.pk not in (
         app.student_id,

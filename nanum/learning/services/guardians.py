@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import InvalidInput, PermissionDenied
 from nanum.core.models import Role, User
 from nanum.core.services import audit_record
@@ -27,8 +28,8 @@ def child_register(*, actor: User, display_name: str, birth_year: int) -> User:
     if not actor.has_role(Role.GUARDIAN):
         raise PermissionDenied(_("Only a guardian can add a child."))
     display_name = (display_name or "").strip()
-    age = timezone.localdate().year - int(birth_year)
-    errors: dict[str, list] = {}
+    age = clock.today().year - int(birth_year)
+    errors: dict[str, list[Any]] = {}
     if not display_name:
         errors["display_name"] = [_("Enter the child's name.")]
     if not 5 <= age <= 18:

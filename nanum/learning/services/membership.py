@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, PermissionDenied
-from nanum.core.models import User
+from nanum.core.models import AuditLog, User
 from nanum.core.services import audit_record
 
-from ..models import Application, Status
+from ..models import Application, Status, TenantPolicy
+from ..selectors import tenant_policy_get
+from ._common import notify_bulk, officer_application
 from .applications import _notify
-from .common import officer_application, policy_for, today
+from .quota import places_allocate
+from .seats import seats_release_for
 
 
 @transaction.atomic
@@ -26,7 +29,7 @@ def application_request_renewal(*, actor: User, application_id: int) -> Applicat
         raise PermissionDenied()
     if app.status != Status.APPROVED:
         raise DomainError(_("Only members can renew."), code="wrong_state")
-    app.renewal_requested_at = timezone.now()
+    app.renewal_requested_at = clock.now()
     app.save(update_fields=["renewal_requested_at", "updated_at"])
     audit_record(
         actor=actor,
@@ -42,8 +45,8 @@ def application_renew(*, actor: User, application_id: int) -> Application:
     app = officer_application(actor, application_id, lock=True)
     if app.status != Status.APPROVED:
         raise DomainError(_("Only members can renew."), code="wrong_state")
-    policy = policy_for(app.tenant_id)
-    start = max(app.valid_until or today(), today())
+    policy = tenant_policy_get(tenant=app.tenant_id)
+    start = max(app.valid_until or clock.today(), clock.today())
     app.valid_until = start + timedelta(days=policy.membership_days)
     app.renewal_requested_at = None
     app.renewal_reminded_at = None
@@ -89,13 +92,7 @@ def restriction_lift(
 
 def memberships_expire(*, on: date | None = None) -> int:
     """End memberships past their date (set-based); places go to the waiting list."""
-    from nanum.core.models import AuditLog
-
-    from .common import notify_bulk
-    from .quota import places_allocate
-    from .seats import seats_release_for
-
-    on = on or today()
+    on = on or clock.today()
     rows = list(
         Application.objects.filter(
             status=Status.APPROVED, valid_until__lt=on
@@ -110,7 +107,7 @@ def memberships_expire(*, on: date | None = None) -> int:
                 Application.objects.filter(
                     pk__in=ids[k : k + 900], status=Status.APPROVED
                 ).update(
-                    status=Status.EXPIRED, reason="expired", updated_at=timezone.now()
+                    status=Status.EXPIRED, reason="expired", updated_at=clock.now()
                 )
             seats_release_for(application_ids=ids, reason="expired")
             notify_bulk(
@@ -139,11 +136,9 @@ def memberships_expire(*, on: date | None = None) -> int:
 
 def renewal_reminders_send(*, on: date | None = None) -> int:
     """Remind members whose membership ends soon (once a week until they renew)."""
-    from ..models import TenantPolicy
-
-    on = on or today()
+    on = on or clock.today()
     sent = 0
-    week_ago = timezone.now() - timedelta(days=7)
+    week_ago = clock.now() - timedelta(days=7)
     for policy in TenantPolicy.objects.all():
         qs = Application.objects.filter(
             tenant_id=policy.tenant_id,
@@ -160,7 +155,7 @@ def renewal_reminders_send(*, on: date | None = None) -> int:
                 % {"date": app.valid_until.isoformat()},
             )
             Application.objects.filter(pk=app.pk).update(
-                renewal_reminded_at=timezone.now()
+                renewal_reminded_at=clock.now()
             )
             sent += 1
     return sent

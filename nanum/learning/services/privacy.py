@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
+from nanum.core import clock
 from nanum.core.models import User
 from nanum.core.services import audit_record
 
@@ -125,7 +125,7 @@ def my_data_zip(*, actor: User) -> bytes:
 def retention_purge(*, now: Any = None) -> dict[str, int]:
     """Delete documents of decided applications and rejected/ended applications
     once the town's retention period has passed (PIPA: without delay)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     docs = apps = 0
     for policy in TenantPolicy.objects.all():
         doc_cut = now - timedelta(days=policy.document_retention_days)

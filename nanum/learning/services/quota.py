@@ -13,11 +13,13 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext
 
+from nanum.core import clock
+from nanum.core.models import AuditLog
+
 from ..models import Application, Status, TenantPolicy
-from .common import notify_bulk, today
+from ._common import notify_bulk
 
 CHUNK = 900  # below SQLite's variable limit
 
@@ -93,8 +95,8 @@ def _allocate_one(tenant_id: int) -> int:
     chosen = _choose(rows(), total, levels)
     if not chosen:
         return 0
-    now = timezone.now()
-    until = today() + timedelta(days=policy.membership_days)
+    now = clock.now()
+    until = clock.today() + timedelta(days=policy.membership_days)
     for i in range(0, len(chosen), CHUNK):
         part = chosen[i : i + CHUNK]
         Application.objects.filter(pk__in=part, status=Status.WAITING).update(
@@ -106,8 +108,6 @@ def _allocate_one(tenant_id: int) -> int:
         subject=gettext("You have a place: choose your online lecture site"),
         url="/learning/me/",
     )
-    from nanum.core.models import AuditLog
-
     AuditLog.objects.create(
         action="learning.places.allocate",
         object_type="learning.TenantPolicy",

@@ -6,28 +6,29 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Role, Tenant, User
 from nanum.core.services import audit_record, notification_send
 
 from ..models import Application, Recommendation, RewardCandidate, Status, StudyDay
-from .common import officer_tenant_ids, policy_for, require_officer
-
-MINUTES_PER_MILEAGE = 10  # one mileage point per 10 minutes of study
-
-
-def mileage_of(minutes: int) -> int:
-    return int(minutes or 0) // MINUTES_PER_MILEAGE
+from ..selectors import mileage_of, officer_tenant_ids, tenant_policy_get
+from ._common import require_officer
 
 
 @transaction.atomic
 def recommendation_add(
-    *, actor: User, tenant: Tenant, student: User, year: int, note: str = ""
+    *, actor: User, tenant: Tenant, student: User | int, year: int, note: str = ""
 ) -> Recommendation:
+    """A mentor, teacher or officer recommends a member (a user or their id)."""
+    if isinstance(student, int):
+        found = User.objects.filter(pk=student).first()
+        if found is None:
+            raise NotFound()
+        student = found
     if not actor.has_role(Role.MENTOR, Role.TEACHER, Role.TENANT_OFFICER):
         raise PermissionDenied()
     if not Application.objects.filter(
@@ -53,7 +54,7 @@ def recommendation_add(
 def reward_shortlist_build(*, actor: User, tenant_id: int, year: int) -> int:
     """Replace the proposed shortlist of a town for a year by its rules."""
     require_officer(actor, tenant_id)
-    policy = policy_for(tenant_id)
+    policy = tenant_policy_get(tenant=tenant_id)
     members = Application.objects.filter(tenant_id=tenant_id, status=Status.APPROVED)
     totals = (
         StudyDay.objects.filter(
@@ -125,7 +126,7 @@ def reward_decide(*, actor: User, candidate_id: int, confirm: bool) -> RewardCan
         RewardCandidate.State.CONFIRMED if confirm else RewardCandidate.State.DECLINED
     )
     cand.decided_by = actor
-    cand.decided_at = timezone.now()
+    cand.decided_at = clock.now()
     cand.save()
     audit_record(
         actor=actor,

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from nanum.core.models import Organisation, User
+from nanum.core.models import Organisation, Role, User
 from nanum.core.services import audit_record, notification_send
+from nanum.core.tenancy import organisation_ids_for
 
 from ..models import (
     Application,
@@ -29,7 +30,7 @@ from ..models import (
     SeatAllocation,
     Status,
 )
-from .common import WindowClosed, notify_bulk, today
+from ._common import WindowClosed, notify_bulk
 
 
 class SeatsFull(DomainError):
@@ -56,7 +57,7 @@ def _member_application(actor: User, tenant_id: int | None = None) -> Applicatio
 
 
 def in_change_window(tenant_id: int) -> bool:
-    d = today()
+    d = clock.today()
     return ChangeWindow.objects.filter(
         tenant_id=tenant_id, starts_on__lte=d, ends_on__gte=d
     ).exists()
@@ -73,7 +74,7 @@ def seat_release_rows(seats: Iterable[Seat], *, reason: str) -> list[int]:
         .filter(pk__in=alloc_ids)
         .order_by("pk")
     )
-    now = timezone.now()
+    now = clock.now()
     for s in seats:
         Seat.objects.filter(pk=s.pk).update(
             state=Seat.State.RELEASED, released_at=now, release_reason=reason[:40]
@@ -103,7 +104,7 @@ def seats_release_for(*, application_ids: list[int], reason: str) -> int:
         .filter(pk__in=sorted(per_alloc))
         .order_by("pk")
     )
-    now = timezone.now()
+    now = clock.now()
     ids = [pk for pk, _a in rows]
     for i in range(0, len(ids), 900):
         Seat.objects.filter(pk__in=ids[i : i + 900]).update(
@@ -125,7 +126,7 @@ def seat_choose(
     seat there. Changing provider is only possible inside the town's change windows.
     """
     app = _member_application(actor, tenant_id)
-    year = today().year
+    year = clock.today().year
     alloc = SeatAllocation.objects.filter(
         tenant_id=app.tenant_id, provider_id=provider_id, year=year
     ).first()
@@ -150,7 +151,7 @@ def seat_choose(
     alloc = locked[alloc.pk]
     if alloc.used >= alloc.seats:
         app.preferred_provider_id = provider_id
-        app.seat_wait_since = timezone.now()
+        app.seat_wait_since = clock.now()
         app.save(update_fields=["preferred_provider", "seat_wait_since", "updated_at"])
         audit_record(
             actor=actor,
@@ -189,7 +190,10 @@ def seats_fill(*, allocation_ids: Iterable[int]) -> int:
     for alloc_id in sorted(set(allocation_ids)):
         with transaction.atomic():
             alloc = (
-                SeatAllocation.objects.select_for_update().filter(pk=alloc_id).first()
+                SeatAllocation.objects.select_for_update(of=("self",))
+                .select_related("tenant")
+                .filter(pk=alloc_id)
+                .first()
             )
             if alloc is None or alloc.free <= 0:
                 continue
@@ -223,13 +227,23 @@ def seats_fill(*, allocation_ids: Iterable[int]) -> int:
                 used=F("used") + len(waiting)
             )
             Application.objects.filter(pk__in=[a for a, _s in waiting]).update(
-                seat_wait_since=None, updated_at=timezone.now()
+                seat_wait_since=None, updated_at=clock.now()
             )
             notify_bulk(
                 [s for _a, s in waiting],
                 kind="learning.seat",
                 subject=gettext("Your seat is ready"),
                 url="/learning/me/",
+            )
+            audit_record(
+                actor=None,
+                action="learning.seats.fill",
+                obj=alloc,
+                tenant=alloc.tenant,
+                after={
+                    "given": len(waiting),
+                    "applications": [a for a, _s in waiting],
+                },
             )
             given += len(waiting)
     return given
@@ -238,9 +252,10 @@ def seats_fill(*, allocation_ids: Iterable[int]) -> int:
 @transaction.atomic
 def seats_assign_bulk(*, tenant_id: int, year: int | None = None) -> int:
     """Give seats to every member who chose a provider and has none (set-based)."""
-    year = year or today().year
+    year = year or clock.today().year
     allocs = list(
-        SeatAllocation.objects.select_for_update()
+        SeatAllocation.objects.select_for_update(of=("self",))
+        .select_related("tenant")
         .filter(tenant_id=tenant_id, year=year)
         .order_by("pk")
     )
@@ -277,6 +292,13 @@ def seats_assign_bulk(*, tenant_id: int, year: int | None = None) -> int:
             batch_size=2000,
         )
         SeatAllocation.objects.filter(pk=alloc.pk).update(used=F("used") + len(rows))
+        audit_record(
+            actor=None,
+            action="learning.seats.assign",
+            obj=alloc,
+            tenant=alloc.tenant,
+            after={"given": len(rows)},
+        )
         given += len(rows)
     return given
 
@@ -358,9 +380,7 @@ def handoff_link(*, actor: User, seat_id: int) -> str:
 
 def handoff_verify(*, actor: User, token: str) -> dict[str, Any]:
     """A provider checks a token it received; only its own seats verify."""
-    from nanum.core.tenancy import organisation_ids_for
-
-    org_ids = organisation_ids_for(actor, "provider")
+    org_ids = organisation_ids_for(actor, Role.PROVIDER)
     if org_ids is not None and not org_ids:
         raise PermissionDenied()
     profiles = ProviderProfile.objects.filter(

@@ -6,9 +6,9 @@ import math
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import InvalidInput, NotFound
 from nanum.core.models import User
 
@@ -21,7 +21,6 @@ from ..models import (
     StudyDay,
     WeeklyGoal,
 )
-from .common import today
 
 MAX_MINUTES_PER_ANSWER = 10
 
@@ -29,7 +28,7 @@ MAX_MINUTES_PER_ANSWER = 10
 def _add_minutes(student: User, minutes: int) -> None:
     if minutes <= 0:
         return
-    d = today()
+    d = clock.today()
     updated = StudyDay.objects.filter(student=student, day=d).update(
         nanum_minutes=F("nanum_minutes") + minutes
     )
@@ -54,7 +53,7 @@ def lesson_start(*, actor: User, lesson_id: int) -> LessonProgress:
     if lesson is None:
         raise NotFound()
     progress = _progress(actor, lesson)
-    LessonProgress.objects.filter(pk=progress.pk).update(updated_at=timezone.now())
+    LessonProgress.objects.filter(pk=progress.pk).update(updated_at=clock.now())
     return progress
 
 
@@ -65,7 +64,7 @@ def lesson_complete(*, actor: User, lesson_id: int) -> LessonProgress:
         raise NotFound()
     progress = _progress(actor, lesson)
     if progress.completed_at is None:
-        progress.completed_at = timezone.now()
+        progress.completed_at = clock.now()
         progress.updated_at = progress.completed_at
         progress.save(update_fields=["completed_at", "updated_at"])
         _add_minutes(actor, lesson.minutes)
@@ -99,7 +98,7 @@ def answer_record(
     LessonProgress.objects.filter(pk=progress.pk).update(
         answered=F("answered") + 1,
         correct=F("correct") + (1 if interaction.correct else 0),
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
     )
     _add_minutes(actor, min(MAX_MINUTES_PER_ANSWER, math.ceil(duration_ms / 60000)))
     return interaction

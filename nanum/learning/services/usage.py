@@ -10,33 +10,22 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from nanum.core.errors import InvalidInput, PermissionDenied
+from nanum.core import clock
+from nanum.core.errors import InvalidInput
 from nanum.core.models import Organisation, User
 from nanum.core.services import audit_record
-from nanum.core.tenancy import organisation_ids_for
 
 from ..models import Application, Seat, Status, StudyDay, TenantPolicy, UsageRecord
-from .common import notify_bulk, today
+from ..selectors import provider_get
+from ._common import notify_bulk
+from .applications import _end
+from .quota import places_allocate
 from .seats import seat_release_rows
 
 MAX_ROWS = 50_000
-
-
-def provider_for(actor: User, provider_id: int | None = None) -> Organisation:
-    ids = organisation_ids_for(actor, "provider")
-    qs = Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    if provider_id is not None:
-        qs = qs.filter(pk=provider_id)
-    org = qs.order_by("pk").first()
-    if org is None:
-        raise PermissionDenied()
-    return org
 
 
 def usage_parse_csv(raw: bytes) -> list[dict[str, Any]]:
@@ -77,7 +66,7 @@ def _validate(
     errors: dict[str, list[Any]] = {}
     good: list[tuple[Seat, date, int]] = []
     seen: set[tuple[str, date]] = set()
-    latest = today()
+    latest = clock.today()
     earliest = latest - timedelta(days=400)
     for n, row in enumerate(rows, start=2):  # line 1 is the header
         problems: list[Any] = []
@@ -114,7 +103,7 @@ def usage_import(
     *, actor: User, rows: list[dict[str, Any]], provider_id: int | None = None
 ) -> int:
     """Store reported minutes. Any bad row: nothing is stored and every bad row is named."""
-    provider = provider_for(actor, provider_id)
+    provider = provider_get(actor=actor, provider_id=provider_id)
     if not rows:
         raise InvalidInput(field_errors={"file": [_("There are no rows.")]})
     good, errors = _validate(provider, rows)
@@ -124,7 +113,7 @@ def usage_import(
             code="bad_usage_rows",
             field_errors=errors,
         )
-    now = timezone.now()
+    now = clock.now()
     UsageRecord.objects.bulk_create(
         [
             UsageRecord(
@@ -189,10 +178,7 @@ def inactivity_sweep(*, on: date | None = None) -> dict[str, int]:
 
     A reclaimed seat ends the membership's place, which goes to the waiting list.
     """
-    from .applications import _end
-    from .quota import places_allocate
-
-    on = on or today()
+    on = on or clock.today()
     warned = reclaimed = 0
     for policy in TenantPolicy.objects.all():
         active = Seat.objects.filter(
@@ -208,7 +194,7 @@ def inactivity_sweep(*, on: date | None = None) -> dict[str, int]:
         )
         if to_warn:
             Seat.objects.filter(pk__in=[p for p, _s in to_warn]).update(
-                warned_at=timezone.now()
+                warned_at=clock.now()
             )
             notify_bulk(
                 [s for _p, s in to_warn],
@@ -223,7 +209,7 @@ def inactivity_sweep(*, on: date | None = None) -> dict[str, int]:
         gone = Q(last_used_on__lt=reclaim_before) | Q(
             last_used_on__isnull=True, assigned_at__date__lt=reclaim_before
         )
-        grace = timezone.now() - timedelta(days=3)
+        grace = clock.now() - timedelta(days=3)
         for seat in active.filter(gone, warned_at__lt=grace).select_related(
             "application"
         )[:5000]:
@@ -247,7 +233,7 @@ def inactivity_sweep(*, on: date | None = None) -> dict[str, int]:
 
 def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
     """Members under the town's minimum last month: warned once, then restricted."""
-    on = on or today()
+    on = on or clock.today()
     month_end = on.replace(day=1) - timedelta(days=1)
     month_start = month_end.replace(day=1)
     warned = restricted = 0
@@ -275,7 +261,7 @@ def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
         ]
         first = [a for a, _s, w in low if w is None]
         again = [a for a, _s, w in low if w is not None]
-        now = timezone.now()
+        now = clock.now()
         Application.objects.filter(pk__in=first).update(usage_warned_at=now)
         notify_bulk(
             [s for _a, s, w in low if w is None],
@@ -289,7 +275,11 @@ def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
                     restricted_at=now, updated_at=now
                 )
                 seat_release_rows(
-                    list(Seat.objects.filter(application_id__in=again, state="active")),
+                    list(
+                        Seat.objects.filter(
+                            application_id__in=again, state=Seat.State.ACTIVE
+                        )
+                    ),
                     reason="restricted",
                 )
             notify_bulk(

@@ -63,7 +63,7 @@ def test_approving_a_guardians_application_confirms_the_relationship(world, town
     app = application_submit(
         actor=world.guardian,
         tenant=world.seoul,
-        student=child,
+        student_id=child.pk,
         data=ApplicationInput(
             full_name="정어린",
             birth_year=YEAR - 9,

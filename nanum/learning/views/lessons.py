@@ -7,45 +7,40 @@ import time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from nanum.core.errors import DomainError
+from nanum.core.http import AuthedHttpRequest
 
-from ..models import Course, Lesson, LessonProgress
-from ..services import study
-from .common import home_changed, int_or_none
+from .. import selectors, services
+from ..selectors.study import completed_lesson_ids
+from ._common import home_changed, int_or_none
 
 
 @login_required
-def lessons(request: HttpRequest) -> HttpResponse:
-    courses = Course.objects.filter(is_published=True).prefetch_related("lessons")
-    done = set(
-        LessonProgress.objects.filter(
-            student=request.user, completed_at__isnull=False
-        ).values_list("lesson_id", flat=True)
+def lessons(request: AuthedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "learning/lessons.html",
+        {
+            "courses": selectors.course_list(),
+            "done": completed_lesson_ids(student=request.user),
+        },
     )
-    return render(request, "learning/lessons.html", {"courses": courses, "done": done})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lesson(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = (
-        Lesson.objects.select_related("course")
-        .prefetch_related("items")
-        .filter(pk=pk, course__is_published=True)
-        .first()
-    )
-    if obj is None:
-        raise Http404
-    result = None
+def lesson(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    obj = selectors.lesson_get(lesson_id=pk)
+    result: dict[str, object] | None = None
     if request.method == "POST":
         home_changed(request)
         if request.POST.get("action") == "complete":
-            study.lesson_complete(actor=request.user, lesson_id=obj.pk)
+            services.lesson_complete(actor=request.user, lesson_id=obj.pk)
             messages.success(request, _("Lesson finished. Study time was added."))
             return redirect("learning:lesson", obj.pk)
         item_id = int_or_none(request.POST.get("item"))
@@ -60,7 +55,7 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Choose one of the answers."))
         else:
             try:
-                inter = study.answer_record(
+                inter = services.answer_record(
                     actor=request.user,
                     item_id=item.pk,
                     answer=answer,
@@ -70,7 +65,7 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 messages.error(request, str(exc.message))
     else:
-        study.lesson_start(actor=request.user, lesson_id=obj.pk)
+        services.lesson_start(actor=request.user, lesson_id=obj.pk)
         home_changed(request)
     return render(
         request,

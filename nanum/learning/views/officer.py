@@ -8,23 +8,23 @@ import io
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
 
-from nanum.core.errors import DomainError
-from nanum.core.services import access_record
+from nanum.core import clock
+from nanum.core.errors import DomainError, NotFound
+from nanum.core.forms import add_domain_error
+from nanum.core.http import AuthedHttpRequest
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import DecisionForm, QueueFilterForm
-from ..models import Category, Document, RewardCandidate
-from ..services import applications as app_services
-from ..services import membership, rewards
-from ..services.common import officer_tenant_ids
-from .common import int_or_none, officer_required, show_error
+from ..models import Application, Category
+from ._common import int_or_none, officer_required
 
 EXPORT_COLUMNS = [
     "id",
@@ -42,24 +42,31 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _filtered(request: HttpRequest) -> tuple[QueueFilterForm, object]:
+def _filters(
+    request: AuthedHttpRequest,
+) -> tuple[QueueFilterForm, services.ApplicationFilter]:
     form = QueueFilterForm(
         request.GET or None, towns=selectors.officer_towns(request.user)
     )
     cd = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.application_list(
-        actor=request.user,
+    return form, services.ApplicationFilter(
         tenant_id=cd.get("town"),
         status=cd.get("status") or "",
         level=cd.get("level") or "",
         district=cd.get("district") or "",
     )
-    return form, qs
 
 
 @officer_required
-def review_queue(request: HttpRequest) -> HttpResponse:
-    form, qs = _filtered(request)
+def review_queue(request: AuthedHttpRequest) -> HttpResponse:
+    form, f = _filters(request)
+    qs = selectors.application_list(
+        actor=request.user,
+        tenant_id=f.tenant_id,
+        status=f.status,
+        level=f.level,
+        district=f.district,
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -73,49 +80,31 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @officer_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, pk: int) -> HttpResponse:
-    app = selectors.application_for_officer(actor=request.user, application_id=pk)
-    if app is None:
-        raise Http404
+def review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            action = cd["action"]
-            if action == "approve":
-                app_services.application_approve(
-                    actor=request.user,
-                    application_id=app.pk,
+            services.application_decide(
+                actor=request.user,
+                application_id=pk,
+                decision=services.DecisionInput(
+                    action=cd["action"],
+                    reason=cd["reason"],
                     verified_on=cd["verified_on"],
                     verified_until=cd["verified_until"],
-                )
-            elif action == "reject":
-                app_services.application_reject(
-                    actor=request.user, application_id=app.pk, reason=cd["reason"]
-                )
-            elif action == "more_info":
-                app_services.application_request_documents(
-                    actor=request.user, application_id=app.pk, reason=cd["reason"]
-                )
-            elif action == "lift":
-                membership.restriction_lift(
-                    actor=request.user, application_id=app.pk, reason=cd["reason"]
-                )
-            else:
-                membership.application_renew(actor=request.user, application_id=app.pk)
+                ),
+                request=request,
+            )
         except DomainError as exc:
-            show_error(form, exc)
+            if isinstance(exc, NotFound):
+                raise
+            add_domain_error(form, exc, with_summary=True)
         else:
             messages.success(request, _("The decision was saved and the student told."))
-            return redirect("learning:review", app.pk)
-    access_record(
-        actor=request.user,
-        action="view",
-        subject=app.student,
-        object_type="learning.Application",
-        object_id=str(app.pk),
-        tenant=app.tenant,
-        request=request,
+            return redirect("learning:review", pk)
+    app = services.application_open(
+        actor=request.user, application_id=pk, request=request
     )
     return render(
         request,
@@ -130,24 +119,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-def document(request: HttpRequest, pk: int) -> HttpResponse:
+def document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Stream a private document to an officer of the right town (access logged)."""
-    doc = Document.objects.select_related("application__tenant", "application__student")
-    ids = officer_tenant_ids(request.user)
-    if ids is not None:
-        doc = doc.filter(application__tenant_id__in=ids)
-    doc = doc.filter(pk=pk).first()
-    if doc is None or not default_storage.exists(doc.file.name):
-        raise Http404
-    access_record(
-        actor=request.user,
-        action="download",
-        subject=doc.application.student,
-        object_type="learning.Document",
-        object_id=str(doc.pk),
-        tenant=doc.application.tenant,
-        request=request,
-    )
+    doc = services.document_open(actor=request.user, document_id=pk, request=request)
     response = FileResponse(
         default_storage.open(doc.file.name, "rb"), content_type=doc.content_type
     )
@@ -157,7 +131,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthedHttpRequest) -> HttpResponse:
     town = int_or_none(request.GET.get("town"))
     return render(
         request,
@@ -170,56 +144,44 @@ def stats(request: HttpRequest) -> HttpResponse:
     )
 
 
-@officer_required
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    _form, qs = _filtered(request)
-    rows = [
-        [
-            a.pk,
-            a.tenant.slug,
-            a.status,
-            a.full_name,
-            a.birth_year,
-            a.school_name,
-            a.school_level,
-            a.grade or "",
-            a.district,
-            timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
-            timezone.localtime(a.decided_at).strftime("%Y-%m-%d %H:%M")
-            if a.decided_at
-            else "",
-            a.valid_until.isoformat() if a.valid_until else "",
-        ]
-        for a in qs[:20000]
+def _row(a: Application) -> list[object]:
+    return [
+        a.pk,
+        a.tenant.slug,
+        a.status,
+        a.full_name,
+        a.birth_year,
+        a.school_name,
+        a.school_level,
+        a.grade or "",
+        a.district,
+        timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        timezone.localtime(a.decided_at).strftime("%Y-%m-%d %H:%M")
+        if a.decided_at
+        else "",
+        a.valid_until.isoformat() if a.valid_until else "",
     ]
-    tenant_ids = {a for a in qs.values_list("tenant_id", flat=True).distinct()[:2]}
-    access_record(
-        actor=request.user,
-        action="export",
-        subject=None,
-        object_type="learning.Application",
-        record_count=len(rows),
-        tenant=selectors.officer_towns(request.user).filter(pk__in=tenant_ids).first()
-        if len(tenant_ids) == 1
-        else None,
-        request=request,
-        purpose=f"applications.{fmt}",
-    )
-    stamp = timezone.localdate().isoformat()
-    if fmt == "xlsx":
-        from openpyxl import Workbook
 
+
+@officer_required
+def export(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
+    _form, f = _filters(request)
+    apps = services.applications_export_open(
+        actor=request.user, filters=f, fmt=fmt, request=request
+    )
+    rows = [_row(a) for a in apps]
+    stamp = clock.today().isoformat()
+    response: HttpResponse
+    if fmt == "xlsx":
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("applications")
         ws.append(EXPORT_COLUMNS)
         for r in rows:
             ws.append(r)
-        buf = io.BytesIO()
-        wb.save(buf)
+        out = io.BytesIO()
+        wb.save(out)
         response = HttpResponse(
-            buf.getvalue(),
+            out.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
@@ -239,14 +201,14 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def reward_list(request: HttpRequest) -> HttpResponse:
+def reward_list(request: AuthedHttpRequest) -> HttpResponse:
     towns = list(selectors.officer_towns(request.user))
-    year = timezone.localdate().year
+    year = clock.today().year
     if request.method == "POST":
         try:
             if "build" in request.POST:
                 town = int_or_none(request.POST.get("town"))
-                n = rewards.reward_shortlist_build(
+                n = services.reward_shortlist_build(
                     actor=request.user, tenant_id=town or 0, year=year
                 )
                 messages.success(
@@ -254,7 +216,7 @@ def reward_list(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 cid = int_or_none(request.POST.get("candidate"))
-                rewards.reward_decide(
+                services.reward_decide(
                     actor=request.user,
                     candidate_id=cid or 0,
                     confirm=request.POST.get("decision") == "confirm",
@@ -263,21 +225,9 @@ def reward_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc.message))
         return redirect("learning:rewards")
-    cands = list(
-        RewardCandidate.objects.filter(tenant__in=towns, year=year).select_related(
-            "student", "tenant"
-        )
+    cands = services.reward_candidates_open(
+        actor=request.user, year=year, request=request
     )
-    if cands:
-        access_record(
-            actor=request.user,
-            action="view",
-            subject=None,
-            object_type="learning.RewardCandidate",
-            record_count=len(cands),
-            request=request,
-            purpose="& Jump shortlist",
-        )
     return render(
         request,
         "learning/rewards.html",

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from nanum.core.errors import DomainError
+from nanum.core.http import AuthedHttpRequest
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import UsageUploadForm
-from ..services import usage
-from .common import provider_required
+from ._common import provider_required
 
 
 @provider_required
 @require_http_methods(["GET", "POST"])
-def provider_home(request: HttpRequest) -> HttpResponse:
+def provider_home(request: AuthedHttpRequest) -> HttpResponse:
     try:
-        provider = usage.provider_for(request.user)
+        provider = selectors.provider_get(actor=request.user)
     except DomainError:
         return render(request, "learning/provider_home.html", {"provider": None})
     form = UsageUploadForm(request.POST or None, request.FILES or None)
@@ -35,8 +35,8 @@ def provider_home(request: HttpRequest) -> HttpResponse:
                     code="invalid_input",
                     status=422,
                 )
-            rows = usage.usage_parse_csv(upload.read())
-            n = usage.usage_import(
+            rows = services.usage_parse_csv(upload.read())
+            n = services.usage_import(
                 actor=request.user, rows=rows, provider_id=provider.pk
             )
         except DomainError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -22,9 +22,7 @@ def towns(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def town(request: HttpRequest, slug: str) -> HttpResponse:
-    policy = selectors.policy_by_slug(slug)
-    if policy is None:
-        raise Http404
+    policy = selectors.town_policy_get(slug=slug)
     return render(request, "learning/town.html", selectors.town_page(policy))
 
 
@@ -32,9 +30,7 @@ def town(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_control(max_age=3600, public=True)
 def town_theme(request: HttpRequest, slug: str) -> HttpResponse:
     """A tiny stylesheet with the town's colour (the CSP forbids inline styles)."""
-    policy = selectors.policy_by_slug(slug)
-    if policy is None:
-        raise Http404
+    policy = selectors.town_policy_get(slug=slug)
     colour = policy.tenant.primary_colour
     css = (
         f".town-banner{{background:{colour};color:#fff;padding:1rem;border-radius:.5rem}}"
@@ -48,9 +44,7 @@ def town_theme(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @cache_control(max_age=3600, public=True)
 def town_logo(request: HttpRequest, slug: str) -> HttpResponse:
-    policy = selectors.policy_by_slug(slug)
-    if policy is None:
-        raise Http404
+    policy = selectors.town_policy_get(slug=slug)
     if policy.logo and default_storage.exists(policy.logo.name):
         return FileResponse(default_storage.open(policy.logo.name, "rb"))
     colour = policy.tenant.primary_colour

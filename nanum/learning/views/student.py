@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nanum.core.errors import DomainError
-from nanum.core.models import Organisation, User
+from nanum.core.errors import DomainError, NotFound
+from nanum.core.forms import add_domain_error
+from nanum.core.http import AuthedHttpRequest
+from nanum.core.models import Organisation
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import ApplicationForm, ChildForm, GoalForm, MoreDocumentsForm, PlanForm
-from ..models import Application, Category, GuardianLink, PlanEntry, Status
-from ..services import applications as app_services
-from ..services import membership, privacy, seats, study
-from ..services.guardians import child_register
-from .common import home_changed, home_version, int_or_none, show_error
+from ..models import Category, PlanEntry, Status
+from ._common import home_changed, home_version, int_or_none
 
 
 @login_required
-def student_home(request: HttpRequest) -> HttpResponse:
+def student_home(request: AuthedHttpRequest) -> HttpResponse:
     data = selectors.student_home(student=request.user, version=home_version(request))
     data["weekdays"] = PlanEntry.Weekday.choices
     return render(request, "learning/student_home.html", data)
@@ -32,29 +30,29 @@ def student_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def children(request: HttpRequest) -> HttpResponse:
+def children(request: AuthedHttpRequest) -> HttpResponse:
     form = ChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            child = child_register(
+            child = services.child_register(
                 actor=request.user,
                 display_name=form.cleaned_data["display_name"],
                 birth_year=form.cleaned_data["birth_year"],
             )
         except DomainError as exc:
-            show_error(form, exc)
+            add_domain_error(form, exc, with_summary=True)
         else:
             messages.success(
                 request,
                 _("%(name)s is added. You can now apply for them.") % {"name": child},
             )
             return redirect("learning:apply")
-    links = GuardianLink.objects.filter(guardian=request.user).select_related("child")
+    links = selectors.child_links(actor=request.user)
     return render(request, "learning/children.html", {"form": form, "links": links})
 
 
 @login_required
-def apply(request: HttpRequest) -> HttpResponse:
+def apply(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "learning/apply_choose.html",
@@ -68,22 +66,12 @@ def apply(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def apply_town(request: HttpRequest, slug: str) -> HttpResponse:
-    policy = selectors.policy_by_slug(slug)
-    if policy is None:
-        raise Http404
-    children = [
-        link.child
-        for link in GuardianLink.objects.filter(guardian=request.user).select_related(
-            "child"
-        )
+def apply_town(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    policy = selectors.town_policy_get(slug=slug)
+    children = [link.child for link in selectors.child_links(actor=request.user)]
+    providers: list[Organisation] = [
+        a.provider for a in selectors.offered_providers(tenant_id=policy.tenant_id)
     ]
-    providers = Organisation.objects.filter(
-        pk__in=[
-            a.provider_id
-            for a in selectors.offered_providers(tenant_id=policy.tenant_id)
-        ]
-    )
     form = ApplicationForm(
         request.POST or None,
         request.FILES or None,
@@ -92,12 +80,7 @@ def apply_town(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
-        student: User = request.user
-        if children:
-            student = next((c for c in children if str(c.pk) == cd["student"]), None)
-            if student is None:
-                raise DjangoPermissionDenied
-        data = app_services.ApplicationInput(
+        data = services.ApplicationInput(
             full_name=cd["full_name"],
             birth_year=cd["birth_year"],
             school_level=cd["school_level"],
@@ -112,16 +95,21 @@ def apply_town(request: HttpRequest, slug: str) -> HttpResponse:
             income_pct=cd["income_pct"],
             family_status=cd["family_status"],
             guardian_consent=cd.get("guardian_consent") or False,
-            preferred_provider=cd["preferred_provider"],
+            preferred_provider_id=cd["preferred_provider"],
             documents=[("eligibility", f) for f in cd["eligibility_documents"]]
             + [("other", f) for f in cd["other_documents"]],
         )
         try:
-            app = app_services.application_submit(
-                actor=request.user, tenant=policy.tenant, data=data, student=student
+            app = services.application_submit(
+                actor=request.user,
+                tenant=policy.tenant,
+                data=data,
+                student_id=cd.get("student"),
             )
         except DomainError as exc:
-            show_error(form, exc)
+            if isinstance(exc, NotFound):
+                raise
+            add_domain_error(form, exc, with_summary=True)
         else:
             messages.success(request, _("Your application was sent."))
             return redirect("learning:my_application", app.pk)
@@ -132,41 +120,27 @@ def apply_town(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _own_application(request: HttpRequest, pk: int) -> Application:
-    app = (
-        selectors.my_applications(actor=request.user)
-        .prefetch_related("documents")
-        .filter(pk=pk)
-        .first()
-    )
-    if app is None:
-        raise Http404
-    return app
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_application(request: HttpRequest, pk: int) -> HttpResponse:
-    app = _own_application(request, pk)
+def my_application(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    app = selectors.my_application_get(actor=request.user, application_id=pk)
     form = MoreDocumentsForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         home_changed(request)
         action = request.POST.get("action")
         try:
             if action == "withdraw":
-                app_services.application_withdraw(
-                    actor=request.user, application_id=app.pk
-                )
+                services.application_withdraw(actor=request.user, application_id=app.pk)
                 messages.success(request, _("Your application was withdrawn."))
                 return redirect("learning:my_application", app.pk)
             if action == "renew":
-                membership.application_request_renewal(
+                services.application_request_renewal(
                     actor=request.user, application_id=app.pk
                 )
                 messages.success(request, _("Your renewal request was sent."))
                 return redirect("learning:my_application", app.pk)
             if form.is_valid():
-                app_services.application_add_documents(
+                services.application_add_documents(
                     actor=request.user,
                     application_id=app.pk,
                     documents=[
@@ -176,7 +150,7 @@ def my_application(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Your documents were sent."))
                 return redirect("learning:my_application", app.pk)
         except DomainError as exc:
-            show_error(form, exc)
+            add_domain_error(form, exc, with_summary=True)
     return render(
         request,
         "learning/my_application.html",
@@ -186,11 +160,11 @@ def my_application(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def choose_provider(request: HttpRequest) -> HttpResponse:
+def choose_provider(request: AuthedHttpRequest) -> HttpResponse:
     home_changed(request)
     provider_id = int_or_none(request.POST.get("provider"))
     try:
-        seat = seats.seat_choose(actor=request.user, provider_id=provider_id or 0)
+        seat = services.seat_choose(actor=request.user, provider_id=provider_id or 0)
     except DomainError as exc:
         messages.error(
             request,
@@ -207,9 +181,9 @@ def choose_provider(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def handoff(request: HttpRequest, seat_id: int) -> HttpResponse:
+def handoff(request: AuthedHttpRequest, seat_id: int) -> HttpResponse:
     try:
-        url = seats.handoff_link(actor=request.user, seat_id=seat_id)
+        url = services.handoff_link(actor=request.user, seat_id=seat_id)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("learning:student_home")
@@ -218,11 +192,11 @@ def handoff(request: HttpRequest, seat_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal(request: HttpRequest) -> HttpResponse:
+def goal(request: AuthedHttpRequest) -> HttpResponse:
     home_changed(request)
     form = GoalForm(request.POST)
     if form.is_valid():
-        study.goal_set(actor=request.user, **form.cleaned_data)
+        services.goal_set(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Your goal was saved."))
     else:
         messages.error(request, _("Choose between 10 and 5,000 minutes."))
@@ -231,18 +205,18 @@ def goal(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: AuthedHttpRequest) -> HttpResponse:
     home_changed(request)
     remove = int_or_none(request.POST.get("remove"))
     try:
         if remove:
-            study.plan_entry_remove(actor=request.user, entry_id=remove)
+            services.plan_entry_remove(actor=request.user, entry_id=remove)
         else:
             form = PlanForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Check the day, subject and minutes."))
                 return redirect("learning:student_home")
-            study.plan_entry_add(actor=request.user, **form.cleaned_data)
+            services.plan_entry_add(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Your plan was updated."))
     except DomainError as exc:
         messages.error(request, str(exc.message))
@@ -251,8 +225,8 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def my_data(request: HttpRequest) -> HttpResponse:
-    data = privacy.my_data_zip(actor=request.user)
+def my_data(request: AuthedHttpRequest) -> HttpResponse:
+    data = services.my_data_zip(actor=request.user)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="my-seoul-learn-data.zip"'
     response["Cache-Control"] = "no-store"

@@ -1,4 +1,4 @@
-"""Shared helpers for the learning views."""
+"""Helpers shared by the learning views: audience checks, parsing, home cache key."""
 
 from __future__ import annotations
 
@@ -6,27 +6,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from nanum.core.errors import DomainError
-from nanum.core.forms import add_domain_error
+from nanum.core.http import AuthedHttpRequest
 from nanum.core.models import Role
 
-from ..services.common import is_officer
-
-
-def show_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the form (with its summary on top)."""
-    add_domain_error(form, exc, with_summary=True)
+from ..selectors import is_officer
 
 
 def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_officer(request.user):
             raise DjangoPermissionDenied
         return view(request, *args, **kwargs)
@@ -37,7 +30,7 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 def provider_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not (request.user.has_role(Role.PROVIDER) or request.user.is_superuser):
             raise DjangoPermissionDenied
         return view(request, *args, **kwargs)

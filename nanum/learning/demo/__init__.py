@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from nanum.core.models import Organisation, Role, RoleAssignment, User
 
-from .demo_data import COURSES, LESSONS, TOWNS
-from .models import (
+from ..models import (
     Application,
     ChangeWindow,
     Course,
@@ -30,14 +29,16 @@ from .models import (
     TenantPolicy,
     WeeklyGoal,
 )
-from .services.applications import (
+from ..services import (
     ApplicationInput,
+    answer_record,
     application_approve,
     application_submit,
+    places_allocate,
+    seat_choose,
+    seats_assign_bulk,
 )
-from .services.quota import places_allocate
-from .services.seats import seat_choose, seats_assign_bulk
-from .services.study import answer_record
+from ._data import COURSES, LESSONS, TOWNS
 
 UNUSABLE = "!"  # an unusable password hash: these accounts cannot sign in
 
@@ -303,7 +304,7 @@ def _demo_student(ctx: Any, lessons: list[Lesson]) -> None:
         GuardianLink.objects.create(guardian=guardian, child=child)
         application_submit(
             actor=guardian,
-            student=child,
+            student_id=child.pk,
             tenant=seoul,
             data=ApplicationInput(
                 full_name="정어린",
