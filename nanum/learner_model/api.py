@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
+
 from ninja import Router
 
-from . import selectors, services
-from .reasons import reason_text
+from nanum.core.http import ApiRequest
+
+from . import services
 from .schemas import FollowOut, MasteryOut, RecommendationsOut
 
 router = Router()
@@ -17,36 +19,33 @@ router = Router()
     response=RecommendationsOut,
     summary="My next lessons and questions (each one shown is logged)",
 )
-def recommendations(request: HttpRequest) -> dict:
-    shown = services.recommendations_show(actor=request.user)
-    recs = shown.recs
-    codes = sorted({str(e.reason.get("skill", "")) for e in shown.lesson_events} - {""})
-    names = selectors.skill_names(codes)
+def recommendations(request: ApiRequest) -> dict[str, Any]:
+    shown = services.recommendations_show(actor=request.auth)
     return {
-        "estimator": recs.estimator,
-        "diagnostic_item_ids": recs.diagnostic,
+        "estimator": shown.recs.estimator,
+        "diagnostic_item_ids": shown.recs.diagnostic,
         "lessons": [
             {
-                "event_id": e.pk,
-                "lesson_id": r.lesson.id,
-                "title": r.lesson.title,
-                "score": r.score,
-                "reason_code": str(e.reason.get("code", "")),
-                "reason": reason_text(e.reason, names),
+                "event_id": row.event.pk,
+                "lesson_id": row.ranked.lesson.id,
+                "title": row.ranked.lesson.title,
+                "score": row.ranked.score,
+                "reason_code": str(row.event.reason.get("code", "")),
+                "reason": row.reason,
             }
-            for e, r in zip(shown.lesson_events, recs.lessons, strict=True)
+            for row in shown.lessons
         ],
         "items": [
             {
-                "event_id": e.pk,
-                "item_id": p.item_id,
-                "lesson_id": p.lesson_id,
-                "prompt": p.prompt,
-                "skills": p.skills,
-                "p_correct": p.p_correct,
-                "score": p.score,
+                "event_id": row.event.pk,
+                "item_id": row.pick.item_id,
+                "lesson_id": row.pick.lesson_id,
+                "prompt": row.pick.prompt,
+                "skills": row.pick.skills,
+                "p_correct": row.pick.p_correct,
+                "score": row.pick.score,
             }
-            for e, p in zip(shown.item_events, recs.items, strict=True)
+            for row in shown.practice
         ],
     }
 
@@ -56,8 +55,9 @@ def recommendations(request: HttpRequest) -> dict:
     response=FollowOut,
     summary="Record that I followed a recommendation",
 )
-def follow(request: HttpRequest, event_id: int) -> dict:
-    event = services.recommendation_follow(actor=request.user, event_id=event_id)
+def follow(request: ApiRequest, event_id: int) -> dict[str, Any]:
+    event = services.recommendation_follow(actor=request.auth, event_id=event_id)
+    assert event.followed_at is not None  # recommendation_follow sets it
     return {
         "event_id": event.pk,
         "followed_at": event.followed_at.isoformat(),
@@ -70,12 +70,12 @@ def follow(request: HttpRequest, event_id: int) -> dict:
     response=MasteryOut,
     summary="A student's mastery map (the student, their mentor or teacher)",
 )
-def mastery(request: HttpRequest, student_id: int) -> dict:
-    student, estimator, rows = services.mastery_map_open(
-        actor=request.user, student_id=student_id, request=request
+def mastery(request: ApiRequest, student_id: int) -> dict[str, Any]:
+    opened = services.mastery_map_open(
+        actor=request.auth, student_id=student_id, request=request
     )
     return {
-        "student_id": student.pk,
-        "estimator": estimator,
-        "skills": [r.__dict__ for r in rows],
+        "student_id": opened.student.pk,
+        "estimator": opened.estimator,
+        "skills": [r.__dict__ for r in opened.rows],
     }

@@ -3,7 +3,17 @@ on ratios so the recommender has something to say about the demo pupil."""
 
 from __future__ import annotations
 
-from typing import Any
+from nanum.core.demo import DemoContext
+from nanum.learning.selectors import study as learning_study
+from nanum.learning.services.content import (
+    CourseInput,
+    ItemInput,
+    LessonInput,
+    course_create,
+)
+from nanum.learning.services.study import answer_record
+
+from .models import Standard
 
 STANDARDS = [
     (
@@ -82,11 +92,7 @@ RATIO_COURSE = (
 )
 
 
-def seed(ctx: Any, scale: str) -> list[str]:
-    from nanum.learning.models import Course, Interaction, Item, Lesson
-
-    from .models import Standard
-
+def seed(ctx: DemoContext, scale: str) -> list[str]:
     by_code = {}
     for code, subject, ko, en, _req in STANDARDS:
         by_code[code], _ = Standard.objects.get_or_create(
@@ -96,44 +102,43 @@ def seed(ctx: Any, scale: str) -> list[str]:
         by_code[code].requires.add(*[by_code[r] for r in requires])
 
     title, subject, level, grade, units = RATIO_COURSE
-    course = Course.objects.create(
-        title=title,
-        subject=subject,
-        school_level=level,
-        grade=grade,
-        description="나눔 자체 학습 콘텐츠",
-    )
-    items = []
-    for order, (ltitle, skill, questions) in enumerate(units, start=1):
-        lesson = Lesson.objects.create(
-            course=course,
-            order=order,
-            title=ltitle,
-            minutes=15,
-            skills=[skill],
-            reading=f"{ltitle}을(를) 예제와 함께 익힙니다.",
-        )
-        for n, (prompt, choices, answer) in enumerate(questions, start=1):
-            items.append(
-                Item.objects.create(
-                    lesson=lesson,
-                    order=n,
-                    prompt=prompt,
-                    choices=choices,
-                    answer=answer,
+    course = course_create(
+        actor=None,
+        course=CourseInput(
+            title=title,
+            subject=subject,
+            school_level=level,
+            grade=grade,
+            description="나눔 자체 학습 콘텐츠",
+            lessons=[
+                LessonInput(
+                    title=ltitle,
+                    minutes=15,
                     skills=[skill],
+                    reading=f"{ltitle}을(를) 예제와 함께 익힙니다.",
+                    items=[
+                        ItemInput(
+                            prompt=prompt,
+                            choices=choices,
+                            answer=answer,
+                            skills=[skill],
+                        )
+                        for prompt, choices, answer in questions
+                    ],
                 )
-            )
+                for ltitle, skill, questions in units
+            ],
+        ),
+    )
     child = ctx.users.get("child")
     if child is not None:
         # The pupil struggled with ratios: 2 of 6 right.
         pattern = [True, False, False, True, False, False]
+        items = list(learning_study.course_items(course_id=course.pk))
         for item, correct in zip(items, pattern, strict=True):
-            Interaction.objects.create(
-                student=child,
-                item=item,
-                skills=item.skills,
-                correct=correct,
+            answer_record(
+                actor=child,
+                item_id=item.pk,
                 answer=item.answer
                 if correct
                 else (item.answer + 1) % len(item.choices),

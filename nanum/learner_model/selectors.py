@@ -1,22 +1,33 @@
-"""Reads of the learner model with their rules: recommendations, mastery maps."""
+"""Reads of the learner model with their rules: recommendations, mastery maps.
+
+Learning's data (answers, lessons, items) comes through
+``nanum.learning.selectors.study``; who may see a student's map is decided here.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import random
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from django.db.models import Count, IntegerField, Sum
-from django.db.models.functions import Cast
+import numpy as np
+from django.db.models import QuerySet
 
 from nanum.core.errors import NotFound
 from nanum.core.models import Role, RoleAssignment, User
 from nanum.core.tenancy import is_platform_admin
+from nanum.learning.selectors import study as learning_study
 from nanum.mentoring import selectors as mentoring_selectors
 
-from .estimators import ArtefactEstimator, CountEstimator, Estimate, Estimator, History
-from .models import ModelArtefact, Standard
-from .recommend import (
+from .engine.estimators import (
+    ArtefactEstimator,
+    CountEstimator,
+    Estimate,
+    Estimator,
+)
+from .engine.recommend import (
     Learner,
     LessonInfo,
     Ranked,
@@ -24,9 +35,14 @@ from .recommend import (
     pick_diagnostic,
     rank_lessons,
 )
+from .kt.data import Sequence, Split
+from .kt.inference import LearnerModel
+from .models import ModelArtefact, Standard
 
 HISTORY_WINDOW = 199  # the model's window: the last 199 answers
 COLD_START = 5  # fewer answers than this: offer the diagnostic quiz first
+
+History = list[learning_study.Answer]  # (item id, skills, correct), oldest first
 
 
 @dataclass
@@ -39,6 +55,16 @@ class ItemPick:
     score: float
 
 
+@dataclass(frozen=True)
+class DiagnosticItem:
+    """One question of the diagnostic quiz (what its form shows)."""
+
+    pk: int
+    prompt: str
+    choices: list[str]
+    skills: list[str]
+
+
 @dataclass
 class Recommendations:
     estimator: str
@@ -49,9 +75,7 @@ class Recommendations:
 
 
 @lru_cache(maxsize=2)
-def _load_model(path: str, mtime: float) -> object:
-    from .kt.inference import LearnerModel
-
+def _load_model(path: str, mtime: float) -> LearnerModel:
     return LearnerModel.load(path)
 
 
@@ -63,27 +87,12 @@ def active_estimator(item_ids: list[int] | None = None) -> Estimator:
         if path.exists():
             model = _load_model(str(path), path.stat().st_mtime)
             return ArtefactEstimator(model, artefact.model_version)
-    from nanum.learning.models import Interaction
-
-    qs = Interaction.objects.all()
-    if item_ids is not None:
-        qs = qs.filter(item_id__in=item_ids)
-    rows = qs.values("item_id").annotate(
-        n=Count("id"), c=Sum(Cast("correct", IntegerField()))
-    )
-    return CountEstimator({r["item_id"]: (r["n"], r["c"] or 0) for r in rows})
+    return CountEstimator(learning_study.item_success(item_ids=item_ids))
 
 
 def history_for(student: User | int) -> History:
-    from nanum.learning.models import Interaction
-
-    rows = list(
-        Interaction.objects.filter(student=student)
-        .order_by("-answered_at", "-id")
-        .values_list("item_id", "skills", "correct")[:HISTORY_WINDOW]
-    )
-    rows.reverse()
-    return [(item, list(skills or []), bool(correct)) for item, skills, correct in rows]
+    """The student's last answers (the model's window), oldest first."""
+    return learning_study.answer_history(student=student, limit=HISTORY_WINDOW)
 
 
 def prerequisites() -> dict[str, list[str]]:
@@ -97,43 +106,18 @@ def prerequisites() -> dict[str, list[str]]:
 
 
 def learner_profile(student: User) -> Learner:
-    from nanum.learning.models import Application, PlanEntry, ProviderCourse, Seat
-
-    app = (
-        Application.objects.filter(student=student, status="approved")
-        .order_by("-id")
-        .values("school_level", "grade")
-        .first()
-    )
-    goals = frozenset(
-        PlanEntry.objects.filter(student=student).values_list("subject", flat=True)
-    )
-    provider_ids = Seat.objects.filter(student=student, state="active").values(
-        "provider_id"
-    )
-    level = app["school_level"] if app else None
-    courses = ProviderCourse.objects.filter(provider_id__in=provider_ids)
-    if level:
-        courses = courses.filter(school_level=level)
+    profile = learning_study.study_profile(student=student)
     return Learner(
-        school_level=level,
-        grade=app["grade"] if app else None,
-        goal_subjects=goals,
-        provider_subjects=frozenset(courses.values_list("subject", flat=True)),
+        school_level=profile.school_level,
+        grade=profile.grade,
+        goal_subjects=profile.goal_subjects,
+        provider_subjects=profile.provider_subjects,
     )
 
 
 def _lessons(student: User, learner: Learner) -> list[LessonInfo]:
-    from nanum.learning.models import Lesson, LessonProgress
-
-    qs = Lesson.objects.filter(course__is_published=True).select_related("course")
-    if learner.school_level:
-        qs = qs.filter(course__school_level=learner.school_level)
-    done = set(
-        LessonProgress.objects.filter(
-            student=student, completed_at__isnull=False
-        ).values_list("lesson_id", flat=True)
-    )
+    lessons = learning_study.published_lessons(school_level=learner.school_level)
+    done = learning_study.completed_lesson_ids(student=student)
     return [
         LessonInfo(
             id=lesson.pk,
@@ -144,24 +128,17 @@ def _lessons(student: User, learner: Learner) -> list[LessonInfo]:
             grade=lesson.course.grade,
             completed=lesson.pk in done,
         )
-        for lesson in qs[:500]
+        for lesson in lessons[:500]
     ]
 
 
 def recommendations_for(
     student: User, *, lessons: int = 5, items: int = 5
 ) -> Recommendations:
-    from nanum.learning.models import Item
-
     learner = learner_profile(student)
     history = history_for(student)
     infos = _lessons(student, learner)
-    lesson_ids = [info.id for info in infos]
-    item_rows = list(
-        Item.objects.filter(lesson_id__in=lesson_ids).values_list(
-            "id", "lesson_id", "prompt", "skills"
-        )
-    )
+    item_rows = learning_study.item_rows(lesson_ids=[info.id for info in infos])
     estimator = active_estimator([row[0] for row in item_rows])
     estimate = estimator.estimate(history)
     diagnostic: list[int] = []
@@ -171,7 +148,7 @@ def recommendations_for(
         by_skill: dict[str, list[tuple[int, float]]] = {}
         for item_id, _lesson, _prompt, skills in item_rows:
             if item_id not in answered:
-                for s in skills or []:
+                for s in skills:
                     by_skill.setdefault(s, []).append(
                         (item_id, rate(item_id) if rate else 0.6)
                     )
@@ -200,6 +177,24 @@ def recommendations_for(
     return Recommendations(estimator.name, diagnostic, ranked, picks[:items], estimate)
 
 
+def diagnostic_items(item_ids: list[int]) -> list[DiagnosticItem]:
+    """The quiz questions among ``item_ids`` a student may answer, in that order."""
+    found = {
+        item.pk: DiagnosticItem(
+            pk=item.pk,
+            prompt=item.prompt,
+            choices=list(item.choices or []),
+            skills=list(item.skills or []),
+        )
+        for item in learning_study.published_items(item_ids=item_ids)
+    }
+    return [found[i] for i in item_ids if i in found]
+
+
+def skill_names(codes: list[str]) -> dict[str, str]:
+    return {s.code: s.name for s in Standard.objects.filter(code__in=codes)}
+
+
 # --- Who may see a student's mastery map ---------------------------------------
 
 
@@ -212,36 +207,31 @@ def _shares_school_as_teacher(actor: User, student: User) -> bool:
     ).exists()
 
 
-def _is_mentor_of(actor: User, student: User) -> bool:
-    return mentoring_selectors.is_active_mentor_of(mentor=actor, student=student)
-
-
-def students_of_teacher(actor: User) -> list[User]:
+def student_list(*, actor: User) -> list[User]:
     """Students at the schools where ``actor`` teaches (for their mastery maps)."""
     schools = RoleAssignment.objects.filter(
         user=actor, role=Role.TEACHER, is_active=True
     ).values("organisation_id")
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role_assignments__role=Role.STUDENT,
-            role_assignments__is_active=True,
-            role_assignments__organisation_id__in=schools,
-        )
-        .distinct()
-        .order_by("display_name", "username")[:500]
+    students: QuerySet[User] = User.objects.filter(
+        is_active=True,
+        role_assignments__role=Role.STUDENT,
+        role_assignments__is_active=True,
+        role_assignments__organisation_id__in=schools,
     )
+    return list(students.distinct().order_by("display_name", "username")[:500])
 
 
-def mastery_viewer_check(actor: User, student_id: int) -> User:
+def mastery_student_get(*, actor: User, student_id: int) -> User:
     """The student whose map ``actor`` may see: themself, their mentor, a teacher at
-    their school, or an administrator. Anyone else gets 404 (no existence leak)."""
+    their school, or an administrator. Anyone else gets NotFound (no existence leak)."""
     student = User.objects.filter(pk=student_id, is_active=True).first()
     if student is None:
         raise NotFound()
     if actor.pk == student.pk or is_platform_admin(actor):
         return student
-    if _is_mentor_of(actor, student) or _shares_school_as_teacher(actor, student):
+    if mentoring_selectors.is_active_mentor_of(
+        mentor=actor, student=student
+    ) or _shares_school_as_teacher(actor, student):
         return student
     raise NotFound()
 
@@ -260,7 +250,7 @@ def mastery_map(student: User) -> tuple[str, list[MasteryRow]]:
     estimator = active_estimator(sorted({item for item, _s, _c in history}))
     estimate = estimator.estimate(history)
     codes = sorted(estimate.stats)
-    names = {s.code: s.name for s in Standard.objects.filter(code__in=codes)}
+    names = skill_names(codes)
     rows = [
         MasteryRow(
             code=code,
@@ -274,5 +264,58 @@ def mastery_map(student: User) -> tuple[str, list[MasteryRow]]:
     return estimator.name, rows
 
 
-def skill_names(codes: list[str]) -> dict[str, str]:
-    return {s.code: s.name for s in Standard.objects.filter(code__in=codes)}
+# --- Training data ----------------------------------------------------------------
+
+
+@dataclass
+class TrainingData:
+    split: Split
+    item_keys: list[str]  # external item id of each index (0: unknown)
+    skill_keys: list[str]  # skill code of each index (0: unknown)
+
+
+def training_data(min_answers: int = 3, seed: int = 0) -> TrainingData:
+    """Nanum's own interactions as a train/valid split by learner (80/20)."""
+    item_keys: dict[int, int] = {}
+    skill_keys: dict[str, int] = {}
+    by_student: dict[int, list[tuple[int, list[int], int]]] = {}
+    digest = hashlib.sha256()
+    for student_id, item_id, skills, correct in learning_study.answers_for_training():
+        q = item_keys.setdefault(item_id, len(item_keys) + 1)
+        sk = [skill_keys.setdefault(s, len(skill_keys) + 1) for s in skills] or [0]
+        by_student.setdefault(student_id, []).append((q, sk, int(correct)))
+        digest.update(f"{student_id},{item_id},{int(correct)};".encode())
+    seqs = []
+    for student_id, rows_ in by_student.items():
+        if len(rows_) < min_answers:
+            continue
+        width = max(len(sk) for _q, sk, _r in rows_)
+        skill_ids = np.zeros((len(rows_), width), dtype=np.int64)
+        for i, (_q, sk, _r) in enumerate(rows_):
+            skill_ids[i, : len(sk)] = sk
+        seqs.append(
+            Sequence(
+                str(student_id),
+                np.array([q for q, _s, _r in rows_]),
+                skill_ids,
+                np.array([r for _q, _s, r in rows_], dtype=np.int8),
+            )
+        )
+    random.Random(seed).shuffle(seqs)
+    cut = max(1, int(len(seqs) * 0.8))
+    split = Split(
+        "nanum",
+        0,
+        seqs[:cut],
+        seqs[cut:],
+        seqs[cut:],
+        len(item_keys) + 1,
+        len(skill_keys) + 1,
+        digest.hexdigest(),
+        ["Nanum interactions; 80/20 learner split; valid = test"],
+    )
+    return TrainingData(
+        split=split,
+        item_keys=["0"] + [str(k) for k in item_keys],
+        skill_keys=["0", *skill_keys],
+    )

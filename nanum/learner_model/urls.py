@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views
+from .views import student, teacher
 
 app_name = "learner_model"
 
 urlpatterns = [
-    path("", views.recommendations, name="recommendations"),
-    path("panel/", views.panel, name="panel"),
-    path("go/<int:event_id>/", views.follow, name="follow"),
-    path("students/", views.my_students, name="my_students"),
-    path("students/<int:student_id>/mastery/", views.mastery, name="mastery"),
+    path("", student.recommendations, name="recommendations"),
+    path("panel/", student.panel, name="panel"),
+    path("go/<int:event_id>/", student.follow, name="follow"),
+    path("students/", teacher.my_students, name="my_students"),
+    path("students/<int:student_id>/mastery/", teacher.mastery, name="mastery"),
 ]

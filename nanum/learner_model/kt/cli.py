@@ -14,9 +14,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from .data import DATASETS
+from .baselines import accuracy, auc
+from .data import DATASETS, load_split
 from .evaluate import MODEL_NAMES, evaluate, summary_rows, summary_table, tiny_split
-from .train import TrainSettings
+from .train import TrainSettings, export_artefact, predict_sequences, train_model
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -131,10 +132,6 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
                 )
             )
         return 0
-    from .baselines import accuracy, auc
-    from .data import load_split
-    from .train import export_artefact, predict_sequences, train_model
-
     split = load_split(args.dataset, args.fold, args.data_root)
     if args.tiny:
         split = tiny_split(split)

@@ -192,7 +192,10 @@ def load_pykt(folder: Path, fold: int, dataset: str) -> Split:
     for p in parts:
         _shift_skills(p, 1)
     nq, ns = _vocab(parts[0] + parts[1] + parts[2])
-    return Split(dataset, fold, *parts, nq, ns, sha256_files([tv, test]))
+    train_p, valid_p, test_p = parts
+    return Split(
+        dataset, fold, train_p, valid_p, test_p, nq, ns, sha256_files([tv, test])
+    )
 
 
 def load_akt(
@@ -214,7 +217,10 @@ def load_akt(
             f"{before} rows -> {after} interactions"
         )
     nq, ns = _vocab(parts[0] + parts[1] + parts[2])
-    return Split(dataset, fold, *parts, nq, ns, sha256_files(paths), notes)
+    train_p, valid_p, test_p = parts
+    return Split(
+        dataset, fold, train_p, valid_p, test_p, nq, ns, sha256_files(paths), notes
+    )
 
 
 def load_split(dataset: str, fold: int, root: Path | None = None) -> Split:
@@ -235,6 +241,7 @@ def load_split(dataset: str, fold: int, root: Path | None = None) -> Split:
             root / "statics2011" / "akt", "statics", fold, dataset, with_questions=False
         )
     if dataset == "synthetic":
+        # cycle: synthetic builds its Split from this module's Sequence and Split
         from .synthetic import synthetic_split
 
         return synthetic_split(fold)

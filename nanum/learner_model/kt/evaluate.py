@@ -17,7 +17,7 @@ from rich.table import Table
 from .baselines import LogisticPFA, SkillMean, accuracy, auc
 from .data import Split, load_split
 from .features import add_features
-from .train import TrainSettings
+from .train import TrainSettings, export_artefact, predict_sequences, train_model
 
 MODEL_NAMES = ("ours", "dkt", "irt", "skillmean")
 PUBLISHED_BEST = {"assist2015": 0.7502, "assist2009": 0.7861, "statics2011": 0.8309}
@@ -82,8 +82,6 @@ def run_fold(
             info["l2"] = irt.l2
             y, p = irt.predict(split.test)
         elif name in ("dkt", "ours"):
-            from .train import export_artefact, predict_sequences, train_model
-
             res = train_model(name, split, settings, irt if name == "ours" else None)
             seconds = time.perf_counter() - start
             if name == "ours" and settings.irt_head:

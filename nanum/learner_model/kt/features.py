@@ -91,10 +91,10 @@ def history_features(
             if not s:
                 continue
             ks += 1
-            c = s_cnt.get(s)
-            if c is not None:
-                succ[t, j] = math.log1p(c[0])
-                fail[t, j] = math.log1p(c[1])
+            counts = s_cnt.get(s)
+            if counts is not None:
+                succ[t, j] = math.log1p(counts[0])
+                fail[t, j] = math.log1p(counts[1])
             p = last_pos.get(s)
             if p is not None and t - p <= WINDOW:
                 last += 1.0 if last_res[s] else -1.0

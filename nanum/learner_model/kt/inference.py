@@ -8,7 +8,7 @@ JSON sidecar with the same metadata is written next to it for humans.
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,11 +189,11 @@ class LearnerModel:
             h = n + rz[n_h:] * (h - n)
         return h
 
-    def _window(self, history: list[Interaction]) -> list[Interaction]:
+    def _window(self, history: Sequence[Interaction]) -> list[Interaction]:
         return list(history)[-WINDOW:] if WINDOW > 0 else []
 
     # -- public API -------------------------------------------------------
-    def encode(self, history: list[Interaction]) -> LearnerState:
+    def encode(self, history: Sequence[Interaction]) -> LearnerState:
         """The learner's state after ``history`` (reuse it for many candidates)."""
         q, sk, r = self._encode(self._window(history))
         return LearnerState(q, sk, r, self.state(q, sk, r))
@@ -228,12 +228,12 @@ class LearnerModel:
         return float(_sigmoid(logit))
 
     def predict(
-        self, history: list[Interaction], item: Hashable, skills: Iterable[Hashable]
+        self, history: Sequence[Interaction], item: Hashable, skills: Iterable[Hashable]
     ) -> float:
         """P(the learner answers ``item`` (tagged ``skills``) correctly)."""
         return self.predict_state(self.encode(history), item, skills)
 
-    def mastery(self, history: list[Interaction]) -> dict[str, float]:
+    def mastery(self, history: Sequence[Interaction]) -> dict[str, float]:
         """P(correct) on an unknown (average) item of each skill.
 
         Equals ``predict(history, <unknown item>, [skill])`` for every skill,
@@ -282,7 +282,7 @@ class LearnerModel:
         return {k: float(p[i]) for i, k in enumerate(self.skill_keys) if i}
 
     def assess(
-        self, history: list[Interaction], item: Hashable, skills: Iterable[Hashable]
+        self, history: Sequence[Interaction], item: Hashable, skills: Iterable[Hashable]
     ) -> Prediction:
         state = self.encode(history)
         return Prediction(

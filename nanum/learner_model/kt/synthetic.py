@@ -91,14 +91,16 @@ def synthetic_split(fold: int = 0, n_learners: int = 600, seed: int = 0) -> Spli
     test_idx = parts[fold % 5]
     valid_idx = parts[(fold + 1) % 5]
     train_idx = np.concatenate([parts[(fold + j) % 5] for j in range(2, 5)])
-    pick = [
+    train, valid, test = (
         [data.sequences[i] for i in idx] for idx in (train_idx, valid_idx, test_idx)
-    ]
+    )
     digest = hashlib.sha256(json.dumps(data.params, sort_keys=True).encode())
     return Split(
         "synthetic",
         fold,
-        *pick,
+        train,
+        valid,
+        test,
         len(data.difficulty),
         int(data.skill_of.max()) + 1,
         digest.hexdigest(),

@@ -129,7 +129,7 @@ class RaschGRU(nn.Module):
             nn.init.zeros_(emb.weight)
         nn.init.normal_(self.skill_var.weight, std=0.1)
 
-    def question_params(self) -> list[nn.Parameter]:
+    def question_params(self) -> list[torch.Tensor]:
         return [self.q_mu.weight, self.q_bias.weight]
 
     def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -151,7 +151,8 @@ class RaschGRU(nn.Module):
         return logit + self.dense_w(batch["dense"]).squeeze(-1)
 
 
-MODELS: dict[str, type[nn.Module]] = {"dkt": DKT, "ours": RaschGRU}
+KTModel = DKT | RaschGRU
+MODELS: dict[str, type[DKT] | type[RaschGRU]] = {"dkt": DKT, "ours": RaschGRU}
 
 
 def export_weights(model: nn.Module) -> dict[str, np.ndarray]:

@@ -1,7 +1,7 @@
 """Training and windowed evaluation of the PyTorch sequence models.
 
-torch is imported inside the functions, so importing this module is cheap and
-works without the ``nanum[ml]`` extra.
+torch (the optional ``nanum[ml]`` extra) is imported inside the functions, marked
+``# optional: torch``, so importing this module is cheap and works without it.
 """
 
 from __future__ import annotations
@@ -24,10 +24,13 @@ from rich.progress import (
 
 from .baselines import LogisticPFA, auc
 from .data import Sequence, Split, chunk, eval_windows
-from .features import add_features
+from .features import N_DENSE, add_features
+from .inference import save_artefact
 
 if TYPE_CHECKING:
     from torch import nn
+
+    from .torch_models import KTModel, RaschGRU
 
 
 @dataclass
@@ -52,7 +55,7 @@ class TrainSettings:
 
 @dataclass
 class TrainResult:
-    model: nn.Module
+    model: KTModel
     best_epoch: int
     valid_auc: float
     seconds: float
@@ -70,6 +73,7 @@ def progress(transient: bool = True) -> Progress:
 
 
 def _device() -> Any:
+    # optional: torch
     import torch
 
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -101,8 +105,10 @@ def predict_windows(
     label: str = "evaluate",
 ) -> tuple[np.ndarray, np.ndarray]:
     """Labels and P(correct) of the scored positions of ``windows``."""
+    # optional: torch
     import torch
 
+    # optional: torch (torch_models imports it)
     from .torch_models import collate
 
     device = next(model.parameters()).device
@@ -130,7 +136,7 @@ def predict_sequences(
 
 
 def init_head_from_irt(
-    model: nn.Module,
+    model: RaschGRU,
     split: Split,
     freeze_all: bool = True,
     irt: LogisticPFA | None = None,
@@ -140,9 +146,8 @@ def init_head_from_irt(
     The sequence part then learns a residual on top of the logistic model
     (question difficulty, per-skill success/failure counts, dense features).
     """
+    # optional: torch
     import torch
-
-    from .features import N_DENSE
 
     if irt is None:
         irt = LogisticPFA(split.n_questions, split.n_skills)
@@ -158,7 +163,12 @@ def init_head_from_irt(
         model.dense_w.weight[0] = c[base + 3 * ns : base + 3 * ns + N_DENSE]
         model.fc2.bias[0] = c[0]
         model.fc2.weight.mul_(0.1)
-    frozen = (model.q_bias, model.skill_bias, model.skill_pfa, model.dense_w)
+    frozen: tuple[nn.Embedding | nn.Linear, ...] = (
+        model.q_bias,
+        model.skill_bias,
+        model.skill_pfa,
+        model.dense_w,
+    )
     if not freeze_all:  # only the many, sparse question difficulties stay fixed
         frozen = (model.q_bias,)
     for mod in frozen:
@@ -169,9 +179,11 @@ def train_model(
     kind: str, split: Split, settings: TrainSettings, irt: LogisticPFA | None = None
 ) -> TrainResult:
     """Train ``kind`` ("dkt" or "ours") with early stopping on the valid learners."""
+    # optional: torch
     import torch
 
-    from .torch_models import MODELS, ModelConfig, collate
+    # optional: torch (torch_models imports it)
+    from .torch_models import MODELS, ModelConfig, RaschGRU, collate
 
     torch.manual_seed(settings.seed)
     torch.set_num_threads(max(1, settings.threads))
@@ -186,7 +198,7 @@ def train_model(
         settings.dropout,
     )
     model = MODELS[kind](cfg)
-    if kind == "ours" and settings.irt_head:
+    if isinstance(model, RaschGRU) and settings.irt_head:
         init_head_from_irt(model, split, settings.freeze_head, irt)
     model = model.to(device)
     q_params = model.question_params() if hasattr(model, "question_params") else []
@@ -252,7 +264,7 @@ def export_artefact(
     metrics: dict[str, float],
 ) -> Path:
     """Save our trained model as a NumPy artefact (see :mod:`.inference`)."""
-    from .inference import save_artefact
+    # optional: torch (torch_models imports it)
     from .torch_models import export_weights
 
     meta = {

@@ -14,7 +14,7 @@ from nanum.learner_model.kt.data import (
     make_sequence,
     merge_multiskill,
 )
-from nanum.learner_model.kt.features import WINDOW, history_features
+from nanum.learner_model.kt.features import WINDOW, history_features, next_features
 from nanum.learner_model.kt.synthetic import (
     generate,
     synthetic_split,
@@ -149,8 +149,6 @@ def test_logistic_model_beats_skill_mean_on_synthetic() -> None:
 
 
 def test_next_features_match_the_last_row_of_history_features() -> None:
-    from nanum.learner_model.kt.features import next_features
-
     rng = np.random.default_rng(5)
     for n in (0, 1, 7, 60, WINDOW):
         q = rng.integers(1, 6, n + 1)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from nanum.learner_model.kt.baselines import SkillMean, auc
 from nanum.learner_model.kt.data import Sequence
+from nanum.learner_model.kt.features import add_features
 from nanum.learner_model.kt.inference import (
     MODEL_VERSION,
     LearnerModel,
@@ -17,6 +20,12 @@ from nanum.learner_model.kt.inference import (
     save_artefact,
 )
 from nanum.learner_model.kt.synthetic import generate, synthetic_split
+from nanum.learner_model.kt.train import (
+    TrainSettings,
+    export_artefact,
+    predict_sequences,
+    train_model,
+)
 
 
 def _history(seq: Sequence) -> list[tuple[str, list[str], int]]:
@@ -83,14 +92,12 @@ def test_inference_module_does_not_import_torch() -> None:
         "import sys; import nanum.learner_model.kt.inference, "
         "nanum.learner_model.kt.evaluate; assert 'torch' not in sys.modules"
     )
-    import subprocess
-
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_numpy_inference_equals_torch_forward() -> None:
     torch = pytest.importorskip("torch")
-    from nanum.learner_model.kt.features import add_features
+    # optional: torch (torch_models imports it)
     from nanum.learner_model.kt.torch_models import (
         ModelConfig,
         RaschGRU,
@@ -131,13 +138,6 @@ def test_model_recovers_known_skill_levels_better_than_skill_mean(
     tmp_path: Path,
 ) -> None:
     pytest.importorskip("torch")
-    from nanum.learner_model.kt.baselines import SkillMean, auc
-    from nanum.learner_model.kt.train import (
-        TrainSettings,
-        export_artefact,
-        predict_sequences,
-        train_model,
-    )
 
     split = synthetic_split(0, n_learners=400)
     settings = TrainSettings(epochs=6, dim=16, hidden=16, lr=5e-3, patience=2)

@@ -7,17 +7,18 @@ from django.urls import reverse
 
 from nanum.core.models import AccessLog, Role, RoleAssignment
 from nanum.learner_model import selectors, services
-from nanum.learner_model.estimators import CountEstimator, SkillStats
+from nanum.learner_model.engine.estimators import CountEstimator, SkillStats
+from nanum.learner_model.engine.recommend import Learner, LessonInfo, rank_lessons
+from nanum.learner_model.kt.inference import random_weights, save_artefact
 from nanum.learner_model.models import RecommendationEvent, Standard
-from nanum.learner_model.recommend import Learner, LessonInfo, rank_lessons
+from nanum.learning.models import Course, Interaction, Item, Lesson
+from nanum.learning.services.study import answer_record
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def content(world):
-    from nanum.learning.models import Course, Item, Lesson
-
     names = {
         "[6수04-01]": "비의 뜻",
         "[6수04-02]": "비율과 백분율",
@@ -54,8 +55,6 @@ def content(world):
 
 
 def _answer(student, item, correct):
-    from nanum.learning.services.study import answer_record
-
     return answer_record(actor=student, item_id=item.pk, answer=0 if correct else 1)
 
 
@@ -108,14 +107,10 @@ def test_a_new_student_gets_a_diagnostic_quiz_first(world, content, client):
     data = {f"item_{item.pk}": "0" for item in diagnostic}
     response = client.post(reverse("learner_model:recommendations"), data)
     assert response.status_code == 302
-    from nanum.learning.models import Interaction
-
     assert Interaction.objects.filter(student=world.student).count() == 3
 
 
 def test_an_empty_diagnostic_is_refused_and_records_nothing(world, content, client):
-    from nanum.learning.models import Interaction
-
     client.force_login(world.student)
     item = content[1]["[6수04-01]"][0]
     response = client.post(
@@ -217,8 +212,6 @@ def test_count_estimator_ranks_a_strong_skill_above_a_weak_one():
 def test_a_trained_artefact_takes_over_from_the_counting_estimator(
     world, content, tmp_path
 ):
-    from nanum.learner_model.kt.inference import random_weights, save_artefact
-
     _lessons, items = content
     item_ids = [str(i.pk) for group in items.values() for i in group]
     skills = list(content[0])

@@ -8,18 +8,17 @@ import pytest
 from django_tasks import TaskResultStatus
 
 from nanum.core.errors import DomainError
+from nanum.core.testing import UserFactory
 from nanum.learner_model import selectors, services
 from nanum.learner_model.models import ModelArtefact
 from nanum.learner_model.tasks import retrain
+from nanum.learning.models import Course, Interaction, Item, Lesson
 
 pytestmark = pytest.mark.django_db
 
 
 def _simulated_students(world, n_students: int = 40, answers: int = 25) -> None:
     """Students with a known ability answer items of known difficulty (IRT-style)."""
-    from nanum.core.testing import UserFactory
-    from nanum.learning.models import Course, Interaction, Item, Lesson
-
     rng = random.Random(7)
     course = Course.objects.create(title="시험", subject="수학", school_level="middle")
     items = []

@@ -11,24 +11,21 @@ Training needs the ``nanum[ml]`` extra (PyTorch); see docs/learner_model.md.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandParser
+from rich.console import Console
+
+from nanum.learner_model.kt import cli as kt_cli
 
 
 class Command(BaseCommand):
     help = "Train and evaluate the knowledge-tracing learner model."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        from nanum.learner_model.kt.cli import add_arguments
-
-        add_arguments(parser)
+        kt_cli.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from rich.console import Console
-
-        from nanum.learner_model.kt.cli import run
-
         keys = (
             "action",
             "dataset",
@@ -50,4 +47,6 @@ class Command(BaseCommand):
         ns = argparse.Namespace(**{k: options.get(k) for k in keys})
         ns.threads = ns.threads or 1
         width = None if self.stdout.isatty() else 160
-        run(ns, Console(file=self.stdout, width=width))
+        # OutputWrapper is a text stream (TextIOBase), which typeshed does not call IO[str]
+        out = cast(IO[str], self.stdout)
+        kt_cli.run(ns, Console(file=out, width=width))

@@ -1,0 +1,1 @@
+"""The learner model's pages, one module per audience."""
