@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -36,7 +37,6 @@ def pdf_upload(name: str = "proof.pdf", pages: int = 1) -> SimpleUploadedFile:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """The home page summary is cached per student id; ids repeat between tests."""
-    from django.core.cache import cache
 
     cache.clear()
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from nanum.core.errors import DomainError
 from nanum.core.models import Notification
 from nanum.learning.models import Application, Document, GuardianLink, Status
+from nanum.learning.services.applications import (
+    ApplicationInput,
+    application_reject,
+    application_submit,
+)
+from nanum.learning.services.documents import pdf_page_count
 
 from .conftest import PNG, new_student, pdf_upload
 
@@ -113,8 +121,6 @@ def test_duplicate_on_the_web_shows_a_clear_message(
 def test_database_refuses_two_live_applications_even_without_the_service(
     world, towns, apply_for
 ):
-    from django.db import IntegrityError, transaction
-
     app = apply_for(world.student, world.seoul)
     app.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -122,8 +128,6 @@ def test_database_refuses_two_live_applications_even_without_the_service(
 
 
 def test_after_rejection_the_student_may_apply_again(world, towns, apply_for):
-    from nanum.learning.services.applications import application_reject
-
     app = apply_for(world.student, world.seoul)
     application_reject(
         actor=world.seoul_officer, application_id=app.pk, reason="서류 미비"
@@ -199,11 +203,6 @@ def test_guardian_applies_and_consents_for_their_child(world, towns, client_for)
 
 
 def test_guardian_cannot_apply_for_someone_elses_child(world, towns, apply_for):
-    from nanum.learning.services.applications import (
-        ApplicationInput,
-        application_submit,
-    )
-
     child = new_student(world.small_school, birth_year=2016)
     with pytest.raises(DomainError) as exc:
         application_submit(
@@ -255,10 +254,6 @@ def test_closed_town_refuses_with_window_closed(world, towns, apply_for):
 
 
 def test_pdf_pages_inside_compressed_object_streams_are_counted():
-    import zlib
-
-    from nanum.learning.services.documents import pdf_page_count
-
     objects = (
         b"3 0 4 40 << /Type /Page /Parent 2 0 R >> << /Type /Page /Parent 2 0 R >>"
     )

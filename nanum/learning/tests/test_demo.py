@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from nanum.core.demo import seed_core
+from nanum.learning import demo
 from nanum.learning.models import Application, Interaction, Seat, Status, TenantPolicy
 from nanum.learning.selectors import student_home
 
 
 @pytest.mark.django_db
 def test_demo_seed_small():
-    from nanum.core.demo import seed_core
-    from nanum.learning import demo
-
     ctx = seed_core()
     lines = demo.seed(ctx, "small")
     assert lines

@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nanum.core.models import AuditLog, User
-from nanum.learning.models import GuardianLink
+from nanum.learning.models import Application, GuardianLink
+from nanum.learning.services.applications import (
+    ApplicationInput,
+    application_approve,
+    application_submit,
+)
+from nanum.learning.services.guardians import child_register
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year
@@ -49,14 +55,6 @@ def test_a_bad_birth_year_is_refused_and_nothing_is_created(client, world):
 
 
 def test_approving_a_guardians_application_confirms_the_relationship(world, towns):
-    from nanum.learning.models import GuardianLink
-    from nanum.learning.services.applications import (
-        ApplicationInput,
-        application_approve,
-        application_submit,
-    )
-    from nanum.learning.services.guardians import child_register
-
     child = child_register(
         actor=world.guardian, display_name="정어린", birth_year=YEAR - 9
     )
@@ -88,9 +86,6 @@ def test_approving_a_guardians_application_confirms_the_relationship(world, town
 def test_an_officer_lifts_a_usage_restriction_of_their_own_town_only(
     world, towns, apply_for, client_for
 ):
-    from nanum.learning.models import Application
-    from nanum.learning.services.applications import application_approve
-
     app = apply_for(world.student, world.seoul)
     application_approve(
         actor=world.seoul_officer,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from nanum.core.errors import DomainError
+from nanum.core.models import AccessLog
 from nanum.learning.models import RewardCandidate, StudyDay
 from nanum.learning.services.applications import application_approve
 from nanum.learning.services.rewards import (
@@ -105,10 +107,6 @@ def test_recommendation_by_api_needs_a_mentor_and_a_member(
 
 
 def test_the_shortlist_page_is_access_logged(world, towns, client_for):
-    from django.urls import reverse
-
-    from nanum.core.models import AccessLog
-
     RewardCandidate.objects.create(
         tenant=world.gimpo,
         student=world.student,

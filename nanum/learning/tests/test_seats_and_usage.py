@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nanum.core.errors import DomainError
+from nanum.core.models import Organisation
 from nanum.learning.models import (
     Application,
     ChangeWindow,
@@ -26,7 +27,10 @@ from nanum.learning.models import (
 )
 from nanum.learning.services import seats as seat_svc
 from nanum.learning.services import usage as usage_svc
-from nanum.learning.services.applications import application_approve
+from nanum.learning.services.applications import (
+    application_approve,
+    application_withdraw,
+)
 
 from .conftest import new_student
 
@@ -75,7 +79,6 @@ def test_no_overselling_the_sixth_member_waits_and_gets_a_freed_seat(
     alloc.refresh_from_db()
     assert alloc.used == 5 == Seat.objects.filter(state="active").count()
     app0 = Application.objects.get(student=students[0])
-    from nanum.learning.services.applications import application_withdraw
 
     application_withdraw(actor=students[0], application_id=app0.pk)
     assert Seat.objects.filter(student=students[5], state="active").exists()
@@ -84,8 +87,6 @@ def test_no_overselling_the_sixth_member_waits_and_gets_a_freed_seat(
 
 
 def test_provider_change_only_in_a_window(world, provider_seats, apply_for):
-    from nanum.core.models import Organisation
-
     other = Organisation.objects.create(
         code="provider-etoos", kind="provider", name_ko="이투스", tenant=world.seoul
     )

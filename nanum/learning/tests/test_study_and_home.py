@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from nanum.learning.services.applications import (
     application_approve,
     application_withdraw,
 )
+from nanum.learning.services.seats import seat_choose
 from nanum.learning.services.study import answer_record
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +95,6 @@ def test_an_answer_out_of_range_is_refused_on_the_page(world, lesson, client_for
 
 
 def test_skills_must_be_achievement_standard_codes(lesson):
-    from django.core.exceptions import ValidationError
-
     item = lesson.items.first()
     item.skills = ["maths"]
     with pytest.raises(ValidationError):
@@ -161,8 +161,6 @@ def test_home_page_query_count_is_bounded(
     client_for,
     django_assert_max_num_queries,
 ):
-    from nanum.learning.services.seats import seat_choose
-
     app = apply_for(world.student, world.seoul)
     application_approve(
         actor=world.seoul_officer,

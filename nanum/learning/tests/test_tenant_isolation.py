@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.admin.sites import site
 from django.urls import reverse
+from django.utils import timezone
 
-from nanum.core.models import AuditLog
-from nanum.learning.models import Application, Document, Status
+from nanum.core.models import AuditLog, Organisation, Role
+from nanum.core.testing import make_user
+from nanum.learning.admin import ApplicationAdmin
+from nanum.learning.models import (
+    Application,
+    Document,
+    RewardCandidate,
+    Seat,
+    Status,
+    UsageRecord,
+)
+from nanum.learning.services.applications import application_approve
+from nanum.learning.services.seats import seat_choose
 
-from .conftest import pdf_upload
+from .conftest import new_student, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +123,6 @@ def test_students_and_providers_cannot_use_officer_endpoints(
 def test_another_student_cannot_see_or_withdraw_an_application(
     world, seoul_app, client_for
 ):
-    from .conftest import new_student
-
     other = new_student(world.middle_school)
     client = client_for(other)
     url = reverse("learning:my_application", args=[seoul_app.pk])
@@ -133,10 +144,6 @@ def test_admin_is_closed_to_officers_even_with_staff_flag(world, seoul_app, clie
 
 
 def test_admin_queryset_is_scoped_by_town_as_a_second_line(world, seoul_app, rf):
-    from django.contrib.admin.sites import site
-
-    from nanum.learning.admin import ApplicationAdmin
-
     request = rf.get("/")
     request.user = world.pyeongchang_officer
     assert not ApplicationAdmin(Application, site).get_queryset(request).exists()
@@ -145,8 +152,6 @@ def test_admin_queryset_is_scoped_by_town_as_a_second_line(world, seoul_app, rf)
 
 
 def test_town_parameters_cannot_reach_another_town(world, seoul_app, client_for):
-    from nanum.learning.models import RewardCandidate
-
     RewardCandidate.objects.create(
         tenant=world.seoul, student=world.student, year=2026, mileage=10
     )
@@ -177,14 +182,6 @@ def test_town_parameters_cannot_reach_another_town(world, seoul_app, client_for)
 def test_a_provider_sees_and_reports_only_its_own_seats(
     world, towns, provider_seats, apply_for, client, api_token
 ):
-    from django.utils import timezone
-
-    from nanum.core.models import Organisation, Role
-    from nanum.core.testing import make_user
-    from nanum.learning.models import Seat, UsageRecord
-    from nanum.learning.services.applications import application_approve
-    from nanum.learning.services.seats import seat_choose
-
     other_org = Organisation.objects.create(
         code="provider-etoos", kind="provider", name_ko="이투스", tenant=world.seoul
     )
