@@ -50,7 +50,8 @@ class SearchForm(forms.Form):
             _choices(self, "school", schools)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The last day must not be before the first day."))

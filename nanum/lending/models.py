@@ -220,6 +220,9 @@ class AllocationRound(models.Model):
 
 
 class Reservation(models.Model):
+    # Tag codes of the units the last ``allocate`` held for it (not stored).
+    held_tags: list[str] | None = None
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
         CONFIRMED = "confirmed", _("Confirmed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -242,8 +243,9 @@ def _add_alternatives(
                 blocked_until__gte=start + timedelta(days=s - prep),
             )
             annotations[f"free_{s}"] = Count("pk", filter=~Q(Exists(busy)))
-        rows = list(
-            Asset.objects.filter(
+        rows: list[dict[str, Any]] = [
+            dict(row)
+            for row in Asset.objects.filter(
                 equipment_id__in=[r.model.pk for r in group],
                 status__in=Asset.BOOKABLE,
                 home_bank_id__in=banks,
@@ -251,11 +253,11 @@ def _add_alternatives(
             .values("equipment_id", "home_bank_id")
             .annotate(**annotations)
             .order_by("equipment_id", "home_bank_id")
-        )
+        ]
         for r in group:
             mine = [row for row in rows if row["equipment_id"] == r.model.pk]
             for s in ALTERNATIVE_SHIFTS:
-                best = max(mine, key=lambda row, s=s: row[f"free_{s}"], default=None)
+                best = max(mine, key=itemgetter(f"free_{s}"), default=None)
                 if best is not None and best[f"free_{s}"] >= quantity:
                     r.alternatives.append(
                         {

@@ -32,8 +32,8 @@ def _assignments(actor: User) -> list[tuple[str, int, str, str, int]]:
                 "tenant_id",
             )
         )
-        actor._lending_assignments = cached  # type: ignore[attr-defined]
-        actor._role_cache = {row[0] for row in cached}  # type: ignore[attr-defined]
+        vars(actor)["_lending_assignments"] = cached  # cached on this instance only
+        actor._role_cache = {row[0] for row in cached}
     return cached
 
 
@@ -74,7 +74,7 @@ def staff_bank_ids(actor: User | None) -> set[int] | None:
     ids = set(
         Organisation.objects.filter(q, kind__in=BANK_KINDS).values_list("pk", flat=True)
     )
-    actor._lending_bank_ids = ids  # type: ignore[attr-defined]
+    vars(actor)["_lending_bank_ids"] = ids  # cached on this instance only
     return ids
 
 

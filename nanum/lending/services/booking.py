@@ -151,7 +151,7 @@ def allocate(
                 raise NoUnitsFree(extra={"free": len(held), "requested": wanted})
     except IntegrityError as exc:  # the exclusion constraint caught an overlap
         raise NoUnitsFree() from exc
-    reservation.held_tags = sorted(tags[pk] for pk in held)  # type: ignore[attr-defined]
+    reservation.held_tags = sorted(tags[pk] for pk in held)
     return held
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
 import segno
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from reportlab.lib.pagesizes import A4
@@ -240,6 +241,8 @@ def _validate_assets(
                 acquired = date.fromisoformat(row["acquired_on"].strip()[:10])
             except ValueError:
                 bad("acquired_on", _("Write the date as YYYY-MM-DD."))
+        if model_id is None or bank_id is None:
+            continue  # reported above: nothing will be imported
         out.append(
             Asset(
                 tenant_id=tenant_id,
@@ -272,6 +275,7 @@ def catalogue_import(
         and not Organisation.objects.filter(pk__in=banks, tenant_id=tenant_id).exists()
     ):
         raise PermissionDenied()
+    objs: list[EquipmentModel] | list[Asset]
     if kind == "models":
         objs, errors = _validate_models(rows, tenant_id)
     elif kind == "assets":
@@ -288,11 +292,7 @@ def catalogue_import(
             },
         )
     with transaction.atomic():
-        batch = 500
-        for i in range(0, len(objs), batch):
-            type(objs[0]).objects.bulk_create(objs[i : i + batch])
-            if progress:
-                progress(min(batch, len(objs) - i))
+        _bulk_create(objs, progress)
         audit_record(
             actor=actor,
             action=f"lending.import.{kind}",
@@ -300,6 +300,14 @@ def catalogue_import(
             after={"count": len(objs)},
         )
     return len(objs)
+
+
+def _bulk_create(objs: Sequence[Model], progress: Callable[[int], None] | None) -> None:
+    batch = 500
+    for i in range(0, len(objs), batch):
+        type(objs[0])._default_manager.bulk_create(objs[i : i + batch])
+        if progress:
+            progress(min(batch, len(objs) - i))
 
 
 def export_rows(*, kind: str, actor: User) -> tuple[list[str], Iterable[list[Any]]]:
@@ -327,7 +335,7 @@ def export_rows(*, kind: str, actor: User) -> tuple[list[str], Iterable[list[Any
             ]
             for m in qs.iterator()
         )
-    qs = asset_list_for_staff(actor=actor).select_related("equipment", "home_bank")
+    assets = asset_list_for_staff(actor=actor).select_related("equipment", "home_bank")
     return [*ASSET_COLUMNS, "status", "location_code"], (
         [
             a.tag_code,
@@ -339,7 +347,7 @@ def export_rows(*, kind: str, actor: User) -> tuple[list[str], Iterable[list[Any
             a.status,
             a.location_id,
         ]
-        for a in qs.iterator()
+        for a in assets.iterator()
     )
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
@@ -177,7 +178,7 @@ def checkin(
             active=True, returned_at__isnull=True
         ).select_related("asset")
     }
-    errors = []
+    errors: list[str | Promise] = []
     for item in items:
         if item.tag_code.strip().upper() not in held:
             errors.append(

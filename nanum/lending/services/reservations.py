@@ -111,7 +111,7 @@ def reservation_create(
     assert start_date is not None and end_date is not None
     # One query: the model with the bank's and the school's tenant, whether the actor
     # may book for the school, and the facts the rules need (policy, quota use...).
-    equipment = model_for_booking(
+    check = model_for_booking(
         actor=actor,
         equipment_id=equipment_id,
         bank_id=bank_id,
@@ -119,14 +119,14 @@ def reservation_create(
         start=start_date,
         end=end_date,
     )
-    if equipment is not None:
-        allowed = actor.is_superuser or bool(equipment.may_book)  # type: ignore[attr-defined]
+    if check is not None:
+        allowed = actor.is_superuser or check.may_book
     else:
         ids = teacher_school_ids(actor)
         allowed = ids is None or school_id in ids
     if not allowed:
         raise PermissionDenied(_("You can only book for your own school."))
-    if equipment is None:
+    if check is None:
         bank_ok = Organisation.objects.filter(
             pk=bank_id, kind__in=BANK_KINDS, is_active=True
         ).exists()
@@ -135,8 +135,9 @@ def reservation_create(
             if bank_ok
             else _("We could not find that bank.")
         )
-    bank_tenant = equipment.bank_tenant  # type: ignore[attr-defined]
-    if bank_tenant is None or bank_tenant != equipment.school_tenant:  # type: ignore[attr-defined]
+    equipment = check.equipment
+    bank_tenant = check.bank_tenant
+    if bank_tenant is None or bank_tenant != check.school_tenant:
         raise NotFound(_("We could not find that bank."))
     if equipment.tenant_id != bank_tenant:
         raise NotFound(_("We could not find that equipment model."))
@@ -148,7 +149,7 @@ def reservation_create(
         start=start_date,
         end=end_date,
         quantity=quantity,
-        facts=equipment.facts,  # type: ignore[attr-defined]
+        facts=check.facts,
     )
     reservation = Reservation(
         tenant_id=equipment.tenant_id,

@@ -29,7 +29,7 @@ def test_round_allocates_by_need_then_lottery_with_reasons(world, lending):
     )
     requests = []
     for i, need in enumerate(["0.900", "0.200", "0.550", "0.100"]):
-        school = OrganisationFactory(
+        school = OrganisationFactory.create(
             tenant=world.seoul,
             need_index=need,
             parent=world.district_office,

@@ -184,12 +184,12 @@ def reservation_action(
         return redirect("lending:my_reservations")
     try:
         if action == "cancel":
-            form = ReasonForm(request.POST)
-            form.is_valid()
+            reason_form = ReasonForm(request.POST)
+            reason_form.is_valid()
             services.reservation_cancel(
                 actor=request.user,
                 reservation_id=pk,
-                reason=form.cleaned_data.get("reason", ""),
+                reason=reason_form.cleaned_data.get("reason", ""),
             )
             messages.success(request, _("The reservation was cancelled."))
         elif action == "change":
@@ -244,7 +244,7 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def model_file(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
+def model_file(request: AuthedHttpRequest, pk: int, kind: str) -> FileResponse:
     """The photo or manual of an equipment model, from private storage."""
     if kind not in ("photo", "manual"):
         raise Http404
