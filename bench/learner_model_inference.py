@@ -27,12 +27,18 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from nanum.learner_model.kt.data import load_split  # noqa: E402
 from nanum.learner_model.kt.inference import (  # noqa: E402
     LearnerModel,
     random_weights,
     save_artefact,
 )
 from nanum.learner_model.kt.synthetic import generate  # noqa: E402
+from nanum.learner_model.kt.train import (  # noqa: E402
+    TrainSettings,
+    export_artefact,
+    train_model,
+)
 
 
 def build_artefact(folder: Path, tiny: bool) -> Path:
@@ -40,6 +46,7 @@ def build_artefact(folder: Path, tiny: bool) -> Path:
     installed (and not --tiny), else random weights of the same shapes."""
     if not tiny:
         try:
+            # optional: torch (the nanum[ml] extra)
             import torch  # noqa: F401
         except ImportError:
             tiny = True
@@ -47,9 +54,6 @@ def build_artefact(folder: Path, tiny: bool) -> Path:
         weights = random_weights(n_questions=17000, n_skills=1224, dim=64, hidden=64)
         meta = {"dataset": "random", "data_sha256": "-", "settings": {}}
         return save_artefact(folder / "random", weights, meta)
-    from nanum.learner_model.kt.data import load_split
-    from nanum.learner_model.kt.train import TrainSettings, export_artefact, train_model
-
     split = load_split("synthetic", 0)
     settings = TrainSettings(epochs=2, dim=64, hidden=64)
     res = train_model("ours", split, settings)

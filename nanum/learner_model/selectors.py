@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -87,7 +88,11 @@ def active_estimator(item_ids: list[int] | None = None) -> Estimator:
         if path.exists():
             model = _load_model(str(path), path.stat().st_mtime)
             return ArtefactEstimator(model, artefact.model_version)
-    return CountEstimator(learning_study.item_success(item_ids=item_ids))
+    success: dict[Hashable, tuple[int, int]] = {
+        item: counts
+        for item, counts in learning_study.item_success(item_ids=item_ids).items()
+    }
+    return CountEstimator(success)
 
 
 def history_for(student: User | int) -> History:

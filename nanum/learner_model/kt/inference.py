@@ -58,14 +58,15 @@ def save_artefact(
         **meta,
     }
     text = json.dumps(meta, indent=2, sort_keys=True, default=str)
-    arrays = {f"w/{k}": np.asarray(v, dtype=np.float32) for k, v in weights.items()}
-    np.savez_compressed(
-        path,
-        **arrays,
+    arrays: dict[str, np.ndarray] = {
+        f"w/{k}": np.asarray(v, dtype=np.float32) for k, v in weights.items()
+    }
+    arrays.update(
         item_keys=items,
         skill_keys=skills,
         meta_json=np.frombuffer(text.encode(), dtype=np.uint8),
     )
+    np.savez_compressed(path, allow_pickle=False, **arrays)
     path.with_suffix(".json").write_text(text + "\n")
     return path
 

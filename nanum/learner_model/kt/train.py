@@ -201,7 +201,7 @@ def train_model(
     if isinstance(model, RaschGRU) and settings.irt_head:
         init_head_from_irt(model, split, settings.freeze_head, irt)
     model = model.to(device)
-    q_params = model.question_params() if hasattr(model, "question_params") else []
+    q_params = model.question_params() if isinstance(model, RaschGRU) else []
     q_ids = {id(p) for p in q_params}
     rest = [p for p in model.parameters() if id(p) not in q_ids and p.requires_grad]
     q_params = [p for p in q_params if p.requires_grad]
@@ -227,8 +227,8 @@ def train_model(
                 m = t["mask"]
                 logit = model(t)
                 loss = loss_fn(logit[m], t["r"][m].float()) / m.sum().clamp(min=1)
-                for p in q_params:  # L2 on the (many, sparse) question params
-                    loss = loss + settings.question_l2 * p.pow(2).sum() / len(b)
+                for qp in q_params:  # L2 on the (many, sparse) question params
+                    loss = loss + settings.question_l2 * qp.pow(2).sum() / len(b)
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)

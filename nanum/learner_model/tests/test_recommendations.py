@@ -77,7 +77,9 @@ def test_struggling_with_ratios_puts_the_ratio_lesson_first_and_says_why(
     assert recs[0].reason["answered"] == 6 and recs[0].reason["correct"] == 2
     assert "6개 중 2개" in body or "2 of 6" in body
     # The mastered fraction lesson is not first.
-    assert recs.last().lesson_id != lessons["[6수04-01]"].pk
+    last = recs.last()
+    assert last is not None
+    assert last.lesson_id != lessons["[6수04-01]"].pk
 
 
 def test_prerequisite_comes_before_the_skill_that_is_hard():
@@ -125,6 +127,7 @@ def test_following_is_logged_and_opens_the_lesson(world, content, client):
     client.force_login(world.student)
     client.get(reverse("learner_model:recommendations"))
     event = RecommendationEvent.objects.filter(kind="lesson").first()
+    assert event is not None
     response = client.post(reverse("learner_model:follow", args=[event.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("learning:lesson", args=[event.lesson_id])
@@ -136,6 +139,7 @@ def test_nobody_can_follow_someone_elses_recommendation(world, content, client):
     client.force_login(world.student)
     client.get(reverse("learner_model:recommendations"))
     event = RecommendationEvent.objects.filter(kind="lesson").first()
+    assert event is not None
     client.force_login(world.teacher)
     response = client.post(reverse("learner_model:follow", args=[event.pk]))
     assert response.status_code == 404

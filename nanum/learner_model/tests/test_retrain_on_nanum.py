@@ -42,7 +42,7 @@ def _simulated_students(world, n_students: int = 40, answers: int = 25) -> None:
             )
     rows = []
     for k in range(n_students):
-        student = UserFactory(username=f"sim{k}")
+        student = UserFactory.create(username=f"sim{k}")
         ability = rng.gauss(0, 1)
         for _ in range(answers):
             item, difficulty = rng.choice(items)
@@ -74,6 +74,7 @@ def test_retraining_activates_a_model_the_recommender_then_uses(
     _simulated_students(world)
     result = retrain.enqueue()
     assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value is not None
     assert result.return_value.startswith("activated")
     artefact = ModelArtefact.objects.get(is_active=True)
     assert artefact.dataset == "nanum"
