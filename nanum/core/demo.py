@@ -282,7 +282,9 @@ def seed_schools(ctx: DemoContext) -> None:
     Organisation.objects.bulk_create(schools, batch_size=500)
     # 18 science-focused high schools with open labs (lending points).
     highs = list(
-        Organisation.objects.filter(kind="school", school_level="high").order_by("code")
+        Organisation.objects.filter(
+            kind=Organisation.Kind.SCHOOL, school_level=Organisation.SchoolLevel.HIGH
+        ).order_by("code")
     )
     for school in rng.sample(highs, 18):
         school.science_focused = True
@@ -343,14 +345,18 @@ def seed_users(ctx: DemoContext) -> None:
     o = ctx.orgs
     small_school = (
         Organisation.objects.filter(
-            kind="school", school_level="elementary", district__code="gangseo"
+            kind=Organisation.Kind.SCHOOL,
+            school_level=Organisation.SchoolLevel.ELEMENTARY,
+            district__code="gangseo",
         )
         .order_by("student_count")
         .first()
     )
     middle = (
         Organisation.objects.filter(
-            kind="school", school_level="middle", district__code="gwanak"
+            kind=Organisation.Kind.SCHOOL,
+            school_level=Organisation.SchoolLevel.MIDDLE,
+            district__code="gwanak",
         )
         .order_by("-need_index")
         .first()
@@ -398,7 +404,9 @@ def load_context(*, seed: int = 2026) -> DemoContext:
     """Rebuild the context from an already seeded database."""
     ctx = DemoContext(rng=random.Random(seed))
     ctx.tenants = {t.slug: t for t in Tenant.objects.all()}
-    ctx.orgs = {o.code: o for o in Organisation.objects.exclude(kind="school")}
+    ctx.orgs = {
+        o.code: o for o in Organisation.objects.exclude(kind=Organisation.Kind.SCHOOL)
+    }
     ctx.users = {
         u.username: u for u in User.objects.filter(email__endswith="@demo.nanum.local")
     }

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from .errors import NotFound
 from .models import ApiToken, CalendarDay, Notification, RoleAssignment, User
 
 
@@ -52,3 +53,11 @@ def role_assignment_list(*, actor: User) -> QuerySet[RoleAssignment]:
 def token_list(*, actor: User) -> QuerySet[ApiToken]:
     """The actor's own tokens that are not revoked, newest first."""
     return actor.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+
+
+def user_get(*, username: str) -> User:
+    """The user with this username, or ``NotFound``."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound()
+    return user

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nanum.core import services
-from nanum.core.models import User
+from nanum.core import selectors, services
+from nanum.core.errors import NotFound
 
 
 class Command(BaseCommand):
@@ -21,9 +21,10 @@ class Command(BaseCommand):
         lst.add_argument("--user", required=True)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        user = User.objects.filter(username=opts["user"]).first()
-        if user is None:
-            raise CommandError(f"No user called {opts['user']!r}.")
+        try:
+            user = selectors.user_get(username=opts["user"])
+        except NotFound:
+            raise CommandError(f"No user called {opts['user']!r}.") from None
         if opts["action"] == "create":
             if not 1 <= opts["days"] <= 730:
                 raise CommandError("--days must be between 1 and 730.")
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 " It is shown only now."
             )
         else:
-            for token in user.api_tokens.filter(revoked_at__isnull=True):
+            for token in selectors.token_list(actor=user):
                 self.stdout.write(
                     f"{token.pk}\t{token.prefix}…\t{token.name}\t{token.expires_at}"
                 )
