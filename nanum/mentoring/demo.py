@@ -203,8 +203,9 @@ def seed(ctx: Any, scale: str) -> list[str]:
     mine = Match.objects.filter(run=run, student=student).first()
     if mine is not None and mine.mentor_id != demo.pk:
         full = Match.objects.filter(run=run, mentor=demo).exclude(student=student)
-        if full.count() >= demo.capacity:
-            services.match_remove(actor=officer, match_id=full.first().pk)
+        extra = full.first()
+        if extra is not None and full.count() >= demo.capacity:
+            services.match_remove(actor=officer, match_id=extra.pk)
         services.match_adjust(actor=officer, match_id=mine.pk, mentor_id=demo.pk)
     services.match_run_publish(actor=officer, run_id=run.pk)
     _history(demo, mentor_user, rng)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +63,8 @@ class MentorApplyForm(forms.Form):
 
     def __init__(self, *args: Any, tenant_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["districts"].queryset = District.objects.filter(tenant_id=tenant_id)
+        districts = cast(forms.ModelMultipleChoiceField, self.fields["districts"])
+        districts.queryset = District.objects.filter(tenant_id=tenant_id)
 
 
 class DocumentForm(forms.Form):
@@ -110,7 +111,8 @@ class SurveyForm(forms.Form):
 
     def __init__(self, *args: Any, tenant_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.filter(tenant_id=tenant_id)
+        district = cast(forms.ModelChoiceField, self.fields["district"])
+        district.queryset = District.objects.filter(tenant_id=tenant_id)
 
 
 class ScreenForm(forms.Form):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,7 +19,11 @@ from .kernel import Group, Kernel
 
 R = TypeVar("R")
 W = TypeVar("W")
-Arrays = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+Arrays = tuple[
+    NDArray[np.signedinteger[Any]],
+    NDArray[np.signedinteger[Any]],
+    NDArray[np.signedinteger[Any]],
+]
 
 BLOCK_CELLS = 1_000_000  # students × mentors scored per block (memory bound)
 WORKERS = max(1, min(4, os.cpu_count() or 1))

@@ -38,7 +38,7 @@ class Mode(models.TextChoices):
     EITHER = "either", _("Online or in person")
 
 
-MODE_BITS = {Mode.ONLINE: 1, Mode.OFFLINE: 2, Mode.EITHER: 3}
+MODE_BITS: dict[str, int] = {Mode.ONLINE: 1, Mode.OFFLINE: 2, Mode.EITHER: 3}
 
 
 def subject_labels(codes: list[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -53,9 +54,11 @@ def clean_choices(
     return out
 
 
-def clean_hours(values: object, field: str = "availability") -> list[int]:
+def clean_hours(values: Any, field: str = "availability") -> list[int]:
+    """Hours of the week from untrusted input (any value; refused unless it is an
+    iterable of whole numbers 0-167)."""
     try:
-        hours = sorted({int(v) for v in values})  # type: ignore[union-attr]
+        hours = sorted({int(v) for v in values})
     except (TypeError, ValueError) as exc:
         raise InvalidInput(
             field_errors={field: [_("Choose hours of the week.")]}

@@ -155,6 +155,7 @@ def match_adjust(*, actor: User, match_id: int, mentor_id: int) -> Match:
 @transaction.atomic
 def match_remove(*, actor: User, match_id: int) -> None:
     match = _draft_match(actor, match_id)
+    assert match.run is not None  # _draft_match refuses a pair without a run
     UnmatchedStudent.objects.create(
         run=match.run, survey=match.survey, reason="removed"
     )

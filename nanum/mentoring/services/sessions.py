@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
@@ -47,7 +48,7 @@ def sessions_schedule(
     how = match.hour_of_week if hour_of_week is None else hour_of_week
     first = next_occurrence(how, start)
     end = datetime.combine(match.term.ends_on, datetime.max.time(), tzinfo=tz())
-    rows = []
+    rows: list[Session] = []
     when = first
     while when <= end and len(rows) < (count or MAX_WEEKS):
         rows.append(
@@ -249,7 +250,7 @@ def mentor_hours(*, actor: User, tenant_id: int, month: date) -> list[dict]:
     nxt = (first + timedelta(days=32)).replace(day=1)
     start = datetime.combine(first, datetime.min.time(), tzinfo=tz())
     end = datetime.combine(nxt, datetime.min.time(), tzinfo=tz())
-    rows = {}
+    rows: dict[int, dict[str, Any]] = {}
     for s in Session.objects.filter(
         tenant_id=tenant_id,
         status=Session.Status.HELD,

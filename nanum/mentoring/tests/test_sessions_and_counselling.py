@@ -40,6 +40,7 @@ def pair(world, term, eligible, active_mentor) -> Match:
 
 def _past(pair: Match, days: int = 2) -> Session:
     session = pair.sessions.order_by("starts_at").first()
+    assert session is not None, "a published pair has sessions"
     session.starts_at = timezone.now() - timedelta(days=days)
     session.save()
     return session
