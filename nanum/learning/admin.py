@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from nanum.core.models import User
+
 from .models import (
     Application,
     ChangeWindow,
@@ -34,12 +36,14 @@ class TownScopedAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_superuser
 
     has_change_permission = has_view_permission
-    has_add_permission = has_view_permission  # type: ignore[assignment]
+    has_add_permission = has_view_permission
     has_delete_permission = has_view_permission
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)
-        ids = officer_tenant_ids(request.user)
+        ids = officer_tenant_ids(
+            request.user if isinstance(request.user, User) else None
+        )
         if ids is None or not self.tenant_field:
             return qs
         return qs.filter(**{f"{self.tenant_field}__in": ids})

@@ -140,7 +140,7 @@ def officer_document(request: ApiRequest, doc_id: int) -> FileResponse:
         actor=request.auth, document_id=doc_id, request=request
     )
     response = FileResponse(
-        default_storage.open(doc.file.name, "rb"), content_type=doc.content_type
+        default_storage.open(doc.file.name or "", "rb"), content_type=doc.content_type
     )
     response["Content-Disposition"] = f'inline; filename="document-{doc.pk}"'
     response["Cache-Control"] = "no-store"

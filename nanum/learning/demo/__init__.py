@@ -176,7 +176,9 @@ def _crowd(ctx: Any, scale: str, providers: dict[str, Organisation]) -> int:
                     school_level=level,
                     grade=grade,
                     category=cat,
-                    sensitive={"income_pct": None, "family_status": ""},
+                    # EncryptedJSONField subclasses TextField in core, so
+                    # django-stubs types it as str; it stores any JSON value.
+                    sensitive={"income_pct": None, "family_status": ""},  # type: ignore[misc]
                     district=tenant.name_ko,
                     lives_in_town=True,
                     priority_rank=policy.priority_rank(cat),

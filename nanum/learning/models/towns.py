@@ -152,12 +152,13 @@ class TenantPolicy(models.Model):
         return self.tagline_ko
 
     def level_quota(self, level: str) -> int | None:
-        return {
+        quotas: dict[str, int | None] = {
             SchoolLevel.ELEMENTARY: self.quota_elementary,
             SchoolLevel.MIDDLE: self.quota_middle,
             SchoolLevel.HIGH: self.quota_high,
             SchoolLevel.OUT_OF_SCHOOL: self.quota_other,
-        }.get(level)
+        }
+        return quotas.get(level)
 
     def priority_rank(self, category: str) -> int:
         order = list(self.priority or [])

@@ -449,14 +449,16 @@ def _home_summary(
     )
     minutes_by_day = {d: a + b for d, a, b in days}
     week_start = today - timedelta(days=today.weekday())
-    weeks = []
+    totals: list[tuple[date, int]] = []
     for i in range(7, -1, -1):
         start = week_start - timedelta(weeks=i)
         total = sum(minutes_by_day.get(start + timedelta(days=k), 0) for k in range(7))
-        weeks.append({"start": start, "minutes": total})
-    peak = max([w["minutes"] for w in weeks] + [1])
-    for w in weeks:
-        w["pct"] = round(100 * w["minutes"] / peak)
+        totals.append((start, total))
+    peak = max([m for _s, m in totals] + [1])
+    weeks = [
+        {"start": start, "minutes": m, "pct": round(100 * m / peak)}
+        for start, m in totals
+    ]
     this_year = sum(m for d, m in minutes_by_day.items() if d.year == today.year)
     seat = (
         Seat.objects.filter(student=student, state=Seat.State.ACTIVE)
@@ -466,7 +468,7 @@ def _home_summary(
         else None
     )
     goal = WeeklyGoal.objects.filter(student=student).first()
-    this_week = weeks[-1]["minutes"]
+    this_week = totals[-1][1]
     return {
         "seat": seat,
         "providers": offered_providers(tenant_id=member.tenant_id) if member else [],

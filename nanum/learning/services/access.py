@@ -137,7 +137,7 @@ def document_open(
 ) -> Document:
     """An officer opens a private document of their towns (download logged)."""
     doc = document_get(actor=actor, document_id=document_id)
-    if not default_storage.exists(doc.file.name):
+    if not doc.file.name or not default_storage.exists(doc.file.name):
         raise NotFound()
     access_record(
         actor=actor,

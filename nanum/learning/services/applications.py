@@ -214,7 +214,9 @@ def application_submit(
                 school_level=data.school_level,
                 grade=data.grade,
                 category=data.category,
-                sensitive={
+                # EncryptedJSONField subclasses TextField in core, so django-stubs
+                # types it as str; it stores any JSON value.
+                sensitive={  # type: ignore[misc]
                     "income_pct": data.income_pct,
                     "family_status": data.family_status[:100],
                 },
@@ -273,7 +275,7 @@ def _notify(app: Application, subject: str, body: str = "") -> None:
         body=body,
         url=url,
     )
-    if app.applicant_id and app.applicant_id != app.student_id:
+    if app.applicant is not None and app.applicant_id != app.student_id:
         notification_send(
             user=app.applicant,
             kind="learning.application",

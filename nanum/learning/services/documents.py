@@ -116,6 +116,6 @@ def document_store(checked: CheckedFile) -> str:
     return default_storage.save(path, ContentFile(checked.content))
 
 
-def document_delete_file(name: str) -> None:
+def document_delete_file(name: str | None) -> None:
     if name and default_storage.exists(name):
         default_storage.delete(name)

@@ -148,6 +148,7 @@ def renewal_reminders_send(*, on: date | None = None) -> int:
             valid_until__gte=on,
         ).exclude(renewal_reminded_at__gt=week_ago)
         for app in qs.select_related("student", "tenant")[:5000]:
+            assert app.valid_until is not None  # filtered on valid_until above
             _notify(
                 app,
                 gettext("Renew your membership"),

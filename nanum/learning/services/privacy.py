@@ -110,8 +110,9 @@ def my_data_zip(*, actor: User) -> bytes:
             json.dumps(data, ensure_ascii=False, indent=2, default=str),
         )
         for doc in Document.objects.filter(application__student=actor):
-            if default_storage.exists(doc.file.name):
-                with default_storage.open(doc.file.name, "rb") as fh:
+            name = doc.file.name or ""
+            if name and default_storage.exists(name):
+                with default_storage.open(name, "rb") as fh:
                     zf.writestr(f"documents/{doc.pk}-{doc.original_name}", fh.read())
     audit_record(
         actor=actor,

@@ -96,7 +96,7 @@ def apply_for(world: Any, towns: Any) -> Callable[..., Any]:
     """``apply_for(student, tenant, **overrides)``: a submitted application."""
 
     def _apply(student: User, tenant: Any, **kw: Any) -> Any:
-        data = {
+        data: dict[str, Any] = {
             "full_name": "홍길동",
             "birth_year": student.birth_year or 2010,
             "school_level": "middle",

@@ -58,7 +58,7 @@ def test_student_applies_on_the_web_with_a_pdf_and_sees_the_status(
     assert app.status == Status.SUBMITTED
     doc = Document.objects.get(application=app)
     assert doc.pages == 2 and doc.content_type == "application/pdf"
-    assert not doc.file.name.endswith("proof.pdf")  # stored under a random name
+    assert doc.file.name and not doc.file.name.endswith("proof.pdf")  # random name
     status_page = client.get(response["Location"])
     assert "접수됨, 심사 대기" in status_page.content.decode()
     assert Notification.objects.filter(

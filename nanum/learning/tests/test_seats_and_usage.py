@@ -101,6 +101,7 @@ def test_provider_change_only_in_a_window(world, provider_seats, apply_for):
     today = timezone.localdate()
     ChangeWindow.objects.create(tenant=world.seoul, starts_on=today, ends_on=today)
     seat = seat_svc.seat_choose(actor=s, provider_id=other.pk)
+    assert seat is not None  # the provider had a free seat
     assert seat.provider == other
     assert Seat.objects.filter(student=s, state="active").count() == 1
     provider_seats["seoul"].refresh_from_db()
@@ -134,6 +135,7 @@ def test_handoff_token_verifies_with_the_provider_secret_and_expires(
 ):
     s = member(world, apply_for, world.seoul, world.seoul_officer)
     seat = seat_svc.seat_choose(actor=s, provider_id=world.provider_org.pk)
+    assert seat is not None  # the provider had a free seat
     url = seat_svc.handoff_link(actor=s, seat_id=seat.pk)
     token = url.split("nanum_token=")[1]
     payload = _verify_like_a_provider(token, "provider-secret-for-tests")
@@ -167,6 +169,7 @@ def test_handoff_token_verifies_with_the_provider_secret_and_expires(
 def test_someone_elses_seat_gives_no_link(world, provider_seats, apply_for):
     s = member(world, apply_for, world.seoul, world.seoul_officer)
     seat = seat_svc.seat_choose(actor=s, provider_id=world.provider_org.pk)
+    assert seat is not None  # the provider had a free seat
     with pytest.raises(DomainError):
         seat_svc.handoff_link(actor=world.student, seat_id=seat.pk)
 
@@ -176,6 +179,7 @@ def test_provider_uploads_usage_csv_and_it_counts_as_study_time(
 ):
     s = member(world, apply_for, world.seoul, world.seoul_officer)
     seat = seat_svc.seat_choose(actor=s, provider_id=world.provider_org.pk)
+    assert seat is not None  # the provider had a free seat
     d = timezone.localdate()
     csv = f"ref,date,minutes\n{seat.ref},{d.isoformat()},45\n{seat.ref},{(d - timedelta(days=1)).isoformat()},30\n"
     client = client_for(world.provider)
@@ -197,6 +201,7 @@ def test_a_bad_usage_file_imports_nothing_and_names_the_rows(
 ):
     s = member(world, apply_for, world.seoul, world.seoul_officer)
     seat = seat_svc.seat_choose(actor=s, provider_id=world.provider_org.pk)
+    assert seat is not None  # the provider had a free seat
     d = timezone.localdate().isoformat()
     csv = (
         f"ref,date,minutes\n{seat.ref},{d},45\nnope,{d},10\n{seat.ref},2026-13-01,5\n"
@@ -218,6 +223,7 @@ def test_usage_api_is_all_or_nothing_and_only_for_the_providers_own_seats(
 ):
     s = member(world, apply_for, world.seoul, world.seoul_officer)
     seat = seat_svc.seat_choose(actor=s, provider_id=world.provider_org.pk)
+    assert seat is not None  # the provider had a free seat
     auth = {
         "HTTP_AUTHORIZATION": f"Bearer {api_token(world.provider)}",
         "HTTP_IDEMPOTENCY_KEY": "k1",
@@ -261,6 +267,7 @@ def test_unused_seat_is_warned_then_reclaimed_for_the_waiting_list(
     waiting = member(world, apply_for, world.gimpo, world.gimpo_officer)
     assert Application.objects.get(student=waiting).status == Status.WAITING
     seat = seat_svc.seat_choose(actor=idle, provider_id=world.provider_org.pk)
+    assert seat is not None  # the provider had a free seat
     Seat.objects.filter(pk=seat.pk).update(
         assigned_at=timezone.now() - timedelta(days=20)
     )
@@ -297,6 +304,7 @@ def test_pyeongchang_under_3_hours_a_month_warned_then_restricted(
 def test_usage_csv_by_api(world, provider_seats, apply_for, client, api_token):
     s = member(world, apply_for, world.seoul, world.seoul_officer)
     seat = seat_svc.seat_choose(actor=s, provider_id=world.provider_org.pk)
+    assert seat is not None  # the provider had a free seat
     auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(world.provider)}"}
     d = timezone.localdate().isoformat()
     good = SimpleUploadedFile(

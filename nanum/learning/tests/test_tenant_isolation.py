@@ -192,6 +192,7 @@ def test_a_provider_sees_and_reports_only_its_own_seats(
         verified_on=timezone.localdate(),
     )
     seat = seat_choose(actor=world.student, provider_id=world.provider_org.pk)
+    assert seat is not None  # the provider had a free seat
     auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(other)}"}
     assert client.get("/api/v1/learning/provider/seats", **auth).json() == []
     r = client.post(

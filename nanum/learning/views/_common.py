@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from nanum.core.http import AuthedHttpRequest
 from nanum.core.models import Role
@@ -16,10 +17,14 @@ from nanum.core.models import Role
 from ..selectors import is_officer
 
 
-def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def officer_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     @login_required
     @wraps(view)
-    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(
+        request: AuthedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         if not is_officer(request.user):
             raise DjangoPermissionDenied
         return view(request, *args, **kwargs)
@@ -27,10 +32,14 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def provider_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def provider_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     @login_required
     @wraps(view)
-    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(
+        request: AuthedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         if not (request.user.has_role(Role.PROVIDER) or request.user.is_superuser):
             raise DjangoPermissionDenied
         return view(request, *args, **kwargs)

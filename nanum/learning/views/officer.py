@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,11 +120,11 @@ def review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-def document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def document(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     """Stream a private document to an officer of the right town (access logged)."""
     doc = services.document_open(actor=request.user, document_id=pk, request=request)
     response = FileResponse(
-        default_storage.open(doc.file.name, "rb"), content_type=doc.content_type
+        default_storage.open(doc.file.name or "", "rb"), content_type=doc.content_type
     )
     response["Content-Disposition"] = f'inline; filename="document-{doc.pk}"'
     response["Cache-Control"] = "no-store"

@@ -6,6 +6,7 @@ from html import escape
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -43,10 +44,11 @@ def town_theme(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @cache_control(max_age=3600, public=True)
-def town_logo(request: HttpRequest, slug: str) -> HttpResponse:
+def town_logo(request: HttpRequest, slug: str) -> HttpResponseBase:
     policy = selectors.town_policy_get(slug=slug)
-    if policy.logo and default_storage.exists(policy.logo.name):
-        return FileResponse(default_storage.open(policy.logo.name, "rb"))
+    logo = policy.logo.name if policy.logo else None
+    if logo and default_storage.exists(logo):
+        return FileResponse(default_storage.open(logo, "rb"))
     colour = policy.tenant.primary_colour
     initial = escape(policy.tenant.programme_name_ko[:1] or "런")
     svg = (
