@@ -276,7 +276,7 @@ def problem(request: ApiRequest, payload: ProblemIn) -> Status:
 def run_create(request: ApiRequest, term_id: int) -> Status:
     def create() -> tuple[int, Any]:
         run = services.match_run_create(actor=request.auth, term_id=term_id)
-        return 201, _run(services.match_run_view(run))
+        return 201, _run(services.match_run_view(run=run))
 
     return Status(*run_idempotent(request, {"term": term_id}, create))
 
@@ -291,7 +291,7 @@ def run_detail(request: ApiRequest, run_id: int) -> dict[str, Any]:
 @router.post("/runs/{run_id}/publish", response=RunOut)
 def run_publish(request: ApiRequest, run_id: int) -> dict[str, Any]:
     run = services.match_run_publish(actor=request.auth, run_id=run_id)
-    return _run(services.match_run_view(run))
+    return _run(services.match_run_view(run=run))
 
 
 @router.post(

@@ -280,7 +280,7 @@ def counselling_reminders_send(*, now: datetime | None = None) -> int:
             slot__starts_at__gt=now,
             slot__starts_at__lte=now + REMIND_BEFORE,
         )
-        .select_related("slot", "student")
+        .select_related("slot__tenant", "student")
     )
     count = 0
     for booking in due:
@@ -293,5 +293,11 @@ def counselling_reminders_send(*, now: datetime | None = None) -> int:
         )
         booking.reminded_at = now
         booking.save(update_fields=["reminded_at"])
+        audit_record(
+            actor=None,
+            action="mentoring.booking.remind",
+            obj=booking,
+            tenant=booking.slot.tenant,
+        )
         count += 1
     return count

@@ -302,7 +302,7 @@ def mentor_leave(*, actor: User, profile_id: int, reason: str = "") -> list[Matc
     for match in Match.objects.select_for_update().filter(
         mentor=profile, status__in=[Match.Status.PROPOSED, Match.Status.ACTIVE]
     ):
-        end_match(match, actor=actor, reason=reason or "mentor_left")
+        end_match(match=match, actor=actor, reason=reason or "mentor_left")
         ended.append(match)
     profile.status = MentorProfile.Status.LEFT
     profile.save(update_fields=["status"])

@@ -127,7 +127,7 @@ class RunView:
     unmatched: list[UnmatchedStudent]
 
 
-def match_run_view(run: MatchRun) -> RunView:
+def match_run_view(*, run: MatchRun) -> RunView:
     """The pairs and unmatched students of a run that ``actor`` already holds (just
     created or published by them): no look-up, no access-log row."""
     return RunView(
@@ -144,7 +144,7 @@ def match_run_open(
     *, actor: User, run_id: int, request: HttpRequest | None = None
 ) -> RunView:
     """Staff open a batch run of their town (access-logged, one row per opening)."""
-    view = match_run_view(match_run_get(actor=actor, run_id=run_id))
+    view = match_run_view(run=match_run_get(actor=actor, run_id=run_id))
     run = view.run
     access_record(
         actor=actor,

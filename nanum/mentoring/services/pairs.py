@@ -59,7 +59,7 @@ def match_run_publish(*, actor: User, run_id: int) -> MatchRun:
     return run
 
 
-def end_match(match: Match, *, actor: User, reason: str) -> None:
+def end_match(*, match: Match, actor: User, reason: str) -> None:
     match.status, match.ended_at, match.end_reason = (
         Match.Status.ENDED,
         clock.now(),
@@ -102,7 +102,7 @@ def match_taster_decide(*, actor: User, match_id: int, keep: bool) -> Match:
     if match.kind != Match.Kind.TASTER or match.status != Match.Status.ACTIVE:
         raise DomainError(_("This is not an active taster pair."), code="wrong_state")
     if not keep:
-        end_match(match, actor=actor, reason="taster_declined")
+        end_match(match=match, actor=actor, reason="taster_declined")
         return match
     last = match.sessions.order_by("-starts_at").first()
     start = (last.starts_at.date() + timedelta(days=1)) if last else clock.today()
