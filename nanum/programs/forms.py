@@ -32,7 +32,7 @@ class FilterForm(forms.Form):
     organiser = forms.ModelChoiceField(
         label=_("Organiser"),
         required=False,
-        queryset=None,
+        queryset=Organisation.objects.none(),
         empty_label=_("All organisers"),
     )
     open_only = forms.BooleanField(label=_("Open for applications now"), required=False)
@@ -190,7 +190,7 @@ class SurveyForm(forms.Form):
 
 
 class LabSlotForm(forms.Form):
-    lab = forms.ModelChoiceField(label=_("Lab"), queryset=None)
+    lab = forms.ModelChoiceField(label=_("Lab"), queryset=Organisation.objects.none())
     room = forms.CharField(label=_("Room"), max_length=100)
     starts_at = forms.DateTimeField(label=_("Starts"), widget=DT)
     ends_at = forms.DateTimeField(label=_("Ends"), widget=DT)

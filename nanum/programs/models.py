@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -134,7 +136,7 @@ class Programme(BilingualName):
     def description(self) -> str:
         return _bilingual(self.description_ko, self.description_en)
 
-    def is_open(self, now: object = None) -> bool:
+    def is_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return (
             self.status == self.Status.PUBLISHED
@@ -274,7 +276,7 @@ class Application(models.Model):
 
     @property
     def person_name(self) -> str:
-        if self.child_id:
+        if self.child is not None:
             return self.child.name
         return str(self.participant)
 

@@ -268,7 +268,8 @@ def survey_results(programme: Programme) -> dict[str, Any]:
 
 
 def dashboard_totals(programmes: QuerySet[Programme]) -> dict[str, int]:
-    rows = list(programmes)
+    # Rows of organiser_programmes(), annotated with n_applications, n_held, n_waiting.
+    rows: list[Any] = list(programmes)
     return {
         "programmes": len(rows),
         "applications": sum(p.n_applications for p in rows),
@@ -279,7 +280,7 @@ def dashboard_totals(programmes: QuerySet[Programme]) -> dict[str, int]:
 
 
 def attendance_rates(
-    programmes: list[Programme], now: datetime | None = None
+    programmes: list[Any], now: datetime | None = None
 ) -> dict[int, int]:
     """Per programme: present records ÷ (confirmed participants × sessions held), in %."""
     now = now or timezone.now()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 import numpy as np
 from django.db import connection, transaction
@@ -164,7 +165,7 @@ def waitlist_promote(
                 % {"name": p.name, "when": deadline}
             )
         _notify(app.applied_by, "programs.offer", subject, url=_mine_url())
-        transaction.on_commit(lambda a=app: _offer_task(a))
+        transaction.on_commit(partial(_offer_task, app))
         offered.append(app)
     return offered
 

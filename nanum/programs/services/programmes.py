@@ -159,7 +159,7 @@ def session_add(
     programme: Programme,
     starts_at: datetime,
     ends_at: datetime,
-    capacity: int | None,
+    capacity: int,
     place: str = "",
     online_url: str = "",
     instructor: str = "",
@@ -180,7 +180,7 @@ def session_add(
         errors["ends_at"] = [_("A session must end after it starts.")]
     if not s.place and not s.online_url:
         errors["place"] = [_("Give a place or an online link.")]
-    if capacity is None or capacity < p.capacity:
+    if capacity < p.capacity:
         errors["capacity"] = [
             _("The session holds fewer people than the programme has places.")
         ]

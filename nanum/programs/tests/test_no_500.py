@@ -51,7 +51,7 @@ pytestmark = pytest.mark.django_db
 def test_no_programmes_route_answers_500(client, world):
     p = make_programme(world.centre_staff, world.centre)
     app = services.application_apply(actor=world.student, programme=p)
-    token = services.checkin_token(p.sessions.first())
+    token = services.checkin_token(p.sessions.all()[0])
     routes = [
         r
         for r in _walk(get_resolver().url_patterns)
