@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 ALIASES = {
     "worker": "db_worker",
     "learner-model": "learner_model",
@@ -24,8 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nanum.settings")
     if len(argv) > 1 and argv[1] in ALIASES:
         argv[1] = ALIASES[argv[1]]
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(argv)
     return 0
 
