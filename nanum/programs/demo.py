@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
+from nanum.core import clock
 from nanum.core.demo import DemoContext, demo_user
 from nanum.core.errors import DomainError
 from nanum.core.models import Organisation, Role
@@ -270,7 +270,7 @@ def _staff(ctx: DemoContext) -> None:
 
 @transaction.atomic
 def seed(ctx: DemoContext, scale: str) -> list[str]:
-    now = timezone.now()
+    now = clock.now()
     made: list[Programme] = []
     for row in PROGRAMMES:
         p = _make(ctx, row, now)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from nanum.core import clock
 from nanum.core.errors import NotFound
 from nanum.core.models import Organisation, User
 
@@ -16,7 +16,7 @@ from ._rules import managed_org_ids
 
 def lab_slots_open(*, actor: User, now: datetime | None = None) -> QuerySet[LabSlot]:
     """Future slots in the teacher's town with no active booking."""
-    now = now or timezone.now()
+    now = now or clock.now()
     qs = (
         LabSlot.objects.filter(cancelled=False, starts_at__gt=now)
         .exclude(bookings__status=LabBooking.Status.BOOKED)

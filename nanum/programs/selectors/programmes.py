@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Avg, Count, Min, Q, QuerySet
-from django.utils import timezone
 
+from nanum.core import clock
 from nanum.core.errors import NotFound
 from nanum.core.models import Organisation, Role, RoleAssignment, User
 
@@ -32,7 +32,7 @@ def programme_list(
 ) -> QuerySet[Programme]:
     """Published programmes anyone may see, with the first session's start."""
     f = filters or ListingFilters()
-    now = now or timezone.now()
+    now = now or clock.now()
     qs = (
         Programme.objects.filter(status=Programme.Status.PUBLISHED)
         .select_related("organiser", "tenant")
@@ -283,7 +283,7 @@ def attendance_rates(
     programmes: list[Any], now: datetime | None = None
 ) -> dict[int, int]:
     """Per programme: present records ÷ (confirmed participants × sessions held), in %."""
-    now = now or timezone.now()
+    now = now or clock.now()
     ids = [p.pk for p in programmes]
     held = dict(
         Session.objects.filter(programme_id__in=ids, starts_at__lte=now)

@@ -15,6 +15,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Role, User
 from nanum.core.services import audit_record
@@ -177,7 +178,7 @@ def application_apply(
     now: datetime | None = None,
 ) -> Application:
     """A student or teacher applies for themselves, a guardian for their child."""
-    now = now or timezone.now()
+    now = now or clock.now()
     p = (
         Programme.objects.select_for_update()
         .select_related("tenant")
@@ -218,7 +219,7 @@ def application_nominate(
     now: datetime | None = None,
 ) -> list[Application]:
     """A teacher nominates students of their own school; all or nothing."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not actor.has_role(Role.TEACHER):
         raise PermissionDenied(_("Only teachers can nominate students."))
     if not student_ids:
@@ -303,7 +304,7 @@ def application_confirm(
     accept: bool = True,
     now: datetime | None = None,
 ) -> Application:
-    now = now or timezone.now()
+    now = now or clock.now()
     app = _own_application(actor, application_id)
     if app.status != A.OFFERED:
         raise _refuse(_("There is no open offer to answer."), "no_offer")
@@ -347,9 +348,7 @@ def application_set_priority(
     before = app.priority
     app.priority = priority
     app.vulnerability_declaration = (
-        f"flagged by staff {actor.pk} at {timezone.now().isoformat()}"
-        if priority
-        else ""
+        f"flagged by staff {actor.pk} at {clock.now().isoformat()}" if priority else ""
     )
     app.save(update_fields=["priority", "vulnerability_declaration"])
     audit_record(

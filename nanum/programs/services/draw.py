@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from django_tasks import default_task_backend
 
+from nanum.core import clock
 from nanum.core.models import User
 from nanum.core.services import audit_record
 from nanum.programs import tasks
@@ -32,7 +33,7 @@ def programme_draw(
     *, actor: User | None, programme: Programme, now: datetime | None = None
 ) -> selection.DrawResult:
     """Run the lottery of a programme whose period has closed."""
-    now = now or timezone.now()
+    now = now or clock.now()
     p = Programme.objects.select_for_update().get(pk=programme.pk)
     if actor is not None:
         _check_organiser(actor, p.organiser)
@@ -132,7 +133,7 @@ def waitlist_promote(
     *, programme_id: int, now: datetime | None = None
 ) -> list[Application]:
     """Offer free places to the waiting list in order, each with a confirm-by deadline."""
-    now = now or timezone.now()
+    now = now or clock.now()
     p = Programme.objects.select_for_update().get(pk=programme_id)
     if p.status != Programme.Status.PUBLISHED:
         return []
@@ -173,7 +174,7 @@ def waitlist_promote(
 @transaction.atomic
 def offer_expire(*, application_id: int, now: datetime | None = None) -> bool:
     """Expire one unconfirmed offer whose deadline passed and offer the place onward."""
-    now = now or timezone.now()
+    now = now or clock.now()
     app = Application.objects.select_for_update().filter(pk=application_id).first()
     if app is None or app.status != A.OFFERED or not app.offer_expires_at:
         return False
@@ -193,7 +194,7 @@ def offer_expire(*, application_id: int, now: datetime | None = None) -> bool:
 
 
 def offers_expire_due(*, now: datetime | None = None) -> int:
-    now = now or timezone.now()
+    now = now or clock.now()
     ids = list(
         Application.objects.filter(
             status=A.OFFERED, offer_expires_at__lte=now
@@ -204,7 +205,7 @@ def offers_expire_due(*, now: datetime | None = None) -> int:
 
 def draws_due(*, now: datetime | None = None) -> int:
     """Run every lottery whose period has closed (the scheduled task calls this)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     due = Programme.objects.filter(
         selection=Programme.Selection.LOTTERY,
         status=Programme.Status.PUBLISHED,
@@ -225,7 +226,7 @@ def declarations_purge(*, now: datetime | None = None) -> int:
     """Erase vulnerability declarations 90 days after a programme's last session (PIPA:
     destroy personal data once its purpose is served). The priority flag stays, so the
     published draw can still be recomputed."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - timedelta(days=DECLARATION_RETENTION_DAYS)
     done = (
         Programme.objects.annotate(last=Max("sessions__ends_at"))

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Organisation, Role, User
 from nanum.core.services import audit_record, snapshot
@@ -101,7 +102,7 @@ def lab_book(
     note: str = "",
     now: datetime | None = None,
 ) -> LabBooking:
-    now = now or timezone.now()
+    now = now or clock.now()
     school = _teacher_school(actor)
     slot = (
         LabSlot.objects.select_for_update()

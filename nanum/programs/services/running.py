@@ -9,9 +9,9 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound
 from nanum.core.models import User
 from nanum.core.services import audit_record
@@ -60,7 +60,7 @@ def _read_token(token: str, now: datetime) -> int:
 @transaction.atomic
 def checkin(*, actor: User, token: str, now: datetime | None = None) -> Attendance:
     """The signed-in participant (or the guardian of a child) opens the session's QR link."""
-    now = now or timezone.now()
+    now = now or clock.now()
     session_id = _read_token(token, now)
     session = Session.objects.select_related("programme").filter(pk=session_id).first()
     if session is None:
@@ -115,7 +115,7 @@ def attendance_mark(
                 "present": app_id in present_ids,
                 "method": Attendance.Method.STAFF,
                 "recorded_by": actor,
-                "at": timezone.now(),
+                "at": clock.now(),
             },
         )
     audit_record(
@@ -139,7 +139,7 @@ def certificates_issue(*, actor: User, programme: Programme) -> list[Certificate
     p = Programme.objects.select_for_update().get(pk=programme.pk)
     _check_organiser(actor, p.organiser)
     total = p.sessions.count()
-    if not total or p.sessions.filter(ends_at__gt=timezone.now()).exists():
+    if not total or p.sessions.filter(ends_at__gt=clock.now()).exists():
         raise DomainError(
             _("Certificates are issued after the last session."), code="not_finished"
         )
@@ -208,7 +208,7 @@ def survey_submit(
             _("Only participants can answer the survey."), code="not_participant"
         )
     first = app.programme.sessions.order_by("starts_at").first()
-    if first is None or first.starts_at > timezone.now():
+    if first is None or first.starts_at > clock.now():
         raise DomainError(
             _("The survey opens when the programme has started."),
             code="survey_not_open",

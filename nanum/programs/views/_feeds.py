@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone
 from icalendar import Calendar, Event
+
+from nanum.core import clock
 
 from ..models import Programme, Session
 
@@ -15,7 +16,7 @@ from ..models import Programme, Session
 def _event(p: Programme, s: Session) -> Event:
     ev = Event()
     ev.add("uid", f"programme-{p.pk}-session-{s.pk}@nanum")
-    ev.add("dtstamp", timezone.now())
+    ev.add("dtstamp", clock.now())
     ev.add("dtstart", s.starts_at)
     ev.add("dtend", s.ends_at)
     ev.add("summary", f"{p.name} · {p.organiser.name}")
