@@ -56,6 +56,10 @@ class EncryptedTextField(models.TextField):
 class EncryptedJSONField(models.TextField):
     """A JSON value stored encrypted at rest."""
 
+    # What django-stubs checks on assignment and access: any JSON value.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     description = "JSON encrypted at rest"
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:

@@ -110,7 +110,7 @@ class SignUpForm(forms.Form):
 
 
 def add_domain_error(
-    form: forms.Form, exc: DomainError, *, with_summary: bool = False
+    form: forms.BaseForm, exc: DomainError, *, with_summary: bool = False
 ) -> None:
     """Show a service's refusal on the form: each field error next to its field (on
     top when the form has no such field), and the refusal's message on top when no

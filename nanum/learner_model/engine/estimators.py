@@ -9,7 +9,7 @@ a smoothed success rate per item. Both answer the same two questions.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -104,20 +104,33 @@ class CountEstimator:
         return _expit(skill_part + item_part)
 
 
+Answer = tuple[Hashable, Iterable[Hashable], int]  # (item, skills, correct)
+
+
+class TrainedModel(Protocol):
+    """What the estimator needs of a trained model (``kt.inference.LearnerModel``)."""
+
+    def mastery(self, history: Sequence[Answer]) -> dict[str, float]: ...
+
+    def predict(
+        self, history: Sequence[Answer], item: Hashable, skills: Iterable[Hashable]
+    ) -> float: ...
+
+
 class ArtefactEstimator:
     """A trained knowledge-tracing model (NumPy inference)."""
 
-    def __init__(self, model: object, version: str) -> None:
+    def __init__(self, model: TrainedModel, version: str) -> None:
         self.model = model
         self.name = version
 
     def estimate(self, history: History) -> Estimate:
         rows = [(str(i), list(s), int(c)) for i, s, c in history]
-        mastery = self.model.mastery(rows)  # type: ignore[attr-defined]
+        mastery = self.model.mastery(rows)
         return Estimate(mastery=dict(mastery), stats=skill_stats(history))
 
     def p_correct(
         self, history: History, item: Hashable, skills: Sequence[str]
     ) -> float:
         rows = [(str(i), list(s), int(c)) for i, s, c in history]
-        return float(self.model.predict(rows, str(item), list(skills)))  # type: ignore[attr-defined]
+        return float(self.model.predict(rows, str(item), list(skills)))

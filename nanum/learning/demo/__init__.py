@@ -176,9 +176,7 @@ def _crowd(ctx: Any, scale: str, providers: dict[str, Organisation]) -> int:
                     school_level=level,
                     grade=grade,
                     category=cat,
-                    # EncryptedJSONField subclasses TextField in core, so
-                    # django-stubs types it as str; it stores any JSON value.
-                    sensitive={"income_pct": None, "family_status": ""},  # type: ignore[misc]
+                    sensitive={"income_pct": None, "family_status": ""},
                     district=tenant.name_ko,
                     lives_in_town=True,
                     priority_rank=policy.priority_rank(cat),

@@ -214,9 +214,7 @@ def application_submit(
                 school_level=data.school_level,
                 grade=data.grade,
                 category=data.category,
-                # EncryptedJSONField subclasses TextField in core, so django-stubs
-                # types it as str; it stores any JSON value.
-                sensitive={  # type: ignore[misc]
+                sensitive={
                     "income_pct": data.income_pct,
                     "family_status": data.family_status[:100],
                 },

@@ -91,10 +91,10 @@ def _validate(
             if (seat.ref, day) in seen:
                 problems.append(_("the same seat and date appear twice"))
             seen.add((seat.ref, day))
-        if problems:
+        if problems or seat is None or day is None:
             errors[gettext("line %(n)s") % {"n": n}] = problems
         else:
-            good.append((seat, day, minutes))  # type: ignore[arg-type]
+            good.append((seat, day, minutes))
     return good, errors
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from nanum.core.errors import NotFound
+from nanum.core.errors import NotFound, PermissionDenied
 from nanum.core.models import Organisation, User
 
 from ..models import (
@@ -27,6 +27,7 @@ from ..models import (
 from .roles import (
     BANK_KINDS,
     actor_tenant_ids,
+    is_bank_staff,
     staff_bank_ids,
     teacher_school_ids,
 )
@@ -351,7 +352,10 @@ def asset_page(*, actor: User, asset_id: int) -> AssetPage:
 
 
 def board(*, actor: User, day: date) -> dict[str, Any]:
-    """The staff's daily board for their banks."""
+    """The staff's daily board for their banks; refused to anyone who is no bank's
+    staff (the page and ``GET /board`` alike)."""
+    if not is_bank_staff(actor):
+        raise PermissionDenied()
     res = reservation_list(actor=actor, scope="staff").select_related("requested_by")
     banks = staff_bank_ids(actor)
     tickets = MaintenanceTicket.objects.filter(

@@ -152,25 +152,17 @@ def test_board_same_reservations_on_page_and_api(
     assert page_logs == api_logs
 
 
-def test_board_shows_a_teacher_nothing_on_either(
+def test_board_refuses_a_teacher_on_both(
     world: World, lending: Lending, api_token: Callable[[User], str]
 ) -> None:
-    """A teacher is no bank's staff: the page refuses (403), the API board is empty.
-
-    Both disclose nothing; the API's empty board is kept as it was (a 403 there,
-    like the page, would change the API's behaviour).
-    """
+    """A teacher is no bank's staff: the page and the API both refuse (403)."""
     book(world, lending, start=0, end=2)
     page, _, api, _ = _both(
         world.teacher, api_token, reverse("lending:board"), "/api/v1/lending/board"
     )
     assert page.status_code == 403
-    assert api.status_code == 200
-    body = api.json()
-    assert all(
-        body[k] == []
-        for k in ("pickups", "deliveries", "returns_due", "overdue", "approvals")
-    )
+    assert api.status_code == 403
+    assert api.json()["code"] == "forbidden"
 
 
 def test_search_same_free_units_on_page_and_api(

@@ -39,10 +39,11 @@ def parallel(fn: Callable[[W], R], items: Sequence[W]) -> list[R]:
 
 def cat(parts: Sequence[Arrays]) -> Arrays:
     empty = np.zeros(0, dtype=np.int64)
-    return tuple(  # type: ignore[return-value]
+    a, b, c = (
         np.concatenate([empty, *(p[i] for p in parts)]).astype(np.int64)
         for i in range(3)
     )
+    return a, b, c
 
 
 def _first_per_row(rows: NDArray, limit: int) -> NDArray[np.bool_]:

@@ -62,7 +62,7 @@ def _clean(
         errors["capacity"] = [_("A mentor takes 1 to 10 mentees.")]
     if data.gender not in ("", "female", "male"):
         errors["gender"] = [_("Choose from the list.")]
-    if errors:
+    if errors or university is None:
         raise InvalidInput(field_errors=errors)
     clean = {
         "subjects": clean_subjects(data.subjects),
@@ -84,7 +84,7 @@ def _clean(
                 "districts": [_("Choose the districts you can reach in person.")]
             }
         )
-    return university, districts, clean  # type: ignore[return-value]
+    return university, districts, clean
 
 
 @transaction.atomic

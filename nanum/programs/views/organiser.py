@@ -73,9 +73,7 @@ def programme_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRes
             messages.success(request, _("The programme was saved."))
             return redirect("programs:organiser_programme", pk=p.pk)
         except DomainError as exc:
-            # core.forms.add_domain_error is typed for forms.Form; a ModelForm is a
-            # BaseForm with the same add_error (reported to core to widen the type).
-            add_domain_error(form, exc)  # type: ignore[arg-type]
+            add_domain_error(form, exc)
     return render(
         request,
         "programs/organiser/edit.html",
