@@ -11,4 +11,4 @@ step "import contracts (.importlinter)"
 step "imports at module top, no other app's private names"
 .venv/bin/python scripts/check_imports.py
 step "types (mypy with django-stubs)"
-NANUM_MANIFEST_STATIC=0 .venv/bin/mypy nanum tests conftest.py
+NANUM_MANIFEST_STATIC=0 .venv/bin/mypy nanum tests bench scripts conftest.py

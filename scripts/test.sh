@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every check: ruff, the suite on SQLite (with browser tests when Chromium exists),
-# the same suite on a throwaway PostgreSQL 15 cluster, and the benchmarks at tiny scale.
+# Every check: the house rules (scripts/check.sh: ruff, import contracts, import
+# placement, mypy), the suite on SQLite (with browser tests when Chromium exists), the
+# same suite on a throwaway PostgreSQL 15 cluster, and the benchmarks at tiny scale.
 # NANUM_REQUIRE_POSTGRES=1 / NANUM_REQUIRE_BROWSER=1 (set by CI) turn a skip into a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,9 +9,7 @@ PY=.venv/bin/python
 start=$(date +%s)
 step() { printf '\n== %s\n' "$*"; }
 
-step "ruff"
-.venv/bin/ruff check .
-.venv/bin/ruff format --check .
+bash scripts/check.sh
 
 step "Django checks and migrations in sync"
 NANUM_MANIFEST_STATIC=0 $PY manage.py check --fail-level WARNING
