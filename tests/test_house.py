@@ -58,6 +58,7 @@ CORE_KERNEL = {
     "middleware",
     "navigation",
     "problems",
+    "spreadsheets",
     "tenancy",
     "testing",
 }
