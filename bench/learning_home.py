@@ -151,7 +151,7 @@ def build(n_students: int, n_users: int) -> list[int]:
         batch_size=5000,
     )
     load = users[:n_users]
-    days = []
+    days: list[StudyDay] = []
     for u in load:
         days.extend(
             StudyDay(
@@ -243,13 +243,14 @@ def sessions(user_ids: list[int]) -> list[str]:
 
     from nanum.core.models import User
 
-    keys = []
+    keys: list[str] = []
     for u in User.objects.filter(pk__in=user_ids):
         s = SessionStore()
         s[SESSION_KEY] = str(u.pk)
         s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         s[HASH_SESSION_KEY] = u.get_session_auth_hash()
         s.create()
+        assert s.session_key is not None  # create() always sets it
         keys.append(s.session_key)
     return keys
 
@@ -408,9 +409,9 @@ def main() -> None:
     try:
         for _ in range(200):
             try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
+                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                probe.request("GET", "/healthz")
+                if probe.getresponse().status == 200:
                     break
             except OSError:
                 time.sleep(0.1)

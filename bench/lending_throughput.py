@@ -28,6 +28,7 @@ import math
 import os
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,17 @@ import _lendingkit as kit
 import _lendingload as loadgen
 
 PATH = "/api/v1/lending/reservations"
+
+
+@dataclass
+class Phase:
+    """What one load phase (closed or open loop) measured."""
+
+    results: list[loadgen.Result]
+    elapsed: float
+    cpu: dict[str, float]  # CPU seconds by process group ("gunicorn", "postgres")
+    client_cpu: float
+    load: str
 
 
 def load() -> str:
@@ -142,7 +154,7 @@ def main() -> int:
     prepare = {"NANUM_PG_PREPARE": str(args.prepare)} if args.prepare else {}
     proc, port = kit.start_gunicorn(args.workers, threads=args.threads, env=prepare)
     meter = loadgen.CpuMeter(proc.pid, postmaster)
-    phases: dict[str, dict[str, Any]] = {}
+    phases: dict[str, Phase] = {}
     try:
         for name in ("closed", "open"):
             load_before, cpu0, client0 = load(), meter.snapshot(), os.times()
@@ -155,14 +167,14 @@ def main() -> int:
                     port, PATH, clients, open_per_client, args.rate, make(per_client)
                 )
             client1 = os.times()
-            phases[name] = {
-                "results": results,
-                "elapsed": elapsed,
-                "cpu": meter.used(cpu0, meter.snapshot()),
-                "client_cpu": (client1.user + client1.system)
+            phases[name] = Phase(
+                results=results,
+                elapsed=elapsed,
+                cpu=meter.used(cpu0, meter.snapshot()),
+                client_cpu=(client1.user + client1.system)
                 - (client0.user + client0.system),
-                "load": f"{load_before} before, {load()} after",
-            }
+                load=f"{load_before} before, {load()} after",
+            )
     finally:
         kit.stop(proc)
     overlaps = kit.overlaps_in_db()
@@ -181,7 +193,7 @@ def main() -> int:
     )
     failed = 0
     for name, ph in phases.items():
-        results: list[loadgen.Result] = ph["results"]
+        results = ph.results
         ok = [r for r in results if r.code == "created"]
         codes = Counter(r.code for r in results)
         five = sum(1 for r in results if r.status >= 500 or r.status == 0)
@@ -190,11 +202,11 @@ def main() -> int:
         if name == "closed":
             print(
                 f"closed loop, {clients} clients × {per_client} back to back "
-                f"({ph['load']}):"
+                f"({ph.load}):"
             )
             print(
-                f"  max sustained throughput: {len(ok) / ph['elapsed']:.0f} successful "
-                f"bookings/s ({len(ok)} in {ph['elapsed']:.2f} s)"
+                f"  max sustained throughput: {len(ok) / ph.elapsed:.0f} successful "
+                f"bookings/s ({len(ok)} in {ph.elapsed:.2f} s)"
             )
             print(
                 f"  latency (queueing, ~ {clients} / throughput): "
@@ -204,10 +216,10 @@ def main() -> int:
             late = sum(1 for r in results if r.latency - r.service > 0.010)
             print(
                 f"open loop, {args.rate:.0f} bookings/s offered over {clients} clients "
-                f"({len(results)} in {len(results) / args.rate:.1f} s; {ph['load']}):"
+                f"({len(results)} in {len(results) / args.rate:.1f} s; {ph.load}):"
             )
             print(
-                f"  achieved {len(ok) / ph['elapsed']:.0f} successful bookings/s; "
+                f"  achieved {len(ok) / ph.elapsed:.0f} successful bookings/s; "
                 f"{len(ok)}/{len(results)} successful "
                 f"({100 * len(ok) / max(1, len(results)):.1f}%), 5xx or no answer: {five}"
             )
@@ -221,7 +233,7 @@ def main() -> int:
                 f"sends more than 10 ms behind schedule: {late}"
             )
         print(f"  responses by code: {dict(codes)}")
-        print("  " + cpu_line(ph["cpu"], len(ok), ph["client_cpu"]))
+        print("  " + cpu_line(ph.cpu, len(ok), ph.client_cpu))
     print()
     print(f"overlapping allocations in the database: {overlaps}")
     return 0 if overlaps == 0 and failed == 0 else 1

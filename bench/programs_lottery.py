@@ -28,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TypedDict
+from unittest import mock
 
 import numpy as np
 
@@ -56,13 +58,41 @@ def synthetic(n: int, pools: int, seed: int = 2026) -> dict[str, np.ndarray]:
     }
 
 
+class PureResult(TypedDict):
+    """Figures of part 1 (the pure selection function)."""
+
+    times: list[float]
+    hash1: str
+    hash2: str
+    hash_other: str
+    places: int
+    prio_places: int
+    reserved_seats: int
+    prio_apps: int
+    oversubscribed: int
+    capacity: int
+
+
+class DbResult(TypedDict):
+    """Figures of part 2 (the draw service end to end)."""
+
+    n: int
+    pools: int
+    build_s: float
+    draw_s: float
+    held: int
+    prio_held: int
+    notify_s: float
+    notified: int
+
+
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
-def part_pure(n: int, pools: int, repeats: int) -> dict[str, object]:
+def part_pure(n: int, pools: int, repeats: int) -> PureResult:
     data = synthetic(n, pools)
-    times = []
+    times: list[float] = []
     result = None
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -108,7 +138,7 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def part_db(n: int, pools: int) -> dict[str, object]:
+def part_db(n: int, pools: int) -> DbResult:
     from datetime import timedelta
     from decimal import Decimal
 
@@ -191,13 +221,10 @@ def part_db(n: int, pools: int) -> dict[str, object]:
         def enqueue(programme_id: int) -> None:
             queued.append(programme_id)
 
-    real, tasks.draw_notify = tasks.draw_notify, Collect  # type: ignore[assignment]
-    try:
+    with mock.patch.object(tasks, "draw_notify", Collect):
         t0 = time.perf_counter()
         drawn = services.draws_due(now=now)
         draw_s = time.perf_counter() - t0
-    finally:
-        tasks.draw_notify = real
     t0 = time.perf_counter()
     notified = sum(services.draw_notify(programme_id=pk) for pk in queued)
     notify_s = time.perf_counter() - t0
@@ -227,7 +254,7 @@ def main() -> None:
     repeats = 3 if args.tiny else 7
 
     pure = part_pure(n, pools, repeats)
-    db = None
+    db: DbResult | None = None
     if not args.no_db:
         setup_django()
         db = part_db(max(n // 10, 200), max(pools // 10, 10))
