@@ -492,6 +492,50 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
 
+class ImportJob(models.Model):
+    """A large catalogue import run by the worker, and its progress (all rows or none).
+
+    The uploaded file is kept in private storage until the job ends.
+    """
+
+    class Kind(models.TextChoices):
+        MODELS = "models", _("Equipment models")
+        ASSETS = "assets", _("Assets")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Nothing was imported")
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.kind}, {self.status})"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
+    filename = models.CharField(_("file"), max_length=200)
+    stored_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    imported = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    row_errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
 def term_of(day: date) -> tuple[date, date]:
     """The Korean school term containing ``day``: Mar–Aug (1학기), Sep–Feb (2학기)."""
     if 3 <= day.month <= 8:
