@@ -6,14 +6,16 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import sync_playwright
+
+from nanum.core.services import token_create
+from nanum.core.testing import build_world
 
 CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
 def world(db):
-    from nanum.core.testing import build_world
-
     return build_world()
 
 
@@ -31,7 +33,6 @@ def client_for(client):
 @pytest.fixture
 def api_token(db):
     """``api_token(user)`` returns a raw personal access token for ``user``."""
-    from nanum.core.services import token_create
 
     def _make(user):
         _token, raw = token_create(actor=None, user=user, name="test")
@@ -47,8 +48,6 @@ def browser():
             pytest.fail("Chromium is required here but /usr/bin/chromium is missing")
         pytest.skip("Chromium is not installed")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,

@@ -113,7 +113,12 @@ def check_file(path: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     offences: list[str] = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    paths = [
+        *PACKAGE.rglob("*.py"),
+        *(ROOT / "tests").rglob("*.py"),
+        ROOT / "conftest.py",
+    ]
+    for path in sorted(paths):
         if "migrations" in path.parts:
             continue
         offences.extend(check_file(path))
