@@ -1,7 +1,7 @@
 """The ``nanum`` console command: Django's management commands plus a few verbs.
 
 nanum demo            migrate a SQLite database, load demo data, serve on :8000
-nanum worker          run background tasks (django-tasks database backend)
+nanum worker          run background tasks of every queue (default, mail, ml)
 nanum token create    create a personal access token for the API
 nanum learner-model   train / evaluate the learner model
 nanum <command>       any Django management command (migrate, check, ...)
@@ -15,7 +15,7 @@ import sys
 from django.core.management import execute_from_command_line
 
 ALIASES = {
-    "worker": "db_worker",
+    "worker": "worker",
     "learner-model": "learner_model",
     "demo": "demo",
 }

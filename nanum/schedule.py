@@ -5,6 +5,8 @@ Schedule with cron (or a systemd timer), one line per rhythm:
     */15 * * * *  nanum periodic frequent
     10 3 * * *    nanum periodic daily
     30 4 * * 1    nanum periodic weekly
+
+and keep ``nanum worker`` running (it serves every queue: default, mail, ml).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ RHYTHMS = ("frequent", "daily", "weekly")
 SCHEDULE: dict[str, list[Any]] = {
     # Offers with a deadline of hours, draws due after an application period.
     "frequent": [
+        # Tasks whose worker died: RUNNING past their lease go back to READY.
+        core.tasks_requeue_stale,
         lending.expire_offers,
         programs.offers_expire_due,
         programs.draws_due,

@@ -14,6 +14,7 @@ NANUM_DATA_DIR          where SQLite, uploaded private files and artefacts live 
 NANUM_EMAIL_URL         "console" (default) or "smtp://user:pass@host:port".
 NANUM_DEFAULT_FROM_EMAIL
 NANUM_TASKS_IMMEDIATE   "1" runs background tasks inline (tests, tiny set-ups).
+NANUM_TASK_LEASE_SECONDS  re-queue a task RUNNING longer than this (default 600; ml: 6 h).
 NANUM_SECURE            "1" behind HTTPS: secure cookies, HSTS, SSL redirect.
 NANUM_LOG_LEVEL         default INFO.
 """
@@ -259,6 +260,9 @@ TASKS = {
         "QUEUES": ["default", "mail", "ml"],
     }
 }
+# A task RUNNING longer than this (seconds) is taken for a dead worker's and re-queued
+# (the ``ml`` queue gets six hours at least): ``nanum.core.services.tasks_requeue_stale``.
+NANUM_TASK_LEASE_SECONDS = int(os.environ.get("NANUM_TASK_LEASE_SECONDS", "600"))
 
 # --- Security --------------------------------------------------------------
 SECURE = env_bool("NANUM_SECURE", not DEBUG and bool(DATABASE_URL))

@@ -1,15 +1,37 @@
-"""Background tasks of core: ids in, call a service."""
+"""Background tasks of core: ids in, call a service. Every one is safe to run twice."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
+from datetime import timedelta
+
 from django_tasks import task
+
+from nanum.core import clock
 
 from . import services
 
+logger = logging.getLogger(__name__)
+
+# Seconds to wait before each new try of an e-mail the mail server refused or missed.
+MAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
+
 
 @task(queue_name="mail")
-def notification_email(notification_id: int) -> bool:
-    return services.notification_email_send(notification_id=notification_id)
+def notification_email(notification_id: int, attempt: int = 0) -> bool:
+    """Send one notification's e-mail (at most once); retry later if the server fails."""
+    try:
+        return services.notification_email_send(notification_id=notification_id)
+    except (smtplib.SMTPException, OSError):
+        backend = notification_email.get_backend()
+        if attempt < len(MAIL_RETRY_DELAYS) and backend.supports_defer:
+            when = clock.now() + timedelta(seconds=MAIL_RETRY_DELAYS[attempt])
+            notification_email.using(run_after=when).enqueue(
+                notification_id, attempt + 1
+            )
+            logger.warning("notification %s: e-mail retry at %s", notification_id, when)
+        raise
 
 
 @task()
@@ -20,3 +42,9 @@ def access_log_purge() -> int:
 @task()
 def login_failures_purge() -> int:
     return services.login_failures_purge()
+
+
+@task()
+def tasks_requeue_stale() -> int:
+    """Re-queue tasks whose worker died (RUNNING past their lease)."""
+    return services.tasks_requeue_stale()

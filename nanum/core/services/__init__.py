@@ -13,6 +13,12 @@ from .notifications import (
     notification_mark_read,
     notification_send,
 )
+from .outbox import (
+    task_lease_seconds,
+    tasks_backlog,
+    tasks_enqueue,
+    tasks_requeue_stale,
+)
 from .signin import (
     login_check_allowed,
     login_failures_purge,
@@ -37,6 +43,10 @@ __all__ = [
     "notification_send",
     "role_grant",
     "snapshot",
+    "task_lease_seconds",
+    "tasks_backlog",
+    "tasks_enqueue",
+    "tasks_requeue_stale",
     "token_authenticate",
     "token_create",
     "token_revoke",

@@ -58,4 +58,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    try:
+        backlog = services.tasks_backlog()
+    except DatabaseError:  # no task table (not migrated): the site still serves
+        backlog = {}
+    return JsonResponse({"status": "ok", "database": "ok", "tasks": backlog})

@@ -140,15 +140,13 @@ def consumable_issue(
         consumable=c, reservation=reservation, quantity=quantity
     )
     if c.stock - quantity <= c.reorder_level:
-        transaction.on_commit(
-            lambda: notify_bank_staff(
-                c.bank_id,
-                "lending.reorder",
-                str(
-                    _("Reorder %(name)s: %(n)s left")
-                    % {"name": c.name, "n": c.stock - quantity}
-                ),
-            )
+        notify_bank_staff(
+            c.bank_id,
+            "lending.reorder",
+            str(
+                _("Reorder %(name)s: %(n)s left")
+                % {"name": c.name, "n": c.stock - quantity}
+            ),
         )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import partial
 
 import numpy as np
 from django.db import connection, transaction
@@ -15,7 +14,7 @@ from django_tasks import default_task_backend
 
 from nanum.core import clock
 from nanum.core.models import User
-from nanum.core.services import audit_record
+from nanum.core.services import audit_record, tasks_enqueue
 from nanum.programs import tasks
 
 from .. import selection
@@ -71,7 +70,7 @@ def programme_draw(
             "applications": len(rows),
         },
     )
-    transaction.on_commit(lambda: tasks.draw_notify.enqueue(p.pk))
+    tasks_enqueue(tasks.draw_notify, p.pk)
     return result
 
 
@@ -125,7 +124,7 @@ def draw_notify(*, programme_id: int) -> int:
 
 def _offer_task(app: Application) -> None:
     if default_task_backend.supports_defer and app.offer_expires_at:
-        tasks.offer_expire.using(run_after=app.offer_expires_at).enqueue(app.pk)
+        tasks_enqueue(tasks.offer_expire.using(run_after=app.offer_expires_at), app.pk)
 
 
 @transaction.atomic
@@ -166,7 +165,7 @@ def waitlist_promote(
                 % {"name": p.name, "when": deadline}
             )
         _notify(app.applied_by, "programs.offer", subject, url=_mine_url())
-        transaction.on_commit(partial(_offer_task, app))
+        _offer_task(app)
         offered.append(app)
     return offered
 
