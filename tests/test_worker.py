@@ -26,6 +26,8 @@ from nanum import cli
 from nanum.core import services
 from nanum.core import tasks as core_tasks
 from nanum.core.models import Notification
+from nanum.lending import services as lending_services
+from nanum.lending import tasks as lending_tasks
 from nanum.lending.models import Reservation
 from nanum.lending.tests.helpers import lending  # noqa: F401  (the fixture)
 from nanum.schedule import SCHEDULE
@@ -250,3 +252,39 @@ def test_with_the_database_backend_the_booking_and_its_email_commit_together(
     assert len(mailoutbox) == 0  # nothing is sent by the request itself
     call_command("worker", batch=True, no_startup_delay=True, verbosity=0)
     assert len(mailoutbox) == notes.count()
+
+
+# --- Every task is safe to run twice ------------------------------------------------------
+
+
+def test_an_allocation_round_task_run_twice_allocates_once(
+    world,
+    lending,  # noqa: F811
+):
+    rnd = lending_services.round_create(
+        actor=world.district_bank_officer,
+        bank_id=world.district_bank.pk,
+        name="개학 주간",
+        window_start=lending.day(0),
+        window_end=lending.day(30),
+        collect_until=timezone.now() + timedelta(days=1),
+    )
+    assert lending_tasks.run_round.call(rnd.pk, 7) == rnd.pk
+    rnd.refresh_from_db()
+    first = (rnd.status, rnd.seed)
+    assert rnd.status != rnd.Status.COLLECTING
+    # A re-queued copy finds the round allocated: no error, nothing redrawn.
+    assert lending_tasks.run_round.call(rnd.pk, 99) == rnd.pk
+    rnd.refresh_from_db()
+    assert (rnd.status, rnd.seed) == first
+
+
+def test_a_notification_task_run_twice_by_two_workers_sends_once(
+    world, settings, mailoutbox
+):
+    settings.TASKS = DB_TASKS
+    note = services.notification_send(user=world.teacher, kind="t", subject="두 번")
+    core_tasks.notification_email.enqueue(note.pk)  # a duplicate in the queue
+    call_command("worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 2
+    assert len(mailoutbox) == 1

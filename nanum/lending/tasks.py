@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from nanum.core.errors import DomainError
+
 from . import services
 
 
@@ -25,5 +27,11 @@ def expire_offers() -> int:
 
 @task()
 def run_round(round_id: int, seed: int | None = None) -> int:
-    """Allocate a scarcity round once its collection period is over."""
-    return services.round_run(actor=None, round_id=round_id, seed=seed).pk
+    """Allocate a scarcity round once its collection period is over (once: a second
+    run finds the round allocated and does nothing)."""
+    try:
+        return services.round_run(actor=None, round_id=round_id, seed=seed).pk
+    except DomainError as exc:
+        if exc.code != "wrong_status":
+            raise
+        return round_id
