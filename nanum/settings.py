@@ -15,6 +15,9 @@ NANUM_EMAIL_URL         "console" (default) or "smtp://user:pass@host:port".
 NANUM_DEFAULT_FROM_EMAIL
 NANUM_TASKS_IMMEDIATE   "1" runs background tasks inline (tests, tiny set-ups).
 NANUM_TASK_LEASE_SECONDS  re-queue a task RUNNING longer than this (default 600; ml: 6 h).
+NANUM_TRUSTED_PROXIES   comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed.
+NANUM_LOGIN_MAX_FAILURES, NANUM_LOGIN_WINDOW, NANUM_LOGIN_ADDRESS_MAX_FAILURES
+                        sign-in throttle (5 per account and address, 900 s; 100 per address).
 NANUM_SECURE            "1" behind HTTPS: secure cookies, HSTS, SSL redirect.
 NANUM_LOG_LEVEL         default INFO.
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -80,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "ninja",
     "nanum.core",
     "nanum.lending",
@@ -103,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nanum.core.middleware.SecurityHeadersMiddleware",
     "nanum.core.middleware.DomainErrorMiddleware",
+    # Last: turns a refused sign-in (any login form, the admin's too) into the page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nanum.urls"
@@ -192,8 +199,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes), for every login form including /admin/login/.
+# Failures count per (account, client address) pair: after LOGIN_THROTTLE_MAX_FAILURES
+# that pair waits LOGIN_THROTTLE_WINDOW_SECONDS; the same account from another address,
+# and other accounts from the same address, are never held back. One address that
+# fails NANUM_LOGIN_ADDRESS_MAX_FAILURES times (any names) is held back only for names
+# that have not signed in from it before (nanum.core.services.signin).
 LOGIN_THROTTLE_MAX_FAILURES = int(os.environ.get("NANUM_LOGIN_MAX_FAILURES", "5"))
 LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("NANUM_LOGIN_WINDOW", "900"))
+LOGIN_THROTTLE_ADDRESS_MAX_FAILURES = int(
+    os.environ.get("NANUM_LOGIN_ADDRESS_MAX_FAILURES", "100")
+)
+# Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs); without
+# them the client address is REMOTE_ADDR and X-Forwarded-For is ignored.
+NANUM_TRUSTED_PROXIES = env_list("NANUM_TRUSTED_PROXIES")
+for _proxy in NANUM_TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not sign-ins
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "nanum.core.services.signin.login_failure_limit"
+AXES_COOLOFF_TIME = "nanum.core.services.signin.login_cool_off"
+AXES_USERNAME_CALLABLE = "nanum.core.services.signin.login_username"
+AXES_CLIENT_IP_CALLABLE = "nanum.core.services.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "nanum.core.views.public.signin_refused"
+AXES_RESET_ON_SUCCESS = True
+# Tries during the wait are refused without being counted, so they cannot extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
 SESSION_COOKIE_AGE = int(os.environ.get("NANUM_SESSION_AGE", str(60 * 60 * 8)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

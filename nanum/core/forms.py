@@ -3,45 +3,78 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
+from django.http import HttpRequest
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .errors import DomainError, RateLimited
+from .errors import DomainError
 from .models import Tenant
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Sign-in that refuses further tries after repeated failures (any process)."""
+    """Sign-in; django-axes refuses a (name, address) pair after repeated failures
+    (``nanum.core.services.signin``), and this form says so with the wait left."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
             "The username or password is not correct. Both are case-sensitive."
         ),
-        "throttled": _(
-            "Too many failed sign-ins. Wait 15 minutes, or reset your password."
-        ),
     }
 
     def clean(self) -> dict[str, Any]:
-        username = (self.data.get("username") or "").strip()
-        ip = services.client_ip(self.request)
         try:
-            services.login_check_allowed(username=username, ip=ip)
-        except RateLimited:
-            raise forms.ValidationError(
-                self.error_messages["throttled"], code="throttled"
-            ) from None
-        try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            if username:
-                services.login_record_failure(username=username, ip=ip)
+            if self.request is not None and getattr(
+                self.request, "axes_locked_out", False
+            ):
+                raise forms.ValidationError(
+                    signin_refused_message(self.request), code="throttled"
+                ) from None
             raise
-        services.login_record_success(username=username)
-        return cleaned
+
+
+def signin_refused_message(request: HttpRequest) -> str:
+    """The refusal with the wait left ("try again in N minutes"), in the user's
+    language."""
+    minutes = services.login_wait_minutes(request, None)
+    return ngettext(
+        "Too many failed sign-ins to this account from here. Try again in "
+        "%(minutes)d minute, or reset your password.",
+        "Too many failed sign-ins to this account from here. Try again in "
+        "%(minutes)d minutes, or reset your password.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Asks for a reset link; the e-mail is looked up and sent by a background task, so
+    a known and an unknown address take the same work and get the same answer."""
+
+    def save(
+        self,
+        domain_override: str | None = None,
+        subject_template_name: str = "",
+        email_template_name: str = "",
+        use_https: bool = False,
+        token_generator: Any = None,
+        from_email: str | None = None,
+        request: HttpRequest | None = None,
+        html_email_template_name: str | None = None,
+        extra_email_context: dict[str, Any] | None = None,
+    ) -> None:
+        domain = domain_override or (request.get_host() if request else "")
+        services.password_reset_request(
+            email=self.cleaned_data["email"],
+            domain=domain,
+            use_https=use_https,
+            language=get_language() or settings.LANGUAGE_CODE,
+        )
 
 
 class TokenCreateForm(forms.Form):

@@ -34,6 +34,16 @@ def notification_email(notification_id: int, attempt: int = 0) -> bool:
         raise
 
 
+@task(queue_name="mail")
+def password_reset_email(
+    email: str, domain: str, use_https: bool, language: str
+) -> int:
+    """Look up the accounts with this address and send each a reset link."""
+    return services.password_reset_email_send(
+        email=email, domain=domain, use_https=use_https, language=language
+    )
+
+
 @task()
 def access_log_purge() -> int:
     return services.access_log_purge()

@@ -15,6 +15,7 @@ urlpatterns = [
         views.reservation_action,
         name="reservation_action",
     ),
+    path("my/feed/<str:action>/", views.calendar_feed_action, name="feed_action"),
     path("feed/<str:token>.ics", views.ical_feed, name="ical"),
     path("staff/", views.board, name="board"),
     path("staff/reservations/<int:pk>/checkout/", views.checkout, name="checkout"),

@@ -19,12 +19,8 @@ from .outbox import (
     tasks_enqueue,
     tasks_requeue_stale,
 )
-from .signin import (
-    login_check_allowed,
-    login_failures_purge,
-    login_record_failure,
-    login_record_success,
-)
+from .passwords import password_reset_email_send, password_reset_request
+from .signin import client_address, login_failures_purge, login_wait_minutes
 from .tokens import token_authenticate, token_create, token_revoke
 
 __all__ = [
@@ -33,14 +29,15 @@ __all__ = [
     "access_log_purge",
     "access_record",
     "audit_record",
+    "client_address",
     "client_ip",
-    "login_check_allowed",
     "login_failures_purge",
-    "login_record_failure",
-    "login_record_success",
+    "login_wait_minutes",
     "notification_email_send",
     "notification_mark_read",
     "notification_send",
+    "password_reset_email_send",
+    "password_reset_request",
     "role_grant",
     "snapshot",
     "task_lease_seconds",

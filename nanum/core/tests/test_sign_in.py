@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 
-from nanum.core.models import LoginFailure
 from nanum.core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,9 @@ def test_wrong_password_is_refused_in_korean_and_counted(client, world):
     )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    assert LoginFailure.objects.filter(username="teacher").count() == 1
+    # Counted for this (account, address) pair.
+    attempt = AccessAttempt.objects.get(username="teacher", ip_address="127.0.0.1")
+    assert attempt.failures_since_start == 1
     assert "비밀번호" in response.content.decode()
 
 
@@ -52,18 +54,20 @@ def test_sign_in_is_throttled_after_repeated_failures(client, world, settings):
         client.post(
             reverse("core:login"), {"username": "teacher", "password": "nope-nope"}
         )
-    # Even the right password is refused while throttled.
+    # Even the right password is refused while throttled, from this address.
     response = client.post(
         reverse("core:login"), {"username": "teacher", "password": PASSWORD}
     )
+    assert response.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert "15" in response.content.decode()
+    body = response.content.decode()
+    assert "15분 후에 다시 시도" in body
 
 
 def test_successful_sign_in_clears_the_failure_count(client, world):
     client.post(reverse("core:login"), {"username": "teacher", "password": "nope-nope"})
     client.post(reverse("core:login"), {"username": "teacher", "password": PASSWORD})
-    assert not LoginFailure.objects.filter(username="teacher").exists()
+    assert not AccessAttempt.objects.filter(username="teacher").exists()
 
 
 def test_sign_out_needs_post_and_ends_the_session(client, world):
@@ -73,19 +77,25 @@ def test_sign_out_needs_post_and_ends_the_session(client, world):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_sends_a_link_by_email(client, world):
-    response = client.post(
-        reverse("core:password_reset"), {"email": world.teacher.email}, follow=True
-    )
+def test_password_reset_sends_a_link_by_email(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("core:password_reset"), {"email": world.teacher.email}, follow=True
+        )
     assert response.status_code == 200
     assert len(mail.outbox) == 1
     assert "/accounts/reset/" in mail.outbox[0].body
 
 
-def test_password_reset_for_unknown_address_reveals_nothing(client, world):
-    response = client.post(
-        reverse("core:password_reset"), {"email": "nobody@example.org"}, follow=True
-    )
+def test_password_reset_for_unknown_address_reveals_nothing(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("core:password_reset"), {"email": "nobody@example.org"}, follow=True
+        )
     assert response.status_code == 200
     assert len(mail.outbox) == 0
 

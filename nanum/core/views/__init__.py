@@ -14,10 +14,11 @@ from .errors import (
     permission_denied,
     server_error,
 )
-from .public import LoginView, healthz, signup
+from .public import LoginView, PasswordResetView, healthz, signup
 
 __all__ = [
     "LoginView",
+    "PasswordResetView",
     "bad_request",
     "csrf_failure",
     "domain_error_page",

@@ -2,25 +2,65 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nanum.core import services
 from nanum.core.errors import DomainError
-from nanum.core.forms import SignUpForm, ThrottledAuthenticationForm, add_domain_error
+from nanum.core.forms import (
+    QueuedPasswordResetForm,
+    SignUpForm,
+    ThrottledAuthenticationForm,
+    add_domain_error,
+    signin_refused_message,
+)
 
 
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Same work and answer for every address: the e-mail is sent by a task."""
+
+    template_name = "core/password_reset.html"
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("core:password_reset_done")
+
+
+def signin_refused(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' answer to a refused sign-in (``AXES_LOCKOUT_CALLABLE``), on every
+    login form: Nanum's sign-in page already shows why, with 429; any other (the
+    admin's) gets a page saying how long to wait."""
+    if (
+        original_response is not None
+        and request.resolver_match is not None
+        and request.resolver_match.view_name == "core:login"
+    ):
+        original_response.status_code = 429
+        return original_response
+    return render(
+        request,
+        "core/signin_refused.html",
+        {"message": signin_refused_message(request)},
+        status=429,
+    )
 
 
 @never_cache

@@ -13,7 +13,7 @@ from .circulation import (
     transfer_receive,
     transfer_send,
 )
-from .feeds import calendar_feed_create
+from .feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_rotate
 from .reservations import (
     ReservationOpened,
     offers_expire,
@@ -35,6 +35,8 @@ __all__ = [
     "ReservationOpened",
     "blocked_period",
     "calendar_feed_create",
+    "calendar_feed_revoke",
+    "calendar_feed_rotate",
     "catalogue_import",
     "checkin",
     "checkout",

@@ -13,6 +13,7 @@ from .staff import (
     staff_action,
 )
 from .teacher import (
+    calendar_feed_action,
     ical_feed,
     model_file,
     my_reservations,
@@ -26,6 +27,7 @@ __all__ = [
     "asset_detail",
     "assets",
     "board",
+    "calendar_feed_action",
     "catalogue_export",
     "catalogue_import",
     "checkin",

@@ -179,9 +179,8 @@ def reservation_action(
     request: AuthedHttpRequest, pk: int, action: str
 ) -> HttpResponse:
     """Teacher actions: cancel, change dates, accept an offer; the feed address."""
-    if action == "feed":
-        services.calendar_feed_create(actor=request.user)
-        return redirect("lending:my_reservations")
+    if action == "feed":  # the older address of "create my feed"
+        return calendar_feed_action(request, "create")
     try:
         if action == "cancel":
             reason_form = ReasonForm(request.POST)
@@ -214,6 +213,32 @@ def reservation_action(
             raise  # the error page, like every NotFound
         messages.error(request, str(exc.message))
     return redirect("lending:reservation", pk=pk)
+
+
+@login_required
+@require_POST
+def calendar_feed_action(request: AuthedHttpRequest, action: str) -> HttpResponse:
+    """The owner's iCal feed: make it, give it a new address, or switch it off."""
+    if action == "create":
+        services.calendar_feed_create(actor=request.user)
+    elif action == "rotate":
+        services.calendar_feed_rotate(actor=request.user)
+        messages.success(
+            request,
+            _(
+                "Your calendar feed has a new address; the old one no longer works. "
+                "Put the new address into your calendar app."
+            ),
+        )
+    elif action == "revoke":
+        services.calendar_feed_revoke(actor=request.user)
+        messages.success(
+            request,
+            _("Your calendar feed is switched off; its address no longer works."),
+        )
+    else:
+        raise Http404
+    return redirect("lending:my_reservations")
 
 
 @require_GET
