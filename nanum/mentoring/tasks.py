@@ -17,3 +17,9 @@ def sessions_check_missed() -> int:
 def counselling_reminders_send() -> int:
     """Run hourly: reminders for consultations in the next 24 hours."""
     return services.counselling_reminders_send()
+
+
+@task(queue_name="default")
+def match_run_compute(run_id: int) -> str:
+    """Compute a batch match run off the request (safe to run twice)."""
+    return services.match_run_compute(run_id=run_id)

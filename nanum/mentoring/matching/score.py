@@ -48,7 +48,7 @@ REASON_FULL = "mentors_full"
 
 def _bits(avail: NDArray[np.uint64]) -> NDArray[np.bool_]:
     raw = np.unpackbits(
-        avail.view(np.uint8).reshape(len(avail), -1), axis=1, bitorder="little"
+        avail.view(np.uint8).reshape(len(avail), 8 * WORDS), axis=1, bitorder="little"
     )
     return raw[:, :HOURS_PER_WEEK].astype(bool)
 

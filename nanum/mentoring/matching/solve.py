@@ -25,7 +25,7 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from .flow import flow, mentor_prices
+from .flow import flow, potentials, prices_from, repair
 from .kernel import Kernel
 from .pricing import BLOCK_CELLS, candidates, violations
 from .problem import MatchResult, Mentors, Pair, Students
@@ -37,6 +37,7 @@ MENTOR_SIDE = 24  # students kept per mentor besides each student's own k best
 EXTRA = 24  # violating pairs added per student and round
 NEAR = 3  # first scan: pairs this close to tight are added too (fewer re-solves)
 PRUNE = 60  # working pairs this far below tight move to the reserve
+REPAIR_MAX = 2_000  # re-optimise from the last flow when at most this many pairs came
 
 
 def _take(obj: T, idx: NDArray[np.intp]) -> T:
@@ -67,14 +68,30 @@ def _solve_town(
     empty = np.zeros(0, dtype=np.int64)
     rs, rm, rw = empty, empty, empty  # the reserve
     rounds, chosen, objective, bound, edges = 0, empty.astype(bool), 0, 0.0, len(es)
+    pi: NDArray | None = None
+    start = 0
     for rounds in range(1, max_rounds + 1):
         t0 = time.perf_counter()
-        chosen, objective = flow(n, cap, es, em, ew)
+        fixed = None
+        if pi is not None and len(es) - start <= REPAIR_MAX:  # warm start
+            fixed = repair(n, cap, es, em, ew, chosen, pi, start)
+            timings["repairs"] = timings.get("repairs", 0) + (fixed is not None)
+        if fixed is None:
+            chosen, objective = flow(n, cap, es, em, ew)
+            pi = potentials(n, cap, es, em, ew, chosen)
+        else:
+            chosen, pi = fixed
+            objective = int(ew[chosen].sum())
         timings["flow"] += time.perf_counter() - t0
         t0 = time.perf_counter()
-        v = mentor_prices(n, cap, es, em, ew, chosen)
+        v = prices_from(n, len(cap), pi)
         u = np.zeros(n, dtype=np.int64)
         np.maximum.at(u, es, ew - v[em])
+        if u.sum() + (v * cap).sum() != objective:  # pragma: no cover - not tight
+            pi = potentials(n, cap, es, em, ew, chosen)
+            v = prices_from(n, len(cap), pi)
+            u = np.zeros(n, dtype=np.int64)
+            np.maximum.at(u, es, ew - v[em])
         hot = rw - v[rm] - u[rs] > 0
         if hot.any():  # the reserve first: no scoring needed
             (vs, vm, vw), cells = (rs[hot], rm[hot], rw[hot]), 0
@@ -100,6 +117,8 @@ def _solve_town(
         es, em, ew = (
             np.concatenate([a[~drop], b]) for a, b in ((es, vs), (em, vm), (ew, vw))
         )
+        start = int(np.count_nonzero(~drop))
+        chosen = np.concatenate([chosen[~drop], np.zeros(len(vs), dtype=bool)])
         edges = max(edges, len(es))
     return es[chosen], em[chosen], ew[chosen], objective, edges, bound, rounds
 

@@ -20,6 +20,20 @@ class MatchRun(models.Model):
         PUBLISHED = "published", _("Published")
         DISCARDED = "discarded", _("Discarded")
 
+    class Progress(models.TextChoices):
+        """Where the background computation of the run stands."""
+
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    class Stage(models.TextChoices):
+        WAITING = "", _("Waiting")
+        LOADING = "loading", _("Reading surveys and mentors")
+        MATCHING = "matching", _("Finding the best pairs")
+        SAVING = "saving", _("Saving the pairs")
+
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="runs")
     status = models.CharField(
@@ -34,9 +48,23 @@ class MatchRun(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    progress = models.CharField(
+        max_length=10, choices=Progress.choices, default=Progress.QUEUED
+    )
+    stage = models.CharField(
+        max_length=10, choices=Stage.choices, default=Stage.WAITING, blank=True
+    )
+    # why a run ended without pairs or failed: a code of ``services.RUN_NOTE_LABELS``
+    note = models.CharField(max_length=30, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+
+    @property
+    def finished(self) -> bool:
+        return self.progress in (self.Progress.DONE, self.Progress.FAILED)
 
     def __str__(self) -> str:
         return f"{self.term} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -13,8 +13,11 @@ from .counselling import (
 )
 from .matching import (
     REASON_LABELS,
+    RUN_NOTE_LABELS,
     SurveyInput,
+    match_run_compute,
     match_run_create,
+    run_note_text,
     survey_submit,
     term_create,
     why_text,
@@ -61,6 +64,7 @@ from .sessions import (
 
 __all__ = [
     "REASON_LABELS",
+    "RUN_NOTE_LABELS",
     "ChooseView",
     "MentorInput",
     "PairView",
@@ -79,6 +83,7 @@ __all__ = [
     "match_messages_open",
     "match_open",
     "match_remove",
+    "match_run_compute",
     "match_run_create",
     "match_run_open",
     "match_run_publish",
@@ -97,6 +102,7 @@ __all__ = [
     "mentor_set_capacity",
     "message_send",
     "problem_report",
+    "run_note_text",
     "session_confirm",
     "session_rate",
     "session_report_file",

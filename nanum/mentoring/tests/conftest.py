@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from nanum.core.models import Role, Tenant, User
@@ -28,6 +29,30 @@ from nanum.mentoring.models import MentorProfile, Term
 from nanum.mentoring.services import SurveyInput
 
 _n = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_at_once(request: pytest.FixtureRequest, monkeypatch: Any) -> None:
+    """A test runs inside one transaction that never commits, so work queued "after
+    commit" (the match run's task) would never start: run it at once, as the
+    immediate backend does after a real commit. A test that asks for
+    ``deferred_tasks`` sees the queued state instead."""
+    if "deferred_tasks" in request.fixturenames:
+        return
+
+    def at_once(
+        func: Callable[[], Any], using: str | None = None, robust: bool = False
+    ) -> None:
+        func()
+
+    monkeypatch.setattr(transaction, "on_commit", at_once)
+
+
+@pytest.fixture
+def deferred_tasks() -> None:
+    """Keep tasks queued after commit (see ``_tasks_at_once``)."""
+
+
 EVENING = [24 * 1 + 19, 24 * 1 + 20, 24 * 3 + 19]  # Tue 19–21, Thu 19–20
 
 

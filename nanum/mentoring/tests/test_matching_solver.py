@@ -8,12 +8,14 @@ import pytest
 from nanum.mentoring.matching import (
     Mentors,
     Students,
+    candidates,
     greedy,
     hours_to_mask,
     solve,
     synthetic,
 )
 from nanum.mentoring.matching.exact import lp_optimum
+from nanum.mentoring.matching.flow import flow, potentials, prices_from, repair
 from nanum.mentoring.matching.kernel import Kernel
 from nanum.mentoring.matching.score import block_scores, prepare
 
@@ -156,3 +158,41 @@ def test_the_fast_kernel_scores_every_cell_like_block_scores() -> None:
         assert np.array_equal(np.where(got > 0, got, 0), want)
         seen[np.ix_(g.rows, g.cols)] = True
     assert not full[~seen].any()  # every other pair is infeasible
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_warm_started_re_solve_equals_a_fresh_flow(seed: int) -> None:
+    """``repair`` (used when a round adds few pairs) reaches the same optimum as a
+    min-cost flow solved from scratch on all pairs, with valid potentials."""
+    st = synthetic.students(500, seed=seed)
+    mt = synthetic.mentors(130, seed=seed + 100, capacity=3)
+    kernel = Kernel(prepare(st, mt))
+    cap = mt.capacity.astype(np.int64)
+    (es, em, ew), _ = candidates(kernel, 12)
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(es))
+    es, em, ew = es[order], em[order], ew[order]
+    start = len(es) * 2 // 3  # the first two thirds, then the rest arrives
+    chosen, _ = flow(len(st), cap, es[:start], em[:start], ew[:start])
+    pi = potentials(len(st), cap, es[:start], em[:start], ew[:start], chosen)
+    ext = np.concatenate([chosen, np.zeros(len(es) - start, dtype=bool)])
+    fixed = repair(len(st), cap, es, em, ew, ext, pi, start)
+    assert fixed is not None
+    warm, pi = fixed
+    _, fresh = flow(len(st), cap, es, em, ew)
+    assert int(ew[warm].sum()) == fresh > int(ew[:start][chosen].sum())
+    assert np.bincount(em[warm], minlength=len(cap)).max() <= cap.max()
+    assert np.bincount(es[warm], minlength=len(st)).max() == 1
+    # the potentials price every pair: no pair gains over its student and mentor
+    v = prices_from(len(st), len(cap), pi)
+    u = np.zeros(len(st), dtype=np.int64)
+    np.maximum.at(u, es, ew - v[em])
+    assert u.sum() + (v * cap).sum() == fresh
+
+
+def test_rounds_after_the_first_re_solve_warm_and_stay_exact() -> None:
+    st = synthetic.students(500, seed=4)
+    mt = synthetic.mentors(130, seed=104, capacity=4)
+    result = solve(st, mt, k=4)
+    assert result.timings.get("repairs", 0) >= 1 and result.certified
+    assert result.objective == pytest.approx(lp_optimum(st, mt))

@@ -205,7 +205,8 @@ def staff_run(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
                 (u, services.REASON_LABELS.get(u.reason, u.reason))
                 for u in view.unmatched
             ],
-            "is_draft": view.run.status == MatchRun.Status.DRAFT,
+            "is_draft": view.run.status == MatchRun.Status.DRAFT and view.run.finished,
+            "note": services.run_note_text(view.run),
         },
     )
 
