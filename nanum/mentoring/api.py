@@ -92,6 +92,11 @@ def _run(view: services.RunView) -> dict[str, Any]:
     return {
         "id": run.pk,
         "status": run.status,
+        "progress": run.progress,
+        "stage": run.stage,
+        "finished": run.finished,
+        "note": run.note,
+        "note_message": services.run_note_text(run),
         "objective": run.objective,
         "certified": run.certified,
         "stats": run.stats,

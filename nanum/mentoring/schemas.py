@@ -113,6 +113,11 @@ class CreatedOut(Schema):
 class RunOut(Schema):
     id: int
     status: str
+    progress: str  # queued, running, done, failed (the match runs as a task)
+    stage: str  # while running: loading, matching, saving
+    finished: bool
+    note: str  # why it ended without pairs or failed: no_students, no_mentors, ...
+    note_message: str  # the same in the user's language
     objective: int
     certified: bool
     stats: dict
