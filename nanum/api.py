@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -15,6 +22,10 @@ from nanum.core import api as core_api
 from nanum.core.errors import DomainError
 from nanum.core.problems import problem_response
 from nanum.core.services import token_authenticate
+from nanum.core.views.errors import (
+    database_unavailable_problem,
+    is_database_unavailable,
+)
 from nanum.learner_model import api as learner_model_api
 from nanum.learning import api as learning_api
 from nanum.lending import api as lending_api
@@ -128,8 +139,49 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     )
 
 
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def on_unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A multipart body without a (valid) boundary, too many fields, a body over the
+    # size limit: the client's fault, never a 500.
+    too_big = isinstance(exc, RequestDataTooBig)
+    return problem_response(
+        status=413 if too_big else 400,
+        code="too_large" if too_big else "bad_request",
+        title=_("The request body is too large.")
+        if too_big
+        else _("The request body could not be read."),
+    )
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # A number beyond 64 bits reached the database driver (SQLite refuses it).
+    return _out_of_range()
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # PostgreSQL refused a value (a number out of range for its column).
+    return _out_of_range()
+
+
+def _out_of_range() -> HttpResponse:
+    return problem_response(
+        status=422,
+        code="invalid_input",
+        title=_("Some fields are not valid."),
+        detail=_("A number is out of range."),
+    )
+
+
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_database_unavailable(exc):
+        # An outage is not a bug: 503 with Retry-After, and the client may retry.
+        logger.warning("Database unavailable on %s: %s", request.path, exc)
+        return database_unavailable_problem()
     logger.exception("Unhandled API error on %s", request.path)
     return problem_response(
         status=500,

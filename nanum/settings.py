@@ -3,7 +3,10 @@
 Environment variables (all optional for a local demo):
 
 NANUM_DEBUG             "1" for development (default "0").
-NANUM_SECRET_KEY        required when NANUM_DEBUG is off.
+NANUM_SECRET_KEY        required in production (the process refuses to start without it).
+NANUM_PRODUCTION        "1"/"0"; default: on when NANUM_DEBUG is off and DATABASE_URL is
+                        set. In production NANUM_SECRET_KEY and NANUM_FIELD_KEYS are
+                        required.
 NANUM_ALLOWED_HOSTS     comma-separated host names (default "127.0.0.1,localhost").
 NANUM_FIELD_KEYS        comma-separated Fernet keys for encrypted fields; first one encrypts.
 DATABASE_URL            e.g. postgres://user:pass@host:5432/nanum (default: SQLite file).
@@ -33,6 +36,8 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -173,7 +178,45 @@ else:
             "TEST": {"NAME": os.environ.get("NANUM_SQLITE_TEST_PATH") or None},
         }
     }
+for _db in DATABASES.values():
+    # A connection kept between requests is checked before reuse: after a database
+    # restart the first request on each worker thread reconnects instead of failing.
+    _db["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+# --- Secrets in production ---------------------------------------------------
+# Production (DEBUG off on a real database, or NANUM_PRODUCTION=1) refuses to start
+# with the public development key or with field keys derived from the secret key:
+# signed links and the data encrypted at rest would be readable by anyone.
+# `make demo` (SQLite) and the test suite (explicit test keys) are not production.
+PRODUCTION = env_bool("NANUM_PRODUCTION", not DEBUG and bool(DATABASE_URL))
+if PRODUCTION:
+    _missing = [
+        name
+        for name in ("NANUM_SECRET_KEY", "NANUM_FIELD_KEYS")
+        if not os.environ.get(name, "").strip()
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(_missing)} must be set in production (DEBUG is off and "
+            "DATABASE_URL or NANUM_PRODUCTION=1 is set). Generate them with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))' and "
+            "python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'."
+        )
+    if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "NANUM_SECRET_KEY must be a random value of at least 32 characters, not "
+            "the development key."
+        )
+    for _key in FIELD_ENCRYPTION_KEYS:
+        try:
+            Fernet(_key)
+        except ValueError as _exc:
+            raise ImproperlyConfigured(
+                "NANUM_FIELD_KEYS must be comma-separated Fernet keys "
+                "(32 url-safe base64-encoded bytes each)."
+            ) from _exc
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------

@@ -7,6 +7,15 @@ os.environ.setdefault("NANUM_TASKS_IMMEDIATE", "1")
 os.environ.setdefault("NANUM_EMAIL_URL", "memory")
 os.environ.setdefault("NANUM_MANIFEST_STATIC", "0")
 os.environ.setdefault("NANUM_SECURE", "0")
+# Explicit keys for the test database (PostgreSQL runs set DATABASE_URL, which counts as
+# production without NANUM_DEBUG): fixed test values, never used outside the tests.
+os.environ.setdefault(
+    "NANUM_SECRET_KEY",
+    "nanum-test-suite-secret-key-not-for-production-000000000000",
+)
+os.environ.setdefault(
+    "NANUM_FIELD_KEYS", "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0aW8="
+)
 
 from nanum.settings import *  # noqa: F403
 

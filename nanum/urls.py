@@ -1,12 +1,40 @@
 from __future__ import annotations
 
+import warnings
+
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from nanum.api import api
 from nanum.core import views as core_views
+
+
+class BoundedIntConverter:
+    """``<int:...>`` for every URL: an id from 1 to 2**63 - 1 (a PostgreSQL bigint),
+    else the URL does not match (404): an id beyond 64 bits never reaches the database.
+    """
+
+    regex = "[0-9]{1,19}"
+    MAX = 2**63 - 1
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= self.MAX:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+with warnings.catch_warnings():
+    # Replacing Django's own ``int`` is deprecated (Django 6 refuses it); until then
+    # it bounds every <int:...> in every app (and django-ninja's {int:...}) at once.
+    warnings.simplefilter("ignore", category=DeprecationWarning)
+    warnings.simplefilter("ignore", category=PendingDeprecationWarning)
+    register_converter(BoundedIntConverter, "int")
 
 handler400 = "nanum.core.views.bad_request"
 handler403 = "nanum.core.views.permission_denied"

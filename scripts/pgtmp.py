@@ -11,7 +11,9 @@ As root, the server runs as the ``postgres`` system user (PostgreSQL refuses roo
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -101,6 +103,12 @@ def main(argv: list[str]) -> int:
         env = dict(os.environ)
         env["DATABASE_URL"] = f"postgres://nanum@127.0.0.1:{port}/nanum"
         env["NANUM_PG_PORT"] = str(port)
+        # DATABASE_URL without NANUM_DEBUG counts as production, which needs explicit
+        # keys: a throwaway database gets throwaway keys (unless some are given).
+        env.setdefault("NANUM_SECRET_KEY", secrets.token_urlsafe(50))
+        env.setdefault(
+            "NANUM_FIELD_KEYS", base64.urlsafe_b64encode(os.urandom(32)).decode()
+        )
         proc = subprocess.Popen(argv, env=env)
         try:
             return proc.wait()

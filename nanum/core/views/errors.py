@@ -1,11 +1,15 @@
-"""Error pages: 400, 403, 404, 500, a refused CSRF check, and a ``DomainError`` that
-reached a page unhandled. Pages get HTML, the API and JSON clients a problem document.
+"""Error pages: 400, 403, 404, 500, 503 (the database is unavailable), a refused CSRF
+check, and a ``DomainError`` that reached a page unhandled. Pages get HTML, the API and
+JSON clients a problem document.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+import psycopg
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -81,7 +85,63 @@ def domain_error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return render(request, "error.html", context, status=exc.status)
 
 
+#: Seconds a client should wait before retrying while the database is unavailable.
+RETRY_AFTER_SECONDS = 5
+
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """True when ``exc`` (or what caused it) says the database cannot be reached.
+
+    Django wraps the driver's errors (``django.db.OperationalError`` with the psycopg
+    error as ``__cause__``); a lost connection, a server shutting down, a refused
+    connection and SQLite's "database is locked" all land here: the request may be
+    retried, so the answer is 503 with ``Retry-After``, never 500.
+    """
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, _UNAVAILABLE):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def database_unavailable_problem() -> HttpResponse:
+    """The API's answer while the database is down: problem+json 503, Retry-After."""
+    response = problem_response(
+        status=503,
+        code="database_unavailable",
+        title=_("The service is briefly unavailable."),
+        detail=_("Please try again in a few seconds."),
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database is unavailable: a problem document for API and JSON
+    clients, else the localized 503 page, rendered without context processors (they
+    read the database, which is the thing that failed)."""
+    if _wants_problem(request):
+        return database_unavailable_problem()
+    html = loader.get_template("503.html").render({"retry_after": RETRY_AFTER_SECONDS})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_database_unavailable(sys.exc_info()[1]):
+        # An outage that escaped the view (e.g. a middleware saving the session).
+        return database_unavailable(request)
     if _wants_problem(request):
         return problem_response(
             status=500,

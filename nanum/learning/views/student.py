@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nanum.core.errors import DomainError, NotFound
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
+from nanum.core.idempotency import form_once
 from nanum.core.models import Organisation
 
 from .. import selectors, services
@@ -99,20 +100,23 @@ def apply_town(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             documents=[("eligibility", f) for f in cd["eligibility_documents"]]
             + [("other", f) for f in cd["other_documents"]],
         )
-        try:
-            app = services.application_submit(
-                actor=request.user,
-                tenant=policy.tenant,
-                data=data,
-                student_id=cd.get("student"),
-            )
-        except DomainError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            add_domain_error(form, exc, with_summary=True)
-        else:
-            messages.success(request, _("Your application was sent."))
-            return redirect("learning:my_application", app.pk)
+        with form_once(request) as once:  # sent twice: one application
+            if once.replayed:
+                return once.replayed
+            try:
+                app = services.application_submit(
+                    actor=request.user,
+                    tenant=policy.tenant,
+                    data=data,
+                    student_id=cd.get("student"),
+                )
+            except DomainError as exc:
+                if isinstance(exc, NotFound):
+                    raise
+                add_domain_error(form, exc, with_summary=True)
+            else:
+                messages.success(request, _("Your application was sent."))
+                return once.done(redirect("learning:my_application", app.pk))
     return render(
         request,
         "learning/apply.html",

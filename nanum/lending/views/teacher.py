@@ -18,6 +18,7 @@ from nanum.core import clock
 from nanum.core.errors import DomainError
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
+from nanum.core.idempotency import form_once
 
 from .. import selectors, services
 from ..forms import ChangeForm, ReasonForm, ReserveForm, SearchForm
@@ -103,28 +104,31 @@ def reserve(request: AuthedHttpRequest) -> HttpResponse:
     model = selectors.model_get(actor=request.user, model_id=int(model_id))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            r = services.reservation_create(
-                actor=request.user,
-                equipment_id=model.pk,
-                bank_id=d["bank"].pk,
-                school_id=d["school"].pk,
-                quantity=d["quantity"],
-                start_date=d["start_date"],
-                end_date=d["end_date"],
-                fulfilment=d["fulfilment"],
-                purpose=d["purpose"],
-                waitlist=d["waitlist"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc, with_summary=True)
-        else:
-            messages.success(
-                request,
-                _("Reservation #%(id)s: %(status)s")
-                % {"id": r.pk, "status": r.get_status_display()},
-            )
-            return redirect("lending:reservation", pk=r.pk)
+        with form_once(request) as once:  # sent twice (double click): booked once
+            if once.replayed:
+                return once.replayed
+            try:
+                r = services.reservation_create(
+                    actor=request.user,
+                    equipment_id=model.pk,
+                    bank_id=d["bank"].pk,
+                    school_id=d["school"].pk,
+                    quantity=d["quantity"],
+                    start_date=d["start_date"],
+                    end_date=d["end_date"],
+                    fulfilment=d["fulfilment"],
+                    purpose=d["purpose"],
+                    waitlist=d["waitlist"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc, with_summary=True)
+            else:
+                messages.success(
+                    request,
+                    _("Reservation #%(id)s: %(status)s")
+                    % {"id": r.pk, "status": r.get_status_display()},
+                )
+                return once.done(redirect("lending:reservation", pk=r.pk))
     return render(
         request,
         "lending/reserve.html",

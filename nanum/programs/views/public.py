@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from nanum.core.errors import DomainError
 from nanum.core.forms import add_domain_error
+from nanum.core.idempotency import form_once
 from nanum.core.models import Role, User
 
 from .. import selectors, services
@@ -83,21 +84,26 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             child = next(
                 (c for c in children if c.pk == form.cleaned_data.get("child")), None
             )
-            try:
-                app = services.application_apply(
-                    actor=actor,
-                    programme=p,
-                    child=child,
-                    declare_priority=form.cleaned_data.get("declare_priority", False),
-                )
-                messages.success(
-                    request,
-                    _("Your application was received: %(status)s")
-                    % {"status": app.get_status_display()},
-                )
-                return redirect("programs:mine")
-            except DomainError as exc:
-                add_domain_error(form, exc)
+            with form_once(request) as once:  # sent twice: one application
+                if once.replayed:
+                    return once.replayed
+                try:
+                    app = services.application_apply(
+                        actor=actor,
+                        programme=p,
+                        child=child,
+                        declare_priority=form.cleaned_data.get(
+                            "declare_priority", False
+                        ),
+                    )
+                    messages.success(
+                        request,
+                        _("Your application was received: %(status)s")
+                        % {"status": app.get_status_display()},
+                    )
+                    return once.done(redirect("programs:mine"))
+                except DomainError as exc:
+                    add_domain_error(form, exc)
     mine = (
         selectors.my_application_for(actor=actor, programme=p)
         if actor is not None
