@@ -35,3 +35,9 @@ def run_round(round_id: int, seed: int | None = None) -> int:
         if exc.code != "wrong_status":
             raise
         return round_id
+
+
+@task()
+def import_catalogue(job_id: int) -> int:
+    """Import a large uploaded catalogue file (all rows or none), writing progress."""
+    return services.catalogue_import_job_run(job_id=job_id)

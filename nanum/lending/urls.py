@@ -30,5 +30,6 @@ urlpatterns = [
     path("staff/assets/<int:pk>/", views.asset_detail, name="asset"),
     path("staff/labels.pdf", views.labels_pdf, name="labels"),
     path("staff/import/", views.catalogue_import, name="import"),
+    path("staff/import/<int:pk>/", views.import_job, name="import_job"),
     path("staff/export/<str:kind>.<str:fmt>", views.catalogue_export, name="export"),
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -13,10 +11,11 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from nanum.core import clock
+from nanum.core import clock, spreadsheets
 from nanum.core.errors import InvalidInput
 from nanum.core.models import Organisation, User
 from nanum.core.services import audit_record
+from nanum.core.spreadsheets import ReadLimits
 
 from ..models import Application, Seat, Status, StudyDay, TenantPolicy, UsageRecord
 from ..selectors import provider_get
@@ -28,29 +27,15 @@ from .seats import seat_release_rows
 MAX_ROWS = 50_000
 
 
+USAGE_LIMITS = ReadLimits(max_rows=MAX_ROWS, max_columns=20, max_seconds=4.0)
+
+
 def usage_parse_csv(raw: bytes) -> list[dict[str, Any]]:
-    """Read ``ref,date,minutes`` rows (UTF-8, header required)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            field_errors={"file": [_("The file must be UTF-8 CSV.")]}
-        ) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or {"ref", "date", "minutes"} - {
-        (f or "").strip() for f in reader.fieldnames
-    }:
-        raise InvalidInput(
-            field_errors={"file": [_("The first line must be: ref,date,minutes")]}
-        )
-    rows = []
-    for row in reader:
-        rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items() if k})
-        if len(rows) > MAX_ROWS:
-            raise InvalidInput(
-                field_errors={"file": [_("At most 50,000 rows per file.")]}
-            )
-    return rows
+    """Read ``ref,date,minutes`` rows (UTF-8, header required), streamed and bounded
+    by the shared reader: at most 50,000 rows; a header without rows is refused."""
+    return spreadsheets.read_table(
+        raw, "usage.csv", limits=USAGE_LIMITS, required=("ref", "date", "minutes")
+    )
 
 
 def _validate(

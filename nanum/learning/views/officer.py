@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -15,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
 
-from nanum.core import clock
+from nanum.core import clock, spreadsheets
 from nanum.core.errors import DomainError, NotFound
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
@@ -172,29 +168,12 @@ def export(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     )
     rows = [_row(a) for a in apps]
     stamp = clock.today().isoformat()
-    response: HttpResponse
-    if fmt == "xlsx":
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("applications")
-        ws.append(EXPORT_COLUMNS)
-        for r in rows:
-            ws.append(r)
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
-        response = HttpResponse(
-            "\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = (
-        f'attachment; filename="applications-{stamp}.{fmt}"'
+    response = spreadsheets.spreadsheet_response(
+        EXPORT_COLUMNS,
+        rows,
+        fmt="xlsx" if fmt == "xlsx" else "csv",
+        filename=f"applications-{stamp}",
+        sheet_title="applications",
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -1,5 +1,6 @@
 """Every read of the K-STEM Bank that has rules: tenant, bank and school scoping."""
 
+from .imports import import_job_get
 from .reads import (
     ALTERNATIVE_SHIFTS,
     PAGE_SIZE,
@@ -53,6 +54,7 @@ __all__ = [
     "calendar_feed_get",
     "calendar_feed_of",
     "consumables_in_stock",
+    "import_job_get",
     "is_bank_staff",
     "model_get",
     "model_list",

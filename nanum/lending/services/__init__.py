@@ -1,7 +1,16 @@
 """Every write of the K-STEM Bank goes through these services."""
 
 from .booking import NoUnitsFree, blocked_period
-from .catalogue import catalogue_import, export_file, label_sheet_pdf, read_table
+from .catalogue import (
+    CLI_LIMITS,
+    ImportStarted,
+    catalogue_import,
+    catalogue_import_job_run,
+    catalogue_import_upload,
+    export_file,
+    label_sheet_pdf,
+    read_table,
+)
 from .circulation import (
     CheckinItem,
     checkin,
@@ -30,7 +39,9 @@ from .rounds import draw_order, round_create, round_run
 from .training import training_record
 
 __all__ = [
+    "CLI_LIMITS",
     "CheckinItem",
+    "ImportStarted",
     "NoUnitsFree",
     "ReservationOpened",
     "blocked_period",
@@ -38,6 +49,8 @@ __all__ = [
     "calendar_feed_revoke",
     "calendar_feed_rotate",
     "catalogue_import",
+    "catalogue_import_job_run",
+    "catalogue_import_upload",
     "checkin",
     "checkout",
     "damage_report",

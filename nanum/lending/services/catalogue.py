@@ -6,17 +6,20 @@ nothing is imported.
 
 from __future__ import annotations
 
-import csv
 import io
+import uuid
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import segno
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -24,11 +27,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from nanum.core.errors import InvalidInput, PermissionDenied
+from nanum.core import clock, spreadsheets
+from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import Organisation, User
-from nanum.core.services import audit_record
+from nanum.core.services import audit_record, tasks_enqueue
+from nanum.core.spreadsheets import ReadLimits
+from nanum.lending import tasks
 
-from ..models import Asset, Category, EquipmentModel
+from ..models import Asset, Category, EquipmentModel, ImportJob
 from ..selectors import BANK_KINDS, asset_list_for_staff, model_list, staff_bank_ids
 
 MODEL_COLUMNS = [
@@ -67,35 +73,22 @@ class ImportRejected(InvalidInput):
     default_message = _("Nothing was imported: fix the rows listed and try again.")
 
 
-def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows of an .xlsx or .csv file as dicts keyed by the header row."""
-    if filename.lower().endswith(".xlsx"):
-        try:
-            ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as exc:
-            raise InvalidInput(
-                field_errors={"file": [_("This is not a readable Excel file.")]}
-            ) from exc
-        rows = [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in ws.iter_rows(values_only=True)
-        ]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(
-                field_errors={"file": [_("Save the CSV file as UTF-8.")]}
-            ) from exc
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    rows = [r for r in rows if any(r)]
-    if not rows:
-        raise InvalidInput(field_errors={"file": [_("The file is empty.")]})
-    header = [h.strip().lower() for h in rows[0]]
-    return [
-        dict(zip(header, r + [""] * (len(header) - len(r)), strict=False))
-        for r in rows[1:]
-    ]
+# Imports read through the shared bounded reader (nanum.core.spreadsheets). A web
+# request imports small files itself (up to ASYNC_ROWS rows and ASYNC_BYTES); larger
+# ones are kept privately and imported by the worker (catalogue_import_job_run).
+WEB_LIMITS = ReadLimits(max_rows=50_000, max_seconds=4.0)
+TASK_LIMITS = ReadLimits(max_rows=50_000, max_seconds=120.0)
+CLI_LIMITS = ReadLimits(max_rows=50_000, max_seconds=120.0)
+ASYNC_ROWS = 2_000
+ASYNC_BYTES = 1024 * 1024
+
+
+def read_table(
+    data: bytes, filename: str, *, limits: ReadLimits | None = None
+) -> list[dict[str, str]]:
+    """Data rows of an .xlsx or .csv file as dicts keyed by the header row (streamed,
+    bounded; formulas, zip bombs, empty and header-only files refused)."""
+    return spreadsheets.read_table(data, filename, limits=limits or WEB_LIMITS)
 
 
 def _int(value: str, lo: int, hi: int) -> int:
@@ -267,14 +260,7 @@ def catalogue_import(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Import models or assets; all rows or none. Returns the number created."""
-    banks = staff_bank_ids(actor)
-    if banks is not None and not banks:
-        raise PermissionDenied()
-    if (
-        banks is not None
-        and not Organisation.objects.filter(pk__in=banks, tenant_id=tenant_id).exists()
-    ):
-        raise PermissionDenied()
+    banks = _check_staff(actor, tenant_id)
     objs: list[EquipmentModel] | list[Asset]
     if kind == "models":
         objs, errors = _validate_models(rows, tenant_id)
@@ -300,6 +286,141 @@ def catalogue_import(
             after={"count": len(objs)},
         )
     return len(objs)
+
+
+@dataclass(frozen=True)
+class ImportStarted:
+    """What an upload did: rows imported now, or the job importing them later."""
+
+    imported: int | None = None
+    job_id: int | None = None
+
+
+def catalogue_import_upload(
+    *, actor: User, tenant_id: int, kind: str, filename: str, data: bytes
+) -> ImportStarted:
+    """Import an uploaded file now if it is small, else queue it for the worker.
+
+    Either way every row is checked first and nothing is imported if any is wrong.
+    Unreadable files and files over the limits are refused at once.
+    """
+    _check_staff(actor, tenant_id)
+    if kind not in ImportJob.Kind.values:
+        raise InvalidInput(field_errors={"kind": [_("Choose models or assets.")]})
+    if len(data) <= ASYNC_BYTES:
+        try:
+            rows = read_table(
+                data, filename, limits=replace(WEB_LIMITS, max_rows=ASYNC_ROWS)
+            )
+        except spreadsheets.TooManyRows:
+            pass  # a large file: the worker reads it
+        else:
+            n = catalogue_import(actor=actor, tenant_id=tenant_id, kind=kind, rows=rows)
+            return ImportStarted(imported=n)
+    spreadsheets.precheck(data, filename, limits=TASK_LIMITS)
+    ext = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    stored = default_storage.save(
+        f"lending/imports/{uuid.uuid4().hex}{ext}", ContentFile(data)
+    )
+    try:
+        with transaction.atomic():
+            job = ImportJob(
+                tenant_id=tenant_id,
+                actor=actor,
+                kind=kind,
+                filename=filename[-200:],
+                stored_name=stored,
+                size=len(data),
+            )
+            job.full_clean()
+            job.save()
+            audit_record(
+                actor=actor,
+                action="lending.import.queue",
+                obj=job,
+                after={"kind": kind, "bytes": len(data)},
+            )
+            tasks_enqueue(tasks.import_catalogue, job.pk)
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return ImportStarted(job_id=job.pk)
+
+
+def catalogue_import_job_run(*, job_id: int) -> int:
+    """Run one queued import (the worker's task); safe to run twice.
+
+    Progress (rows read) is written as it goes; the import itself and the job's
+    ``done`` state commit together, so a second run of a finished job does nothing.
+    """
+    job = ImportJob.objects.select_related("actor").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return 0
+    jobs = ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE)
+    jobs.update(status=ImportJob.Status.RUNNING, started_at=clock.now())
+    n = 0
+    with translation.override(job.actor.preferred_language or None):
+        try:
+            with default_storage.open(job.stored_name, "rb") as fh:
+                rows = spreadsheets.read_table_from(
+                    fh,
+                    job.filename,
+                    limits=TASK_LIMITS,
+                    progress=lambda k: _set_rows_read(jobs, k),
+                )
+            jobs.update(rows_read=len(rows), rows_total=len(rows))
+            with transaction.atomic():
+                locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+                if locked.finished:
+                    return 0
+                n = catalogue_import(
+                    actor=job.actor, tenant_id=job.tenant_id, kind=job.kind, rows=rows
+                )
+                locked.status = ImportJob.Status.DONE
+                locked.imported = n
+                locked.finished_at = clock.now()
+                locked.save(update_fields=["status", "imported", "finished_at"])
+        except DomainError as exc:
+            problems = [str(m) for msgs in exc.field_errors.values() for m in msgs]
+            jobs.update(
+                status=ImportJob.Status.FAILED,
+                message=str(exc.message),
+                row_errors=exc.extra.get("row_errors", [])[:200]
+                or [{"row": "", "field": "", "message": p} for p in problems[:200]],
+                finished_at=clock.now(),
+            )
+        except OSError:
+            jobs.update(
+                status=ImportJob.Status.FAILED,
+                message=str(
+                    _("The uploaded file is no longer there; upload it again.")
+                ),
+                finished_at=clock.now(),
+            )
+        finally:
+            if (
+                ImportJob.objects.filter(pk=job.pk)
+                .exclude(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
+                .exists()
+            ):
+                default_storage.delete(job.stored_name)
+    return n
+
+
+def _set_rows_read(jobs: QuerySet[ImportJob], n: int) -> None:
+    jobs.update(rows_read=n)
+
+
+def _check_staff(actor: User, tenant_id: int) -> set[int] | None:
+    banks = staff_bank_ids(actor)
+    if banks is not None and not banks:
+        raise PermissionDenied()
+    if (
+        banks is not None
+        and not Organisation.objects.filter(pk__in=banks, tenant_id=tenant_id).exists()
+    ):
+        raise PermissionDenied()
+    return banks
 
 
 def _bulk_create(objs: Sequence[Model], progress: Callable[[int], None] | None) -> None:
@@ -352,21 +473,12 @@ def export_rows(*, kind: str, actor: User) -> tuple[list[str], Iterable[list[Any
 
 
 def export_file(*, kind: str, actor: User, fmt: str) -> bytes:
+    """The catalogue as formula-safe CSV or Excel (nanum.core.spreadsheets)."""
     header, rows = export_rows(kind=kind, actor=actor)
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(header)
-        w.writerows(rows)
-        return ("\ufeff" + buf.getvalue()).encode()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(kind)
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    body, _content_type = spreadsheets.spreadsheet_bytes(
+        header, rows, fmt=fmt, sheet_title=kind
+    )
+    return body
 
 
 def label_sheet_pdf(assets: list[Asset]) -> bytes:

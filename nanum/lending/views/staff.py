@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nanum.core import clock
+from nanum.core import clock, spreadsheets
 from nanum.core.errors import DomainError
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
@@ -264,12 +264,12 @@ def catalogue_import(request: AuthedHttpRequest) -> HttpResponse:
         try:
             if not banks:
                 raise DjangoPermissionDenied
-            rows = services.read_table(f.read(), f.name)
-            n = services.catalogue_import(
+            started = services.catalogue_import_upload(
                 actor=request.user,
                 tenant_id=banks[0].tenant_id,
                 kind=form.cleaned_data["kind"],
-                rows=rows,
+                filename=f.name,
+                data=f.read(),
             )
         except DomainError as exc:
             row_errors = exc.extra.get("row_errors", [])
@@ -278,7 +278,11 @@ def catalogue_import(request: AuthedHttpRequest) -> HttpResponse:
                 if field == "file" and not row_errors:
                     form.add_error("file", [str(m) for m in msgs])
         else:
-            messages.success(request, _("%(n)s rows imported.") % {"n": n})
+            if started.job_id is not None:
+                return redirect("lending:import_job", pk=started.job_id)
+            messages.success(
+                request, _("%(n)s rows imported.") % {"n": started.imported}
+            )
             return redirect("lending:import")
     return render(
         request,
@@ -290,20 +294,25 @@ def catalogue_import(request: AuthedHttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
+def import_job(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Progress of a large import run by the worker; refreshes itself until done."""
+    job = selectors.import_job_get(actor=request.user, job_id=pk)
+    return render(request, "lending/import_job.html", {"job": job})
+
+
+@staff_required
+@require_GET
 def catalogue_export(request: AuthedHttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in ("models", "assets") or fmt not in ("csv", "xlsx"):
         raise Http404
     if selectors.staff_bank_ids(request.user) == set():
         raise DjangoPermissionDenied
     data = services.export_file(kind=kind, actor=request.user, fmt=fmt)
-    ctype = (
-        "text/csv; charset=utf-8"
-        if fmt == "csv"
-        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return spreadsheets.file_response(
+        data,
+        content_type=spreadsheets.CONTENT_TYPES[fmt],
+        filename=f"lending-{kind}.{fmt}",
     )
-    response = HttpResponse(data, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="lending-{kind}.{fmt}"'
-    return response
 
 
 @staff_required

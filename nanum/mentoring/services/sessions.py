@@ -3,8 +3,6 @@ messages and problem reports."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,9 +12,8 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
-from nanum.core import clock
+from nanum.core import clock, spreadsheets
 from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import Tenant, User
 from nanum.core.services import access_record, audit_record, notification_send
@@ -323,29 +320,10 @@ def mentor_hours_export(
         purpose="mentor stipends and volunteer certificates",
     )
     name = f"mentor-hours-{month:%Y-%m}.{fmt}"
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(header)
-        writer.writerows(table)
-        return (
-            ("\ufeff" + buf.getvalue()).encode("utf-8"),
-            "text/csv; charset=utf-8",
-            name,
-        )
-    book = Workbook()
-    sheet = book.active
-    sheet.title = month.strftime("%Y-%m")
-    sheet.append(header)
-    for row in table:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return (
-        out.getvalue(),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        name,
+    body, content_type = spreadsheets.spreadsheet_bytes(
+        header, table, fmt=fmt, sheet_title=month.strftime("%Y-%m")
     )
+    return body, content_type, name
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from rich.table import Table
 from nanum.core.errors import DomainError
 from nanum.core.models import User
 from nanum.lending.selectors import staff_bank_ids
-from nanum.lending.services import catalogue_import, read_table
+from nanum.lending.services import CLI_LIMITS, catalogue_import, read_table
 
 
 class Command(BaseCommand):
@@ -52,7 +52,9 @@ class Command(BaseCommand):
         if staff_bank_ids(user) == set():
             raise CommandError("the user is not bank staff")
         try:
-            rows = read_table(path.read_bytes(), path.name)
+            with path.open("rb") as fh:
+                data = fh.read(CLI_LIMITS.max_bytes + 1)
+            rows = read_table(data, path.name, limits=CLI_LIMITS)
             with Progress(
                 TextColumn("[bold]{task.description}"),
                 BarColumn(),

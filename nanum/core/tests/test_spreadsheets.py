@@ -1,0 +1,179 @@
+"""The shared spreadsheet writer escapes formulas; the reader refuses bombs quickly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import tracemalloc
+import zipfile
+from datetime import date
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from nanum.core import spreadsheets as sheets
+from nanum.core.spreadsheets import ReadLimits, SpreadsheetRejected, TooManyRows
+
+from . import bombs
+
+PAYLOADS = [
+    '=HYPERLINK("http://x","y")',
+    "=cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "+1",
+    "-1",
+    "\t=1",
+    "\r=1",
+    "-1+2",
+    "\uff1d1+1",
+]
+
+
+def _csv_rows(body: bytes) -> list[list[str]]:
+    assert body.startswith("\ufeff".encode())  # Excel shows Korean
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_csv_escapes_every_formula_leading_text(payload: str) -> None:
+    rows = _csv_rows(sheets.csv_bytes(["name", "n"], [[payload, -5], ["홍길동", 3.5]]))
+    assert rows[1] == ["'" + payload, "-5"]  # text escaped, the number untouched
+    assert rows[2] == ["홍길동", "3.5"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_excel_stores_formula_leading_text_as_strings(payload: str) -> None:
+    body = sheets.xlsx_bytes(["name", "n", "day"], [[payload, -5, date(2025, 3, 2)]])
+    sheet_xml = zipfile.ZipFile(io.BytesIO(body)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
+    cell, number, day = next(
+        load_workbook(io.BytesIO(body)).active.iter_rows(min_row=2)
+    )
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert cell.value == payload.replace("\r", "\n")  # XML keeps no bare CR
+    assert number.data_type == "n" and number.value == -5
+    assert day.value.date() == date(2025, 3, 2)
+
+
+def test_plain_text_is_left_alone_and_control_characters_do_not_break_excel() -> None:
+    assert sheets.escape_text("김-민수") == "김-민수"
+    assert sheets.escape_text("") == ""
+    body = sheets.xlsx_bytes(["name"], [["bad\x01name"], [None]])
+    rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+    assert rows[1] == ("badname",)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_what_we_write_reads_back_unchanged(fmt: str) -> None:
+    body, _ctype = sheets.spreadsheet_bytes(
+        ["Name", "n"], [[p, i] for i, p in enumerate(PAYLOADS)], fmt=fmt
+    )
+    table = sheets.read_table(body, f"x.{fmt}")
+    assert [r["name"] for r in table] == [p.strip() for p in PAYLOADS]
+    assert [r["n"] for r in table] == [str(i) for i in range(len(PAYLOADS))]
+
+
+def test_download_names_are_safe_and_keep_korean() -> None:
+    header = sheets.attachment_disposition('지원자 "목록"/../2025.csv')
+    assert header.startswith('attachment; filename="')
+    assert "filename*=UTF-8''" in header and "/" not in header.split("filename*")[1]
+    assert '"목록"' not in header
+    response = sheets.spreadsheet_response(["a"], [["=1"]], fmt="csv", filename="a")
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def _refused(data: bytes, name: str, **limits: float) -> SpreadsheetRejected:
+    with pytest.raises(SpreadsheetRejected) as info:
+        sheets.read_table(data, name, limits=ReadLimits(**limits))  # type: ignore[arg-type]
+    return info.value
+
+
+def test_a_header_only_or_empty_file_is_an_error_not_zero_rows() -> None:
+    assert _refused(b"code,name\r\n", "a.csv").limit == "empty"
+    assert _refused(b"\xef\xbb\xbf\r\n\r\n", "a.csv").limit == "empty"
+    assert (
+        _refused(bombs.xlsx_rows(["a", "b"], ["x", "y"], 0), "a.xlsx").limit == "empty"
+    )
+
+
+def test_formula_cells_in_an_upload_are_refused_not_evaluated() -> None:
+    book = Workbook()
+    book.active.append(["code", "name"])
+    book.active.append(["a", "=1+2"])
+    out = io.BytesIO()
+    book.save(out)
+    err = _refused(out.getvalue(), "a.xlsx")
+    assert err.limit == "formula" and "2" in str(err.message)
+
+
+def test_unreadable_files_get_a_clear_message() -> None:
+    assert _refused(b"PK\x03\x04 not a zip", "a.xlsx").limit == "format"
+    assert _refused("코드,이름\n".encode("cp949"), "a.csv").limit == "encoding"
+    assert _refused(b"a,b\n" + b"x," * 70 + b"\n", "a.csv").limit == "columns"
+    assert _refused(b"a\n" + b"x" * 40_000 + b"\n", "a.csv").limit == "cell"
+
+
+def test_xml_with_a_dtd_is_refused() -> None:
+    body = bombs.xlsx_rows(["a"], ["x"], 1)
+    src = zipfile.ZipFile(io.BytesIO(body))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                data = data.replace(
+                    b"?>", b'?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">]>', 1
+                )
+            dst.writestr(info, data)
+    assert _refused(out.getvalue(), "a.xlsx").limit == "format"
+
+
+def test_a_400000_row_csv_stops_at_the_row_limit_quickly() -> None:
+    data = bombs.csv_rows(["code", "name"], ["x", "y"], 400_000)
+    start = time.monotonic()
+    with pytest.raises(TooManyRows):
+        sheets.read_table(data, "big.csv")
+    assert time.monotonic() - start < 5
+
+
+def test_a_400000_row_xlsx_is_refused_quickly_with_little_memory() -> None:
+    data = bombs.xlsx_rows(["code", "name"], ["x", "y"], 400_000)
+    assert len(data) < 5 * 1024 * 1024
+    start = time.monotonic()
+    err = _refused(data, "big.xlsx", max_seconds=4.0)
+    assert err.limit in {"rows", "time", "size"}
+    assert time.monotonic() - start < 5
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked() -> None:
+    data = bombs.xlsx_zip_bomb(300)
+    assert len(data) < 1024 * 1024
+    tracemalloc.start()
+    try:
+        start = time.monotonic()
+        err = _refused(data, "bomb.xlsx")
+        elapsed = time.monotonic() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert err.limit == "size" and "MB" in str(err.message)
+    assert elapsed < 1 and peak < 200 * 1024 * 1024
+
+
+def test_an_extreme_compression_ratio_is_refused_before_unpacking() -> None:
+    # Under the total size, but a ratio no real spreadsheet has.
+    data = bombs.xlsx_zip_bomb(40)
+    assert _refused(data, "bomb.xlsx").limit == "size"
+
+
+def test_the_time_limit_stops_a_slow_read() -> None:
+    data = bombs.csv_rows(["code", "name"], ["x", "y"], 40_000)
+    assert _refused(data, "slow.csv", max_seconds=0.0).limit == "time"
+
+
+def test_rows_are_refused_past_the_limit_and_read_up_to_it() -> None:
+    data = bombs.csv_rows(["code"], ["x"], 11)
+    assert _refused(data, "a.csv", max_rows=10).limit == "rows"
+    assert len(sheets.read_table(data, "a.csv", limits=ReadLimits(max_rows=11))) == 11
