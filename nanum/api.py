@@ -21,6 +21,7 @@ from ninja.security import HttpBearer, SessionAuth
 from nanum.core import api as core_api
 from nanum.core.errors import DomainError
 from nanum.core.problems import problem_response
+from nanum.core.schemas import document_problems
 from nanum.core.services import token_authenticate
 from nanum.core.views.errors import (
     database_unavailable_problem,
@@ -55,7 +56,19 @@ class NanumSessionAuth(SessionAuth):
         return user if user is not None and user.is_active else None
 
 
-api = NinjaAPI(
+class NanumAPI(NinjaAPI):
+    """The API whose published schema also documents every problem+json answer."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: Any = None
+    ) -> Any:
+        schema = super().get_openapi_schema(
+            path_prefix=path_prefix, path_params=path_params
+        )
+        return document_problems(schema)
+
+
+api = NanumAPI(
     title="Nanum API",
     version="1",
     description=(

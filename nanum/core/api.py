@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router
+from ninja import Query, Router
 
 from . import selectors, services
 from .http import ApiRequest
-from .models import Notification
-from .schemas import MeOut, NotificationOut
+from .schemas import MeOut, NotificationOut, Page, PageQuery, page_of
 
 router = Router()
 
@@ -37,11 +36,13 @@ def me(request: ApiRequest) -> dict[str, Any]:
 
 
 @router.get(
-    "/notifications", response=list[NotificationOut], summary="My notifications"
+    "/notifications", response=Page[NotificationOut], summary="My notifications"
 )
-def notifications(request: ApiRequest, unread: bool = False) -> list[Notification]:
-    return list(
-        selectors.notification_list(actor=request.auth, unread_only=unread)[:100]
+def notifications(
+    request: ApiRequest, page: Query[PageQuery], unread: bool = False
+) -> dict[str, Any]:
+    return page_of(
+        selectors.notification_list(actor=request.auth, unread_only=unread), page
     )
 
 

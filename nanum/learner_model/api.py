@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Router
 
 from nanum.core.http import ApiRequest
+from nanum.core.schemas import Id
 
 from . import services
 from .schemas import FollowOut, MasteryOut, RecommendationsOut
@@ -55,7 +56,7 @@ def recommendations(request: ApiRequest) -> dict[str, Any]:
     response=FollowOut,
     summary="Record that I followed a recommendation",
 )
-def follow(request: ApiRequest, event_id: int) -> dict[str, Any]:
+def follow(request: ApiRequest, event_id: Id) -> dict[str, Any]:
     event = services.recommendation_follow(actor=request.auth, event_id=event_id)
     assert event.followed_at is not None  # recommendation_follow sets it
     return {
@@ -70,7 +71,7 @@ def follow(request: ApiRequest, event_id: int) -> dict[str, Any]:
     response=MasteryOut,
     summary="A student's mastery map (the student, their mentor or teacher)",
 )
-def mastery(request: ApiRequest, student_id: int) -> dict[str, Any]:
+def mastery(request: ApiRequest, student_id: Id) -> dict[str, Any]:
     opened = services.mastery_map_open(
         actor=request.auth, student_id=student_id, request=request
     )

@@ -6,23 +6,24 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse
-from ninja import File, Router, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from nanum.core import clock
 from nanum.core.errors import InvalidInput
 from nanum.core.http import ApiRequest
 from nanum.core.idempotency import run_idempotent
+from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 
 from . import selectors, services
 from .models import Application
 from .schemas import (
     AnswerIn,
-    ApplicationOut,
     ApplicationStaffOut,
-    ApplyIn,
     ChildOut,
     DecisionIn,
+    LearningApplicationOut,
+    LearningApplyIn,
     RecommendationIn,
     SeatChoiceIn,
     SeatOut,
@@ -57,10 +58,11 @@ def _out(app: Application, staff: bool = False) -> dict[str, Any]:
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut},
+    response={201: LearningApplicationOut},
     summary="Apply to a town's programme (Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
 )
-def apply(request: ApiRequest, payload: ApplyIn) -> Status:
+def apply(request: ApiRequest, payload: LearningApplyIn) -> Status:
     def create() -> tuple[int, Any]:
         policy = selectors.town_policy_get(slug=payload.town)
         data = services.ApplicationInput(
@@ -78,45 +80,60 @@ def apply(request: ApiRequest, payload: ApplyIn) -> Status:
 
 
 @router.get(
-    "/applications/mine", response=list[ApplicationOut], summary="My applications"
+    "/applications/mine",
+    response=Page[LearningApplicationOut],
+    summary="My applications",
 )
-def mine(request: ApiRequest) -> list[dict[str, Any]]:
-    return [_out(a) for a in selectors.my_applications(actor=request.auth)[:50]]
+def mine(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    return page_of(selectors.my_applications(actor=request.auth), page, _out)
 
 
-@router.get("/children", response=list[ChildOut], summary="My children (guardians)")
-def children(request: ApiRequest) -> list[dict[str, Any]]:
-    return [
-        {
+@router.get("/children", response=Page[ChildOut], summary="My children (guardians)")
+def children(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    return page_of(
+        selectors.child_links(actor=request.auth),
+        page,
+        lambda link: {
             "id": link.child_id,
             "display_name": link.child.display_name,
             "birth_year": link.child.birth_year,
             "confirmed": link.confirmed_by_id is not None,
-        }
-        for link in selectors.child_links(actor=request.auth)
-    ]
+        },
+    )
 
 
 @router.get(
     "/officer/applications",
-    response=list[ApplicationStaffOut],
+    response=Page[ApplicationStaffOut],
     summary="Applications of my towns (officers)",
 )
 def officer_list(
     request: ApiRequest,
+    page: Query[PageQuery],
     status: str = "",
     level: str = "",
-    limit: int = 100,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
+) -> dict[str, Any]:
+    filters = services.ApplicationFilter(status=status, level=level)
     rows = services.applications_open(
         actor=request.auth,
-        filters=services.ApplicationFilter(status=status, level=level),
-        offset=offset,
-        limit=max(1, min(limit, 500)),
+        filters=filters,
+        offset=page.offset,
+        limit=page.limit,
         request=request,
     )
-    return [_out(a, staff=True) for a in rows]
+    count = selectors.application_list(
+        actor=request.auth,
+        tenant_id=filters.tenant_id,
+        status=filters.status,
+        level=filters.level,
+        district=filters.district,
+    ).count()
+    return {
+        "count": count,
+        "items": [_out(a, staff=True) for a in rows],
+        "limit": page.limit,
+        "offset": page.offset,
+    }
 
 
 @router.get(
@@ -124,7 +141,7 @@ def officer_list(
     response=ApplicationStaffOut,
     summary="One application of my towns (officers; access logged)",
 )
-def officer_detail(request: ApiRequest, app_id: int) -> dict[str, Any]:
+def officer_detail(request: ApiRequest, app_id: Id) -> dict[str, Any]:
     app = services.application_open(
         actor=request.auth, application_id=app_id, request=request
     )
@@ -135,7 +152,7 @@ def officer_detail(request: ApiRequest, app_id: int) -> dict[str, Any]:
     "/officer/documents/{doc_id}",
     summary="Download one document of an application (officers; access logged)",
 )
-def officer_document(request: ApiRequest, doc_id: int) -> FileResponse:
+def officer_document(request: ApiRequest, doc_id: Id) -> FileResponse:
     doc = services.document_open(
         actor=request.auth, document_id=doc_id, request=request
     )
@@ -152,7 +169,7 @@ def officer_document(request: ApiRequest, doc_id: int) -> FileResponse:
     response=ApplicationStaffOut,
     summary="Approve, reject, ask for documents, renew or lift a restriction",
 )
-def decide(request: ApiRequest, app_id: int, payload: DecisionIn) -> dict[str, Any]:
+def decide(request: ApiRequest, app_id: Id, payload: DecisionIn) -> dict[str, Any]:
     app = services.application_decide(
         actor=request.auth,
         application_id=app_id,
@@ -167,7 +184,12 @@ def decide(request: ApiRequest, app_id: int, payload: DecisionIn) -> dict[str, A
     return _out(app, staff=True)
 
 
-@router.post("/seat", response={201: dict, 202: dict}, summary="Choose a provider")
+@router.post(
+    "/seat",
+    response={201: dict, 202: dict},
+    summary="Choose a provider",
+    openapi_extra=IDEMPOTENT,
+)
 def choose(request: ApiRequest, payload: SeatChoiceIn) -> Status:
     def create() -> tuple[int, Any]:
         seat = services.seat_choose(actor=request.auth, provider_id=payload.provider_id)
@@ -179,33 +201,29 @@ def choose(request: ApiRequest, payload: SeatChoiceIn) -> Status:
 
 
 @router.get(
-    "/provider/seats", response=list[SeatOut], summary="My active seats (providers)"
+    "/provider/seats", response=Page[SeatOut], summary="My active seats (providers)"
 )
-def provider_seat_list(
-    request: ApiRequest, limit: int = 1000, offset: int = 0
-) -> list[dict[str, Any]]:
+def provider_seat_list(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
     provider = selectors.provider_get(actor=request.auth)
-    limit = max(1, min(limit, 5000))
-    rows = selectors.provider_seats(provider=provider)[
-        max(0, offset) : max(0, offset) + limit
-    ]
-    return [
-        {
+    return page_of(
+        selectors.provider_seats(provider=provider),
+        page,
+        lambda s: {
             "ref": s.ref,
             "town": s.tenant.slug,
             "school_level": s.application.school_level,
             "grade": s.application.grade,
             "assigned_at": s.assigned_at,
             "last_used_on": s.last_used_on,
-        }
-        for s in rows
-    ]
+        },
+    )
 
 
 @router.post(
     "/provider/usage",
     response={201: dict},
     summary="Report study minutes (JSON rows; all or nothing)",
+    openapi_extra=IDEMPOTENT,
 )
 def provider_usage(request: ApiRequest, payload: UsageIn) -> Status:
     rows = [r.dict() for r in payload.rows]
@@ -220,6 +238,7 @@ def provider_usage(request: ApiRequest, payload: UsageIn) -> Status:
     "/provider/usage.csv",
     response={201: dict},
     summary="Report study minutes as a CSV file (ref,date,minutes)",
+    openapi_extra=IDEMPOTENT,
 )
 def provider_usage_csv(request: ApiRequest, file: File[UploadedFile]) -> Status:
     if file.size and file.size > 10 * 1024 * 1024:
@@ -240,7 +259,10 @@ def handoff_verify(request: ApiRequest, payload: VerifyIn) -> dict[str, Any]:
 
 
 @router.post(
-    "/answers", response={201: dict}, summary="Record an answer to a quiz item"
+    "/answers",
+    response={201: dict},
+    summary="Record an answer to a quiz item",
+    openapi_extra=IDEMPOTENT,
 )
 def answer(request: ApiRequest, payload: AnswerIn) -> Status:
     def create() -> tuple[int, Any]:

@@ -6,11 +6,15 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from nanum.core.schemas import Count, Id, Int32
 
-class ApplyIn(Schema):
+
+class LearningApplyIn(Schema):
+    """An application to Seoul Learn (not a programme's ``ProgrammeApplyIn``)."""
+
     town: str
     full_name: str
-    birth_year: int
+    birth_year: Int32
     school_level: str
     category: str
     consent_collection: bool
@@ -19,15 +23,15 @@ class ApplyIn(Schema):
     district: str = ""
     lives_in_town: bool = False
     school_name: str = ""
-    grade: int | None = None
-    income_pct: int | None = None
+    grade: Int32 | None = None
+    income_pct: Int32 | None = None
     family_status: str = ""
     guardian_consent: bool = False
-    student_id: int | None = None
-    preferred_provider_id: int | None = None
+    student_id: Id | None = None
+    preferred_provider_id: Id | None = None
 
 
-class ApplicationOut(Schema):
+class LearningApplicationOut(Schema):
     id: int
     town: str
     status: str
@@ -40,7 +44,7 @@ class ApplicationOut(Schema):
     valid_until: date | None
 
 
-class ApplicationStaffOut(ApplicationOut):
+class ApplicationStaffOut(LearningApplicationOut):
     district: str
     school_name: str
     birth_year: int
@@ -54,7 +58,7 @@ class DecisionIn(Schema):
 
 
 class SeatChoiceIn(Schema):
-    provider_id: int
+    provider_id: Id
 
 
 class SeatOut(Schema):
@@ -69,7 +73,7 @@ class SeatOut(Schema):
 class UsageRowIn(Schema):
     ref: str
     date: str
-    minutes: int | str
+    minutes: Int32 | str
 
 
 class UsageIn(Schema):
@@ -81,14 +85,14 @@ class VerifyIn(Schema):
 
 
 class AnswerIn(Schema):
-    item_id: int
-    answer: int
-    duration_ms: int = 0
+    item_id: Id
+    answer: Int32
+    duration_ms: Count = 0
 
 
 class RecommendationIn(Schema):
     town: str
-    student_id: int
+    student_id: Id
     note: str = ""
 
 

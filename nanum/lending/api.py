@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from nanum.core import clock
 from nanum.core.errors import InvalidInput
 from nanum.core.http import ApiRequest
 from nanum.core.idempotency import idempotent
+from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 
 from . import selectors, services
 from .models import (
@@ -46,6 +47,8 @@ from .schemas import (
 
 router = Router()
 
+AVAILABILITY_PAGE = selectors.PAGE_SIZE
+
 
 def _model(m: EquipmentModel) -> dict[str, Any]:
     return {f: getattr(m, f) for f in ModelOut.model_fields}
@@ -78,75 +81,82 @@ def _res(r: Reservation, tags: list[str] | None = None) -> dict[str, Any]:
 
 
 class ModelFilter(Schema):
-    q: str = ""
+    q: str = Field("", max_length=100)
     category: Category | None = None
-    grade: int | None = None
-    limit: int = 50
-    offset: int = 0
+    grade: int | None = Field(None, ge=1, le=12)
 
 
-@router.get("/models", response=list[ModelOut], summary="Catalogue of equipment models")
+@router.get("/models", response=Page[ModelOut], summary="Catalogue of equipment models")
 def models_list(
-    request: ApiRequest, filters: Query[ModelFilter]
-) -> list[dict[str, Any]]:
-    limit = max(1, min(filters.limit, 200))
+    request: ApiRequest, filters: Query[ModelFilter], page: Query[PageQuery]
+) -> dict[str, Any]:
     qs = selectors.model_list(
         actor=request.auth,
-        q=filters.q[:100],
+        q=filters.q,
         category=filters.category or "",
         grade=filters.grade,
     )
-    return [
-        _model(m) for m in qs[max(0, filters.offset) : max(0, filters.offset) + limit]
-    ]
+    return page_of(qs, page, _model)
 
 
 @router.get("/models/{model_id}", response=ModelOut)
-def models_get(request: ApiRequest, model_id: int) -> dict[str, Any]:
+def models_get(request: ApiRequest, model_id: Id) -> dict[str, Any]:
     return _model(selectors.model_get(actor=request.auth, model_id=model_id))
 
 
 class AvailabilityQuery(Schema):
     start: date
     end: date
-    quantity: int = 1
-    q: str = ""
+    quantity: int = Field(1, ge=1, le=500)
+    q: str = Field("", max_length=100)
     category: Category | None = None
-    grade: int | None = None
-    school_id: int | None = None
-    page: int = 1
+    grade: int | None = Field(None, ge=1, le=12)
+    school_id: Id | None = None
+
+
+class AvailabilityPage(PageQuery):
+    limit: int = Field(AVAILABILITY_PAGE, ge=1, le=200)
 
 
 @router.get(
     "/availability",
-    response=list[AvailabilityOut],
+    response=Page[AvailabilityOut],
     summary="Free units per bank for a period",
 )
 def availability(
-    request: ApiRequest, params: Query[AvailabilityQuery]
-) -> list[dict[str, Any]]:
+    request: ApiRequest,
+    params: Query[AvailabilityQuery],
+    page: Query[AvailabilityPage],
+) -> dict[str, Any]:
     if params.end < params.start:
         raise InvalidInput(field_errors={"end": ["must not be before start"]})
-    if (
-        (params.end - params.start).days > 366
-        or not 1 <= params.quantity <= 500
-        or params.page < 1
-    ):
-        raise InvalidInput(
-            field_errors={"end": ["period too long or bad quantity/page"]}
-        )
-    results, _more = selectors.availability_search(
+    if (params.end - params.start).days > 366:
+        raise InvalidInput(field_errors={"end": ["period too long"]})
+    count = selectors.model_list(
         actor=request.auth,
-        start=params.start,
-        end=params.end,
-        quantity=params.quantity,
-        q=params.q[:100],
+        q=params.q,
         category=params.category or "",
         grade=params.grade,
-        school_id=params.school_id,
-        page=params.page,
-    )
-    return [
+    ).count()
+    # The search works in pages of AVAILABILITY_PAGE models; read the ones we need.
+    first = page.offset // AVAILABILITY_PAGE
+    last = (min(page.offset + page.limit, count) - 1) // AVAILABILITY_PAGE
+    results = []
+    for number in range(first + 1, last + 2):
+        found, _more = selectors.availability_search(
+            actor=request.auth,
+            start=params.start,
+            end=params.end,
+            quantity=params.quantity,
+            q=params.q,
+            category=params.category or "",
+            grade=params.grade,
+            school_id=params.school_id,
+            page=number,
+        )
+        results.extend(found)
+    skip = page.offset - first * AVAILABILITY_PAGE
+    items = [
         {
             "model": _model(r.model),
             "banks": [
@@ -169,36 +179,37 @@ def availability(
                 for a in r.alternatives
             ],
         }
-        for r in results
+        for r in results[skip : skip + page.limit]
     ]
+    return {"count": count, "items": items, "limit": page.limit, "offset": page.offset}
 
 
-@router.get("/assets", response=list[AssetOut], summary="Assets of your banks (staff)")
-def assets_list(request: ApiRequest, limit: int = 100, offset: int = 0) -> list[Any]:
+@router.get("/assets", response=Page[AssetOut], summary="Assets of your banks (staff)")
+def assets_list(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
     # someone who is staff of no bank gets an empty list from the selector
     qs = selectors.asset_list_for_staff(actor=request.auth).order_by("pk")
-    return list(qs[max(0, offset) : max(0, offset) + max(1, min(limit, 500))])
+    return page_of(qs, page)
 
 
-@router.get("/reservations", response=list[ReservationOut])
+@router.get("/reservations", response=Page[ReservationOut])
 def reservations_list(
-    request: ApiRequest, scope: str = "mine", limit: int = 100, offset: int = 0
-) -> list[Any]:
+    request: ApiRequest, page: Query[PageQuery], scope: str = "mine"
+) -> dict[str, Any]:
     qs = selectors.reservation_list(
         actor=request.auth, scope="staff" if scope == "staff" else "mine"
     )
-    qs = qs.prefetch_related("allocations__asset")[
-        max(0, offset) : max(0, offset) + max(1, min(limit, 500))
-    ]
-    return [
-        _res(r, [a.asset.tag_code for a in r.allocations.all() if a.active]) for r in qs
-    ]
+    return page_of(
+        qs.prefetch_related("allocations__asset"),
+        page,
+        lambda r: _res(r, [a.asset.tag_code for a in r.allocations.all() if a.active]),
+    )
 
 
 @router.post(
     "/reservations",
     response={201: ReservationOut},
     summary="Reserve units (Idempotency-Key accepted)",
+    openapi_extra=IDEMPOTENT,
 )
 def reservations_create(request: ApiRequest, payload: ReservationIn) -> tuple[int, Any]:
     data = payload.dict()
@@ -222,7 +233,7 @@ def reservations_create(request: ApiRequest, payload: ReservationIn) -> tuple[in
 
 
 @router.get("/reservations/{rid}", response=ReservationOut)
-def reservations_get(request: ApiRequest, rid: int) -> dict[str, Any]:
+def reservations_get(request: ApiRequest, rid: Id) -> dict[str, Any]:
     opened = services.reservation_open(
         actor=request.auth, reservation_id=rid, request=request
     )
@@ -231,13 +242,14 @@ def reservations_get(request: ApiRequest, rid: int) -> dict[str, Any]:
 
 @router.post("/reservations/{rid}/cancel", response=ReservationOut)
 def reservations_cancel(
-    request: ApiRequest, rid: int, payload: ReasonIn
+    request: ApiRequest, rid: Id, payload: ReasonIn
 ) -> dict[str, Any]:
-    return _res(
-        services.reservation_cancel(
-            actor=request.auth, reservation_id=rid, reason=payload.reason
-        )
+    r = services.reservation_cancel(
+        actor=request.auth, reservation_id=rid, reason=payload.reason
     )
+    # Built from what the service returned: a cancelled reservation holds no units,
+    # and no read after the commit can turn the committed cancel into an error.
+    return _res(r, tags=[])
 
 
 @router.post(
@@ -246,7 +258,7 @@ def reservations_cancel(
     summary="Shorten, extend or move",
 )
 def reservations_change(
-    request: ApiRequest, rid: int, payload: ChangeIn
+    request: ApiRequest, rid: Id, payload: ChangeIn
 ) -> dict[str, Any]:
     return _res(
         services.reservation_change(
@@ -263,20 +275,20 @@ def reservations_change(
     response=ReservationOut,
     summary="Accept a waitlist offer",
 )
-def reservations_accept(request: ApiRequest, rid: int) -> dict[str, Any]:
+def reservations_accept(request: ApiRequest, rid: Id) -> dict[str, Any]:
     return _res(
         services.reservation_accept_offer(actor=request.auth, reservation_id=rid)
     )
 
 
 @router.post("/reservations/{rid}/approve", response=ReservationOut)
-def reservations_approve(request: ApiRequest, rid: int) -> dict[str, Any]:
+def reservations_approve(request: ApiRequest, rid: Id) -> dict[str, Any]:
     return _res(services.reservation_approve(actor=request.auth, reservation_id=rid))
 
 
 @router.post("/reservations/{rid}/reject", response=ReservationOut)
 def reservations_reject(
-    request: ApiRequest, rid: int, payload: ReasonIn
+    request: ApiRequest, rid: Id, payload: ReasonIn
 ) -> dict[str, Any]:
     return _res(
         services.reservation_reject(
@@ -291,7 +303,7 @@ def reservations_reject(
     summary="Check out by tag codes",
 )
 def reservations_checkout(
-    request: ApiRequest, rid: int, payload: CheckoutIn
+    request: ApiRequest, rid: Id, payload: CheckoutIn
 ) -> dict[str, Any]:
     return _res(
         services.checkout(
@@ -309,7 +321,7 @@ def reservations_checkout(
     summary="Check in with inspection",
 )
 def reservations_checkin(
-    request: ApiRequest, rid: int, payload: CheckinIn
+    request: ApiRequest, rid: Id, payload: CheckinIn
 ) -> dict[str, Any]:
     items = [
         services.CheckinItem(
@@ -325,7 +337,10 @@ def reservations_checkin(
 
 
 @router.post(
-    "/maintenance", response={201: TicketOut}, summary="Take an asset out of service"
+    "/maintenance",
+    response={201: TicketOut},
+    summary="Take an asset out of service",
+    openapi_extra=IDEMPOTENT,
 )
 def maintenance_open(request: ApiRequest, payload: TicketIn) -> tuple[int, Any]:
     data = payload.dict()
@@ -344,7 +359,7 @@ def maintenance_open(request: ApiRequest, payload: TicketIn) -> tuple[int, Any]:
 
 @router.post("/maintenance/{tid}/close", response=TicketOut)
 def maintenance_close(
-    request: ApiRequest, tid: int, payload: ReasonIn
+    request: ApiRequest, tid: Id, payload: ReasonIn
 ) -> dict[str, Any]:
     t = services.maintenance_close(
         actor=request.auth, ticket_id=tid, resolution=payload.reason
@@ -372,7 +387,10 @@ def _transfer(t: Transfer) -> dict[str, Any]:
 
 
 @router.post(
-    "/transfers", response={201: TransferOut}, summary="Send an asset to another bank"
+    "/transfers",
+    response={201: TransferOut},
+    summary="Send an asset to another bank",
+    openapi_extra=IDEMPOTENT,
 )
 def transfers_create(request: ApiRequest, payload: TransferIn) -> tuple[int, Any]:
     data = payload.dict()
@@ -394,7 +412,7 @@ def transfers_create(request: ApiRequest, payload: TransferIn) -> tuple[int, Any
 
 
 @router.post("/transfers/{tid}/receive", response=TransferOut)
-def transfers_receive(request: ApiRequest, tid: int) -> dict[str, Any]:
+def transfers_receive(request: ApiRequest, tid: Id) -> dict[str, Any]:
     return _transfer(services.transfer_receive(actor=request.auth, transfer_id=tid))
 
 
@@ -407,18 +425,19 @@ def board(request: ApiRequest, day: date | None = None) -> dict[str, Any]:
     return out
 
 
-@router.get("/banks", response=list[BankOut], summary="Banks you can borrow from")
-def banks(request: ApiRequest) -> list[dict[str, Any]]:
-    return [
-        {
+@router.get("/banks", response=Page[BankOut], summary="Banks you can borrow from")
+def banks(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    return page_of(
+        selectors.bank_list(actor=request.auth),
+        page,
+        lambda b: {
             "id": b.pk,
             "code": b.code,
             "name": b.name,
             "bank_type": b.bank_type,
             "address": b.address,
-        }
-        for b in selectors.bank_list(actor=request.auth)
-    ]
+        },
+    )
 
 
 def _round(r: AllocationRound) -> dict[str, Any]:
@@ -437,6 +456,7 @@ def _round(r: AllocationRound) -> dict[str, Any]:
     "/rounds",
     response={201: RoundOut},
     summary="Open a scarcity allocation round (staff)",
+    openapi_extra=IDEMPOTENT,
 )
 def rounds_create(request: ApiRequest, payload: RoundIn) -> tuple[int, Any]:
     data = payload.dict()
@@ -465,7 +485,7 @@ def rounds_create(request: ApiRequest, payload: RoundIn) -> tuple[int, Any]:
     summary="Allocate a round: need first, then lottery",
 )
 def rounds_run(
-    request: ApiRequest, round_id: int, payload: RoundRunIn
+    request: ApiRequest, round_id: Id, payload: RoundRunIn
 ) -> dict[str, Any]:
     return _round(
         services.round_run(actor=request.auth, round_id=round_id, seed=payload.seed)
@@ -476,6 +496,7 @@ def rounds_run(
     "/training",
     response={201: dict},
     summary="Record a teacher's safety training (staff)",
+    openapi_extra=IDEMPOTENT,
 )
 def training(request: ApiRequest, payload: TrainingIn) -> tuple[int, Any]:
     data = payload.dict()
@@ -499,7 +520,10 @@ def training(request: ApiRequest, payload: TrainingIn) -> tuple[int, Any]:
 
 
 @router.post(
-    "/damage", response={201: dict}, summary="Report damage or loss of an asset (staff)"
+    "/damage",
+    response={201: dict},
+    summary="Report damage or loss of an asset (staff)",
+    openapi_extra=IDEMPOTENT,
 )
 def damage(request: ApiRequest, payload: DamageIn) -> tuple[int, Any]:
     data = payload.dict()

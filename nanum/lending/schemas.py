@@ -7,6 +7,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from nanum.core.schemas import Count, Id
+
 
 class ModelOut(Schema):
     id: int
@@ -63,9 +65,9 @@ class AvailabilityOut(Schema):
 
 
 class ReservationIn(Schema):
-    equipment_id: int
-    bank_id: int
-    school_id: int
+    equipment_id: Id
+    bank_id: Id
+    school_id: Id
     quantity: int = Field(1, ge=1, le=500)
     start_date: date
     end_date: date
@@ -101,7 +103,7 @@ class ReasonIn(Schema):
 
 class CheckoutIn(Schema):
     tag_codes: list[str] = Field(..., min_length=1, max_length=500)
-    consumables: dict[int, int] = Field(
+    consumables: dict[Id, Count] = Field(
         default_factory=dict,
         description="consumable id -> quantity issued with the loan",
     )
@@ -120,7 +122,7 @@ class CheckinIn(Schema):
 
 
 class TicketIn(Schema):
-    asset_id: int
+    asset_id: Id
     description: str = Field(..., min_length=1, max_length=2000)
     expected_back: date | None = None
 
@@ -133,8 +135,8 @@ class TicketOut(Schema):
 
 
 class TransferIn(Schema):
-    asset_id: int
-    to_org_id: int
+    asset_id: Id
+    to_org_id: Id
     rehome: bool = False
 
 
@@ -164,7 +166,7 @@ class BankOut(Schema):
 
 
 class RoundIn(Schema):
-    bank_id: int
+    bank_id: Id
     name: str = Field(..., min_length=1, max_length=120)
     window_start: date
     window_end: date
@@ -186,13 +188,13 @@ class RoundOut(Schema):
 
 
 class TrainingIn(Schema):
-    user_id: int
-    equipment_id: int
+    user_id: Id
+    equipment_id: Id
     completed_on: date
     valid_until: date
 
 
 class DamageIn(Schema):
-    asset_id: int
+    asset_id: Id
     kind: Literal["damage", "loss"]
     description: str = Field(..., min_length=1, max_length=2000)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from nanum.core.http import ApiRequest
 from nanum.core.idempotency import run_idempotent
+from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 
 from . import selectors, services
 from .models import CounsellingBooking, Match, MentorProfile, Session
@@ -18,6 +19,8 @@ from .schemas import (
     CreatedOut,
     MatchOut,
     MentorIn,
+    MentoringSessionOut,
+    MentoringSurveyIn,
     MentorOut,
     MessageIn,
     MessageOut,
@@ -25,10 +28,8 @@ from .schemas import (
     RatingIn,
     ReportIn,
     RunOut,
-    SessionOut,
     SlotIn,
     SlotOut,
-    SurveyIn,
     SurveyOut,
 )
 
@@ -120,6 +121,7 @@ def _run(view: services.RunView) -> dict[str, Any]:
     "/mentors",
     response={201: MentorOut},
     summary="Apply to mentor in a town (Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
 )
 def mentor_apply(request: ApiRequest, payload: MentorIn) -> Status:
     def create() -> tuple[int, Any]:
@@ -132,9 +134,9 @@ def mentor_apply(request: ApiRequest, payload: MentorIn) -> Status:
     return Status(*run_idempotent(request, payload.dict(), create))
 
 
-@router.get("/mentors/mine", response=list[MentorOut], summary="My mentor applications")
-def mentor_mine(request: ApiRequest) -> list[dict[str, Any]]:
-    return [_mentor(p) for p in selectors.own_mentor_profiles(request.auth)]
+@router.get("/mentors/mine", response=Page[MentorOut], summary="My mentor applications")
+def mentor_mine(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    return page_of(selectors.own_mentor_profiles(request.auth), page, _mentor)
 
 
 # --- Surveys and pairs --------------------------------------------------------------
@@ -144,8 +146,9 @@ def mentor_mine(request: ApiRequest) -> list[dict[str, Any]]:
     "/terms/{term_id}/survey",
     response={201: SurveyOut},
     summary="Fill the mentee survey (Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
 )
-def survey(request: ApiRequest, term_id: int, payload: SurveyIn) -> Status:
+def survey(request: ApiRequest, term_id: Id, payload: MentoringSurveyIn) -> Status:
     def create() -> tuple[int, Any]:
         s = services.survey_submit(
             actor=request.auth,
@@ -164,33 +167,35 @@ def survey(request: ApiRequest, term_id: int, payload: SurveyIn) -> Status:
 
 @router.get(
     "/matches",
-    response=list[MatchOut],
+    response=Page[MatchOut],
     summary="Pairs I may see (a mentor sees only their own mentees)",
 )
-def matches(request: ApiRequest) -> list[dict[str, Any]]:
-    return [
-        _match(m) for m in services.matches_open(actor=request.auth, request=request)
-    ]
+def matches(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    return page_of(
+        services.matches_open(actor=request.auth, request=request), page, _match
+    )
 
 
 @router.get("/matches/{match_id}", response=MatchOut)
-def match_detail(request: ApiRequest, match_id: int) -> dict[str, Any]:
+def match_detail(request: ApiRequest, match_id: Id) -> dict[str, Any]:
     view = services.match_open(actor=request.auth, match_id=match_id, request=request)
     return _match(view.match)
 
 
-@router.get("/matches/{match_id}/sessions", response=list[SessionOut])
-def match_sessions(request: ApiRequest, match_id: int) -> list[dict[str, Any]]:
+@router.get("/matches/{match_id}/sessions", response=Page[MentoringSessionOut])
+def match_sessions(
+    request: ApiRequest, match_id: Id, page: Query[PageQuery]
+) -> dict[str, Any]:
     view = services.match_open(actor=request.auth, match_id=match_id, request=request)
-    return [_session(s) for s in view.sessions]
+    return page_of(list(view.sessions), page, _session)
 
 
 @router.post(
     "/sessions/{session_id}/confirm",
-    response=SessionOut,
+    response=MentoringSessionOut,
     summary="Confirm attendance (mentor or mentee)",
 )
-def session_confirm(request: ApiRequest, session_id: int) -> dict[str, Any]:
+def session_confirm(request: ApiRequest, session_id: Id) -> dict[str, Any]:
     return _session(services.session_confirm(actor=request.auth, session_id=session_id))
 
 
@@ -198,8 +203,9 @@ def session_confirm(request: ApiRequest, session_id: int) -> dict[str, Any]:
     "/sessions/{session_id}/report",
     response={201: CreatedOut},
     summary="File the session report (mentor; Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
 )
-def session_report(request: ApiRequest, session_id: int, payload: ReportIn) -> Status:
+def session_report(request: ApiRequest, session_id: Id, payload: ReportIn) -> Status:
     def create() -> tuple[int, Any]:
         report = services.session_report_file(
             actor=request.auth,
@@ -215,8 +221,9 @@ def session_report(request: ApiRequest, session_id: int, payload: ReportIn) -> S
     "/sessions/{session_id}/rating",
     response={201: CreatedOut},
     summary="Rate a session (mentee; Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
 )
-def session_rate(request: ApiRequest, session_id: int, payload: RatingIn) -> Status:
+def session_rate(request: ApiRequest, session_id: Id, payload: RatingIn) -> Status:
     def create() -> tuple[int, Any]:
         rating = services.session_rate(
             actor=request.auth,
@@ -229,23 +236,32 @@ def session_rate(request: ApiRequest, session_id: int, payload: RatingIn) -> Sta
     return Status(*run_idempotent(request, payload.dict(), create))
 
 
-@router.get("/matches/{match_id}/messages", response=list[MessageOut])
-def messages(request: ApiRequest, match_id: int) -> list[dict[str, Any]]:
+@router.get("/matches/{match_id}/messages", response=Page[MessageOut])
+def messages(
+    request: ApiRequest, match_id: Id, page: Query[PageQuery]
+) -> dict[str, Any]:
     found = services.match_messages_open(
         actor=request.auth, match_id=match_id, request=request
     )
-    return [
-        {"id": m.pk, "sender": str(m.sender), "body": m.body, "sent_at": m.sent_at}
-        for m in found
-    ]
+    return page_of(
+        found,
+        page,
+        lambda m: {
+            "id": m.pk,
+            "sender": str(m.sender),
+            "body": m.body,
+            "sent_at": m.sent_at,
+        },
+    )
 
 
 @router.post(
     "/matches/{match_id}/messages",
     response={201: CreatedOut},
     summary="Message your mentor or mentee (Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
 )
-def message_send(request: ApiRequest, match_id: int, payload: MessageIn) -> Status:
+def message_send(request: ApiRequest, match_id: Id, payload: MessageIn) -> Status:
     def create() -> tuple[int, Any]:
         msg = services.message_send(
             actor=request.auth, match_id=match_id, body=payload.body
@@ -259,6 +275,7 @@ def message_send(request: ApiRequest, match_id: int, payload: MessageIn) -> Stat
     "/problems",
     response={201: CreatedOut},
     summary="Report a problem to staff (Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
 )
 def problem(request: ApiRequest, payload: ProblemIn) -> Status:
     def create() -> tuple[int, Any]:
@@ -277,8 +294,9 @@ def problem(request: ApiRequest, payload: ProblemIn) -> Status:
     "/terms/{term_id}/runs",
     response={201: RunOut},
     summary="Run the optimal batch match for a term (staff)",
+    openapi_extra=IDEMPOTENT,
 )
-def run_create(request: ApiRequest, term_id: int) -> Status:
+def run_create(request: ApiRequest, term_id: Id) -> Status:
     def create() -> tuple[int, Any]:
         run = services.match_run_create(actor=request.auth, term_id=term_id)
         return 201, _run(services.match_run_view(run=run))
@@ -287,14 +305,14 @@ def run_create(request: ApiRequest, term_id: int) -> Status:
 
 
 @router.get("/runs/{run_id}", response=RunOut)
-def run_detail(request: ApiRequest, run_id: int) -> dict[str, Any]:
+def run_detail(request: ApiRequest, run_id: Id) -> dict[str, Any]:
     return _run(
         services.match_run_open(actor=request.auth, run_id=run_id, request=request)
     )
 
 
 @router.post("/runs/{run_id}/publish", response=RunOut)
-def run_publish(request: ApiRequest, run_id: int) -> dict[str, Any]:
+def run_publish(request: ApiRequest, run_id: Id) -> dict[str, Any]:
     run = services.match_run_publish(actor=request.auth, run_id=run_id)
     return _run(services.match_run_view(run=run))
 
@@ -305,7 +323,7 @@ def run_publish(request: ApiRequest, run_id: int) -> dict[str, Any]:
     summary="Give a proposed pair another mentor (staff)",
 )
 def match_adjust(
-    request: ApiRequest, match_id: int, payload: AdjustIn
+    request: ApiRequest, match_id: Id, payload: AdjustIn
 ) -> dict[str, Any]:
     return _match(
         services.match_adjust(
@@ -317,8 +335,8 @@ def match_adjust(
 # --- Counselling --------------------------------------------------------------------
 
 
-@router.get("/counselling/slots", response=list[SlotOut], summary="Open slots for me")
-def slots(request: ApiRequest) -> list[dict[str, Any]]:
+@router.get("/counselling/slots", response=Page[SlotOut], summary="Open slots for me")
+def slots(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
     out = []
     for town in selectors.mentee_tenants(request.auth):
         for s in selectors.open_slots(town)[:100]:
@@ -332,13 +350,14 @@ def slots(request: ApiRequest) -> list[dict[str, Any]]:
                     "booked": False,
                 }
             )
-    return out
+    return page_of(out, page)
 
 
 @router.post(
     "/counselling/slots",
     response={201: SlotOut},
     summary="Publish a slot (counsellor; Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
 )
 def slot_publish(request: ApiRequest, payload: SlotIn) -> Status:
     def create() -> tuple[int, Any]:
@@ -359,6 +378,7 @@ def slot_publish(request: ApiRequest, payload: SlotIn) -> Status:
     "/counselling/bookings",
     response={201: BookingOut},
     summary="Book a consultation (Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
 )
 def book(request: ApiRequest, payload: BookingIn) -> Status:
     def create() -> tuple[int, Any]:
@@ -373,10 +393,10 @@ def book(request: ApiRequest, payload: BookingIn) -> Status:
     response=BookingOut,
     summary="A booking with its notes (only its student and counsellor)",
 )
-def booking(request: ApiRequest, booking_id: int) -> dict[str, Any]:
+def booking(request: ApiRequest, booking_id: Id) -> dict[str, Any]:
     return _booking(selectors.booking_get(actor=request.auth, booking_id=booking_id))
 
 
 @router.post("/counselling/bookings/{booking_id}/cancel", response=BookingOut)
-def booking_cancel(request: ApiRequest, booking_id: int) -> dict[str, Any]:
+def booking_cancel(request: ApiRequest, booking_id: Id) -> dict[str, Any]:
     return _booking(services.booking_cancel(actor=request.auth, booking_id=booking_id))

@@ -6,21 +6,23 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from nanum.core.schemas import Id, Int32
+
 
 class MentorIn(Schema):
     town: str = Field(..., description="Tenant slug, e.g. seoul")
-    university_id: int
+    university_id: Id
     major: str = Field(..., max_length=100)
-    year: int
+    year: Int32
     subjects: list[str]
     levels: list[str]
-    availability: list[int] = Field(
+    availability: list[Int32] = Field(
         ..., description="Hours of the week, Monday 00:00 = 0"
     )
     mode: str
-    district_ids: list[int] = []
+    district_ids: list[Id] = []
     gender: str = ""
-    capacity: int = 4
+    capacity: Int32 = 4
 
 
 class MentorOut(Schema):
@@ -33,15 +35,17 @@ class MentorOut(Schema):
     mode: str
 
 
-class SurveyIn(Schema):
+class MentoringSurveyIn(Schema):
+    """A mentee's survey (not a programme's ``ProgrammeSurveyIn``)."""
+
     subjects: list[str]
     level: str
-    availability: list[int]
+    availability: list[Int32]
     mode: str
-    district_id: int | None = None
+    district_id: Id | None = None
     place: str = Field("", max_length=200)
     mentor_gender: str = ""
-    university_id: int | None = None
+    university_id: Id | None = None
     wants_taster: bool = False
     notes: str = Field("", max_length=1000)
 
@@ -66,7 +70,9 @@ class MatchOut(Schema):
     explanation: str
 
 
-class SessionOut(Schema):
+class MentoringSessionOut(Schema):
+    """A mentoring session (not a programme's ``ProgrammeSessionOut``)."""
+
     id: int
     starts_at: datetime
     duration_minutes: int
@@ -81,12 +87,12 @@ class ReportIn(Schema):
     topics: str = Field(..., max_length=2000)
     learning_report: str = Field(..., max_length=4000)
     quiz_title: str = Field("", max_length=200)
-    quiz_score: int | None = None
+    quiz_score: Int32 | None = None
     concerns: str = Field("", max_length=2000)
 
 
 class RatingIn(Schema):
-    stars: int
+    stars: Int32
     comment: str = Field("", max_length=1000)
 
 
@@ -103,7 +109,7 @@ class MessageOut(Schema):
 
 class ProblemIn(Schema):
     body: str = Field(..., max_length=4000)
-    match_id: int | None = None
+    match_id: Id | None = None
 
 
 class CreatedOut(Schema):
@@ -126,7 +132,7 @@ class RunOut(Schema):
 
 
 class AdjustIn(Schema):
-    mentor_id: int
+    mentor_id: Id
 
 
 class HoursQuery(Schema):
@@ -151,7 +157,7 @@ class SlotOut(Schema):
 
 
 class BookingIn(Schema):
-    slot_id: int
+    slot_id: Id
     topic: str
     question: str = Field(..., max_length=2000)
 

@@ -8,13 +8,12 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from nanum.core.http import ApiRequest
-from nanum.core.idempotency import idempotent
+from nanum.core.idempotency import idempotent, write_and_answer
+from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 
 from . import selectors, services
 from .models import Application, LabSlot, Programme
 from .schemas import (
-    ApplicationOut,
-    ApplyIn,
     AttendanceIn,
     AttendanceSheetOut,
     CertificateOut,
@@ -26,13 +25,15 @@ from .schemas import (
     NominateIn,
     OrganiserApplicationOut,
     PriorityIn,
+    ProgrammeApplicationOut,
+    ProgrammeApplyIn,
     ProgrammeDetailOut,
     ProgrammeIn,
     ProgrammeOut,
+    ProgrammeSessionOut,
+    ProgrammeSurveyIn,
     SessionIn,
-    SessionOut,
     StatusIn,
-    SurveyIn,
 )
 from .selection import PRIORITY_SEAT, WAITLIST
 from .templatetags.programs_tags import why
@@ -68,7 +69,7 @@ def _programme(p: Programme, detail: bool = False) -> dict[str, Any]:
     }
     if detail:
         out["sessions"] = [
-            SessionOut.from_orm(s).dict() for s in selectors.sessions_of(p)
+            ProgrammeSessionOut.from_orm(s).dict() for s in selectors.sessions_of(p)
         ]
     return out
 
@@ -111,16 +112,17 @@ def _slot(s: LabSlot) -> dict[str, Any]:
     }
 
 
-@router.get("/", response=list[ProgrammeOut], auth=None, summary="Published programmes")
+@router.get("/", response=Page[ProgrammeOut], auth=None, summary="Published programmes")
 def programme_list(
     request: HttpRequest,
+    page: Query[PageQuery],
     q: str = "",
     kind: str = "",
     audience: str = "",
     grade: int | None = Query(None, ge=1, le=12),
     open_only: bool = False,
-    organiser_id: int | None = None,
-) -> list[dict[str, Any]]:
+    organiser_id: Id | None = None,
+) -> dict[str, Any]:
     f = selectors.ListingFilters(
         q=q.replace("\x00", "")[:100],
         kind=kind,
@@ -129,7 +131,7 @@ def programme_list(
         organiser=organiser_id,
         open_only=open_only,
     )
-    return [_programme(p) for p in selectors.programme_list(filters=f)[:500]]
+    return page_of(selectors.programme_list(filters=f), page, _programme)
 
 
 @router.get(
@@ -138,7 +140,7 @@ def programme_list(
     auth=None,
     summary="One published programme with its sessions",
 )
-def programme_get(request: HttpRequest, programme_id: int) -> dict[str, Any]:
+def programme_get(request: HttpRequest, programme_id: Id) -> dict[str, Any]:
     return _programme(selectors.programme_get(pk=programme_id), detail=True)
 
 
@@ -170,10 +172,11 @@ def certificate_check(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.post(
     "/{int:programme_id}/apply",
-    response={201: ApplicationOut},
+    response={201: ProgrammeApplicationOut},
     summary="Apply for myself, or for my child (child_id)",
+    openapi_extra=IDEMPOTENT,
 )
-def apply(request: ApiRequest, programme_id: int, payload: ApplyIn) -> Any:
+def apply(request: ApiRequest, programme_id: Id, payload: ProgrammeApplyIn) -> Any:
     def create() -> tuple[int, Any]:
         p = selectors.programme_get(pk=programme_id)
         child = (
@@ -194,10 +197,11 @@ def apply(request: ApiRequest, programme_id: int, payload: ApplyIn) -> Any:
 
 @router.post(
     "/{int:programme_id}/nominate",
-    response={201: list[ApplicationOut]},
+    response={201: list[ProgrammeApplicationOut]},
     summary="A teacher nominates students of their school",
+    openapi_extra=IDEMPOTENT,
 )
-def nominate(request: ApiRequest, programme_id: int, payload: NominateIn) -> Any:
+def nominate(request: ApiRequest, programme_id: Id, payload: NominateIn) -> Any:
     def create() -> tuple[int, Any]:
         p = selectors.programme_get(pk=programme_id)
         apps = services.application_nominate(
@@ -210,22 +214,20 @@ def nominate(request: ApiRequest, programme_id: int, payload: NominateIn) -> Any
 
 @router.get(
     "/my/applications",
-    response=list[ApplicationOut],
+    response=Page[ProgrammeApplicationOut],
     summary="My applications (and my children's and nominees'), with the reason",
 )
-def my_applications(request: ApiRequest) -> list[dict[str, Any]]:
-    return [
-        _application(a) for a in selectors.my_applications(actor=request.auth)[:500]
-    ]
+def my_applications(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    return page_of(selectors.my_applications(actor=request.auth), page, _application)
 
 
 @router.post(
     "/my/applications/{int:application_id}/confirm",
-    response=ApplicationOut,
+    response=ProgrammeApplicationOut,
     summary="Confirm (accept=true) or decline an offered place",
 )
 def confirm(
-    request: ApiRequest, application_id: int, accept: bool = True
+    request: ApiRequest, application_id: Id, accept: bool = True
 ) -> dict[str, Any]:
     app = services.application_confirm(
         actor=request.auth, application_id=application_id, accept=accept
@@ -233,15 +235,26 @@ def confirm(
     return _application(app)
 
 
-@router.post("/my/applications/{int:application_id}/withdraw", response=ApplicationOut)
-def withdraw(request: ApiRequest, application_id: int) -> dict[str, Any]:
-    return _application(
-        services.application_withdraw(actor=request.auth, application_id=application_id)
+@router.post(
+    "/my/applications/{int:application_id}/withdraw",
+    response=ProgrammeApplicationOut,
+)
+def withdraw(request: ApiRequest, application_id: Id) -> dict[str, Any]:
+    # The answer reads the programme and certificate: in the write's transaction.
+    return write_and_answer(
+        lambda: services.application_withdraw(
+            actor=request.auth, application_id=application_id
+        ),
+        _application,
     )
 
 
-@router.post("/my/applications/{int:application_id}/survey", response={201: dict})
-def survey(request: ApiRequest, application_id: int, payload: SurveyIn) -> Any:
+@router.post(
+    "/my/applications/{int:application_id}/survey",
+    response={201: dict},
+    openapi_extra=IDEMPOTENT,
+)
+def survey(request: ApiRequest, application_id: Id, payload: ProgrammeSurveyIn) -> Any:
     def create() -> tuple[int, Any]:
         resp = services.survey_submit(
             actor=request.auth,
@@ -269,22 +282,22 @@ def checkin(request: ApiRequest, token: str) -> dict[str, Any]:
 # --- Organisers -----------------------------------------------------------------------------
 
 
-def _own(request: ApiRequest, programme_id: int) -> Programme:
+def _own(request: ApiRequest, programme_id: Id) -> Programme:
     return selectors.organiser_programme_get(actor=request.auth, pk=programme_id)
 
 
 @router.get(
     "/organiser/programmes",
-    response=list[ProgrammeOut],
+    response=Page[ProgrammeOut],
     summary="Programmes of the organisations I run",
 )
-def organiser_list(request: ApiRequest) -> list[dict[str, Any]]:
-    return [
-        _programme(p) for p in selectors.organiser_programmes(actor=request.auth)[:500]
-    ]
+def organiser_list(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    return page_of(selectors.organiser_programmes(actor=request.auth), page, _programme)
 
 
-@router.post("/organiser/programmes", response={201: ProgrammeOut})
+@router.post(
+    "/organiser/programmes", response={201: ProgrammeOut}, openapi_extra=IDEMPOTENT
+)
 def organiser_create(request: ApiRequest, payload: ProgrammeIn) -> Any:
     def create() -> tuple[int, Any]:
         data = payload.dict()
@@ -300,11 +313,11 @@ def organiser_create(request: ApiRequest, payload: ProgrammeIn) -> Any:
 
 
 @router.post(
-    "/organiser/programmes/{int:programme_id}/sessions", response={201: SessionOut}
+    "/organiser/programmes/{int:programme_id}/sessions",
+    response={201: ProgrammeSessionOut},
+    openapi_extra=IDEMPOTENT,
 )
-def organiser_session(
-    request: ApiRequest, programme_id: int, payload: SessionIn
-) -> Any:
+def organiser_session(request: ApiRequest, programme_id: Id, payload: SessionIn) -> Any:
     def create() -> tuple[int, Any]:
         s = services.session_add(
             actor=request.auth,
@@ -316,14 +329,14 @@ def organiser_session(
             online_url=payload.online_url,
             instructor=payload.instructor,
         )
-        return 201, SessionOut.from_orm(s).dict()
+        return 201, ProgrammeSessionOut.from_orm(s).dict()
 
     return idempotent(request, {"programme": programme_id, **payload.dict()}, create)
 
 
 @router.post("/organiser/programmes/{int:programme_id}/status", response=ProgrammeOut)
 def organiser_status(
-    request: ApiRequest, programme_id: int, payload: StatusIn
+    request: ApiRequest, programme_id: Id, payload: StatusIn
 ) -> dict[str, Any]:
     p = services.programme_set_status(
         actor=request.auth,
@@ -338,7 +351,7 @@ def organiser_status(
     response=DrawOut,
     summary="Run the lottery after applications close",
 )
-def organiser_draw(request: ApiRequest, programme_id: int) -> dict[str, Any]:
+def organiser_draw(request: ApiRequest, programme_id: Id) -> dict[str, Any]:
     p = _own(request, programme_id)
     r = services.programme_draw(actor=request.auth, programme=p)
     p.refresh_from_db()
@@ -354,15 +367,19 @@ def organiser_draw(request: ApiRequest, programme_id: int) -> dict[str, Any]:
 
 @router.get(
     "/organiser/programmes/{int:programme_id}/applications",
-    response=list[OrganiserApplicationOut],
+    response=Page[OrganiserApplicationOut],
 )
 def organiser_applications(
-    request: ApiRequest, programme_id: int
-) -> list[dict[str, Any]]:
+    request: ApiRequest, programme_id: Id, page: Query[PageQuery]
+) -> dict[str, Any]:
     opened = services.programme_applicants_open(
         actor=request.auth, programme_id=programme_id, request=request
     )
-    return [_application(r.application, attended=r.attended) for r in opened.rows]
+    return page_of(
+        list(opened.rows),
+        page,
+        lambda r: _application(r.application, attended=r.attended),
+    )
 
 
 @router.post(
@@ -370,7 +387,7 @@ def organiser_applications(
     response=OrganiserApplicationOut,
 )
 def organiser_priority(
-    request: ApiRequest, application_id: int, payload: PriorityIn
+    request: ApiRequest, application_id: Id, payload: PriorityIn
 ) -> dict[str, Any]:
     ids = selectors.organiser_programmes(actor=request.auth).values("pk")
     app = services.application_set_priority(
@@ -388,7 +405,7 @@ def organiser_priority(
     summary="Who has a confirmed place in a session and who was present",
 )
 def organiser_attendance_sheet(
-    request: ApiRequest, programme_id: int, session_id: int
+    request: ApiRequest, programme_id: Id, session_id: Id
 ) -> dict[str, Any]:
     sheet = services.session_attendance_open(
         actor=request.auth,
@@ -410,7 +427,7 @@ def organiser_attendance_sheet(
     response=dict,
 )
 def organiser_attendance(
-    request: ApiRequest, programme_id: int, session_id: int, payload: AttendanceIn
+    request: ApiRequest, programme_id: Id, session_id: Id, payload: AttendanceIn
 ) -> dict[str, Any]:
     s = selectors.organiser_session_get(
         actor=request.auth, programme_id=programme_id, session_id=session_id
@@ -430,7 +447,7 @@ def organiser_attendance(
 
 
 @router.post("/organiser/programmes/{int:programme_id}/certificates", response=dict)
-def organiser_certificates(request: ApiRequest, programme_id: int) -> dict[str, Any]:
+def organiser_certificates(request: ApiRequest, programme_id: Id) -> dict[str, Any]:
     certs = services.certificates_issue(
         actor=request.auth, programme=_own(request, programme_id)
     )
@@ -438,20 +455,24 @@ def organiser_certificates(request: ApiRequest, programme_id: int) -> dict[str, 
 
 
 @router.get("/organiser/programmes/{int:programme_id}/survey", response=dict)
-def organiser_survey(request: ApiRequest, programme_id: int) -> dict[str, Any]:
+def organiser_survey(request: ApiRequest, programme_id: Id) -> dict[str, Any]:
     return selectors.survey_results(_own(request, programme_id))
 
 
 # --- Lab visits ------------------------------------------------------------------------------
 
 
-@router.get("/labs/slots", response=list[LabSlotOut], summary="Free open-lab slots")
-def lab_slots(request: ApiRequest) -> list[dict[str, Any]]:
-    return [_slot(s) for s in selectors.lab_slots_open(actor=request.auth)[:500]]
+@router.get("/labs/slots", response=Page[LabSlotOut], summary="Free open-lab slots")
+def lab_slots(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    return page_of(selectors.lab_slots_open(actor=request.auth), page, _slot)
 
 
-@router.post("/labs/slots/{int:slot_id}/book", response={201: LabBookingOut})
-def lab_book(request: ApiRequest, slot_id: int, payload: LabBookIn) -> Any:
+@router.post(
+    "/labs/slots/{int:slot_id}/book",
+    response={201: LabBookingOut},
+    openapi_extra=IDEMPOTENT,
+)
+def lab_book(request: ApiRequest, slot_id: Id, payload: LabBookIn) -> Any:
     def create() -> tuple[int, Any]:
         b = services.lab_book(
             actor=request.auth,
@@ -470,7 +491,7 @@ def lab_book(request: ApiRequest, slot_id: int, payload: LabBookIn) -> Any:
     response=LabBookingOut,
     summary="Cancel a lab booking (the teacher who booked, or the lab's staff)",
 )
-def lab_cancel(request: ApiRequest, booking_id: int) -> dict[str, Any]:
+def lab_cancel(request: ApiRequest, booking_id: Id) -> dict[str, Any]:
     b = services.lab_booking_cancel(actor=request.auth, booking_id=booking_id)
     return LabBookingOut.from_orm(b).dict()
 
@@ -479,8 +500,9 @@ def lab_cancel(request: ApiRequest, booking_id: int) -> dict[str, Any]:
     "/organiser/labs/{int:lab_id}/slots",
     response={201: LabSlotOut},
     summary="Publish a slot at an open lab I run",
+    openapi_extra=IDEMPOTENT,
 )
-def lab_slot_create(request: ApiRequest, lab_id: int, payload: LabSlotIn) -> Any:
+def lab_slot_create(request: ApiRequest, lab_id: Id, payload: LabSlotIn) -> Any:
     def create() -> tuple[int, Any]:
         lab = selectors.lab_managed_get(actor=request.auth, pk=lab_id)
         s = services.lab_slot_create(

@@ -7,8 +7,12 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from nanum.core.schemas import Id, Int32
 
-class SessionOut(Schema):
+
+class ProgrammeSessionOut(Schema):
+    """A programme's session (not a mentoring ``MentoringSessionOut``)."""
+
     id: int
     starts_at: datetime
     ends_at: datetime
@@ -45,19 +49,19 @@ class ProgrammeOut(Schema):
 
 
 class ProgrammeDetailOut(ProgrammeOut):
-    sessions: list[SessionOut]
+    sessions: list[ProgrammeSessionOut]
 
 
 class ProgrammeIn(Schema):
-    organiser_id: int
+    organiser_id: Id
     name_ko: str = Field(..., min_length=1, max_length=200)
     name_en: str = Field("", max_length=200)
     kind: str
     description_ko: str = ""
     description_en: str = ""
     audience: str
-    grade_min: int | None = None
-    grade_max: int | None = None
+    grade_min: Int32 | None = None
+    grade_max: Int32 | None = None
     prerequisites: str = ""
     capacity: int = Field(..., ge=1, le=100000)
     apply_opens_at: datetime
@@ -83,16 +87,18 @@ class StatusIn(Schema):
     status: str
 
 
-class ApplyIn(Schema):
-    child_id: int | None = None
+class ProgrammeApplyIn(Schema):
+    """An application to a programme (not Seoul Learn's ``LearningApplyIn``)."""
+
+    child_id: Id | None = None
     declare_priority: bool = False
 
 
 class NominateIn(Schema):
-    student_ids: list[int] = Field(..., min_length=1, max_length=200)
+    student_ids: list[Id] = Field(..., min_length=1, max_length=200)
 
 
-class ApplicationOut(Schema):
+class ProgrammeApplicationOut(Schema):
     id: int
     programme_id: int
     programme: str
@@ -107,7 +113,7 @@ class ApplicationOut(Schema):
     certificate_code: str | None
 
 
-class OrganiserApplicationOut(ApplicationOut):
+class OrganiserApplicationOut(ProgrammeApplicationOut):
     priority: bool
     attended: int
 
@@ -117,7 +123,7 @@ class PriorityIn(Schema):
 
 
 class AttendanceIn(Schema):
-    present_ids: list[int] = Field(default_factory=list, max_length=5000)
+    present_ids: list[Id] = Field(default_factory=list, max_length=5000)
 
 
 class DrawOut(Schema):
@@ -140,7 +146,7 @@ class CertificateOut(Schema):
     issued_at: datetime | None = None
 
 
-class SurveyIn(Schema):
+class ProgrammeSurveyIn(Schema):
     overall: int = Field(..., ge=1, le=5)
     content: int = Field(..., ge=1, le=5)
     instructor: int = Field(..., ge=1, le=5)

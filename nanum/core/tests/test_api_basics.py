@@ -66,8 +66,9 @@ def test_notifications_are_only_mine(client, world):
     Notification.objects.create(user=world.teacher, kind="x", subject="for teacher")
     Notification.objects.create(user=world.student, kind="x", subject="for student")
     client.force_login(world.teacher)
-    subjects = [n["subject"] for n in client.get("/api/v1/notifications").json()]
-    assert subjects == ["for teacher"]
+    body = client.get("/api/v1/notifications").json()
+    assert [n["subject"] for n in body["items"]] == ["for teacher"]
+    assert body["count"] == 1
 
 
 def test_healthz_checks_the_database(client):

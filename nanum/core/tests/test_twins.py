@@ -75,7 +75,7 @@ def test_notifications_page_and_api_list_the_same_ones(
     page_ids = [n.pk for n in page.context["items"]]
     api = _api_client(api_token, world.teacher).get(f"{API}/notifications")
     assert api.status_code == 200
-    api_ids = [n["id"] for n in api.json()]
+    api_ids = [n["id"] for n in api.json()["items"]]
     assert page_ids == api_ids
     assert set(page_ids) == {mine.pk, read.pk}
     assert theirs.pk not in page_ids

@@ -41,7 +41,7 @@ def test_apply_by_api_is_idempotent_and_duplicates_get_a_code(
     assert r3.status_code == 409 and r3.json()["code"] == "duplicate_application"
     assert Application.objects.count() == 1
     mine = client.get("/api/v1/learning/applications/mine", **auth).json()
-    assert mine[0]["status"] == "submitted"
+    assert mine["count"] == 1 and mine["items"][0]["status"] == "submitted"
 
 
 @pytest.mark.parametrize(

@@ -245,7 +245,7 @@ def test_usage_api_is_all_or_nothing_and_only_for_the_providers_own_seats(
     )
     assert again.json() == {"imported": 1}
     seats = client.get("/api/v1/learning/provider/seats", **auth).json()
-    assert [x["ref"] for x in seats] == [seat.ref]
+    assert [x["ref"] for x in seats["items"]] == [seat.ref] and seats["count"] == 1
     # a student cannot report usage
     stu = {"HTTP_AUTHORIZATION": f"Bearer {api_token(s)}"}
     r = client.post(

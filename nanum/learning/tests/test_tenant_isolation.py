@@ -83,7 +83,7 @@ def test_api_list_and_decisions_are_scoped(world, seoul_app, client, api_token):
     token = api_token(world.pyeongchang_officer)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     rows = client.get("/api/v1/learning/officer/applications", **auth).json()
-    assert rows == []
+    assert rows["items"] == [] and rows["count"] == 0
     before = snapshot(seoul_app)
     for action in ("approve", "reject", "more_info", "renew"):
         r = client.post(
@@ -194,7 +194,7 @@ def test_a_provider_sees_and_reports_only_its_own_seats(
     seat = seat_choose(actor=world.student, provider_id=world.provider_org.pk)
     assert seat is not None  # the provider had a free seat
     auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(other)}"}
-    assert client.get("/api/v1/learning/provider/seats", **auth).json() == []
+    assert client.get("/api/v1/learning/provider/seats", **auth).json()["items"] == []
     r = client.post(
         "/api/v1/learning/provider/usage",
         {

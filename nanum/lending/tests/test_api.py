@@ -96,7 +96,7 @@ def test_availability_nearest_bank_first_and_alternatives(world, lending, client
     make_assets(world, lending.microscope, 2, bank=world.central_bank, prefix="C-SCOPE")
     c = client_for(world.teacher)
     q = f"start={lending.day(0)}&end={lending.day(2)}&school_id={world.small_school.pk}&q=microscope"
-    body = c.get(f"/api/v1/lending/availability?{q}").json()
+    body = c.get(f"/api/v1/lending/availability?{q}").json()["items"]
     assert body[0]["model"]["code"] == "microscope"
     banks = body[0]["banks"]
     assert (
@@ -109,7 +109,7 @@ def test_availability_nearest_bank_first_and_alternatives(world, lending, client
         payload(world, lending, quantity=3),
         content_type="application/json",
     )
-    body = c.get(f"/api/v1/lending/availability?{q}&quantity=3").json()
+    body = c.get(f"/api/v1/lending/availability?{q}&quantity=3").json()["items"]
     assert body[0]["banks"][0]["free"] == 0
     assert body[0]["alternatives"], "later dates should be offered"
 

@@ -114,5 +114,5 @@ def test_training_and_damage_over_the_api(world, lending, client_for):
     assert resp.status_code == 201
     assert DamageReport.objects.count() == 1
     assert Asset.objects.get(pk=lending.scopes[0].pk).status == "retired"
-    banks = client_for(world.teacher).get("/api/v1/lending/banks").json()
+    banks = client_for(world.teacher).get("/api/v1/lending/banks").json()["items"]
     assert {b["code"] for b in banks} >= {"bank-central", "bank-gangseo-yangcheon"}

@@ -78,14 +78,14 @@ def test_teacher_cannot_use_staff_pages(world, lending, client_for):
     c = client_for(world.teacher)
     assert c.get("/lending/staff/").status_code == 403
     assert c.get("/lending/staff/export/assets.csv").status_code == 403
-    assert c.get("/api/v1/lending/assets").json() == []
+    assert c.get("/api/v1/lending/assets").json()["items"] == []
 
 
 def test_other_towns_officer_sees_no_seoul_catalogue_and_cannot_book(
     world, lending, client_for
 ):
     c = client_for(world.pyeongchang_officer)
-    assert c.get("/api/v1/lending/models").json() == []
+    assert c.get("/api/v1/lending/models").json()["items"] == []
     resp = c.post(
         "/api/v1/lending/reservations",
         {
@@ -154,12 +154,18 @@ def test_an_administrator_may_book_for_any_school(world, lending):
 
 
 def test_staff_asset_list_is_scoped_to_their_bank(world, lending, client_for):
-    own = client_for(world.district_bank_officer).get("/api/v1/lending/assets").json()
+    own = (
+        client_for(world.district_bank_officer)
+        .get("/api/v1/lending/assets")
+        .json()["items"]
+    )
     assert {a["tag_code"] for a in own} >= {"MICROSCOPE-001", "DRONE-001"}
     assert "MICROBIT-KIT-001" not in {a["tag_code"] for a in own}  # central bank's
     other = client_for(world.other_bank_officer).get("/api/v1/lending/assets").json()
-    assert other == []
+    assert other["items"] == [] and other["count"] == 0
     central = (
-        client_for(world.bank_officer).get("/api/v1/lending/assets?limit=500").json()
+        client_for(world.bank_officer)
+        .get("/api/v1/lending/assets?limit=200")
+        .json()["items"]
     )
     assert {"MICROSCOPE-001", "MICROBIT-KIT-001"} <= {a["tag_code"] for a in central}

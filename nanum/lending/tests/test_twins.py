@@ -189,7 +189,7 @@ def test_search_same_free_units_on_page_and_api(
             res["model"]["id"],
             [(b["bank_id"], b["free"], b["same_district"]) for b in res["banks"]],
         )
-        for res in api.json()
+        for res in api.json()["items"]
     ]
     assert on_page == on_api
     scopes = dict(on_api)[lending.microscope.pk]

@@ -227,7 +227,10 @@ def test_api_tenant_isolation_and_own_mentees(
         ).status_code
         == 404
     )
-    assert _api(client, "get", "/api/v1/mentoring/matches", other_officer).json() == []
+    assert (
+        _api(client, "get", "/api/v1/mentoring/matches", other_officer).json()["items"]
+        == []
+    )
     assert (
         _api(
             client,
@@ -238,7 +241,12 @@ def test_api_tenant_isolation_and_own_mentees(
         == 404
     )
     stranger = api_token(active_mentor().user)
-    assert _api(client, "get", "/api/v1/mentoring/matches", stranger).json() == []
+    assert _api(client, "get", "/api/v1/mentoring/matches", stranger).json() == {
+        "count": 0,
+        "items": [],
+        "limit": 50,
+        "offset": 0,
+    }
     assert (
         _api(
             client, "get", f"/api/v1/mentoring/matches/{pair.pk}/sessions", stranger
@@ -247,7 +255,7 @@ def test_api_tenant_isolation_and_own_mentees(
     )
     mine = _api(
         client, "get", "/api/v1/mentoring/matches", api_token(world.mentor)
-    ).json()
+    ).json()["items"]
     assert [m["id"] for m in mine] == [pair.pk] and mine[0]["explanation"]
     staff = _api(
         client,
@@ -275,7 +283,9 @@ def test_api_counselling_booking_and_private_notes(world, eligible, client, api_
     )
     assert slot.status_code == 201, slot.content
     token = api_token(world.student)
-    listed = _api(client, "get", "/api/v1/mentoring/counselling/slots", token).json()
+    listed = _api(client, "get", "/api/v1/mentoring/counselling/slots", token).json()[
+        "items"
+    ]
     assert [s["id"] for s in listed] == [slot.json()["id"]]
     booked = _api(
         client,

@@ -21,11 +21,12 @@ def _h(api_token, user, **extra):
 def test_anyone_can_list_and_filter_programmes(client, world):
     p = make_programme(world.centre_staff, world.centre)
     make_programme(world.centre_staff, world.centre, publish=False, name_ko="초안")
-    rows = client.get("/api/v1/programs/").json()
+    rows = client.get("/api/v1/programs/").json()["items"]
     assert [r["id"] for r in rows] == [p.pk]
     assert rows[0]["lottery_seed"] is None and len(rows[0]["seed_commitment"]) == 64
-    assert client.get("/api/v1/programs/?grade=3").json() == []
-    assert len(client.get("/api/v1/programs/?grade=8&kind=math_up").json()) == 1
+    assert client.get("/api/v1/programs/?grade=3").json()["items"] == []
+    filtered = client.get("/api/v1/programs/?grade=8&kind=math_up").json()
+    assert len(filtered["items"]) == filtered["count"] == 1
     assert client.get("/api/v1/programs/?grade=99").status_code == 422
     detail = client.get(f"/api/v1/programs/{p.pk}").json()
     assert len(detail["sessions"]) == 1

@@ -179,9 +179,9 @@ def test_lab_staff_publish_and_a_teacher_books_and_cancels_through_the_api(
     )
     assert r.status_code == 404
     t = {"HTTP_AUTHORIZATION": f"Bearer {api_token(world.teacher)}"}
-    assert [s["id"] for s in client.get("/api/v1/programs/labs/slots", **t).json()] == [
-        slot_id
-    ]
+    assert [
+        s["id"] for s in client.get("/api/v1/programs/labs/slots", **t).json()["items"]
+    ] == [slot_id]
     r = client.post(
         f"/api/v1/programs/labs/slots/{slot_id}/book",
         json.dumps({"class_name": "6-2", "students": 20}),

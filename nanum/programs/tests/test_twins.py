@@ -70,7 +70,7 @@ def test_applicant_list_page_and_api_agree_and_log_the_same_row(
         f"{API}/organiser/programmes/{programme.pk}/applications"
     )
     assert api.status_code == 200
-    api_ids = [row["id"] for row in api.json()]
+    api_ids = [row["id"] for row in api.json()["items"]]
     api_log = _log_rows(staff)
 
     expected = list(programme.applications.values_list("pk", flat=True))
@@ -203,5 +203,9 @@ def test_my_applications_page_and_api_list_the_same_applications(
         .order_by("-created_at")
         .values_list("pk", flat=True)
     )
-    assert [a.pk for a in page.context["apps"]] == [r["id"] for r in api.json()] == mine
+    assert (
+        [a.pk for a in page.context["apps"]]
+        == [r["id"] for r in api.json()["items"]]
+        == mine
+    )
     assert mine
