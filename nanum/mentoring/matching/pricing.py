@@ -120,7 +120,14 @@ def candidates(
 
 
 def violations(
-    kernel: Kernel, v: NDArray, u: NDArray, tau: NDArray, extra: int, near: int = 0
+    kernel: Kernel,
+    v: NDArray,
+    u: NDArray,
+    tau: NDArray,
+    extra: int,
+    near: int = 0,
+    rows: NDArray[np.bool_] | None = None,
+    cols: NDArray[np.bool_] | None = None,
 ) -> tuple[Arrays, int, int]:
     """Feasible pairs with ``w − v_m > u_s`` (at most ``extra`` per student, most
     violating first), and how many cells were scored to know.
@@ -129,15 +136,24 @@ def violations(
     from them); a left-out pair has ``w ≤ tau_s``, so it can only violate when
     ``v_m < tau_s − u_s``. Mentors are sorted by price and students by that
     threshold, so each block scores only a prefix of its mentors.
+
+    ``rows`` / ``cols`` limit the scan to those students / mentors (the caller
+    knows that every other left-out pair was checked under duals no larger).
     """
     theta = tau - u + near
-    need = np.flatnonzero((tau > 0) & (theta > v.min(initial=0)))
+    keep = (tau > 0) & (theta > v.min(initial=0))
+    if rows is not None:
+        keep &= rows
+    need = np.flatnonzero(keep)
     if len(need) == 0:
         return cat([]), 0, 0
     need = need[np.argsort(-theta[need], kind="stable")]
     items = []
     for g in kernel.groups(need):  # stable: students stay sorted by theta
-        g = kernel.group(g.rows, g.cols[np.argsort(v[g.cols], kind="stable")])
+        gc = g.cols if cols is None else g.cols[cols[g.cols]]
+        if len(gc) == 0:
+            continue
+        g = kernel.group(g.rows, gc[np.argsort(v[gc], kind="stable")])
         prices = v[g.cols]
         step = max(1, BLOCK_CELLS // len(g.cols))
         for lo in range(0, len(g.rows), step):

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from .flow import flow, potentials, prices_from, repair
 from .kernel import Kernel
-from .pricing import BLOCK_CELLS, candidates, violations
+from .pricing import BLOCK_CELLS, candidates, cat, violations
 from .problem import MatchResult, Mentors, Pair, Students
 from .score import REASON_SUBJECT, block_reasons, pair_details, prepare
 
@@ -70,6 +70,7 @@ def _solve_town(
     rounds, chosen, objective, bound, edges = 0, empty.astype(bool), 0, 0.0, len(es)
     pi: NDArray | None = None
     start = 0
+    checked: tuple[NDArray, NDArray, NDArray] | None = None
     for rounds in range(1, max_rounds + 1):
         t0 = time.perf_counter()
         fixed = None
@@ -97,9 +98,24 @@ def _solve_town(
             (vs, vm, vw), cells = (rs[hot], rm[hot], rw[hot]), 0
             rs, rm, rw = rs[~hot], rm[~hot], rw[~hot]
             positive = len(vs)
+        elif checked is None:  # the first scan: every student
+            (vs, vm, vw), positive, cells = violations(kernel, v, u, tau, EXTRA, NEAR)
         else:
-            near = NEAR if rounds == 1 else 0
-            (vs, vm, vw), positive, cells = violations(kernel, v, u, tau, EXTRA, near)
+            # every other left-out pair passed under duals no larger than now:
+            # rescan students whose u fell (or who hit the cap) against every
+            # mentor, and every student against the mentors whose price fell
+            cu, cv, capped = checked
+            found = [
+                violations(kernel, v, u, tau, EXTRA, rows=(u < cu) | capped),
+                violations(kernel, v, u, tau, EXTRA, cols=v < cv),
+            ]
+            vs, vm, vw = cat([a for a, _, _ in found])
+            _, first = np.unique(vs * len(cap) + vm, return_index=True)
+            vs, vm, vw = vs[first], vm[first], vw[first]
+            positive = int(np.count_nonzero(vw - v[vm] - u[vs] > 0))
+            cells = sum(c for _, _, c in found)
+        if not hot.any():
+            checked = (u, v, np.bincount(vs, minlength=n) >= EXTRA)
             new = ~_contains(np.sort(es * len(cap) + em), vs * len(cap) + vm)
             vs, vm, vw = vs[new], vm[new], vw[new]
         timings["certificate"] += time.perf_counter() - t0

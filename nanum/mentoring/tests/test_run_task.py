@@ -39,7 +39,9 @@ def test_a_run_is_queued_then_computed_by_its_task_and_shows_progress(
     run = MatchRun.objects.get()
     assert run.progress == MatchRun.Progress.QUEUED and not Match.objects.exists()
     page = client.get(response["Location"]).content.decode()
-    assert REFRESH in page and "시작을 기다리는 중" in page
+    with translation.override("ko"):
+        waiting = str(MatchRun.Progress.QUEUED.label)
+    assert REFRESH in page and waiting in page and waiting != "Waiting to start"
     # the task: claims the run, matches, stores the pairs
     assert tasks.match_run_compute.call(run.pk) == "done"
     run.refresh_from_db()
