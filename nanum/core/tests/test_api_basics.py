@@ -74,7 +74,10 @@ def test_notifications_are_only_mine(client, world):
 def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    body = response.json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    # The task backlog per queue (empty here: tests run tasks inline).
+    assert set(body["tasks"]) == {"default", "mail", "ml"}
 
 
 def test_openapi_schema_is_published(client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from nanum.lending.models import CalendarFeed, Consumable, Reservation
 
@@ -102,7 +103,7 @@ def test_ical_feed(world, lending, client_for):
 
     book(world, lending)
     c = client_for(world.teacher)
-    c.post("/lending/reservations/0/feed/")
+    c.post(reverse("lending:feed_action", args=["create"]))
 
     token = CalendarFeed.objects.get(user=world.teacher).token
     c.logout()
