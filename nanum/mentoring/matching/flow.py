@@ -194,7 +194,10 @@ def repair(
             return None
         lift = np.minimum(dist, reach).astype(np.int64)
         pi = pi + lift
-        ok = live & (rc + lift[t] - lift[h] == 0)
+        # arcs of zero reduced cost inside the ball of radius ``reach`` around
+        # the sources: every shortest path to a deficit lies in it
+        near = dist <= reach
+        ok = live & near[t] & near[h] & (rc + lift[t] - lift[h] == 0)
         at = np.flatnonzero(ok)
         ft = np.concatenate([t[at], np.full(len(sources), size), sinks])
         fh = np.concatenate([h[at], sources, np.full(len(sinks), size + 1)])
