@@ -6,7 +6,7 @@ import logging
 import smtplib
 from datetime import timedelta
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from nanum.core import clock
 
@@ -34,14 +34,35 @@ def notification_email(notification_id: int, attempt: int = 0) -> bool:
         raise
 
 
-@task(queue_name="mail")
+@task(queue_name="mail", takes_context=True)
 def password_reset_email(
-    email: str, domain: str, use_https: bool, language: str
+    context: TaskContext,
+    email: str,
+    domain: str,
+    use_https: bool,
+    language: str,
+    attempt: int = 0,
 ) -> int:
-    """Look up the accounts with this address and send each a reset link."""
-    return services.password_reset_email_send(
-        email=email, domain=domain, use_https=use_https, language=language
-    )
+    """Look up the accounts with this address and send each a reset link (once per
+    task result: a re-run of this same task sends nothing); retry later if the mail
+    server fails."""
+    try:
+        return services.password_reset_email_send(
+            email=email,
+            domain=domain,
+            use_https=use_https,
+            language=language,
+            run_id=str(context.task_result.id),
+        )
+    except (smtplib.SMTPException, OSError):
+        backend = password_reset_email.get_backend()
+        if attempt < len(MAIL_RETRY_DELAYS) and backend.supports_defer:
+            when = clock.now() + timedelta(seconds=MAIL_RETRY_DELAYS[attempt])
+            password_reset_email.using(run_after=when).enqueue(
+                email, domain, use_https, language, attempt + 1
+            )
+            logger.warning("password reset e-mail: retry at %s", when)
+        raise
 
 
 @task()

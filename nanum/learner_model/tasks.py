@@ -15,9 +15,12 @@ logger = logging.getLogger(__name__)
 
 @task(queue_name="ml")
 def retrain() -> str:
-    """Periodic retraining on Nanum's own interactions (schedule it, e.g. weekly)."""
+    """Periodic retraining on Nanum's own interactions (schedule it, e.g. weekly).
+
+    Safe to run twice: a run on the answers the active model was trained on trains
+    nothing (``skipped: unchanged``)."""
     try:
-        artefact = services.model_train_nanum()
+        artefact = services.model_train_nanum(if_changed=True)
     except DomainError as exc:
         logger.info("learner model not retrained: %s", exc.code)
         return f"skipped: {exc.code}"

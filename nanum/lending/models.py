@@ -286,6 +286,8 @@ class Reservation(models.Model):
     )
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
+    # The day of the last overdue reminder (one a day, however often the task runs).
+    last_reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -254,6 +254,9 @@ class Application(models.Model):
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When the applicant was told the draw's outcome (set with the notice, so a
+    # repeated notify task tells no one twice).
+    draw_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -55,12 +55,18 @@ def artefact_register(
 
 
 def model_train_nanum(
-    *, actor: User | None = None, epochs: int = 8, min_learners: int = 20
+    *,
+    actor: User | None = None,
+    epochs: int = 8,
+    min_learners: int = 20,
+    if_changed: bool = False,
 ) -> ModelArtefact:
     """Train the knowledge-tracing model on Nanum's own interactions and activate it.
 
     Needs PyTorch (the optional ``nanum[ml]`` extra); without it, or with too few
-    learners, nothing changes and a DomainError says why.
+    learners, nothing changes and a DomainError says why. With ``if_changed`` (the
+    periodic task) it trains nothing when the active model was trained on exactly
+    these answers, so a repeated run of the task costs one read, not a training.
     """
     try:
         # optional: torch (the nanum[ml] extra)
@@ -80,6 +86,17 @@ def model_train_nanum(
         raise DomainError(
             _("Too few learners with answers to train a model yet."),
             code="too_little_data",
+            status=409,
+        )
+    if (
+        if_changed
+        and ModelArtefact.objects.filter(
+            is_active=True, dataset="nanum", data_sha256=split.data_hash
+        ).exists()
+    ):
+        raise DomainError(
+            _("The active model was already trained on these answers."),
+            code="unchanged",
             status=409,
         )
     train_settings = TrainSettings(epochs=epochs, dim=32, hidden=32)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -221,6 +222,7 @@ def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
     on = on or clock.today()
     month_end = on.replace(day=1) - timedelta(days=1)
     month_start = month_end.replace(day=1)
+    this_month = timezone.make_aware(datetime.combine(on.replace(day=1), time.min))
     warned = restricted = 0
     for policy in TenantPolicy.objects.filter(min_monthly_minutes__gt=0):
         members = Application.objects.filter(
@@ -244,17 +246,22 @@ def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
             for a, s, w in members.values_list("pk", "student_id", "usage_warned_at")
             if (minutes.get(s) or 0) < policy.min_monthly_minutes
         ]
+        # Warned before this month's check: restricted now. Warned by this month's
+        # check (a repeated run the same month): left alone, so running the check
+        # twice never turns this month's warning into a restriction.
         first = [a for a, _s, w in low if w is None]
-        again = [a for a, _s, w in low if w is not None]
+        again = [a for a, _s, w in low if w is not None and w < this_month]
         now = clock.now()
-        Application.objects.filter(pk__in=first).update(usage_warned_at=now)
-        notify_bulk(
-            [s for _a, s, w in low if w is None],
-            kind="learning.low_use",
-            subject=gettext("You studied less than your town's monthly minimum"),
-            url="/learning/me/",
-        )
+        with transaction.atomic():  # the mark and its notices commit together
+            Application.objects.filter(pk__in=first).update(usage_warned_at=now)
+            notify_bulk(
+                [s for _a, s, w in low if w is None],
+                kind="learning.low_use",
+                subject=gettext("You studied less than your town's monthly minimum"),
+                url="/learning/me/",
+            )
         if again:
+            chosen = set(again)
             with transaction.atomic():
                 Application.objects.filter(pk__in=again).update(
                     restricted_at=now, updated_at=now
@@ -267,12 +274,12 @@ def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
                     ),
                     reason="restricted",
                 )
-            notify_bulk(
-                [s for _a, s, w in low if w is not None],
-                kind="learning.low_use",
-                subject=gettext("Your seat is paused because of low use"),
-                url="/learning/me/",
-            )
+                notify_bulk(
+                    [s for a, s, _w in low if a in chosen],
+                    kind="learning.low_use",
+                    subject=gettext("Your seat is paused because of low use"),
+                    url="/learning/me/",
+                )
         warned += len(first)
         restricted += len(again)
     return {"warned": warned, "restricted": restricted}

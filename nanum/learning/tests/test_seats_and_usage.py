@@ -292,7 +292,12 @@ def test_pyeongchang_under_3_hours_a_month_warned_then_restricted(
         place_since=timezone.now() - timedelta(days=70)
     )
     assert usage_svc.monthly_minimum_check()["warned"] == 1
-    assert usage_svc.monthly_minimum_check()["restricted"] == 1
+    # Run again this month (a re-queued task): the warning is not turned into a pause.
+    assert usage_svc.monthly_minimum_check() == {"warned": 0, "restricted": 0}
+    next_month = (timezone.localdate().replace(day=1) + timedelta(days=32)).replace(
+        day=1
+    )
+    assert usage_svc.monthly_minimum_check(on=next_month)["restricted"] == 1
     app = Application.objects.get(student=s)
     assert app.restricted_at is not None
     assert not Seat.objects.filter(student=s, state="active").exists()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -413,15 +413,24 @@ def transfer_receive(*, actor: User, transfer_id: int) -> Transfer:
 
 @transaction.atomic
 def overdue_remind(*, now: date | None = None, escalate_after: int = 3) -> int:
-    """Remind teachers of overdue loans; tell the bank after ``escalate_after`` reminders."""
+    """Remind teachers of overdue loans; tell the bank after ``escalate_after`` reminders.
+
+    At most one reminder per loan per day: the day is written with the reminder, in
+    the same transaction, so running the task again that day sends nothing.
+    """
     day = now or clock.today()
-    overdue = Reservation.objects.select_related(
-        "equipment", "requested_by", "tenant"
-    ).filter(status=Reservation.Status.CHECKED_OUT, end_date__lt=day)
+    overdue = (
+        Reservation.objects.select_for_update(of=("self",))
+        .select_related("equipment", "requested_by", "tenant")
+        .filter(status=Reservation.Status.CHECKED_OUT, end_date__lt=day)
+        .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=day))
+        .order_by("pk")
+    )
     n = 0
     for r in overdue:
         r.reminders_sent += 1
-        r.save(update_fields=["reminders_sent", "updated_at"])
+        r.last_reminded_on = day
+        r.save(update_fields=["reminders_sent", "last_reminded_on", "updated_at"])
         audit(None, "lending.reservation.remind", r, reminders=r.reminders_sent)
         notify(
             r,

@@ -113,11 +113,15 @@ def test_overdue_reminders_task_and_escalation(world, lending):
         end_date=timezone.localdate() - timedelta(days=2),
     )
     for _ in range(3):
-        tasks.overdue_reminders.enqueue()
-    assert (
-        Notification.objects.filter(user=world.teacher, kind="lending.overdue").count()
-        == 3
-    )
+        tasks.overdue_reminders.enqueue()  # one reminder a day, however many runs
+    reminders = Notification.objects.filter(user=world.teacher, kind="lending.overdue")
+    assert reminders.count() == 1
+    assert not Notification.objects.filter(
+        user=world.district_bank_officer, kind="lending.overdue"
+    ).exists()
+    for days in (1, 2):
+        services.overdue_remind(now=timezone.localdate() + timedelta(days=days))
+    assert reminders.count() == 3
     assert Notification.objects.filter(
         user=world.district_bank_officer, kind="lending.overdue"
     ).exists()

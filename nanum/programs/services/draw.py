@@ -108,17 +108,30 @@ def _write_outcomes(result: selection.DrawResult, now: datetime) -> None:
 
 
 def draw_notify(*, programme_id: int) -> int:
-    """Tell every applicant of a drawn programme their outcome (runs as a task)."""
+    """Tell every applicant of a drawn programme their outcome (runs as a task).
+
+    Safe to run twice: each application is marked ``draw_notified_at`` in the same
+    transaction as its notices, and only unmarked ones are told; a concurrent run
+    waits for the rows this one holds and then finds them marked.
+    """
     apps = (
-        Application.objects.filter(programme_id=programme_id)
+        Application.objects.select_for_update(of=("self",))
+        .filter(programme_id=programme_id, draw_notified_at__isnull=True)
         .exclude(status=A.SUBMITTED)
         .select_related("programme", "applied_by", "participant")
+        .order_by("pk")
     )
-    count, url = 0, _mine_url()
+    count, url, now = 0, _mine_url(), clock.now()
     with transaction.atomic():
+        told: list[int] = []
         for app in apps.iterator(chunk_size=1000):
             _tell_applicant(app, url)
-            count += 1
+            told.append(app.pk)
+        for i in range(0, len(told), 900):
+            Application.objects.filter(pk__in=told[i : i + 900]).update(
+                draw_notified_at=now
+            )
+        count = len(told)
     return count
 
 
