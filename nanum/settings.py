@@ -19,8 +19,10 @@ NANUM_DEFAULT_FROM_EMAIL
 NANUM_TASKS_IMMEDIATE   "1" runs background tasks inline (tests, tiny set-ups).
 NANUM_TASK_LEASE_SECONDS  re-queue a task RUNNING longer than this (default 600; ml: 6 h).
 NANUM_TRUSTED_PROXIES   comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed.
-NANUM_LOGIN_MAX_FAILURES, NANUM_LOGIN_WINDOW, NANUM_LOGIN_ADDRESS_MAX_FAILURES
-                        sign-in throttle (5 per account and address, 900 s; 100 per address).
+NANUM_LOGIN_MAX_FAILURES, NANUM_LOGIN_FIRST_WAIT, NANUM_LOGIN_WINDOW, NANUM_LOGIN_QUIET,
+NANUM_LOGIN_ADDRESS_MAX_FAILURES
+                        sign-in throttle (5 per account and address, then waits of 60 s
+                        doubling to 900 s, forgotten after 86400 s; 100 per address).
 NANUM_SECURE            "1" behind HTTPS: secure cookies, HSTS, SSL redirect.
 NANUM_LOG_LEVEL         default INFO.
 """
@@ -244,12 +246,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sign-in throttling (django-axes), for every login form including /admin/login/.
 # Failures count per (account, client address) pair: after LOGIN_THROTTLE_MAX_FAILURES
-# that pair waits LOGIN_THROTTLE_WINDOW_SECONDS; the same account from another address,
+# that pair waits LOGIN_THROTTLE_FIRST_WAIT_SECONDS; each failure after a wait doubles
+# it, up to LOGIN_THROTTLE_WINDOW_SECONDS; a success, or LOGIN_THROTTLE_QUIET_SECONDS
+# without a failure, starts the pair over. The same account from another address,
 # and other accounts from the same address, are never held back. One address that
-# fails NANUM_LOGIN_ADDRESS_MAX_FAILURES times (any names) is held back only for names
-# that have not signed in from it before (nanum.core.services.signin).
+# fails NANUM_LOGIN_ADDRESS_MAX_FAILURES times (any names) within the window is held
+# back only for names that have not signed in from it before
+# (nanum.core.services.signin).
 LOGIN_THROTTLE_MAX_FAILURES = int(os.environ.get("NANUM_LOGIN_MAX_FAILURES", "5"))
+LOGIN_THROTTLE_FIRST_WAIT_SECONDS = int(os.environ.get("NANUM_LOGIN_FIRST_WAIT", "60"))
 LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("NANUM_LOGIN_WINDOW", "900"))
+LOGIN_THROTTLE_QUIET_SECONDS = int(os.environ.get("NANUM_LOGIN_QUIET", "86400"))
 LOGIN_THROTTLE_ADDRESS_MAX_FAILURES = int(
     os.environ.get("NANUM_LOGIN_ADDRESS_MAX_FAILURES", "100")
 )
@@ -269,6 +276,8 @@ AXES_USERNAME_CALLABLE = "nanum.core.services.signin.login_username"
 AXES_CLIENT_IP_CALLABLE = "nanum.core.services.signin.client_address"
 AXES_LOCKOUT_CALLABLE = "nanum.core.views.public.signin_refused"
 AXES_RESET_ON_SUCCESS = True
+# Each counted failure is logged, so an address's failures in the window can be counted.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Tries during the wait are refused without being counted, so they cannot extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False

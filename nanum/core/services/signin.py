@@ -1,28 +1,39 @@
 """Sign-in throttling policy, applied by django-axes to every login form (the admin's too).
 
-- Failures count per (account, client address) pair: after
-  ``LOGIN_THROTTLE_MAX_FAILURES`` failures that pair waits ``LOGIN_THROTTLE_WINDOW_SECONDS``
-  (``login_cool_off``); tries during the wait are refused without extending it. The same
-  account from any other address, and every other account from the same address, are
-  never held back by it, so a stranger cannot lock anyone out for longer than the wait
-  and only from the stranger's own address.
-- One address that fails ``LOGIN_THROTTLE_ADDRESS_MAX_FAILURES`` times in the window, on
-  any names (a password spray), is refused further tries for names that have not signed
-  in from that address before; people who have keep signing in from behind it.
+- Failures count per (account, client address) pair, with progressive waits: after
+  ``LOGIN_THROTTLE_MAX_FAILURES`` failures the pair waits
+  ``LOGIN_THROTTLE_FIRST_WAIT_SECONDS`` (1 minute); once a wait is over the pair has one
+  more try, and each further failure doubles the wait (2, 4, 8 minutes ...) up to
+  ``LOGIN_THROTTLE_WINDOW_SECONDS`` (15 minutes). Tries during a wait are refused without
+  being counted, so they neither extend it nor climb the ladder. A success resets the
+  pair, and so does ``LOGIN_THROTTLE_QUIET_SECONDS`` (24 hours) without a failure of
+  that pair (axes forgets its record: ``login_cool_off``).
+- The same account from any other address, and every other account from the same
+  address, are never held back by a pair's wait, so a stranger can hold an account back
+  only from the stranger's own address, and for at most the longest wait.
+- One address that fails ``LOGIN_THROTTLE_ADDRESS_MAX_FAILURES`` times within
+  ``LOGIN_THROTTLE_WINDOW_SECONDS``, on any names (a password spray), is refused further
+  tries for names that have not signed in from that address before, until enough of
+  those failures are older than the window; people who have keep signing in from
+  behind it. The failures are read from axes' ``AccessFailureLog``.
 - The client address is ``REMOTE_ADDR``; only when that is a proxy named in
   ``NANUM_TRUSTED_PROXIES`` is ``X-Forwarded-For`` read, from the right, skipping the
   trusted hops (``client_address``).
+
+axes keeps a pair's failures for ``login_cool_off`` (the quiet period) and holds the pair
+back while its failures reach ``login_failure_limit``; that limit is where the ladder
+lives: the pair's count while it waits, one more than its count once the wait is over.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from axes.models import AccessAttempt, AccessLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db.models import Max, Sum
 from django.http import HttpRequest
@@ -31,6 +42,8 @@ from nanum.core import clock
 
 # A name that signed in from an address within this many days is "known" there.
 KNOWN_ADDRESS_DAYS = 90
+# Doubling more often than this is past any cap (2**32 seconds is 136 years).
+_MAX_DOUBLINGS = 32
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -85,69 +98,128 @@ def login_username(request: HttpRequest, credentials: dict[str, Any] | None) -> 
     return str(raw or "").strip().lower()[:150]
 
 
+def _longest_wait() -> timedelta:
+    return timedelta(seconds=max(0, settings.LOGIN_THROTTLE_WINDOW_SECONDS))
+
+
+def login_wait(failures: int) -> timedelta:
+    """The wait a pair owes after its ``failures``-th counted failure: nothing below
+    the limit, then the first wait, doubled for each failure past the limit, capped at
+    the longest wait."""
+    past = failures - settings.LOGIN_THROTTLE_MAX_FAILURES
+    if past < 0:
+        return timedelta(0)
+    first = max(0, settings.LOGIN_THROTTLE_FIRST_WAIT_SECONDS)
+    seconds = first * 2 ** min(past, _MAX_DOUBLINGS)
+    return min(timedelta(seconds=seconds), _longest_wait())
+
+
 def login_cool_off(request: HttpRequest | None = None) -> timedelta:
-    """How long a (name, address) pair waits after too many failures."""
-    return timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
+    """How long axes keeps a pair's failures (``AXES_COOLOFF_TIME``): the quiet period
+    after which the ladder starts over, never shorter than the longest wait."""
+    quiet = timedelta(seconds=max(0, settings.LOGIN_THROTTLE_QUIET_SECONDS))
+    return max(quiet, _longest_wait())
 
 
-def _address_failures(ip: str) -> int:
-    since = clock.now() - login_cool_off()
-    total = AccessAttempt.objects.filter(
-        ip_address=ip, attempt_time__gte=since
-    ).aggregate(n=Sum("failures_since_start"))["n"]
-    return int(total or 0)
+def _pair_failures(
+    request: HttpRequest, credentials: dict[str, Any] | None, now: datetime
+) -> tuple[int, datetime | None]:
+    """The pair's counted failures within the quiet period (axes keeps one row per
+    user agent) and when the last of them was counted."""
+    row = AccessAttempt.objects.filter(
+        username=login_username(request, credentials),
+        ip_address=getattr(request, "axes_ip_address", None),
+        attempt_time__gte=now - login_cool_off(),
+    ).aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
+    return int(row["n"] or 0), row["last"]
 
 
-def _known_here(username: str, ip: str) -> bool:
-    since = clock.now() - timedelta(days=KNOWN_ADDRESS_DAYS)
+def _pair_wait_left(failures: int, last: datetime | None, now: datetime) -> timedelta:
+    if last is None:
+        return timedelta(0)
+    return max(timedelta(0), last + login_wait(failures) - now)
+
+
+def _address_wait_left(ip: str, now: datetime) -> timedelta:
+    """How long until the address has fewer than its limit of failures (over all
+    names) within the window; nothing when it has fewer now."""
+    cap = settings.LOGIN_THROTTLE_ADDRESS_MAX_FAILURES
+    if cap < 1:
+        return timedelta(0)
+    window = _longest_wait()
+    # The cap-th most recent failure in the window: once it is older than the window,
+    # fewer than cap remain.
+    times = list(
+        AccessFailureLog.objects.filter(ip_address=ip, attempt_time__gt=now - window)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)[cap - 1 : cap]
+    )
+    if not times:
+        return timedelta(0)
+    return max(timedelta(0), times[0] + window - now)
+
+
+def _known_here(username: str, ip: str, now: datetime) -> bool:
+    since = now - timedelta(days=KNOWN_ADDRESS_DAYS)
     return AccessLog.objects.filter(
         username__iexact=username, ip_address=ip, attempt_time__gte=since
     ).exists()
 
 
+def _spray_wait_left(
+    request: HttpRequest, credentials: dict[str, Any] | None, now: datetime
+) -> timedelta:
+    """The wait for a name new to an address that is spraying failures; nothing for
+    anyone else."""
+    ip = getattr(request, "axes_ip_address", None)
+    if not ip:
+        return timedelta(0)
+    left = _address_wait_left(ip, now)
+    if left and _known_here(login_username(request, credentials), ip, now):
+        return timedelta(0)
+    return left
+
+
 def login_failure_limit(
     request: HttpRequest, credentials: dict[str, Any] | None
 ) -> int:
-    """Failures a (name, address) pair may have before it waits; 0 (wait now) for a name
-    new to an address that has been spraying failures over many names."""
-    ip = getattr(request, "axes_ip_address", None)
-    if ip and _address_failures(ip) >= settings.LOGIN_THROTTLE_ADDRESS_MAX_FAILURES:
-        username = login_username(request, credentials)
-        if not _known_here(username, ip):
-            return 0
-    return int(settings.LOGIN_THROTTLE_MAX_FAILURES)
+    """The failure count at which axes holds this (name, address) pair back now
+    (``AXES_FAILURE_LIMIT``): the configured limit until the pair reaches it; then its
+    own count while it waits, and one more than its count once the wait is over (one
+    more try, whose failure earns the next, doubled wait); 0 (wait now) for a name new
+    to an address that has been spraying failures over many names."""
+    now = clock.now()
+    if _spray_wait_left(request, credentials, now):
+        return 0
+    limit = int(settings.LOGIN_THROTTLE_MAX_FAILURES)
+    failures, last = _pair_failures(request, credentials, now)
+    if failures < limit:
+        return limit
+    if _pair_wait_left(failures, last, now):
+        return failures
+    return failures + 1
 
 
 def login_wait_minutes(request: HttpRequest, credentials: dict[str, Any] | None) -> int:
-    """Whole minutes until this request's (name, address) pair may try again."""
-    cool_off = login_cool_off()
-    ip = getattr(request, "axes_ip_address", None)
-    username = login_username(request, credentials)
-    last = AccessAttempt.objects.filter(username=username, ip_address=ip).aggregate(
-        last=Max("attempt_time")
-    )["last"]
-    if last is None and ip:  # refused for the address's spraying, not this pair
-        last = AccessAttempt.objects.filter(ip_address=ip).aggregate(
-            last=Max("attempt_time")
-        )["last"]
-    left = (last + cool_off - clock.now()) if last else cool_off
-    return max(
-        1,
-        min(
-            math.ceil(left.total_seconds() / 60),
-            math.ceil(cool_off.total_seconds() / 60),
-        ),
+    """Whole minutes (at least 1) until this request's (name, address) pair may try
+    again: what is left of the pair's wait, or of the address's, whichever is longer."""
+    now = clock.now()
+    failures, last = _pair_failures(request, credentials, now)
+    left = max(
+        _pair_wait_left(failures, last, now),
+        _spray_wait_left(request, credentials, now),
     )
+    return max(1, math.ceil(left.total_seconds() / 60))
 
 
 def login_failures_purge() -> int:
-    """Forget failures older than the wait and sign-in records older than the
+    """Forget failures older than the quiet period and sign-in records older than the
     "known address" horizon. Returns how many rows were removed."""
     now = clock.now()
-    attempts, _ = AccessAttempt.objects.filter(
-        attempt_time__lt=now - login_cool_off()
-    ).delete()
+    quiet = login_cool_off()
+    attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=now - quiet).delete()
+    failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=now - quiet).delete()
     logs, _ = AccessLog.objects.filter(
         attempt_time__lt=now - timedelta(days=KNOWN_ADDRESS_DAYS)
     ).delete()
-    return attempts + logs
+    return attempts + failures + logs
