@@ -200,6 +200,10 @@ def seed(ctx: Any, scale: str) -> list[str]:
             ),
         )
     run = services.match_run_create(actor=officer, term_id=term.pk)
+    # The demo loads inside one transaction, where the queued task would only run
+    # after commit: compute the run here (the task does nothing for a finished run).
+    services.match_run_compute(run_id=run.pk)
+    run.refresh_from_db()
     mine = Match.objects.filter(run=run, student=student).first()
     if mine is not None and mine.mentor_id != demo.pk:
         full = Match.objects.filter(run=run, mentor=demo).exclude(student=student)
