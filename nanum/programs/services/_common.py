@@ -49,16 +49,39 @@ def _outcome_message(app: Application) -> Any:
     )
 
 
+def _nominator_message(app: Application) -> Any:
+    if app.status == A.SELECTED:
+        return _("You nominated %(person)s for %(name)s: they have a place.")
+    if app.status == A.WAITLISTED:
+        return _(
+            "You nominated %(person)s for %(name)s: it is full; they are number "
+            "%(pos)s on the waiting list."
+        )
+    return _(
+        "You nominated %(person)s for %(name)s: the draw is after the period closes."
+    )
+
+
 def _tell_applicant(app: Application, url: str | None = None) -> None:
+    """Tell the person who takes part their outcome; a teacher who nominated a pupil
+    is told about the pupil, never as if the teacher had the place."""
     p = app.programme
     url = url or _mine_url()
+    nominated = app.participant_id and app.participant_id != app.applied_by_id
     with override(app.applied_by.preferred_language or "ko"):
-        msg = str(_outcome_message(app)) % {
+        message = _nominator_message(app) if nominated else _outcome_message(app)
+        msg = str(message) % {
             "name": p.name,
             "pos": app.waitlist_position,
+            "person": app.person_name,
         }
     _notify(app.applied_by, "programs.application", msg, url=url)
-    if app.participant_id and app.participant_id != app.applied_by_id:
+    if nominated:
         participant = app.participant
         assert participant is not None, "participant_id is set"
-        _notify(participant, "programs.application", msg, url=url)
+        with override(participant.preferred_language or "ko"):
+            own = str(_outcome_message(app)) % {
+                "name": p.name,
+                "pos": app.waitlist_position,
+            }
+        _notify(participant, "programs.application", own, url=url)

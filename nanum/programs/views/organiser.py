@@ -43,6 +43,7 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         {
             "programmes": [(p, rates.get(p.pk)) for p in rows],
             "totals": selectors.dashboard_totals(programmes),
+            "manages_labs": selectors.labs_managed(request.user).exists(),
         },
     )
 
