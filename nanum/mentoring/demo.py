@@ -5,9 +5,11 @@ counselling slots for the demo counsellor with one booking by the demo student."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +32,7 @@ from .selectors import mentee_eligible
 
 EVENINGS = [d * 24 + h for d in range(5) for h in (16, 17, 18, 19, 20, 21)]
 WEEKENDS = [d * 24 + h for d in (5, 6) for h in range(10, 19)]
+SEOUL = ZoneInfo(settings.TIME_ZONE)
 UNIVERSITIES = [
     ("yonsei", "연세대학교", "Yonsei University"),
     ("ewha", "이화여자대학교", "Ewha Womans University"),
@@ -224,32 +227,77 @@ def seed(ctx: Any, scale: str) -> list[str]:
     ]
 
 
+def _weekly(hour_of_week: int, on_or_after: date) -> datetime:
+    """The first time at ``hour_of_week`` (Seoul time) on or after ``on_or_after``."""
+    weekday, hour = divmod(hour_of_week, 24)
+    day = on_or_after + timedelta(days=(weekday - on_or_after.weekday()) % 7)
+    return datetime.combine(day, time(hour), tzinfo=SEOUL)
+
+
 def _history(demo: MentorProfile, mentor_user: User, rng: Any) -> None:
-    """Four past weeks for the demo mentor's pairs: held, reported, rated."""
+    """The weeks already behind the demo mentor's pairs, at their real Seoul hours.
+
+    Publishing scheduled the pairs from tomorrow on; before that, each pair gets
+    every weekly session since four weeks ago: the older ones held, reported and
+    rated; the latest past one confirmed by the mentee and waiting for the mentor
+    (confirm, then file the report); the first pair also has the week before that
+    held without a report (the report is due). A weekly hour still ahead today
+    becomes an upcoming session, so every pair has one within the week."""
     now = clock.now()
-    for match in Match.objects.filter(
-        mentor=demo, status=Match.Status.ACTIVE
-    ).select_related("student"):
+    matches = Match.objects.filter(mentor=demo, status=Match.Status.ACTIVE)
+    for index, match in enumerate(
+        matches.select_related("student").order_by("hour_of_week", "pk")
+    ):
         first = match.sessions.order_by("starts_at").first()
-        anchor = first.starts_at if first else now
-        for week in range(1, 5):
-            when = anchor - timedelta(days=7 * week)
+        limit = first.starts_at if first else now + timedelta(days=1)
+        when = _weekly(match.hour_of_week, clock.today() - timedelta(days=35))
+        weeks: list[datetime] = []
+        while when < limit:
+            weeks.append(when)
+            when += timedelta(days=7)
+        past = [w for w in weeks if w <= now]
+        for when in weeks:
+            if when > now:  # later today: an upcoming session
+                Session.objects.create(
+                    match=match,
+                    tenant_id=match.tenant_id,
+                    starts_at=when,
+                    duration_minutes=match.duration_minutes,
+                )
+                continue
+            age = len(past) - 1 - past.index(when)  # 0: the latest past week
+            ended = min(when + timedelta(minutes=match.duration_minutes), now)
+            if age == 0:  # the mentee confirmed; the mentor has not yet
+                Session.objects.create(
+                    match=match,
+                    tenant_id=match.tenant_id,
+                    starts_at=when,
+                    duration_minutes=match.duration_minutes,
+                    student_confirmed_at=ended,
+                )
+                continue
             session = Session.objects.create(
                 match=match,
                 tenant_id=match.tenant_id,
                 starts_at=when,
+                duration_minutes=match.duration_minutes,
                 status=Session.Status.HELD,
-                mentor_confirmed_at=when + timedelta(hours=1),
-                student_confirmed_at=when + timedelta(hours=1),
+                mentor_confirmed_at=ended,
+                student_confirmed_at=ended,
             )
+            if age == 1 and index == 0:  # held, its report still due
+                continue
             SessionReport.objects.create(
                 session=session,
                 topics=rng.choice(["일차함수", "연립방정식", "원의 성질", "확률"]),
-                quiz_title=f"{5 - week}주차 퀴즈",
+                quiz_title=f"{len(past) - age}주차 퀴즈",
                 quiz_score=rng.randint(55, 100),
                 learning_report="개념 이해가 좋아지고 있음. 다음 주 복습 과제 제시.",
             )
             SessionRating.objects.create(session=session, stars=rng.randint(4, 5))
+        if weeks:
+            match.started_on = timezone.localdate(weeks[0])
+            match.save(update_fields=["started_on"])
         Message.objects.create(
             match=match, sender=mentor_user, body="이번 주 퀴즈 준비 잘 해 오세요!"
         )
@@ -259,7 +307,8 @@ def _history(demo: MentorProfile, mentor_user: User, rng: Any) -> None:
 
 
 def _counselling(counsellor: User, student: User) -> int:
-    start = timezone.localtime().replace(hour=16, minute=0, second=0, microsecond=0)
+    today = clock.now().astimezone(SEOUL).date()
+    start = datetime.combine(today, time(16), tzinfo=SEOUL)  # 16:00 in Seoul
     count = 0
     first = None
     for day in range(1, 11):

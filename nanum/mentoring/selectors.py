@@ -251,13 +251,16 @@ def mentee_session_get(*, actor: User, session_id: int) -> Session:
 
 
 def upcoming_sessions(matches: list[Match], *, limit: int = 8) -> list[Session]:
-    """The next scheduled sessions of these pairs."""
+    """The next scheduled sessions of these pairs: only those still ahead, soonest
+    first."""
     return list(
         Session.objects.filter(
             match__in=matches,
-            starts_at__gte=clock.now(),
+            starts_at__gt=clock.now(),
             status=Session.Status.SCHEDULED,
-        ).select_related("match__student", "match__mentor__user")[:limit]
+        )
+        .select_related("match__student", "match__mentor__user")
+        .order_by("starts_at", "pk")[:limit]
     )
 
 
@@ -269,18 +272,23 @@ def problems_for_staff(actor: User) -> QuerySet[ProblemReport]:
 
 
 def open_slots(tenant: Tenant | int) -> QuerySet[CounsellingSlot]:
+    """Slots of ``tenant`` still ahead and free to book, soonest first."""
     return (
         CounsellingSlot.objects.filter(
             tenant=tenant, is_cancelled=False, starts_at__gt=clock.now()
         )
         .exclude(bookings__status=CounsellingBooking.Status.BOOKED)
         .select_related("counsellor")
+        .order_by("starts_at", "pk")
     )
 
 
 def counsellor_slots(actor: User) -> QuerySet[CounsellingSlot]:
-    return CounsellingSlot.objects.filter(counsellor=actor).prefetch_related(
-        "bookings__student"
+    """``actor``'s own slots, soonest first."""
+    return (
+        CounsellingSlot.objects.filter(counsellor=actor)
+        .prefetch_related("bookings__student")
+        .order_by("starts_at", "pk")
     )
 
 
