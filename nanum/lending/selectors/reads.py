@@ -10,13 +10,16 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
+from nanum.core import clock
 from nanum.core.errors import NotFound, PermissionDenied
 from nanum.core.models import Organisation, User
+from nanum.core.selectors import closed_days
 
 from ..models import (
     Allocation,
     AllocationRound,
     Asset,
+    BankPolicy,
     CalendarFeed,
     Consumable,
     EquipmentModel,
@@ -270,6 +273,72 @@ def _add_alternatives(
                     )
                 if len(r.alternatives) >= 2:
                     break
+
+
+@dataclass
+class BookingDefaults:
+    """Dates a booking form starts with, and the rules to explain before submitting."""
+
+    start: date  # a school day at or after ``earliest``
+    end: date  # a school day in the same week as ``start`` (or ``start`` itself)
+    earliest: date  # today + the lead time
+    lead_time_days: int
+    term_quota_units: int
+    school: Organisation | None  # the teacher's (first) school, preselected
+
+
+def booking_defaults(
+    *, actor: User, bank_id: int | None = None, weeks_ahead: int = 1
+) -> BookingDefaults:
+    """Default loan dates that every bank (or ``bank_id``) accepts: school days, lead time.
+
+    The lead time is the longest among the actor's banks (or ``bank_id``'s own), so the
+    default start is valid wherever the teacher books; closures come from the calendar
+    (the bank's own when ``bank_id`` is given).
+    """
+    visible = [b.pk for b in bank_list(actor=actor)]
+    if bank_id not in visible:
+        bank_id = None  # another town's bank: its policy is not the actor's business
+    policies = BankPolicy.objects.filter(
+        bank_id__in=visible if bank_id is None else [bank_id]
+    )
+    rows = list(policies.values_list("lead_time_days", "term_quota_units"))
+    lead = BankPolicy.DEFAULTS["lead_time_days"]
+    quota = BankPolicy.DEFAULTS["term_quota_units"]
+    if rows:
+        lead = max(r[0] for r in rows)
+        quota = min(r[1] for r in rows)
+    today = clock.today()
+    earliest = today + timedelta(days=lead)
+    first = max(earliest, today + timedelta(days=7 * weeks_ahead))
+    closed = closed_days(
+        start=first, end=first + timedelta(days=60), organisation_id=bank_id
+    )
+
+    def school_day(d: date) -> bool:
+        return d.weekday() < 5 and d not in closed
+
+    start = first
+    while not school_day(start) and start < first + timedelta(days=60):
+        start += timedelta(days=1)
+    end = start
+    for i in range(1, 5):  # the last school day of the same working week
+        d = start + timedelta(days=i)
+        if d.weekday() >= 5:
+            break
+        if school_day(d):
+            end = d
+    school = None
+    if teacher_school_ids(actor):  # a teacher's own school; administrators choose
+        school = school_list(actor=actor).order_by("name_ko", "pk").first()
+    return BookingDefaults(
+        start=start,
+        end=end,
+        earliest=earliest,
+        lead_time_days=lead,
+        term_quota_units=quota,
+        school=school,
+    )
 
 
 def reservation_list(*, actor: User, scope: str = "mine") -> QuerySet[Reservation]:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from icalendar import Calendar, Event
 
-from nanum.core import clock
 from nanum.core.errors import DomainError
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
@@ -29,14 +28,15 @@ from ..models import Reservation
 @require_GET
 def search(request: AuthedHttpRequest) -> HttpResponse:
     schools = selectors.school_list(actor=request.user)
-    initial_start = clock.today() + timedelta(days=7)
+    defaults = selectors.booking_defaults(actor=request.user)
     form = SearchForm(
         request.GET or None,
         schools=schools,
         initial={
-            "start": initial_start,
-            "end": initial_start + timedelta(days=4),
+            "start": defaults.start,
+            "end": defaults.end,
             "quantity": 1,
+            "school": defaults.school,
         },
     )
     results: list[selectors.SearchResult] = []
@@ -71,6 +71,7 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_book": bool(schools.exists()),
+            "defaults": defaults,
         },
     )
 
@@ -81,7 +82,17 @@ def reserve(request: AuthedHttpRequest) -> HttpResponse:
     schools = selectors.school_list(actor=request.user)
     banks = selectors.bank_choices(actor=request.user)
     data = request.POST if request.method == "POST" else None
-    initial = {
+    bank_param = (data or request.GET).get("bank", "")
+    defaults = selectors.booking_defaults(
+        actor=request.user,
+        bank_id=int(bank_param) if bank_param.isdigit() else None,
+    )
+    initial: dict[str, object] = {
+        "start_date": defaults.start,
+        "end_date": defaults.end,
+        "school": defaults.school,
+    }
+    asked = {
         k: request.GET.get(v)
         for k, v in (
             ("equipment", "equipment"),
@@ -96,7 +107,7 @@ def reserve(request: AuthedHttpRequest) -> HttpResponse:
         data,
         banks=banks,
         schools=schools,
-        initial={k: v for k, v in initial.items() if v},
+        initial=initial | {k: v for k, v in asked.items() if v},
     )
     model_id = (data or request.GET).get("equipment", "")
     if not model_id.isdigit():
@@ -132,7 +143,7 @@ def reserve(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "lending/reserve.html",
-        {"form": form, "model": model},
+        {"form": form, "model": model, "defaults": defaults},
         status=422 if form.errors else 200,
     )
 
