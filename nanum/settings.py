@@ -15,6 +15,7 @@ NANUM_PG_PREPARE        N: PostgreSQL binds parameters server-side and psycopg p
                         keep them: PgBouncer session mode, or 1.21+ max_prepared_statements).
 NANUM_DATA_DIR          where SQLite, uploaded private files and artefacts live (./var).
 NANUM_EMAIL_URL         "console" (default) or "smtp://user:pass@host:port".
+NANUM_SITE_URL          the public address, for links in e-mails (http://127.0.0.1:8000).
 NANUM_DEFAULT_FROM_EMAIL
 NANUM_TASKS_IMMEDIATE   "1" runs background tasks inline (tests, tiny set-ups).
 NANUM_TASK_LEASE_SECONDS  re-queue a task RUNNING longer than this (default 600; ml: 6 h).
@@ -295,6 +296,8 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "nanum_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# One date and time format per language (nanum/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["nanum.formats"]
 
 # --- Static and private files ------------------------------------------------
 STATIC_URL = "/static/"
@@ -380,6 +383,8 @@ if _cache_url == "database":
         }
     }
 NANUM_SITE_NAME = os.environ.get("NANUM_SITE_NAME", "나눔")
+# Where people open Nanum: links in e-mails are absolute on this address.
+NANUM_SITE_URL = os.environ.get("NANUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NANUM_TOKEN_PREFIX = "nanum_"  # noqa: S105 - a prefix, not a secret
 NANUM_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("NANUM_ACCESS_LOG_DAYS", "730"))
 NANUM_KT_DATA = os.environ.get(

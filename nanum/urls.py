@@ -5,7 +5,7 @@ import warnings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import JavaScriptCatalog
 
 from nanum.api import api
 from nanum.core import views as core_views
@@ -43,7 +43,7 @@ handler500 = "nanum.core.views.server_error"
 
 urlpatterns = [
     path("", include("nanum.core.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),

@@ -6,12 +6,23 @@ Other apps import these by name from ``nanum.core.services``.
 
 from __future__ import annotations
 
-from .accounts import MIN_SELF_SIGNUP_AGE, SIGNUP_ROLES, role_grant, user_register
+from .accounts import (
+    MIN_SELF_SIGNUP_AGE,
+    SIGNUP_ROLES,
+    role_grant,
+    user_language_set,
+    user_register,
+)
 from .audit import access_log_purge, access_record, audit_record, client_ip, snapshot
 from .notifications import (
+    Message,
+    Text,
+    absolute_url,
     notification_email_send,
     notification_mark_read,
     notification_send,
+    render_text,
+    user_language,
 )
 from .outbox import (
     task_lease_seconds,
@@ -26,6 +37,9 @@ from .tokens import token_authenticate, token_create, token_revoke
 __all__ = [
     "MIN_SELF_SIGNUP_AGE",
     "SIGNUP_ROLES",
+    "Message",
+    "Text",
+    "absolute_url",
     "access_log_purge",
     "access_record",
     "audit_record",
@@ -38,6 +52,7 @@ __all__ = [
     "notification_send",
     "password_reset_email_send",
     "password_reset_request",
+    "render_text",
     "role_grant",
     "snapshot",
     "task_lease_seconds",
@@ -47,5 +62,7 @@ __all__ = [
     "token_authenticate",
     "token_create",
     "token_revoke",
+    "user_language",
+    "user_language_set",
     "user_register",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,7 @@ def user_register(
     role: str,
     tenant: Tenant,
     today_year: int | None = None,
+    language: str = "",
 ) -> User:
     """A student (14 or older) or a guardian creates their own account in a town.
 
@@ -85,6 +87,7 @@ def user_register(
         email=email,
         birth_year=birth_year,
         home_tenant=tenant,
+        preferred_language=_language_or_default(language),
     )
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -100,3 +103,32 @@ def user_register(
         after={"username": username, "role": role},
     )
     return user
+
+
+def _language_or_default(language: str) -> str:
+    code = (language or "").split("-")[0].lower()
+    known = {lang for lang, _name in settings.LANGUAGES}
+    return code if code in known else settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def user_language_set(*, actor: User, language: str) -> User:
+    """Save the language ``actor`` reads Nanum in: pages after sign-in, notifications
+    and e-mails. An unknown language is refused and nothing changes."""
+    code = (language or "").split("-")[0].lower()
+    if code not in {lang for lang, _name in settings.LANGUAGES}:
+        raise InvalidInput(field_errors={"language": [_("Choose Korean or English.")]})
+    before = actor.preferred_language
+    if before == code:
+        return actor
+    actor.preferred_language = code
+    actor.save(update_fields=["preferred_language"])
+    audit_record(
+        actor=actor,
+        action="user.language",
+        obj=actor,
+        tenant=actor.home_tenant,
+        before={"language": before},
+        after={"language": code},
+    )
+    return actor

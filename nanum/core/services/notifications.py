@@ -1,10 +1,22 @@
-"""Notifications: stored in-app; the e-mail is queued in the same transaction (outbox)."""
+"""Notifications: stored in-app; the e-mail is queued in the same transaction (outbox).
+
+Subjects and bodies are rendered in the recipient's saved language when they are sent,
+never in the language of whoever triggered them: pass ``gettext_lazy`` strings, a
+``Message(template, **params)`` (a lazy template with its arguments) or a callable, and
+``notification_send`` renders them under the recipient's language.
+"""
 
 from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
 
 # services -> tasks is the documented cycle: a module import, resolved at call time.
 from nanum.core import clock, tasks
@@ -13,18 +25,88 @@ from nanum.core.models import Notification, User
 from .outbox import tasks_enqueue
 
 
+class Message:
+    """A lazy text with its arguments, rendered only in the reader's language.
+
+    ``Message(_("%(model)s is ready"), model=name)``; an argument may itself be lazy
+    (a ``gettext_lazy`` string, another ``Message``, a callable), a date or a datetime
+    (shown in the reader's language's ``DATE_FORMAT`` / ``DATETIME_FORMAT``).
+    """
+
+    __slots__ = ("params", "template")
+
+    def __init__(self, template: str | Promise, /, **params: Any) -> None:
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        text = str(self.template)
+        if not self.params:
+            return text
+        return text % {key: _param(value) for key, value in self.params.items()}
+
+    def __repr__(self) -> str:
+        return f"Message({self.template!r}, **{self.params!r})"
+
+
+Text = str | Promise | Message | Callable[[], str]
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, (Promise, Message)):
+        return str(value)
+    if callable(value):
+        return str(value())
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(
+            timezone.localtime(value) if timezone.is_aware(value) else value,
+            "DATETIME_FORMAT",
+        )
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return value
+
+
+def render_text(value: Text) -> str:
+    """``value`` as a string in the active language."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (Promise, Message)):
+        return str(value)
+    return str(value())
+
+
+def user_language(user: User) -> str:
+    """The language ``user`` reads Nanum in (their saved choice)."""
+    return user.preferred_language or settings.LANGUAGE_CODE
+
+
+def absolute_url(url: str) -> str:
+    """``url`` on the public site (``NANUM_SITE_URL``): e-mails never carry a path."""
+    if not url or "://" in url:
+        return url
+    base = str(settings.NANUM_SITE_URL).rstrip("/")
+    return f"{base}/{url.lstrip('/')}"
+
+
 def notification_send(
     *,
     user: User,
     kind: str,
-    subject: str,
-    body: str = "",
+    subject: Text,
+    body: Text = "",
     url: str = "",
     email: bool = True,
 ) -> Notification:
-    """Store an in-app notification and queue its e-mail with it (sent by the worker)."""
+    """Store an in-app notification and queue its e-mail with it (sent by the worker).
+
+    ``subject`` and ``body`` are rendered in the recipient's saved language.
+    """
+    with translation.override(user_language(user)):
+        subject_text = render_text(subject)
+        body_text = render_text(body)
     note = Notification.objects.create(
-        user=user, kind=kind, subject=subject[:200], body=body, url=url[:300]
+        user=user, kind=kind, subject=subject_text[:200], body=body_text, url=url[:300]
     )
     if email and user.email:
         tasks_enqueue(tasks.notification_email, note.pk)
@@ -36,7 +118,8 @@ def notification_email_send(*, notification_id: int) -> bool:
 
     The row is claimed (``emailed_at`` set where it was empty) and the mail sent in one
     transaction: a second run finds it claimed and sends nothing; if sending fails or the
-    worker dies, the claim rolls back and a later run sends it.
+    worker dies, the claim rolls back and a later run sends it. The link in the mail is
+    absolute (``NANUM_SITE_URL``).
     """
     note = (
         Notification.objects.select_related("user").filter(pk=notification_id).first()
@@ -49,9 +132,10 @@ def notification_email_send(*, notification_id: int) -> bool:
         ).update(emailed_at=clock.now())
         if not claimed:
             return False
+        link = absolute_url(note.url)
         send_mail(
             subject=f"[{settings.NANUM_SITE_NAME}] {note.subject}",
-            message=note.body + (f"\n\n{note.url}" if note.url else ""),
+            message=note.body + (f"\n\n{link}" if link else ""),
             from_email=None,
             recipient_list=[note.user.email],
         )

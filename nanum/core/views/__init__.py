@@ -14,7 +14,7 @@ from .errors import (
     permission_denied,
     server_error,
 )
-from .public import LoginView, PasswordResetView, healthz, signup
+from .public import LoginView, PasswordResetView, healthz, set_language, signup
 
 __all__ = [
     "LoginView",
@@ -28,6 +28,7 @@ __all__ = [
     "page_not_found",
     "permission_denied",
     "server_error",
+    "set_language",
     "signup",
     "tokens",
 ]

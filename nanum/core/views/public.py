@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -11,9 +12,11 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.i18n import set_language as django_set_language
 
 from nanum.core import services
 from nanum.core.errors import DomainError
@@ -26,10 +29,47 @@ from nanum.core.forms import (
 )
 
 
+def _language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=cast(
+            Literal["Lax", "Strict", "None"], settings.LANGUAGE_COOKIE_SAMESITE
+        ),
+    )
+
+
 class LoginView(auth_views.LoginView):
+    """Signing in switches the pages to the language the user saved."""
+
     template_name = "core/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        language = services.user_language(form.get_user())
+        translation.activate(language)
+        _language_cookie(response, language)
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: the cookie for everyone, and the saved language of a
+    signed-in user (their notifications and e-mails follow it)."""
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            services.user_language_set(actor=request.user, language=language)
+        except DomainError:
+            pass  # Django's view below ignores an unknown language the same way
+    return django_set_language(request)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -80,6 +120,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 birth_year=cd["birth_year"],
                 role=cd["role"],
                 tenant=cd["tenant"],
+                language=translation.get_language() or "",
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -16,7 +16,13 @@ from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput
 from nanum.core.models import Organisation, Role, RoleAssignment, Tenant, User
 from nanum.core.selectors import closed_days
-from nanum.core.services import audit_record, notification_send
+from nanum.core.services import (
+    Message,
+    Text,
+    audit_record,
+    notification_send,
+    render_text,
+)
 
 from ..models import (
     AllocationRound,
@@ -308,24 +314,27 @@ SUBJECTS = {
 }
 
 
-def notify(reservation: Reservation, kind: str, extra: str = "") -> None:
+def notify(reservation: Reservation, kind: str, extra: Text = "") -> None:
     """Tell the teacher (in their language) that their reservation changed."""
     user = reservation.requested_by
     with translation.override(user.preferred_language or "ko"):
         subject = str(SUBJECTS.get(kind, SUBJECTS["changed"]))
-        body = gettext(
-            "%(model)s × %(qty)s, %(start)s – %(end)s. Status: %(status)s."
-        ) % {
-            "model": reservation.equipment.name,
-            "qty": reservation.quantity,
-            "start": reservation.start_date.isoformat(),
-            "end": reservation.end_date.isoformat(),
-            "status": reservation.get_status_display(),
-        }
+        body = str(
+            Message(
+                gettext(
+                    "%(model)s × %(qty)s, %(start)s – %(end)s. Status: %(status)s."
+                ),
+                model=reservation.equipment.name,
+                qty=reservation.quantity,
+                start=reservation.start_date,
+                end=reservation.end_date,
+                status=reservation.get_status_display(),
+            )
+        )
         if reservation.reason:
             body += "\n" + reservation.reason
         if extra:
-            body += "\n" + extra
+            body += "\n" + render_text(extra)
     notification_send(
         user=user,
         kind=f"lending.{kind}",
@@ -335,7 +344,7 @@ def notify(reservation: Reservation, kind: str, extra: str = "") -> None:
     )
 
 
-def notify_bank_staff(bank_id: int, kind: str, subject: str, body: str = "") -> None:
+def notify_bank_staff(bank_id: int, kind: str, subject: Text, body: Text = "") -> None:
     users = User.objects.filter(
         pk__in=RoleAssignment.objects.filter(
             organisation_id=bank_id, role=Role.BANK_STAFF, is_active=True

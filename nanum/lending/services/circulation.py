@@ -7,13 +7,14 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound
 from nanum.core.models import Organisation, User
-from nanum.core.services import audit_record
+from nanum.core.services import Message, audit_record, user_language
 
 from ..models import (
     Allocation,
@@ -143,9 +144,8 @@ def consumable_issue(
         notify_bank_staff(
             c.bank_id,
             "lending.reorder",
-            str(
-                _("Reorder %(name)s: %(n)s left")
-                % {"name": c.name, "n": c.stock - quantity}
+            Message(
+                _("Reorder %(name)s: %(n)s left"), name=c.name, n=c.stock - quantity
             ),
         )
 
@@ -316,20 +316,22 @@ def _reassign_affected(asset: Asset, ticket: MaintenanceTicket) -> None:
             notify(
                 r,
                 "changed",
-                str(_("A unit went to repair; another unit was assigned.")),
+                _("A unit went to repair; another unit was assigned."),
             )
         except booking.NoUnitsFree:
-            r.reason = str(
-                _(
-                    "A unit went to repair and no replacement is free. The bank will contact you."
+            # Stored on the reservation, so written in the teacher's language.
+            with translation.override(user_language(r.requested_by)):
+                r.reason = str(
+                    _(
+                        "A unit went to repair and no replacement is free. The bank will contact you."
+                    )
                 )
-            )
             r.save(update_fields=["reason", "updated_at"])
             notify(r, "affected")
             notify_bank_staff(
                 r.bank_id,
                 "lending.affected",
-                str(_("Reservation #%(id)s is short of a unit") % {"id": r.pk}),
+                Message(_("Reservation #%(id)s is short of a unit"), id=r.pk),
             )
 
 
@@ -435,15 +437,16 @@ def overdue_remind(*, now: date | None = None, escalate_after: int = 3) -> int:
         notify(
             r,
             "overdue",
-            str(_("Due back on %(date)s.") % {"date": r.end_date.isoformat()}),
+            Message(_("Due back on %(date)s."), date=r.end_date),
         )
         if r.reminders_sent >= escalate_after:
             notify_bank_staff(
                 r.bank_id,
                 "lending.overdue",
-                str(
-                    _("Reservation #%(id)s is %(days)s days overdue")
-                    % {"id": r.pk, "days": (day - r.end_date).days}
+                Message(
+                    _("Reservation #%(id)s is %(days)s days overdue"),
+                    id=r.pk,
+                    days=(day - r.end_date).days,
                 ),
             )
         n += 1

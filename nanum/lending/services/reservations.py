@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -349,8 +349,8 @@ def waitlist_offer_next(*, equipment_id: int, bank_id: int) -> list[Reservation]
             r.reason = gettext(
                 "Units became free. Accept before %(time)s or they go to the next school."
             ) % {
-                "time": timezone.localtime(r.offer_expires_at).strftime(
-                    "%Y-%m-%d %H:%M"
+                "time": formats.date_format(
+                    timezone.localtime(r.offer_expires_at), "DATETIME_FORMAT"
                 )
             }
         r.save(update_fields=["status", "offer_expires_at", "reason", "updated_at"])
