@@ -234,3 +234,27 @@ class RoundForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "bank", banks)
+
+
+class StaffSearchForm(forms.Form):
+    """Staff's search across reservations; every field optional."""
+
+    q = forms.CharField(
+        label=_("Number, school or teacher"), required=False, max_length=100
+    )
+    tag = forms.CharField(label=_("Tag code"), required=False, max_length=40)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *list(Reservation.Status.choices)],
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("Until"), required=False, widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The last day must not be before the first day."))
+        return data

@@ -37,6 +37,7 @@ from .roles import (
     staff_bank_ids,
     teacher_school_ids,
 )
+from .staff import UnitPage, staff_reservation_search, unit_by_tag
 
 __all__ = [
     "ALTERNATIVE_SHIFTS",
@@ -46,6 +47,7 @@ __all__ = [
     "BankAvailability",
     "BookingDefaults",
     "SearchResult",
+    "UnitPage",
     "actor_tenant_ids",
     "asset_get_for_staff",
     "asset_list_for_staff",
@@ -71,5 +73,7 @@ __all__ = [
     "staff_bank_choices",
     "staff_bank_ids",
     "staff_banks",
+    "staff_reservation_search",
     "teacher_school_ids",
+    "unit_by_tag",
 ]

@@ -12,6 +12,9 @@ from .staff import (
     labels_pdf,
     rounds,
     staff_action,
+    staff_search,
+    tag_lookup,
+    unit,
 )
 from .teacher import (
     calendar_feed_action,
@@ -44,4 +47,7 @@ __all__ = [
     "rounds",
     "search",
     "staff_action",
+    "staff_search",
+    "tag_lookup",
+    "unit",
 ]

@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nanum.core import clock, spreadsheets
-from nanum.core.errors import DomainError
+from nanum.core.errors import DomainError, NotFound
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
 
@@ -26,6 +27,7 @@ from ..forms import (
     ImportForm,
     ReasonForm,
     RoundForm,
+    StaffSearchForm,
     TicketForm,
     TransferForm,
 )
@@ -361,3 +363,56 @@ def rounds(request: AuthedHttpRequest) -> HttpResponse:
         {"form": form, "items": items},
         status=422 if form.errors else 200,
     )
+
+
+@staff_required
+@require_GET
+def staff_search(request: AuthedHttpRequest) -> HttpResponse:
+    """Reservations of the staff's banks by number, school, teacher, tag, status, dates."""
+    form = StaffSearchForm(request.GET or None)
+    page = None
+    if form.is_valid():
+        d = form.cleaned_data
+        qs = selectors.staff_reservation_search(
+            actor=request.user,
+            q=d["q"],
+            tag=d["tag"],
+            status=d["status"],
+            start=d["start"],
+            end=d["end"],
+        )
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "lending/staff_search.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=422 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_GET
+def tag_lookup(request: AuthedHttpRequest) -> HttpResponse:
+    """The header's tag form: go to the unit page of the scanned or typed tag."""
+    tag = request.GET.get("tag", "").strip()[:40]
+    if not tag:
+        return unit(request, tag=tag)
+    return redirect("lending:unit", tag=tag)
+
+
+@staff_required
+@require_GET
+def unit(request: AuthedHttpRequest, tag: str) -> HttpResponse:
+    """A unit by its tag (the QR label's address): now, next and the action that fits."""
+    try:
+        page = selectors.unit_by_tag(actor=request.user, tag=tag, today=clock.today())
+    except NotFound as exc:
+        return render(
+            request,
+            "lending/unit.html",
+            {"page": None, "tag": tag, "error": exc.message},
+            status=404,
+        )
+    return render(request, "lending/unit.html", {"page": page, "tag": tag})
