@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -219,6 +221,22 @@ def session_qr(request: AuthedHttpRequest, pk: int, session_pk: int) -> HttpResp
     s = selectors.organiser_session_get(
         actor=request.user, programme_id=pk, session_id=session_pk
     )
-    url = request.build_absolute_uri(services.checkin_url(s))
-    svg = segno.make(url, error="m").svg_inline(scale=8, title=_("Check-in QR code"))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(
+        qr_svg(request.build_absolute_uri(services.checkin_url(s))),
+        content_type="image/svg+xml",
+    )
+
+
+def qr_svg(url: str) -> bytes:
+    """A standalone SVG document (XML declaration and SVG namespace, so that browsers
+    show it in an ``<img>``) of the absolute check-in URL a phone camera opens."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(
+        out,
+        kind="svg",
+        scale=8,
+        xmldecl=True,
+        svgns=True,
+        title=_("Check-in QR code"),
+    )
+    return out.getvalue()
