@@ -218,3 +218,23 @@ class LabBookForm(forms.Form):
         label=_("Number of students"), min_value=1, max_value=200
     )
     note = forms.CharField(label=_("Note for the lab"), required=False, max_length=300)
+
+
+class ExportForm(forms.Form):
+    what = forms.ChoiceField(
+        label=_("List"),
+        choices=[
+            ("participants", _("Participants")),
+            ("attendance", _("Attendance")),
+        ],
+    )
+    format = forms.ChoiceField(
+        label=_("File"), choices=[("csv", "CSV"), ("xlsx", _("Excel"))]
+    )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=120)
+    body = forms.CharField(
+        label=_("Message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 6})
+    )

@@ -41,6 +41,16 @@ urlpatterns = [
         name="organiser_programme",
     ),
     path(
+        "organiser/<int:pk>/export/",
+        organiser.programme_export,
+        name="organiser_export",
+    ),
+    path(
+        "organiser/<int:pk>/message/",
+        organiser.programme_message,
+        name="organiser_message",
+    ),
+    path(
         "organiser/<int:pk>/edit/",
         organiser.programme_edit,
         name="organiser_edit",

@@ -5,7 +5,9 @@ from .access import (
     ApplicantList,
     ApplicantRow,
     AttendanceSheet,
+    ExportFile,
     programme_applicants_open,
+    programme_export_open,
     session_attendance_open,
 )
 from .applications import (
@@ -26,6 +28,7 @@ from .draw import (
     waitlist_promote,
 )
 from .labs import lab_book, lab_booking_cancel, lab_slot_create
+from .messaging import programme_message_send
 from .programmes import (
     ProgrammeInput,
     programme_create,
@@ -46,6 +49,7 @@ __all__ = [
     "ApplicantList",
     "ApplicantRow",
     "AttendanceSheet",
+    "ExportFile",
     "ProgrammeInput",
     "application_apply",
     "application_confirm",
@@ -69,6 +73,8 @@ __all__ = [
     "programme_applicants_open",
     "programme_create",
     "programme_draw",
+    "programme_export_open",
+    "programme_message_send",
     "programme_set_status",
     "programme_update",
     "session_add",

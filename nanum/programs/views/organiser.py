@@ -15,9 +15,16 @@ from django.views.decorators.http import require_http_methods
 from nanum.core.errors import DomainError
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
+from nanum.core.spreadsheets import file_response
 
 from .. import selectors, services
-from ..forms import ProgrammeForm, SessionForm, programme_input
+from ..forms import (
+    ExportForm,
+    MessageForm,
+    ProgrammeForm,
+    SessionForm,
+    programme_input,
+)
 from ..models import Application, Programme
 
 STATUS_ACTIONS = (
@@ -164,6 +171,8 @@ def programme_manage(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "survey": selectors.survey_results(opened.programme),
             "taken": selectors.seats_taken(opened.programme),
             "commitment": selectors.seed_commitment(opened.programme.lottery_seed),
+            "export_form": ExportForm(initial={"what": "participants"}),
+            "message_form": MessageForm(),
         },
         status=422 if session_form.errors else 200,
     )
@@ -240,3 +249,49 @@ def qr_svg(url: str) -> bytes:
         title=_("Check-in QR code"),
     )
     return out.getvalue()
+
+
+@login_required
+@require_http_methods(["GET"])
+def programme_export(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Participants or attendance as CSV or Excel (formula-safe, access-logged)."""
+    _organiser_only(request)
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to export and a file type."))
+        return redirect("programs:organiser_programme", pk=pk)
+    f = services.programme_export_open(
+        actor=request.user,
+        programme_id=pk,
+        what=form.cleaned_data["what"],
+        fmt=form.cleaned_data["format"],
+        request=request,
+    )
+    return file_response(f.body, content_type=f.content_type, filename=f.filename)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_message(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Write to everyone with a place in the programme (in-app and e-mail)."""
+    _organiser_only(request)
+    p = selectors.organiser_programme_get(actor=request.user, pk=pk)
+    form = MessageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = services.programme_message_send(
+                actor=request.user,
+                programme_id=p.pk,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            )
+            messages.success(request, _("Message sent to %(n)s people.") % {"n": n})
+            return redirect("programs:organiser_programme", pk=p.pk)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return render(
+        request,
+        "programs/organiser/message.html",
+        {"p": p, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
