@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import InvalidInput, PermissionDenied
 from nanum.core.models import Role, User
-from nanum.core.services import notification_send
+from nanum.core.services import Text, notification_send
 
 from ..models import Level, Mode, Subject
 from ..selectors import is_staff_for
@@ -98,7 +98,7 @@ def staff_of(tenant_id: int) -> list[User]:
 
 
 def notify_staff(
-    tenant_id: int, *, kind: str, subject: str, body: str = "", url: str = ""
+    tenant_id: int, *, kind: str, subject: Text, body: Text = "", url: str = ""
 ) -> int:
     users = staff_of(tenant_id)
     for user in users:

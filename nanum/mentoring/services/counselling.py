@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Role, RoleAssignment, User
-from nanum.core.services import audit_record, notification_send
+from nanum.core.services import Message, audit_record, notification_send
 
 from ..models import CounsellingBooking, CounsellingSlot
 from ..selectors import booking_get, mentee_eligible
@@ -30,8 +30,9 @@ def _counsellor_tenant(actor: User) -> int:
     return ra.tenant_id
 
 
-def _when(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+def _when(value: datetime) -> Message:
+    """The time, shown in the reader's language when the notification is rendered."""
+    return Message("%(when)s", when=timezone.localtime(value))
 
 
 @transaction.atomic
@@ -118,7 +119,7 @@ def slot_cancel(*, actor: User, slot_id: int) -> CounsellingSlot:
         notification_send(
             user=booking.student,
             kind="mentoring.counselling.cancelled",
-            subject=str(_("Your counsellor cancelled the consultation")),
+            subject=_("Your counsellor cancelled the consultation"),
             body=_when(slot.starts_at),
             url="/mentoring/counselling/",
         )
@@ -184,7 +185,7 @@ def booking_create(
     notification_send(
         user=slot.counsellor,
         kind="mentoring.counselling.booked",
-        subject=str(_("A student booked a consultation")),
+        subject=_("A student booked a consultation"),
         body=_when(slot.starts_at),
         url="/mentoring/counselling/",
     )
@@ -226,7 +227,7 @@ def booking_cancel(*, actor: User, booking_id: int) -> CounsellingBooking:
     notification_send(
         user=other,
         kind="mentoring.counselling.cancelled",
-        subject=str(_("A consultation was cancelled")),
+        subject=_("A consultation was cancelled"),
         body=_when(booking.slot.starts_at),
         url="/mentoring/counselling/",
     )
@@ -287,7 +288,7 @@ def counselling_reminders_send(*, now: datetime | None = None) -> int:
         notification_send(
             user=booking.student,
             kind="mentoring.counselling.reminder",
-            subject=str(_("Reminder: your consultation is coming up")),
+            subject=_("Reminder: your consultation is coming up"),
             body=_when(booking.slot.starts_at),
             url="/mentoring/counselling/",
         )

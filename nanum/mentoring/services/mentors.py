@@ -211,7 +211,7 @@ def mentor_screen(
     notification_send(
         user=profile.user,
         kind="mentoring.screened",
-        subject=str(
+        subject=(
             _("Your mentor application was approved")
             if approve
             else _("Your mentor application was not approved")
@@ -245,7 +245,7 @@ def mentor_activate(*, actor: User, profile_id: int) -> MentorProfile:
     notification_send(
         user=profile.user,
         kind="mentoring.activated",
-        subject=str(_("You are now an active mentor")),
+        subject=_("You are now an active mentor"),
     )
     return profile
 

@@ -43,7 +43,7 @@ def match_run_publish(*, actor: User, run_id: int) -> MatchRun:
             notification_send(
                 user=user,
                 kind="mentoring.matched",
-                subject=str(_("You have a new mentoring pair")),
+                subject=_("You have a new mentoring pair"),
                 body=why_text(match.why),
                 url="/mentoring/",
             )
@@ -79,8 +79,8 @@ def end_match(*, match: Match, actor: User, reason: str) -> None:
     notification_send(
         user=match.student,
         kind="mentoring.ended",
-        subject=str(_("Your mentoring pair has ended")),
-        body=str(_("Staff will find you a new mentor.")),
+        subject=_("Your mentoring pair has ended"),
+        body=_("Staff will find you a new mentor."),
     )
 
 

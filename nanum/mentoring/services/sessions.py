@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from nanum.core import clock, spreadsheets
 from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import Tenant, User
+from nanum.core.services import Message as NoteText
 from nanum.core.services import access_record, audit_record, notification_send
 
 from ..models import (
@@ -159,7 +160,7 @@ def session_report_file(
         notify_staff(
             session.tenant_id,
             kind="mentoring.concern",
-            subject=str(_("A mentor raised a concern in a session report")),
+            subject=_("A mentor raised a concern in a session report"),
             url=f"/mentoring/pairs/{session.match_id}/",
         )
     return report
@@ -208,25 +209,21 @@ def sessions_check_missed(*, now: datetime | None = None) -> int:
     for session in due:
         session.status, session.alerted_at = Session.Status.MISSED, now
         session.save(update_fields=["status", "alerted_at"])
-        who = []
+        who: dict[str, Any] = {}
         if not session.mentor_confirmed_at:
-            who.append(str(_("mentor")))
+            who["mentor"] = _("mentor")
         if not session.student_confirmed_at:
-            who.append(str(_("student")))
+            who["student"] = _("student")
         notify_staff(
             session.tenant_id,
             kind="mentoring.missed",
-            subject=str(_("A mentoring session was missed")),
-            body=str(
-                _("%(mentor)s and %(student)s, %(when)s: not confirmed by %(who)s.")
-                % {
-                    "mentor": session.match.mentor.user,
-                    "student": session.match.student,
-                    "when": timezone.localtime(session.starts_at).strftime(
-                        "%Y-%m-%d %H:%M"
-                    ),
-                    "who": ", ".join(who),
-                }
+            subject=_("A mentoring session was missed"),
+            body=NoteText(
+                _("%(mentor)s and %(student)s, %(when)s: not confirmed by %(who)s."),
+                mentor=str(session.match.mentor.user),
+                student=str(session.match.student),
+                when=timezone.localtime(session.starts_at),
+                who=NoteText(", ".join(f"%({key})s" for key in who), **who),
             ),
             url=f"/mentoring/pairs/{session.match_id}/",
         )
@@ -347,7 +344,7 @@ def message_send(*, actor: User, match_id: int, body: str) -> Message:
         user=other,
         kind="mentoring.message",
         email=False,
-        subject=str(_("New message from %(name)s") % {"name": actor}),
+        subject=NoteText(_("New message from %(name)s"), name=str(actor)),
         url=f"/mentoring/pairs/{match.pk}/",
     )
     audit_record(
@@ -381,7 +378,7 @@ def problem_report(
     notify_staff(
         tenant_id,
         kind="mentoring.problem",
-        subject=str(_("A problem was reported in mentoring")),
+        subject=_("A problem was reported in mentoring"),
         url="/mentoring/staff/",
     )
     audit_record(
