@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -249,7 +250,8 @@ def labels_pdf(request: AuthedHttpRequest) -> HttpResponse:
     bank = request.GET.get("bank", "")
     if bank.isdigit():
         qs = qs.filter(home_bank_id=int(bank))
-    pdf = services.label_sheet_pdf(list(qs[:2400]))
+    base = request.build_absolute_uri(reverse("lending:tag_lookup"))
+    pdf = services.label_sheet_pdf(list(qs[:2400]), base_url=base)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="labels.pdf"'
     return response
