@@ -13,6 +13,7 @@ from nanum.core.models import Organisation
 from .models import Asset, Category, Reservation
 
 DATE = forms.DateInput(attrs={"type": "date"})
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _choices(form: forms.Form, name: str, qs: QuerySet[Organisation]) -> None:
@@ -95,6 +96,34 @@ class ReserveForm(forms.Form):
         _choices(self, "school", schools)
 
 
+class ClassRequestForm(forms.Form):
+    """A class set: N units of one model, filled from the nearest banks."""
+
+    equipment = forms.IntegerField(widget=forms.HiddenInput)
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=Organisation.objects.none()
+    )
+    quantity = forms.IntegerField(
+        label=_("Units"), min_value=1, max_value=500, initial=1
+    )
+    start_date = forms.DateField(label=_("From"), widget=DATE)
+    end_date = forms.DateField(label=_("Until"), widget=DATE)
+    fulfilment = forms.ChoiceField(
+        label=_("Pickup or delivery"),
+        choices=Reservation.Fulfilment.choices,
+        initial=Reservation.Fulfilment.PICKUP,
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self, *args: Any, schools: QuerySet[Organisation], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "school", schools)
+
+
 class ChangeForm(forms.Form):
     start_date = forms.DateField(label=_("From"), widget=DATE)
     end_date = forms.DateField(label=_("Until"), widget=DATE)
@@ -172,8 +201,25 @@ class CheckinForm(forms.Form):
                 label=_("Damage notes"), required=False, max_length=2000
             )
             self.fields[f"photo_{i}"] = forms.ImageField(
-                label=_("Photo"), required=False
+                label=_("Photo (optional)"), required=False
             )
+
+    def clean(self) -> dict[str, Any]:
+        """A damaged unit needs a description; an incomplete one, its missing parts."""
+        data = super().clean() or {}
+        for i, _tag in enumerate(self.tags):
+            if not data.get(f"return_{i}"):
+                continue
+            notes = (data.get(f"notes_{i}") or "").strip()
+            missing = (data.get(f"missing_{i}") or "").strip()
+            if data.get(f"condition_{i}") == Asset.Condition.DAMAGED and not notes:
+                self.add_error(f"notes_{i}", _("Describe the damage."))
+            elif not data.get(f"parts_{i}", True) and not (notes or missing):
+                self.add_error(f"missing_{i}", _("Name the missing parts."))
+            photo = data.get(f"photo_{i}")
+            if photo and photo.size > PHOTO_MAX_BYTES:
+                self.add_error(f"photo_{i}", _("The photo is larger than 10 MB."))
+        return data
 
     def rows(self) -> list[tuple[str, list[Any]]]:
         names = ("return", "parts", "condition", "missing", "notes", "photo")

@@ -288,6 +288,9 @@ class Reservation(models.Model):
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     # The day of the last overdue reminder (one a day, however often the task runs).
     last_reminded_on = models.DateField(null=True, blank=True)
+    # The class request this reservation is one part of: N units of a model filled
+    # from several banks in one transaction (all parts or none). None: a single booking.
+    class_request = models.UUIDField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,6 +7,7 @@ app_name = "lending"
 urlpatterns = [
     path("", views.search, name="search"),
     path("reserve/", views.reserve, name="reserve"),
+    path("class-request/", views.class_request, name="class_request"),
     path("models/<int:pk>/<str:kind>", views.model_file, name="model_file"),
     path("my/", views.my_reservations, name="my_reservations"),
     path("reservations/<int:pk>/", views.reservation_detail, name="reservation"),

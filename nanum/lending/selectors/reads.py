@@ -111,6 +111,16 @@ class SearchResult:
     def enough(self) -> bool:
         return any(b.free > 0 for b in self.banks)
 
+    @property
+    def best(self) -> int:
+        """The most units free at one bank."""
+        return max((b.free for b in self.banks), default=0)
+
+    @property
+    def total_free(self) -> int:
+        """Units free across every bank (what a class request could gather)."""
+        return sum(b.free for b in self.banks)
+
 
 def _free_counts(
     model_ids: list[int], blocked_from: date, blocked_until: date
@@ -128,6 +138,43 @@ def _free_counts(
         .order_by()
     )
     return {(r["equipment_id"], r["home_bank_id"]): r["n"] for r in rows}
+
+
+def _network(
+    *, actor: User, school_id: int | None
+) -> tuple[dict[int, Organisation], dict[int, list[str]], int | None]:
+    """One query for the network: banks, their lending points and the school.
+
+    Returns (banks by id, lending point names by bank id, the school's district office).
+    """
+    schools = teacher_school_ids(actor)
+    if school_id and schools is not None and school_id not in schools:
+        school_id = None
+    network = Organisation.objects.filter(
+        kind__in=BANK_KINDS, is_active=True
+    ).select_related("parent", "district")
+    tenants = actor_tenant_ids(actor)
+    if tenants is not None:
+        network = network.filter(tenant_id__in=tenants)
+    if school_id:
+        network = network | Organisation.objects.filter(pk=school_id).select_related(
+            "parent", "district"
+        )
+    banks: dict[int, Organisation] = {}
+    points: dict[int, list[str]] = defaultdict(list)
+    school_do = None
+    lending_points = []
+    for org in network.order_by("name_ko", "pk"):
+        if org.pk == school_id and org.kind == Organisation.Kind.SCHOOL:
+            school_do = _district_office_id(org)
+        elif org.kind == Organisation.Kind.BANK:
+            banks[org.pk] = org
+        elif org.kind == Organisation.Kind.LENDING_POINT:
+            lending_points.append(org)
+    for p in lending_points:
+        if p.parent_id in banks:
+            points[p.parent_id].append(p.name)
+    return banks, points, school_do
 
 
 def availability_search(
@@ -156,34 +203,7 @@ def availability_search(
     models = models[:PAGE_SIZE]
     if not models:
         return [], False
-    # One query for the network: banks, their lending points and the school.
-    schools = teacher_school_ids(actor)
-    if school_id and schools is not None and school_id not in schools:
-        school_id = None
-    network = Organisation.objects.filter(
-        kind__in=BANK_KINDS, is_active=True
-    ).select_related("parent", "district")
-    tenants = actor_tenant_ids(actor)
-    if tenants is not None:
-        network = network.filter(tenant_id__in=tenants)
-    if school_id:
-        network = network | Organisation.objects.filter(pk=school_id).select_related(
-            "parent", "district"
-        )
-    banks: dict[int, Organisation] = {}
-    points: dict[int, list[str]] = defaultdict(list)
-    school_do = None
-    lending_points = []
-    for org in network.order_by("name_ko", "pk"):
-        if org.pk == school_id and org.kind == Organisation.Kind.SCHOOL:
-            school_do = _district_office_id(org)
-        elif org.kind == Organisation.Kind.BANK:
-            banks[org.pk] = org
-        elif org.kind == Organisation.Kind.LENDING_POINT:
-            lending_points.append(org)
-    for p in lending_points:
-        if p.parent_id in banks:
-            points[p.parent_id].append(p.name)
+    banks, points, school_do = _network(actor=actor, school_id=school_id)
     groups: dict[tuple[int, int], list[int]] = defaultdict(list)
     for m in models:
         groups[(m.prep_days, m.inspection_days)].append(m.pk)
@@ -339,6 +359,99 @@ def booking_defaults(
         term_quota_units=quota,
         school=school,
     )
+
+
+@dataclass
+class ClassPlanPart:
+    bank: Organisation
+    quantity: int
+    free: int
+    same_district: bool
+    collect_at: list[str]
+
+
+@dataclass
+class ClassPlan:
+    """How a class request of ``wanted`` units would be filled, nearest banks first."""
+
+    model: EquipmentModel
+    wanted: int
+    parts: list[ClassPlanPart]
+    free_total: int
+    alternatives: list[dict[str, Any]]  # later dates when all fit at one bank
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.wanted - sum(p.quantity for p in self.parts))
+
+
+def class_request_plan(
+    *,
+    actor: User,
+    equipment_id: int,
+    school_id: int | None,
+    start: date,
+    end: date,
+    quantity: int,
+    fulfilment: str = Reservation.Fulfilment.PICKUP,
+) -> ClassPlan:
+    """Fill ``quantity`` units of a model from the nearest banks for the whole period.
+
+    Banks of the school's district office first, then the central bank, then the
+    others with the most free units. A read: the service runs it again under locks.
+    When the banks together have too few, ``alternatives`` lists the nearest later
+    dates at which all the units fit at one bank.
+    """
+    model = model_get(actor=actor, model_id=equipment_id)
+    banks, points, school_do = _network(actor=actor, school_id=school_id)
+    transit = model.transit_days if fulfilment == Reservation.Fulfilment.DELIVERY else 0
+    counts = _free_counts(
+        [model.pk],
+        start - timedelta(days=model.prep_days + transit),
+        end + timedelta(days=model.inspection_days + transit),
+    )
+    rows = []
+    for (_mid, bank_id), n in counts.items():
+        if bank_id in banks and n > 0:
+            bank = banks[bank_id]
+            same = school_do is not None and _district_office_id(bank) == school_do
+            rows.append((bank, n, same))
+    rows.sort(
+        key=lambda r: (
+            not r[2],
+            r[0].bank_type != Organisation.BankType.CENTRAL,
+            -r[1],
+            r[0].name_ko,
+            r[0].pk,
+        )
+    )
+    parts, left = [], quantity
+    for bank, n, same in rows:
+        if left <= 0:
+            break
+        take = min(n, left)
+        left -= take
+        parts.append(
+            ClassPlanPart(
+                bank=bank,
+                quantity=take,
+                free=n,
+                same_district=same,
+                collect_at=[bank.name, *points.get(bank.pk, [])],
+            )
+        )
+    plan = ClassPlan(
+        model=model,
+        wanted=quantity,
+        parts=parts,
+        free_total=sum(r[1] for r in rows),
+        alternatives=[],
+    )
+    if plan.missing or len(parts) > 1:
+        res = SearchResult(model=model)
+        _add_alternatives([res], start, end, quantity, banks)
+        plan.alternatives = res.alternatives
+    return plan
 
 
 def reservation_list(*, actor: User, scope: str = "mine") -> QuerySet[Reservation]:

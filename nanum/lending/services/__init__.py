@@ -22,6 +22,7 @@ from .circulation import (
     transfer_receive,
     transfer_send,
 )
+from .class_requests import ClassRequest, ClassRequestShort, class_request_create
 from .feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_rotate
 from .reservations import (
     ReservationOpened,
@@ -41,6 +42,8 @@ from .training import training_record
 __all__ = [
     "CLI_LIMITS",
     "CheckinItem",
+    "ClassRequest",
+    "ClassRequestShort",
     "ImportStarted",
     "NoUnitsFree",
     "ReservationOpened",
@@ -53,6 +56,7 @@ __all__ = [
     "catalogue_import_upload",
     "checkin",
     "checkout",
+    "class_request_create",
     "damage_report",
     "draw_order",
     "export_file",

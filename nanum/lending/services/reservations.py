@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -104,8 +105,12 @@ def reservation_create(
     fulfilment: str = Reservation.Fulfilment.PICKUP,
     purpose: str,
     waitlist: bool = False,
+    class_request: uuid.UUID | None = None,
 ) -> Reservation:
-    """Reserve ``quantity`` units of a model at a bank for a school, or refuse and say why."""
+    """Reserve ``quantity`` units of a model at a bank for a school, or refuse and say why.
+
+    ``class_request``: the id of the class request this booking is one part of.
+    """
     _validate_input(quantity, fulfilment, purpose)
     check_dates(start_date, end_date)
     assert start_date is not None and end_date is not None
@@ -162,6 +167,7 @@ def reservation_create(
         end_date=end_date,
         fulfilment=fulfilment,
         purpose=purpose.strip(),
+        class_request=class_request,
     )
     if facts["round_id"] is not None:
         reservation.status = Reservation.Status.IN_ROUND

@@ -18,6 +18,7 @@ from .staff import (
 )
 from .teacher import (
     calendar_feed_action,
+    class_request,
     ical_feed,
     model_file,
     my_reservations,
@@ -36,6 +37,7 @@ __all__ = [
     "catalogue_import",
     "checkin",
     "checkout",
+    "class_request",
     "ical_feed",
     "import_job",
     "labels_pdf",

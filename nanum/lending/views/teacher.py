@@ -20,7 +20,7 @@ from nanum.core.http import AuthedHttpRequest
 from nanum.core.idempotency import form_once
 
 from .. import selectors, services
-from ..forms import ChangeForm, ReasonForm, ReserveForm, SearchForm
+from ..forms import ChangeForm, ClassRequestForm, ReasonForm, ReserveForm, SearchForm
 from ..models import Reservation
 
 
@@ -144,6 +144,100 @@ def reserve(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "lending/reserve.html",
         {"form": form, "model": model, "defaults": defaults},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def class_request(request: AuthedHttpRequest) -> HttpResponse:
+    """A class set: N units of one model, filled from the nearest banks (all or none)."""
+    schools = selectors.school_list(actor=request.user)
+    defaults = selectors.booking_defaults(actor=request.user)
+    data = request.POST if request.method == "POST" else None
+    asked = {
+        k: request.GET.get(v)
+        for k, v in (
+            ("equipment", "equipment"),
+            ("start_date", "start"),
+            ("end_date", "end"),
+            ("quantity", "quantity"),
+            ("school", "school"),
+        )
+    }
+    form = ClassRequestForm(
+        data,
+        schools=schools,
+        initial={
+            "start_date": defaults.start,
+            "end_date": defaults.end,
+            "school": defaults.school,
+        }
+        | {k: v for k, v in asked.items() if v},
+    )
+    model_id = (data or request.GET).get("equipment", "")
+    if not model_id.isdigit():
+        raise Http404
+    model = selectors.model_get(actor=request.user, model_id=int(model_id))
+    # the plan shown: from the posted form, or from the search's parameters
+    probe = (
+        form
+        if form.is_bound
+        else ClassRequestForm(
+            {**{k: form[k].value() for k in form.fields}, "purpose": "-"},
+            schools=schools,
+        )
+    )
+    plan = None
+    if probe.is_valid():
+        d = probe.cleaned_data
+        plan = selectors.class_request_plan(
+            actor=request.user,
+            equipment_id=model.pk,
+            school_id=d["school"].pk,
+            start=d["start_date"],
+            end=d["end_date"],
+            quantity=d["quantity"],
+            fulfilment=d["fulfilment"],
+        )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with form_once(request) as once:  # sent twice (double click): booked once
+            if once.replayed:
+                return once.replayed
+            try:
+                made = services.class_request_create(
+                    actor=request.user,
+                    equipment_id=model.pk,
+                    school_id=d["school"].pk,
+                    quantity=d["quantity"],
+                    start_date=d["start_date"],
+                    end_date=d["end_date"],
+                    fulfilment=d["fulfilment"],
+                    purpose=d["purpose"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc, with_summary=True)
+            else:
+                for r in made.reservations:
+                    messages.success(
+                        request,
+                        _(
+                            "Reservation #%(id)s: %(qty)s at %(bank)s (%(how)s), %(status)s"
+                        )
+                        % {
+                            "id": r.pk,
+                            "qty": r.quantity,
+                            "bank": r.bank.name,
+                            "how": r.get_fulfilment_display(),
+                            "status": r.get_status_display(),
+                        },
+                    )
+                return once.done(redirect("lending:my_reservations"))
+    return render(
+        request,
+        "lending/class_request.html",
+        {"form": form, "model": model, "plan": plan, "defaults": defaults},
         status=422 if form.errors else 200,
     )
 
