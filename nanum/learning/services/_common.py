@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
 from nanum.core.errors import DomainError, NotFound, PermissionDenied
 from nanum.core.models import Notification, User
+from nanum.core.services import Text, render_text
 
 from ..models import Application
 from ..selectors import officer_applications, officer_tenant_ids
@@ -37,21 +40,32 @@ def officer_application(
 
 
 def notify_bulk(
-    users: Iterable[int], *, kind: str, subject: str, body: str = "", url: str = ""
+    users: Iterable[int], *, kind: str, subject: Text, body: Text = "", url: str = ""
 ) -> int:
-    """In-app notifications for many users in one statement (e-mail by a task)."""
+    """In-app notifications for many users in one statement (e-mail by a task), each
+    in the reader's saved language (one rendering per language)."""
     now = clock.now()
-    rows = [
-        Notification(
-            user_id=uid,
-            kind=kind,
-            subject=subject[:200],
-            body=body,
-            url=url,
-            created_at=now,
+    ids = list(users)
+    language_of = dict(
+        User.objects.filter(pk__in=ids).values_list("pk", "preferred_language")
+    )
+    texts: dict[str, tuple[str, str]] = {}
+    for language in set(language_of.values()) | {settings.LANGUAGE_CODE}:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            texts[language] = (render_text(subject)[:200], render_text(body))
+    rows = []
+    for uid in ids:
+        text_subject, text_body = texts[language_of.get(uid, settings.LANGUAGE_CODE)]
+        rows.append(
+            Notification(
+                user_id=uid,
+                kind=kind,
+                subject=text_subject,
+                body=text_body,
+                url=url,
+                created_at=now,
+            )
         )
-        for uid in users
-    ]
     Notification.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 

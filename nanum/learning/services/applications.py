@@ -9,13 +9,12 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import Organisation, Role, Tenant, User
-from nanum.core.services import audit_record, notification_send
+from nanum.core.services import Message, Text, audit_record, notification_send
 
 from ..models import (
     LIVE_STATUSES,
@@ -253,9 +252,11 @@ def application_submit(
             )
             _notify(
                 app,
-                gettext("Your application was received"),
-                gettext("An officer of %(town)s will review it.")
-                % {"town": tenant.name},
+                _("Your application was received"),
+                Message(
+                    _("An officer of %(town)s will review it."),
+                    town=lambda: tenant.name,  # in the reader's language
+                ),
             )
     except Exception:
         for name in stored:
@@ -264,7 +265,7 @@ def application_submit(
     return app
 
 
-def _notify(app: Application, subject: str, body: str = "") -> None:
+def _notify(app: Application, subject: Text, body: Text = "") -> None:
     url = reverse("learning:my_application", args=[app.pk])
     notification_send(
         user=app.student,
@@ -384,8 +385,8 @@ def application_approve(
     if app.status == Status.WAITING:
         _notify(
             app,
-            gettext("Your application was approved: you are on the waiting list"),
-            gettext("You will get a place automatically when one is free."),
+            _("Your application was approved: you are on the waiting list"),
+            _("You will get a place automatically when one is free."),
         )
     return app
 
@@ -413,7 +414,7 @@ def application_reject(*, actor: User, application_id: int, reason: str) -> Appl
         before=before,
         after={"status": app.status},
     )
-    _notify(app, gettext("Your application was not approved"), reason)
+    _notify(app, _("Your application was not approved"), reason)
     return app
 
 
@@ -441,7 +442,7 @@ def application_request_documents(
         tenant=app.tenant,
         after={"status": app.status},
     )
-    _notify(app, gettext("More documents are needed for your application"), reason)
+    _notify(app, _("More documents are needed for your application"), reason)
     return app
 
 

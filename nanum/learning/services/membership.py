@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
 from nanum.core.errors import DomainError, PermissionDenied
 from nanum.core.models import AuditLog, User
-from nanum.core.services import audit_record
+from nanum.core.services import Message, audit_record
 
 from ..models import Application, Status, TenantPolicy
 from ..selectors import tenant_policy_get
@@ -60,8 +59,8 @@ def application_renew(*, actor: User, application_id: int) -> Application:
     )
     _notify(
         app,
-        gettext("Your membership was renewed"),
-        gettext("It is valid until %(date)s.") % {"date": app.valid_until.isoformat()},
+        _("Your membership was renewed"),
+        Message(_("It is valid until %(date)s."), date=app.valid_until),
     )
     return app
 
@@ -86,7 +85,7 @@ def restriction_lift(
         before=before,
         after={"restricted_at": None, "reason": reason[:300]},
     )
-    _notify(app, gettext("Your study restriction was lifted"), reason)
+    _notify(app, _("Your study restriction was lifted"), reason)
     return app
 
 
@@ -113,8 +112,8 @@ def memberships_expire(*, on: date | None = None) -> int:
             notify_bulk(
                 [s for _p, s, _t in part],
                 kind="learning.application",
-                subject=gettext("Your membership has ended"),
-                body=gettext("Apply again if you still qualify."),
+                subject=_("Your membership has ended"),
+                body=_("Apply again if you still qualify."),
                 url="/learning/me/",
             )
             AuditLog.objects.bulk_create(
@@ -151,9 +150,11 @@ def renewal_reminders_send(*, on: date | None = None) -> int:
             assert app.valid_until is not None  # filtered on valid_until above
             _notify(
                 app,
-                gettext("Renew your membership"),
-                gettext("Your membership ends on %(date)s. Ask to renew on your page.")
-                % {"date": app.valid_until.isoformat()},
+                _("Renew your membership"),
+                Message(
+                    _("Your membership ends on %(date)s. Ask to renew on your page."),
+                    date=app.valid_until,
+                ),
             )
             Application.objects.filter(pk=app.pk).update(
                 renewal_reminded_at=clock.now()

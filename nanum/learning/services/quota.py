@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
 from nanum.core.models import AuditLog
@@ -105,7 +105,7 @@ def _allocate_one(tenant_id: int) -> int:
     notify_bulk(
         [student_of[a] for a in chosen],
         kind="learning.place",
-        subject=gettext("You have a place: choose your online lecture site"),
+        subject=_("You have a place: choose your online lecture site"),
         url="/learning/me/",
     )
     AuditLog.objects.create(

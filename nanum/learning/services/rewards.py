@@ -6,7 +6,6 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
@@ -138,7 +137,7 @@ def reward_decide(*, actor: User, candidate_id: int, confirm: bool) -> RewardCan
         notification_send(
             user=cand.student,
             kind="learning.reward",
-            subject=gettext("Congratulations: you were chosen for & Jump"),
+            subject=_("Congratulations: you were chosen for & Jump"),
             url="/learning/me/",
         )
     return cand

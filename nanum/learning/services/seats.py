@@ -13,13 +13,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Organisation, Role, User
-from nanum.core.services import audit_record, notification_send
+from nanum.core.services import Text, audit_record, notification_send
 from nanum.core.tenancy import organisation_ids_for
 
 from ..models import (
@@ -232,7 +231,7 @@ def seats_fill(*, allocation_ids: Iterable[int]) -> int:
             notify_bulk(
                 [s for _a, s in waiting],
                 kind="learning.seat",
-                subject=gettext("Your seat is ready"),
+                subject=_("Your seat is ready"),
                 url="/learning/me/",
             )
             audit_record(
@@ -406,7 +405,7 @@ def handoff_verify(*, actor: User, token: str) -> dict[str, Any]:
     )
 
 
-def notify_seat(seat: Seat, subject: str, body: str = "") -> None:
+def notify_seat(seat: Seat, subject: Text, body: Text = "") -> None:
     notification_send(
         user=seat.student,
         kind="learning.seat",

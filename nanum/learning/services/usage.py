@@ -185,8 +185,8 @@ def inactivity_sweep(*, on: date | None = None) -> dict[str, int]:
             notify_bulk(
                 [s for _p, s in to_warn],
                 kind="learning.inactive",
-                subject=gettext("You have not studied for a while"),
-                body=gettext(
+                subject=_("You have not studied for a while"),
+                body=_(
                     "If you do not use your seat, it will be given to someone waiting."
                 ),
                 url="/learning/me/",
@@ -209,7 +209,7 @@ def inactivity_sweep(*, on: date | None = None) -> dict[str, int]:
                     notify_bulk(
                         [seat.student_id],
                         kind="learning.inactive",
-                        subject=gettext("Your seat was given to someone waiting"),
+                        subject=_("Your seat was given to someone waiting"),
                     )
                     reclaimed += 1
         if reclaimed:
@@ -257,7 +257,7 @@ def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
             notify_bulk(
                 [s for _a, s, w in low if w is None],
                 kind="learning.low_use",
-                subject=gettext("You studied less than your town's monthly minimum"),
+                subject=_("You studied less than your town's monthly minimum"),
                 url="/learning/me/",
             )
         if again:
@@ -277,7 +277,7 @@ def monthly_minimum_check(*, on: date | None = None) -> dict[str, int]:
                 notify_bulk(
                     [s for a, s, _w in low if a in chosen],
                     kind="learning.low_use",
-                    subject=gettext("Your seat is paused because of low use"),
+                    subject=_("Your seat is paused because of low use"),
                     url="/learning/me/",
                 )
         warned += len(first)
