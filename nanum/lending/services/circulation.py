@@ -160,6 +160,24 @@ class CheckinItem:
     photo: object = None
 
 
+def _damage_description(item: CheckinItem) -> str | None:
+    """The damage report's text for a returned unit.
+
+    "" when the unit came back complete and undamaged (no report); None when it is
+    damaged or incomplete but nobody described it (refused: a report needs a
+    description, in the staff's own words, which is also the repair reason).
+    """
+    damaged = item.condition == Asset.Condition.DAMAGED
+    incomplete = not item.parts_complete
+    if not (damaged or incomplete):
+        return ""
+    notes, missing = item.notes.strip(), item.missing_parts.strip()
+    if damaged and not notes:
+        return None
+    text = "\n".join(t for t in (notes, missing) if t)
+    return text or None
+
+
 @transaction.atomic
 def checkin(
     *, actor: User, reservation_id: int, items: list[CheckinItem]
@@ -186,10 +204,18 @@ def checkin(
             errors.append(
                 _("Choose a condition for %(code)s.") % {"code": item.tag_code}
             )
-    if errors or not items:
-        raise InvalidInput(
-            field_errors={"items": errors or [_("Check in at least one unit.")]}
-        )
+    undescribed = [
+        _("Describe the damage of %(code)s.") % {"code": item.tag_code}
+        for item in items
+        if _damage_description(item) is None
+    ]
+    if errors or not items or undescribed:
+        field_errors: dict[str, list[str | Promise]] = {}
+        if errors or not items:
+            field_errors["items"] = errors or [_("Check in at least one unit.")]
+        if undescribed:
+            field_errors["notes"] = list(undescribed)
+        raise InvalidInput(field_errors=field_errors)
     now = clock.now()
     for item in items:
         alloc = held[item.tag_code.strip().upper()]
@@ -214,23 +240,17 @@ def checkin(
         asset.condition = item.condition
         asset.status = Asset.Status.AVAILABLE
         asset.save(update_fields=["location", "condition", "status"])
-        damaged = item.condition == Asset.Condition.DAMAGED or not item.parts_complete
-        if damaged:
-            kind = DamageReport.Kind.DAMAGE
-            DamageReport.objects.create(
+        description = _damage_description(item)
+        if description:
+            report = DamageReport.objects.create(
                 asset=asset,
                 reservation=r,
-                kind=kind,
+                kind=DamageReport.Kind.DAMAGE,
                 reported_by=actor,
-                description=(
-                    item.notes or item.missing_parts or str(_("Found at check-in"))
-                )[:2000],
+                description=description[:2000],
             )
-            maintenance_open(
-                actor=actor,
-                asset_id=asset.pk,
-                description=item.notes or item.missing_parts or "check-in",
-            )
+            audit_record(actor=actor, action="lending.damage", obj=report)
+            maintenance_open(actor=actor, asset_id=asset.pk, description=description)
     if not r.allocations.filter(active=True, returned_at__isnull=True).exists():
         r.status = Reservation.Status.RETURNED
         r.save(update_fields=["status", "updated_at"])
