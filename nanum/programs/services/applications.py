@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
@@ -114,7 +114,9 @@ def _create_application(
     if p.status != Programme.Status.PUBLISHED:
         raise _refuse(_("This programme is not open for applications."), "not_open")
     if now < p.apply_opens_at:
-        opens = timezone.localtime(p.apply_opens_at).strftime("%Y-%m-%d %H:%M")
+        opens = formats.date_format(
+            timezone.localtime(p.apply_opens_at), "DATETIME_FORMAT"
+        )
         raise _refuse(
             _("Applications open on %(date)s.") % {"date": opens},
             "period_not_started",

@@ -9,12 +9,11 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 from django_tasks import default_task_backend
 
 from nanum.core import clock
 from nanum.core.models import User
-from nanum.core.services import audit_record, tasks_enqueue
+from nanum.core.services import Message, audit_record, tasks_enqueue
 from nanum.programs import tasks
 
 from .. import selection
@@ -171,12 +170,11 @@ def waitlist_promote(
             tenant=p.tenant,
             after={"expires": expires.isoformat()},
         )
-        deadline = timezone.localtime(expires).strftime("%Y-%m-%d %H:%M")
-        with override(app.applied_by.preferred_language or "ko"):
-            subject = str(
-                _("A place is free in %(name)s: confirm by %(when)s")
-                % {"name": p.name, "when": deadline}
-            )
+        subject = Message(
+            _("A place is free in %(name)s: confirm by %(when)s"),
+            name=p.name,
+            when=timezone.localtime(expires),
+        )
         _notify(app.applied_by, "programs.offer", subject, url=_mine_url())
         _offer_task(app)
         offered.append(app)
@@ -198,7 +196,7 @@ def offer_expire(*, application_id: int, now: datetime | None = None) -> bool:
     _notify(
         app.applied_by,
         "programs.offer_expired",
-        _("Your offered place expired: %(name)s") % {"name": app.programme.name},
+        Message(_("Your offered place expired: %(name)s"), name=app.programme.name),
         url=_mine_url(),
     )
     waitlist_promote(programme_id=app.programme_id, now=now)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Organisation, Role, User
-from nanum.core.services import audit_record, snapshot
+from nanum.core.services import Message, audit_record, snapshot
 
 from .. import selectors
 from ..models import LabBooking, LabSlot
@@ -151,11 +151,14 @@ def lab_book(
         tenant=slot.lab.tenant,
         after={"slot": slot.pk, "class": class_name},
     )
-    when = timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
     _notify(
         actor,
         "programs.lab_booked",
-        _("Lab visit booked: %(lab)s, %(when)s") % {"lab": slot.lab.name, "when": when},
+        Message(
+            _("Lab visit booked: %(lab)s, %(when)s"),
+            lab=slot.lab.name,
+            when=timezone.localtime(slot.starts_at),
+        ),
         url=reverse("programs:labs"),
     )
     return booking
@@ -184,8 +187,10 @@ def lab_booking_cancel(*, actor: User, booking_id: int) -> LabBooking:
         _notify(
             booking.teacher,
             "programs.lab_cancelled",
-            _("Your lab visit was cancelled by the lab: %(lab)s")
-            % {"lab": booking.slot.lab.name},
+            Message(
+                _("Your lab visit was cancelled by the lab: %(lab)s"),
+                lab=booking.slot.lab.name,
+            ),
             url=reverse("programs:labs"),
         )
     return booking

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import DomainError, InvalidInput
 from nanum.core.models import Organisation, User
-from nanum.core.services import audit_record, snapshot
+from nanum.core.services import Message, audit_record, snapshot
 
 from ..models import Application, Programme, Session
 from ._common import _check_organiser, _notify
@@ -147,7 +147,7 @@ def programme_set_status(
             _notify(
                 app.applied_by,
                 "programs.cancelled",
-                _("Programme cancelled: %(name)s") % {"name": p.name},
+                Message(_("Programme cancelled: %(name)s"), name=p.name),
             )
     return p
 

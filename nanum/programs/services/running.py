@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound
 from nanum.core.models import User
-from nanum.core.services import audit_record
+from nanum.core.services import Message, audit_record
 
 from .. import selectors
 from ..models import (
@@ -178,7 +178,7 @@ def certificates_issue(*, actor: User, programme: Programme) -> list[Certificate
         _notify(
             app.applied_by,
             "programs.certificate",
-            _("Your certificate for %(name)s is ready") % {"name": p.name},
+            Message(_("Your certificate for %(name)s is ready"), name=p.name),
             url=reverse("programs:mine"),
         )
     return issued

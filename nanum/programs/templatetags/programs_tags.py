@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from nanum.programs.models import Application
@@ -17,7 +17,9 @@ def why(app: Application) -> str:
     """One sentence that says what happened and why, in the user's language."""
     p = app.programme
     if app.status == S.SUBMITTED:
-        when = timezone.localtime(p.apply_closes_at).strftime("%Y-%m-%d %H:%M")
+        when = formats.date_format(
+            timezone.localtime(p.apply_closes_at), "DATETIME_FORMAT"
+        )
         return _(
             "Places are drawn by lottery after applications close on %(when)s."
         ) % {"when": when}
@@ -48,7 +50,9 @@ def why(app: Application) -> str:
             "list and will be offered a place if one becomes free."
         ) % {"pos": app.waitlist_position}
     if app.status == S.OFFERED and app.offer_expires_at:
-        when = timezone.localtime(app.offer_expires_at).strftime("%Y-%m-%d %H:%M")
+        when = formats.date_format(
+            timezone.localtime(app.offer_expires_at), "DATETIME_FORMAT"
+        )
         return _(
             "A place became free. Confirm by %(when)s or it goes to the next person."
         ) % {"when": when}
