@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import F
 
 from nanum.core import clock
 from nanum.core.errors import DomainError
@@ -13,7 +14,15 @@ from nanum.core.models import Organisation
 from nanum.core.selectors import is_school_day
 
 from . import services
-from .models import Asset, BankPolicy, Consumable, EquipmentModel, TrainingRecord
+from .models import (
+    Allocation,
+    Asset,
+    BankPolicy,
+    Consumable,
+    EquipmentModel,
+    Reservation,
+    TrainingRecord,
+)
 
 if TYPE_CHECKING:
     from nanum.core.demo import DemoContext
@@ -358,14 +367,94 @@ def _seed_reservations(ctx: DemoContext) -> int:
     return made
 
 
+def _shift(r: Reservation, start: date) -> None:
+    """Move a freshly booked demo reservation (and its held units) to ``start``.
+
+    Demo shaping only: the booking service refuses dates inside the lead time, but
+    the staff's board needs pickups today and tomorrow and a return due today. The
+    units moved are ones no other demo booking holds in the new window.
+    """
+    delta = start - r.start_date
+    Reservation.objects.filter(pk=r.pk).update(
+        start_date=F("start_date") + delta, end_date=F("end_date") + delta
+    )
+    Allocation.objects.filter(reservation=r).update(
+        blocked_from=F("blocked_from") + delta,
+        blocked_until=F("blocked_until") + delta,
+    )
+
+
+def _seed_staff_day(ctx: DemoContext) -> int:
+    """For 'bank.gangseo': pickups today and tomorrow, a return due today, approvals.
+
+    Each is booked through the service at a later valid date, then moved (``_shift``).
+    """
+    teacher = ctx.users.get("teacher")
+    school = ctx.orgs.get("demo-school")
+    staff = ctx.users.get("bank.gangseo")
+    if teacher is None or school is None or staff is None:
+        return 0
+    bank = ctx.orgs["bank-gangseo-yangcheon"]
+    models = {m.code: m for m in EquipmentModel.objects.all()}
+    today = clock.today()
+    far = _school_day(today + timedelta(days=60))
+    # (model, units, moved to (days from today) or None, then: "checkout" | "pending")
+    plans: list[tuple[str, int, int | None, str]] = [
+        ("tangram-class", 2, 0, ""),
+        ("telescope", 1, 1, ""),
+        ("fraction-tiles", 2, -4, "checkout"),
+        ("microscope-digital", 1, None, "pending"),
+        ("geometry-set", 1, None, "pending"),
+        ("fraction-tiles", 1, None, "pending"),
+    ]
+    made = 0
+    for i, (code, qty, move, then) in enumerate(plans):
+        start = _school_day(far + timedelta(days=7 * i))
+        try:
+            r = services.reservation_create(
+                actor=teacher,
+                equipment_id=models[code].pk,
+                bank_id=bank.pk,
+                school_id=school.pk,
+                quantity=qty,
+                start_date=start,
+                end_date=_school_day(start + timedelta(days=2)),
+                purpose="과학·수학 탐구 수업",
+            )
+            if then == "checkout":
+                services.checkout(
+                    actor=staff,
+                    reservation_id=r.pk,
+                    tag_codes=list(
+                        r.allocations.values_list("asset__tag_code", flat=True)
+                    ),
+                )
+        except DomainError:
+            continue
+        if then == "pending":
+            Reservation.objects.filter(pk=r.pk).update(
+                status=Reservation.Status.PENDING
+            )
+        if move is not None:
+            _shift(r, today + timedelta(days=move))
+            if then == "checkout":  # due back today
+                Reservation.objects.filter(pk=r.pk).update(end_date=today)
+        made += 1
+    return made
+
+
 def seed(ctx: DemoContext, scale: str) -> list[str]:
     if EquipmentModel.objects.exists():
         return ["K-STEM Bank: catalogue already present, left as it is."]
     models, assets = _seed_catalogue(ctx)
     made = _seed_reservations(ctx)
+    staff_day = _seed_staff_day(ctx)
     lines = [
         f"K-STEM Bank: {models} equipment models, {assets} assets across the bank network, "
         f"{made} reservations for the demo teacher (sign in as 'teacher'; staff: 'bank.gangseo').",
+        f"K-STEM Bank: {staff_day} bookings on the board of 'bank.gangseo' (pickups today "
+        "and tomorrow, a return due today, approvals waiting; find them under 'Find a "
+        "reservation', or type a tag in the staff header).",
     ]
     if scale == "large":
         lines.append(
