@@ -12,11 +12,11 @@ from django.core import mail
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import services
-from nanum.core.models import AuditLog
+from nanum.core.models import AuditLog, Notification
 from nanum.core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,14 @@ def test_one_date_format_per_language():
             '{{ d|date:"DATETIME_FORMAT" }}|{{ d|date:"DATE_FORMAT" }}'
         ).render(Context({"d": moment}))
     assert page == "Tue 1 Dec 2026, 19:00|Tue 1 Dec 2026"
+
+
+def test_a_page_shows_the_agreed_format_in_each_language(client_for, world):
+    note = services.notification_send(user=world.teacher, kind="t", subject="예약")
+    moment = timezone.make_aware(datetime.datetime(2026, 12, 1, 19, 0))
+    Notification.objects.filter(pk=note.pk).update(created_at=moment)
+    client = client_for(world.teacher)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    assert "2026. 12. 1. 19:00" in client.get(reverse("core:notifications")).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "1 Dec 2026, 19:00" in client.get(reverse("core:notifications")).text

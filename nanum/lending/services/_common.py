@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -238,7 +238,10 @@ def check_rules(
     if check_lead_time and start < earliest:
         raise DomainError(
             _("Book at least %(days)s days ahead: the first possible day is %(date)s.")
-            % {"days": policy["lead_time_days"], "date": earliest.isoformat()},
+            % {
+                "days": policy["lead_time_days"],
+                "date": formats.date_format(earliest, "DATE_FORMAT"),
+            },
             code="lead_time",
             status=422,
             field_errors={"start_date": [_("Too soon.")]},
@@ -250,7 +253,7 @@ def check_rules(
     if bad:
         raise DomainError(
             _("Pickup and return must be on school days; %(date)s is not one.")
-            % {"date": bad[0].isoformat()},
+            % {"date": formats.date_format(bad[0], "DATE_FORMAT")},
             code="outside_lending_days",
             status=422,
             field_errors={
