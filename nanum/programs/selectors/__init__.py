@@ -8,6 +8,7 @@ from ._rules import (
     managed_org_ids,
     role_org,
 )
+from .actions import ApplyOptions, programme_apply_options
 from .labs import (
     lab_managed_get,
     lab_slot_open_get,
@@ -47,6 +48,7 @@ from .programmes import (
 )
 
 __all__ = [
+    "ApplyOptions",
     "ListingFilters",
     "attendance_counts",
     "attendance_grid",
@@ -79,6 +81,7 @@ __all__ = [
     "organiser_programmes",
     "organiser_session_get",
     "organisers_for",
+    "programme_apply_options",
     "programme_get",
     "programme_list",
     "role_org",

@@ -69,6 +69,17 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if actor is not None and p.audience != Programme.Audience.TEACHERS
         else []
     )
+    mine = (
+        selectors.my_application_for(actor=actor, programme=p)
+        if actor is not None
+        else []
+    )
+    taken = selectors.seats_taken(p)
+    options = selectors.programme_apply_options(
+        actor=actor, programme=p, mine=mine, children=children, taken=taken
+    )
+    if request.method == "GET":
+        children = options.children  # offer only children who have not applied
     form = ApplyForm(
         request.POST if request.method == "POST" else None, children=children
     )
@@ -104,11 +115,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return once.done(redirect("programs:mine"))
                 except DomainError as exc:
                     add_domain_error(form, exc)
-    mine = (
-        selectors.my_application_for(actor=actor, programme=p)
-        if actor is not None
-        else []
-    )
+    if request.method == "POST":
+        mine = selectors.my_application_for(actor=actor, programme=p) if actor else []
     return render(
         request,
         "programs/detail.html",
@@ -117,12 +125,11 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "mine": mine,
             "sessions": selectors.sessions_of(p),
-            "taken": selectors.seats_taken(p),
+            "taken": taken,
+            "options": options,
             "is_open": p.is_open(),
             "commitment": selectors.seed_commitment(p.lottery_seed),
-            "can_nominate": actor is not None
-            and actor.has_role(Role.TEACHER)
-            and p.audience == Programme.Audience.STUDENTS,
+            "can_nominate": options.can_nominate,
             "is_guardian": bool(actor is not None and actor.has_role(Role.GUARDIAN)),
         },
         status=422 if request.method == "POST" else 200,
