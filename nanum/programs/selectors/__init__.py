@@ -8,7 +8,12 @@ from ._rules import (
     managed_org_ids,
     role_org,
 )
-from .actions import ApplyOptions, programme_apply_options
+from .actions import (
+    ApplyOptions,
+    OrganiserActions,
+    programme_apply_options,
+    programme_organiser_actions,
+)
 from .labs import (
     lab_managed_get,
     lab_slot_open_get,
@@ -50,6 +55,7 @@ from .programmes import (
 __all__ = [
     "ApplyOptions",
     "ListingFilters",
+    "OrganiserActions",
     "attendance_counts",
     "attendance_grid",
     "attendance_rates",
@@ -84,6 +90,7 @@ __all__ = [
     "programme_apply_options",
     "programme_get",
     "programme_list",
+    "programme_organiser_actions",
     "role_org",
     "seats_taken",
     "seed_commitment",

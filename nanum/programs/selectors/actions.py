@@ -135,3 +135,48 @@ def programme_apply_options(
         can_nominate=can_nominate,
         waitlist=waitlist,
     )
+
+
+@dataclass(frozen=True)
+class OrganiserActions:
+    """Which lifecycle buttons the organiser page offers; a reason for the others."""
+
+    draw: bool
+    draw_reason: Any
+    promote: bool
+    certificates: bool
+    certificates_reason: Any
+
+
+def programme_organiser_actions(
+    *, programme: Programme, now: datetime | None = None
+) -> OrganiserActions:
+    p = programme
+    now = now or clock.now()
+    published = p.status == Programme.Status.PUBLISHED
+    lottery = p.selection == Programme.Selection.LOTTERY
+    draw_reason: Any = ""
+    if lottery and not p.drawn_at and now < p.apply_closes_at:
+        closes = timezone.localtime(p.apply_closes_at).strftime("%Y-%m-%d %H:%M")
+        draw_reason = _("The draw can run after applications close (%(date)s).") % {
+            "date": closes
+        }
+    draw = lottery and not p.drawn_at and published and not draw_reason
+    held = p.applications.filter(status__in=Application.HOLDS_PLACE).count()
+    promote = (
+        published
+        and (not lottery or p.drawn_at is not None)
+        and held < p.capacity
+        and p.applications.filter(status=A.WAITLISTED).exists()
+    )
+    last_end = p.sessions.order_by("-ends_at").values_list("ends_at", flat=True).first()
+    cert_reason: Any = ""
+    if last_end is None or last_end > now:
+        cert_reason = _("Certificates can be issued after the last session.")
+    return OrganiserActions(
+        draw=draw,
+        draw_reason=draw_reason,
+        promote=promote,
+        certificates=not cert_reason,
+        certificates_reason=cert_reason,
+    )

@@ -171,6 +171,9 @@ def programme_manage(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "survey": selectors.survey_results(opened.programme),
             "taken": selectors.seats_taken(opened.programme),
             "commitment": selectors.seed_commitment(opened.programme.lottery_seed),
+            "actions": selectors.programme_organiser_actions(
+                programme=opened.programme
+            ),
             "export_form": ExportForm(initial={"what": "participants"}),
             "message_form": MessageForm(),
         },
