@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -68,11 +69,12 @@ class QueuedPasswordResetForm(PasswordResetForm):
         html_email_template_name: str | None = None,
         extra_email_context: dict[str, Any] | None = None,
     ) -> None:
-        domain = domain_override or (request.get_host() if request else "")
+        # The link is on the public site (NANUM_SITE_URL), never on the Host header.
+        site = urlsplit(settings.NANUM_SITE_URL)
         services.password_reset_request(
             email=self.cleaned_data["email"],
-            domain=domain,
-            use_https=use_https,
+            domain=domain_override or site.netloc,
+            use_https=site.scheme == "https" if site.netloc else use_https,
             language=get_language() or settings.LANGUAGE_CODE,
         )
 

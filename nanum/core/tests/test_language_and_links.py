@@ -121,3 +121,13 @@ def test_a_page_shows_the_agreed_format_in_each_language(client_for, world):
     assert "2026. 12. 1. 19:00" in client.get(reverse("core:notifications")).text
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "1 Dec 2026, 19:00" in client.get(reverse("core:notifications")).text
+
+
+def test_the_password_reset_link_is_on_the_site_url(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.NANUM_SITE_URL = "https://nanum.example.kr"
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("core:password_reset"), {"email": world.teacher.email})
+    assert "https://nanum.example.kr/accounts/reset/" in mail.outbox[-1].body
+    assert "testserver" not in mail.outbox[-1].body
