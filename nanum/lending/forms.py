@@ -304,3 +304,25 @@ class StaffSearchForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The last day must not be before the first day."))
         return data
+
+
+class _IdsField(forms.TypedMultipleChoiceField):
+    """Reservation numbers ticked in a list; any number is accepted here (the service
+    decides, row by row, which can be approved)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit() and len(str(value)) < 12
+
+
+class BulkApproveForm(forms.Form):
+    reservations = _IdsField(
+        label=_("Reservations"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class DayListForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    kind = forms.ChoiceField(
+        label=_("List"),
+        choices=[("pick", _("Pick list")), ("delivery", _("Delivery list"))],
+    )

@@ -28,6 +28,8 @@ urlpatterns = [
     ),
     path("staff/rounds/", views.rounds, name="rounds"),
     path("staff/find/", views.staff_search, name="staff_search"),
+    path("staff/approvals/", views.approvals, name="approvals"),
+    path("staff/lists/", views.day_list, name="day_list"),
     path("staff/tag/", views.tag_lookup, name="tag_lookup"),
     path("staff/tag/<path:tag>/", views.unit, name="unit"),
     path("staff/assets/", views.assets, name="assets"),

@@ -40,7 +40,13 @@ from .roles import (
     staff_bank_ids,
     teacher_school_ids,
 )
-from .staff import UnitPage, staff_reservation_search, unit_by_tag
+from .staff import (
+    DayListGroup,
+    UnitPage,
+    staff_day_list,
+    staff_reservation_search,
+    unit_by_tag,
+)
 
 __all__ = [
     "ALTERNATIVE_SHIFTS",
@@ -51,6 +57,7 @@ __all__ = [
     "BookingDefaults",
     "ClassPlan",
     "ClassPlanPart",
+    "DayListGroup",
     "SearchResult",
     "UnitPage",
     "actor_tenant_ids",
@@ -79,6 +86,7 @@ __all__ = [
     "staff_bank_choices",
     "staff_bank_ids",
     "staff_banks",
+    "staff_day_list",
     "staff_reservation_search",
     "teacher_school_ids",
     "unit_by_tag",

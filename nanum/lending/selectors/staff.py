@@ -132,3 +132,37 @@ def unit_by_tag(*, actor: User, tag: str, today: date) -> UnitPage:
     else:
         action = ""
     return UnitPage(asset=asset, current=current, next=nxt, action=action)
+
+
+@dataclass
+class DayListGroup:
+    """One bank's (and, for deliveries, one route's) reservations of the day."""
+
+    bank: str
+    route: str
+    rows: list[tuple[Reservation, list[str]]]
+
+
+def staff_day_list(*, actor: User, day: date, kind: str) -> list[DayListGroup]:
+    """The pick list (every confirmed loan starting ``day``: which tags to take off the
+    shelf) or the delivery list (deliveries starting ``day``, grouped per route: the
+    school's district), per bank of the actor."""
+    if not is_bank_staff(actor):
+        raise PermissionDenied()
+    qs = (
+        reservation_list(actor=actor, scope="staff")
+        .filter(status=Reservation.Status.CONFIRMED, start_date=day)
+        .select_related("school__district", "requested_by")
+        .prefetch_related("allocations__asset")
+    )
+    if kind == "delivery":
+        qs = qs.filter(fulfilment=Reservation.Fulfilment.DELIVERY)
+    groups: dict[tuple[str, str], DayListGroup] = {}
+    for r in qs.order_by("bank__name_ko", "school__name_ko", "pk"):
+        district = r.school.district
+        route = str(district.name) if kind == "delivery" and district else ""
+        key = (str(r.bank.name), route)
+        group = groups.setdefault(key, DayListGroup(key[0], route, []))
+        tags = sorted(a.asset.tag_code for a in r.allocations.all() if a.active)
+        group.rows.append((r, tags))
+    return sorted(groups.values(), key=lambda g: (g.bank, g.route))

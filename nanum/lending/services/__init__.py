@@ -37,10 +37,12 @@ from .reservations import (
     waitlist_offer_next,
 )
 from .rounds import draw_order, round_create, round_run
+from .staff_bulk import BulkRow, reservations_approve_bulk
 from .training import training_record
 
 __all__ = [
     "CLI_LIMITS",
+    "BulkRow",
     "CheckinItem",
     "ClassRequest",
     "ClassRequestShort",
@@ -73,6 +75,7 @@ __all__ = [
     "reservation_create",
     "reservation_open",
     "reservation_reject",
+    "reservations_approve_bulk",
     "round_create",
     "round_run",
     "training_record",

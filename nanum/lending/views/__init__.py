@@ -1,6 +1,7 @@
 """Thin HTML views: parse with a form, call a service or selector, render."""
 
 from .staff import (
+    approvals,
     asset_detail,
     assets,
     board,
@@ -8,6 +9,7 @@ from .staff import (
     catalogue_import,
     checkin,
     checkout,
+    day_list,
     import_job,
     labels_pdf,
     rounds,
@@ -29,6 +31,7 @@ from .teacher import (
 )
 
 __all__ = [
+    "approvals",
     "asset_detail",
     "assets",
     "board",
@@ -38,6 +41,7 @@ __all__ = [
     "checkin",
     "checkout",
     "class_request",
+    "day_list",
     "ical_feed",
     "import_job",
     "labels_pdf",

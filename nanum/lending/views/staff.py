@@ -23,8 +23,10 @@ from nanum.core.http import AuthedHttpRequest
 
 from .. import selectors, services
 from ..forms import (
+    BulkApproveForm,
     CheckinForm,
     CheckoutForm,
+    DayListForm,
     ImportForm,
     ReasonForm,
     RoundForm,
@@ -32,6 +34,7 @@ from ..forms import (
     TicketForm,
     TransferForm,
 )
+from ..models import Reservation
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -418,3 +421,54 @@ def unit(request: AuthedHttpRequest, tag: str) -> HttpResponse:
             status=404,
         )
     return render(request, "lending/unit.html", {"page": page, "tag": tag})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def approvals(request: AuthedHttpRequest) -> HttpResponse:
+    """Every reservation waiting for approval at the staff's banks; approve many at once."""
+    form = BulkApproveForm(request.POST if request.method == "POST" else None)
+    results: list[services.BulkRow] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            results = services.reservations_approve_bulk(
+                actor=request.user, reservation_ids=form.cleaned_data["reservations"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    pending = selectors.staff_reservation_search(
+        actor=request.user, status=Reservation.Status.PENDING
+    ).order_by("start_date", "pk")
+    return render(
+        request,
+        "lending/approvals.html",
+        {
+            "form": form,
+            "results": results,
+            "approved": sum(1 for r in results if r.approved),
+            "pending": pending[:200],
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_GET
+def day_list(request: AuthedHttpRequest) -> HttpResponse:
+    """The printable pick list or delivery list of one day, per bank and route."""
+    form = DayListForm(
+        request.GET or None, initial={"day": clock.today(), "kind": "pick"}
+    )
+    groups = None
+    if form.is_valid():
+        groups = selectors.staff_day_list(
+            actor=request.user,
+            day=form.cleaned_data["day"],
+            kind=form.cleaned_data["kind"],
+        )
+    return render(
+        request,
+        "lending/day_list.html",
+        {"form": form, "groups": groups},
+        status=422 if form.errors else 200,
+    )
