@@ -75,7 +75,7 @@ def test_label_sheet_draws_nothing_outside_a_label(world, lending, monkeypatch):
     long = lending.microscope
     long.name_ko = "아주 긴 이름의 생물 현미경 교육용 세트 " * 4
     long.save()
-    make_assets(world, long, 30, prefix="A-VERY-LONG-TAG-CODE-PREFIX-OF-THIRTY")
+    make_assets(world, long, 30, prefix="WWWW-WWWW-WWWW-WWWW-WWWW-WWWW-WWW")
     assets = list(Asset.objects.select_related("equipment").order_by("tag_code"))
     assert len(assets) > 24  # two pages
     Recorder.boxes = []
