@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -42,6 +42,8 @@ class ReservationOpened:
     reservation: Reservation
     allocations: list[Allocation]  # the active ones, by tag code
     staff: bool  # the actor is staff of the reservation's bank
+    # the other parts of its class request (other banks), that the actor may see
+    class_parts: list[Reservation] = field(default_factory=list)
 
     @property
     def tags(self) -> list[str]:
@@ -67,6 +69,15 @@ def reservation_open(
             .order_by("asset__tag_code")
         ),
         staff=banks is None or r.bank_id in banks,
+        class_parts=list(
+            selectors.reservation_list(actor=actor, scope="mine")
+            .filter(class_request=r.class_request)
+            .exclude(pk=r.pk)
+            .select_related("bank")
+            .order_by("pk")
+        )
+        if r.class_request
+        else [],
     )
 
 

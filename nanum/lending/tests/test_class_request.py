@@ -227,3 +227,22 @@ def test_class_requests_racing_for_the_last_units_never_overlap_or_split(world, 
             )
             == 5
         )
+
+
+@pytest.mark.django_db
+def test_each_part_shows_the_other_banks_parts(world, spread, client_for):
+    made = _request(world, spread, 8, fulfilment="delivery")
+    first, *others = made.reservations
+    page = client_for(world.teacher).get(f"/lending/reservations/{first.pk}/")
+    assert page.status_code == 200
+    assert [p.pk for p in page.context["class_parts"]] == [r.pk for r in others]
+    html = page.content.decode()
+    assert world.other_bank.name in html
+    # a bank's staff see their own part, not the other banks' parts
+    staff = client_for(world.district_bank_officer).get(
+        f"/lending/reservations/{first.pk}/"
+    )
+    assert staff.status_code == 200
+    assert staff.context["class_parts"] == []
+    mine = client_for(world.teacher).get("/lending/my/").content.decode()
+    assert str(made.id)[:8] in mine

@@ -272,6 +272,7 @@ def reservation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "r": r,
             "allocations": opened.allocations,
+            "class_parts": opened.class_parts,
             "change_form": ChangeForm(
                 initial={"start_date": r.start_date, "end_date": r.end_date}
             ),
