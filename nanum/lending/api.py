@@ -30,6 +30,8 @@ from .schemas import (
     ChangeIn,
     CheckinIn,
     CheckoutIn,
+    ClassRequestIn,
+    ClassRequestOut,
     DamageIn,
     ModelOut,
     ReasonIn,
@@ -228,6 +230,37 @@ def reservations_create(request: ApiRequest, payload: ReservationIn) -> tuple[in
             waitlist=payload.waitlist,
         )
         return 201, _res(r)
+
+    return idempotent(request, data, create)
+
+
+@router.post(
+    "/class-requests",
+    response={201: ClassRequestOut},
+    summary="Reserve a class set from the nearest banks, all or none (Idempotency-Key accepted)",
+    openapi_extra=IDEMPOTENT,
+)
+def class_requests_create(
+    request: ApiRequest, payload: ClassRequestIn
+) -> tuple[int, Any]:
+    data = payload.dict()
+
+    def create() -> tuple[int, Any]:
+        made = services.class_request_create(
+            actor=request.auth,
+            equipment_id=payload.equipment_id,
+            school_id=payload.school_id,
+            quantity=payload.quantity,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+            fulfilment=payload.fulfilment,
+            purpose=payload.purpose,
+        )
+        return 201, {
+            "id": str(made.id),
+            "quantity": made.quantity,
+            "reservations": [_res(r) for r in made.reservations],
+        }
 
     return idempotent(request, data, create)
 

@@ -92,6 +92,24 @@ class ReservationOut(Schema):
     asset_tags: list[str]
 
 
+class ClassRequestIn(Schema):
+    """N units of a model for a class, filled from the nearest banks (all or none)."""
+
+    equipment_id: Id
+    school_id: Id
+    quantity: int = Field(..., ge=1, le=500)
+    start_date: date
+    end_date: date
+    fulfilment: Literal["pickup", "delivery"] = "pickup"
+    purpose: str = Field(..., min_length=1, max_length=300)
+
+
+class ClassRequestOut(Schema):
+    id: str
+    quantity: int
+    reservations: list[ReservationOut]
+
+
 class ChangeIn(Schema):
     start_date: date
     end_date: date

@@ -246,3 +246,31 @@ def test_each_part_shows_the_other_banks_parts(world, spread, client_for):
     assert staff.context["class_parts"] == []
     mine = client_for(world.teacher).get("/lending/my/").content.decode()
     assert str(made.id)[:8] in mine
+
+
+@pytest.mark.django_db
+def test_the_api_books_a_class_set_or_refuses_with_a_problem(world, spread, client_for):
+    c = client_for(world.teacher)
+    data = {
+        "equipment_id": spread.microscope.pk,
+        "school_id": world.small_school.pk,
+        "quantity": 8,
+        "start_date": str(spread.day(0)),
+        "end_date": str(spread.day(4)),
+        "purpose": "학급 실험",
+    }
+    ok = c.post("/api/v1/lending/class-requests", data, content_type="application/json")
+    assert ok.status_code == 201, ok.content
+    body = ok.json()
+    assert body["quantity"] == 8
+    assert [p["quantity"] for p in body["reservations"]] == [3, 2, 3]
+    assert sum(len(p["asset_tags"]) for p in body["reservations"]) == 8
+    short = c.post(
+        "/api/v1/lending/class-requests",
+        data | {"quantity": 2},
+        content_type="application/json",
+    )
+    assert short.status_code == 409
+    assert short["Content-Type"] == "application/problem+json"
+    assert short.json()["code"] == "class_request_short"
+    assert Reservation.objects.count() == 3
