@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from nanum.core.http import ApiRequest
 from nanum.core.idempotency import idempotent, write_and_answer
 from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
+from nanum.core.spreadsheets import file_response
 
 from . import selectors, services
 from .models import Application, LabSlot, Programme
@@ -29,6 +30,7 @@ from .schemas import (
     ProgrammeApplyIn,
     ProgrammeDetailOut,
     ProgrammeIn,
+    ProgrammeMessageIn,
     ProgrammeOut,
     ProgrammeSessionOut,
     ProgrammeSurveyIn,
@@ -452,6 +454,37 @@ def organiser_certificates(request: ApiRequest, programme_id: Id) -> dict[str, A
         actor=request.auth, programme=_own(request, programme_id)
     )
     return {"issued": len(certs)}
+
+
+@router.get("/organiser/programmes/{int:programme_id}/export")
+def organiser_export(
+    request: ApiRequest,
+    programme_id: Id,
+    what: str = "participants",
+    format: str = "csv",
+) -> HttpResponse:
+    """The participant list or attendance sheet as CSV or Excel (the page's twin)."""
+    f = services.programme_export_open(
+        actor=request.auth,
+        programme_id=programme_id,
+        what=what,
+        fmt=format,
+        request=request,
+    )
+    return file_response(f.body, content_type=f.content_type, filename=f.filename)
+
+
+@router.post("/organiser/programmes/{int:programme_id}/message", response=dict)
+def organiser_message(
+    request: ApiRequest, programme_id: Id, payload: ProgrammeMessageIn
+) -> dict[str, Any]:
+    n = services.programme_message_send(
+        actor=request.auth,
+        programme_id=programme_id,
+        subject=payload.subject,
+        body=payload.body,
+    )
+    return {"sent": n}
 
 
 @router.get("/organiser/programmes/{int:programme_id}/survey", response=dict)

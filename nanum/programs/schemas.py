@@ -87,6 +87,11 @@ class StatusIn(Schema):
     status: str
 
 
+class ProgrammeMessageIn(Schema):
+    subject: str
+    body: str
+
+
 class ProgrammeApplyIn(Schema):
     """An application to a programme (not Seoul Learn's ``LearningApplyIn``)."""
 
