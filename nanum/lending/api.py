@@ -30,6 +30,7 @@ from .schemas import (
     ChangeIn,
     CheckinIn,
     CheckoutIn,
+    ClassBasketIn,
     ClassRequestIn,
     ClassRequestOut,
     DamageIn,
@@ -251,6 +252,39 @@ def class_requests_create(
             equipment_id=payload.equipment_id,
             school_id=payload.school_id,
             quantity=payload.quantity,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+            fulfilment=payload.fulfilment,
+            purpose=payload.purpose,
+        )
+        return 201, {
+            "id": str(made.id),
+            "quantity": made.quantity,
+            "reservations": [_res(r) for r in made.reservations],
+        }
+
+    return idempotent(request, data, create)
+
+
+@router.post(
+    "/class-baskets",
+    response={201: ClassRequestOut},
+    summary="Reserve several models for a class, all or none (Idempotency-Key accepted)",
+    openapi_extra=IDEMPOTENT,
+)
+def class_baskets_create(
+    request: ApiRequest, payload: ClassBasketIn
+) -> tuple[int, Any]:
+    data = payload.dict()
+
+    def create() -> tuple[int, Any]:
+        made = services.class_basket_create(
+            actor=request.auth,
+            items=[
+                services.BasketItem(equipment_id=i.equipment_id, quantity=i.quantity)
+                for i in payload.items
+            ],
+            school_id=payload.school_id,
             start_date=payload.start_date,
             end_date=payload.end_date,
             fulfilment=payload.fulfilment,

@@ -104,6 +104,22 @@ class ClassRequestIn(Schema):
     purpose: str = Field(..., min_length=1, max_length=300)
 
 
+class BasketItemIn(Schema):
+    equipment_id: Id
+    quantity: int = Field(..., ge=1, le=500)
+
+
+class ClassBasketIn(Schema):
+    """Several models, each N units, for one class: one request, all or none."""
+
+    school_id: Id
+    items: list[BasketItemIn] = Field(..., min_length=1, max_length=20)
+    start_date: date
+    end_date: date
+    fulfilment: Literal["pickup", "delivery"] = "pickup"
+    purpose: str = Field(..., min_length=1, max_length=300)
+
+
 class ClassRequestOut(Schema):
     id: str
     quantity: int

@@ -22,7 +22,13 @@ from .circulation import (
     transfer_receive,
     transfer_send,
 )
-from .class_requests import ClassRequest, ClassRequestShort, class_request_create
+from .class_requests import (
+    BasketItem,
+    ClassRequest,
+    ClassRequestShort,
+    class_basket_create,
+    class_request_create,
+)
 from .feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_rotate
 from .reservations import (
     ReservationOpened,
@@ -42,6 +48,7 @@ from .training import training_record
 
 __all__ = [
     "CLI_LIMITS",
+    "BasketItem",
     "BulkRow",
     "CheckinItem",
     "ClassRequest",
@@ -58,6 +65,7 @@ __all__ = [
     "catalogue_import_upload",
     "checkin",
     "checkout",
+    "class_basket_create",
     "class_request_create",
     "damage_report",
     "draw_order",

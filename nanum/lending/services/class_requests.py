@@ -16,7 +16,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from nanum.core.errors import DomainError, PermissionDenied
+from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import User
 
 from .. import selectors
@@ -46,8 +46,8 @@ class ClassRequest:
         return sum(r.quantity for r in self.reservations)
 
 
-def _lock_model_units(equipment_id: int) -> None:
-    """Lock every bookable unit of the model, in primary-key order.
+def _lock_model_units(*equipment_ids: int) -> None:
+    """Lock every bookable unit of the models, in primary-key order.
 
     Two class requests then queue up instead of each taking part of the last units,
     and never deadlock (every booking locks units in the same order).
@@ -55,11 +55,17 @@ def _lock_model_units(equipment_id: int) -> None:
     if not connection.features.has_select_for_update:
         return  # SQLite: BEGIN IMMEDIATE serialises writers already
     list(
-        Asset.objects.filter(equipment_id=equipment_id, status__in=Asset.BOOKABLE)
+        Asset.objects.filter(equipment_id__in=equipment_ids, status__in=Asset.BOOKABLE)
         .order_by("pk")
         .select_for_update()
         .values_list("pk", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class BasketItem:
+    equipment_id: int
+    quantity: int
 
 
 @transaction.atomic
@@ -75,54 +81,96 @@ def class_request_create(
     purpose: str,
 ) -> ClassRequest:
     """Book ``quantity`` units for a class from the nearest banks, all or nothing."""
-    _validate_input(quantity, fulfilment, purpose)
+    return class_basket_create(
+        actor=actor,
+        items=[BasketItem(equipment_id=equipment_id, quantity=quantity)],
+        school_id=school_id,
+        start_date=start_date,
+        end_date=end_date,
+        fulfilment=fulfilment,
+        purpose=purpose,
+    )
+
+
+@transaction.atomic
+def class_basket_create(
+    *,
+    actor: User,
+    items: list[BasketItem],
+    school_id: int,
+    start_date: date | None,
+    end_date: date | None,
+    fulfilment: str = Reservation.Fulfilment.PICKUP,
+    purpose: str,
+) -> ClassRequest:
+    """Book several models (each N units) for one class, as one request: all or nothing.
+
+    Each model is filled from the nearest banks; every part is an ordinary booking.
+    """
+    if not items or len(items) > 20:
+        raise InvalidInput(field_errors={"items": [_("Choose from 1 to 20 models.")]})
+    if len({i.equipment_id for i in items}) != len(items):
+        raise InvalidInput(
+            field_errors={"items": [_("Each model may appear only once.")]}
+        )
+    for item in items:
+        _validate_input(item.quantity, fulfilment, purpose)
     check_dates(start_date, end_date)
     assert start_date is not None and end_date is not None
     schools = teacher_school_ids(actor)
     if schools is not None and school_id not in schools:
         raise PermissionDenied(_("You can only book for your own school."))
-    selectors.model_get(actor=actor, model_id=equipment_id)  # NotFound if not theirs
-    _lock_model_units(equipment_id)
-    # read again under the locks: what is free now, nearest banks first
-    plan = selectors.class_request_plan(
-        actor=actor,
-        equipment_id=equipment_id,
-        school_id=school_id,
-        start=start_date,
-        end=end_date,
-        quantity=quantity,
-        fulfilment=fulfilment,
-    )
-    if plan.missing:
-        raise ClassRequestShort(
-            _(
-                "Only %(free)s of the %(wanted)s units are free across the banks for "
-                "these dates: %(missing)s are missing. Nothing was booked."
-            )
-            % {
-                "free": plan.free_total,
-                "wanted": quantity,
-                "missing": plan.missing,
-            },
-            field_errors={"quantity": [_("Not enough units free on these dates.")]},
-            extra={"free": plan.free_total, "missing": plan.missing},
-        )
+    for item in items:  # NotFound if a model is not the actor's to book
+        selectors.model_get(actor=actor, model_id=item.equipment_id)
+    _lock_model_units(*(i.equipment_id for i in items))
     group = uuid.uuid4()
     made = []
-    for part in plan.parts:
-        # each part is an ordinary booking: rules, quota (counting the parts before
-        # it), approval, rounds; a refusal of any part rolls back the whole request
-        r = reservation_create(
+    for item in items:
+        # read again under the locks: what is free now, nearest banks first
+        plan = selectors.class_request_plan(
             actor=actor,
-            equipment_id=equipment_id,
-            bank_id=part.bank.pk,
+            equipment_id=item.equipment_id,
             school_id=school_id,
-            quantity=part.quantity,
-            start_date=start_date,
-            end_date=end_date,
+            start=start_date,
+            end=end_date,
+            quantity=item.quantity,
             fulfilment=fulfilment,
-            purpose=purpose,
-            class_request=group,
         )
-        made.append(r)
+        if plan.missing:
+            raise ClassRequestShort(
+                _(
+                    "Only %(free)s of the %(wanted)s units of %(model)s are free across "
+                    "the banks for these dates: %(missing)s are missing. Nothing was "
+                    "booked."
+                )
+                % {
+                    "free": plan.free_total,
+                    "wanted": item.quantity,
+                    "model": plan.model.name,
+                    "missing": plan.missing,
+                },
+                field_errors={"quantity": [_("Not enough units free on these dates.")]},
+                extra={
+                    "equipment_id": item.equipment_id,
+                    "free": plan.free_total,
+                    "missing": plan.missing,
+                },
+            )
+        for part in plan.parts:
+            # each part is an ordinary booking: rules, quota (counting the parts
+            # before it), approval, rounds; a refusal of any part rolls back all
+            made.append(
+                reservation_create(
+                    actor=actor,
+                    equipment_id=item.equipment_id,
+                    bank_id=part.bank.pk,
+                    school_id=school_id,
+                    quantity=part.quantity,
+                    start_date=start_date,
+                    end_date=end_date,
+                    fulfilment=fulfilment,
+                    purpose=purpose,
+                    class_request=group,
+                )
+            )
     return ClassRequest(id=group, reservations=made)

@@ -86,7 +86,7 @@ def test_a_request_that_cannot_be_filled_creates_nothing_and_says_what_is_missin
     book(world, spread, qty=2)  # 7 left across the banks
     with pytest.raises(services.ClassRequestShort) as exc:
         _request(world, spread, 9)
-    assert exc.value.extra == {"free": 7, "missing": 2}
+    assert exc.value.extra["free"] == 7 and exc.value.extra["missing"] == 2
     assert "2" in str(exc.value.message)
     assert Reservation.objects.count() == 1
     assert Allocation.objects.filter(active=True).count() == 2
@@ -274,3 +274,58 @@ def test_the_api_books_a_class_set_or_refuses_with_a_problem(world, spread, clie
     assert short["Content-Type"] == "application/problem+json"
     assert short.json()["code"] == "class_request_short"
     assert Reservation.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_basket_of_models_is_one_request_all_or_none(world, spread, client_for):
+    make_assets(world, spread.microbit, 1, bank=world.district_bank, prefix="MB")
+    items = [
+        services.BasketItem(equipment_id=spread.microscope.pk, quantity=6),
+        services.BasketItem(equipment_id=spread.microbit.pk, quantity=3),
+    ]
+    args = dict(
+        actor=world.teacher,
+        school_id=world.small_school.pk,
+        start_date=spread.day(0),
+        end_date=spread.day(4),
+        purpose="융합 수업",
+    )
+    made = services.class_basket_create(items=items, **args)
+    assert sorted((r.equipment_id, r.quantity) for r in made.reservations) == sorted(
+        [
+            (spread.microscope.pk, 3),
+            (spread.microscope.pk, 2),
+            (spread.microscope.pk, 1),
+            (spread.microbit.pk, 1),
+            (spread.microbit.pk, 2),
+        ]
+    )
+    assert {r.class_request for r in made.reservations} == {made.id}
+    before = Reservation.objects.count()
+    # the microscopes would fit, the micro:bit kits not: nothing at all is booked
+    with pytest.raises(services.ClassRequestShort) as exc:
+        services.class_basket_create(
+            items=[
+                services.BasketItem(equipment_id=spread.microscope.pk, quantity=3),
+                services.BasketItem(equipment_id=spread.microbit.pk, quantity=1),
+            ],
+            **args,
+        )
+    assert exc.value.extra["equipment_id"] == spread.microbit.pk
+    assert Reservation.objects.count() == before
+    api = client_for(world.teacher).post(
+        "/api/v1/lending/class-baskets",
+        {
+            "school_id": world.small_school.pk,
+            "start_date": str(spread.day(7)),
+            "end_date": str(spread.day(11)),
+            "purpose": "융합 수업",
+            "items": [
+                {"equipment_id": spread.microscope.pk, "quantity": 4},
+                {"equipment_id": spread.microbit.pk, "quantity": 2},
+            ],
+        },
+        content_type="application/json",
+    )
+    assert api.status_code == 201, api.content
+    assert api.json()["quantity"] == 6
