@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nanum.core.models import Organisation
 
-from .models import Asset, Category, Reservation
+from .models import Asset, Category, EquipmentModel, Reservation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -117,11 +117,41 @@ class ClassRequestForm(forms.Form):
         label=_("Purpose"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    EXTRA_ROWS = 3  # other models of the same request (a basket)
+
     def __init__(
-        self, *args: Any, schools: QuerySet[Organisation], **kwargs: Any
+        self,
+        *args: Any,
+        schools: QuerySet[Organisation],
+        models: QuerySet[EquipmentModel] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "school", schools)
+        for i in range(1, self.EXTRA_ROWS + 1):
+            self.fields[f"also_{i}"] = forms.ModelChoiceField(
+                label=_("Another model (optional) %(n)s") % {"n": i},
+                queryset=models
+                if models is not None
+                else EquipmentModel.objects.none(),
+                required=False,
+            )
+            self.fields[f"also_qty_{i}"] = forms.IntegerField(
+                label=_("Units of that model"),
+                min_value=1,
+                max_value=500,
+                required=False,
+            )
+
+    def basket(self) -> list[tuple[int, int]]:
+        """The other models asked for: (model id, units), rows left empty skipped."""
+        out = []
+        for i in range(1, self.EXTRA_ROWS + 1):
+            m = self.cleaned_data.get(f"also_{i}")
+            n = self.cleaned_data.get(f"also_qty_{i}")
+            if m is not None:
+                out.append((m.pk, n or 1))
+        return out
 
 
 class ChangeForm(forms.Form):

@@ -329,3 +329,32 @@ def test_a_basket_of_models_is_one_request_all_or_none(world, spread, client_for
     )
     assert api.status_code == 201, api.content
     assert api.json()["quantity"] == 6
+
+
+@pytest.mark.django_db
+def test_the_page_books_a_basket_or_nothing(world, spread, client_for):
+    make_assets(world, spread.microbit, 1, bank=world.district_bank, prefix="MB")
+    c = client_for(world.teacher)
+    data = {
+        "equipment": spread.microscope.pk,
+        "school": world.small_school.pk,
+        "quantity": 5,
+        "start_date": spread.day(0),
+        "end_date": spread.day(4),
+        "fulfilment": "delivery",
+        "purpose": "융합 수업",
+        "also_1": spread.microbit.pk,
+        "also_qty_1": 4,  # only 3 kits exist: nothing is booked
+    }
+    refused = c.post("/lending/class-request/", data)
+    assert refused.status_code == 422
+    assert Reservation.objects.count() == 0
+    done = c.post("/lending/class-request/", data | {"also_qty_1": 3})
+    assert done.status_code == 302
+    rows = Reservation.objects.all()
+    assert sum(r.quantity for r in rows if r.equipment_id == spread.microbit.pk) == 3
+    assert sum(r.quantity for r in rows if r.equipment_id == spread.microscope.pk) == 5
+    assert len({r.class_request for r in rows}) == 1
+    same = c.post("/lending/class-request/", data | {"also_1": spread.microscope.pk})
+    assert same.status_code == 422  # the same model twice: refused, said on the form
+    assert Reservation.objects.count() == len(rows)

@@ -168,6 +168,7 @@ def class_request(request: AuthedHttpRequest) -> HttpResponse:
     form = ClassRequestForm(
         data,
         schools=schools,
+        models=selectors.model_list(actor=request.user),
         initial={
             "start_date": defaults.start,
             "end_date": defaults.end,
@@ -206,11 +207,13 @@ def class_request(request: AuthedHttpRequest) -> HttpResponse:
             if once.replayed:
                 return once.replayed
             try:
-                made = services.class_request_create(
+                made = services.class_basket_create(
                     actor=request.user,
-                    equipment_id=model.pk,
+                    items=[
+                        services.BasketItem(equipment_id=m, quantity=n)
+                        for m, n in [(model.pk, d["quantity"]), *form.basket()]
+                    ],
                     school_id=d["school"].pk,
-                    quantity=d["quantity"],
                     start_date=d["start_date"],
                     end_date=d["end_date"],
                     fulfilment=d["fulfilment"],
