@@ -63,10 +63,11 @@ def test_unknown_tag_and_other_banks_tag_say_so_and_change_nothing(
         unknown = c.get(reverse("lending:unit", args=["NOPE-1"]))
         theirs = c.get(reverse("lending:unit", args=["CEN-001"]))
         empty = c.get(reverse("lending:tag_lookup"), {"tag": ""})
+        odd = c.get(reverse("lending:tag_lookup"), {"tag": "A#1?x=%"})
     assert unknown.status_code == 404 and "NOPE-1" in unknown.content.decode()
     assert "태그" in unknown.content.decode()
     assert theirs.status_code == 404 and "다른 은행" in theirs.content.decode()
-    assert empty.status_code == 404
+    assert empty.status_code == 404 and odd.status_code == 404
     assert list(Asset.objects.values_list("pk", "status", "location_id")) == before
     assert Reservation.objects.count() == 0
 

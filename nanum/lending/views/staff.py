@@ -402,8 +402,8 @@ def staff_search(request: AuthedHttpRequest) -> HttpResponse:
 def tag_lookup(request: AuthedHttpRequest) -> HttpResponse:
     """The header's tag form: go to the unit page of the scanned or typed tag."""
     tag = request.GET.get("tag", "").strip()[:40]
-    if not tag:
-        return unit(request, tag=tag)
+    if not tag or any(ch in tag for ch in "#?%"):
+        return unit(request, tag=tag)  # no address for these: answer here
     return redirect("lending:unit", tag=tag)
 
 
