@@ -28,6 +28,8 @@ def test_approve_many_at_once_with_per_row_results_and_audit(
     assert a.status == b.status == Reservation.Status.PENDING
     done = book(world, lending, qty=1, start=22, end=23)  # confirmed already
     c = client_for(world.district_bank_officer)
+    board = c.get(reverse("lending:board")).content.decode()
+    assert reverse("lending:approvals") in board
     page = c.get(reverse("lending:approvals"))
     html = page.content.decode()
     assert f'value="{a.pk}"' in html and f'value="{b.pk}"' in html
