@@ -46,8 +46,8 @@ class _ResetOnceForm(PasswordResetForm):
     a repeated run finds it and sends nothing.
     """
 
-    def __init__(self, *args: object, run_id: str | None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, run_id: str | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.run_id = run_id
         self.sent = 0
 

@@ -10,6 +10,7 @@ import csv
 import io
 import zipfile
 from datetime import date
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -96,9 +97,9 @@ def test_download_names_are_safe_and_keep_korean() -> None:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
 
 
-def _refused(data: bytes, name: str, **limits: float) -> SpreadsheetRejected:
+def _refused(data: bytes, name: str, **limits: Any) -> SpreadsheetRejected:
     with pytest.raises(SpreadsheetRejected) as info:
-        sheets.read_table(data, name, limits=ReadLimits(**limits))  # type: ignore[arg-type]
+        sheets.read_table(data, name, limits=ReadLimits(**limits))
     return info.value
 
 
