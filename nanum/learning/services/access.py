@@ -38,20 +38,27 @@ def _require_officer(actor: User) -> None:
         raise PermissionDenied()
 
 
-def application_open(
-    *, actor: User, application_id: int, request: HttpRequest | None = None
-) -> Application:
-    """An officer opens one application of their towns (access logged)."""
-    app = application_get(actor=actor, application_id=application_id)
+def _application_logged(
+    actor: User, app: Application, action: str, request: HttpRequest | None
+) -> None:
+    """The access-log row of an officer's look at, or decision on, one application."""
     access_record(
         actor=actor,
-        action="view",
+        action=action,
         subject=app.student,
         object_type="learning.Application",
         object_id=str(app.pk),
         tenant=app.tenant,
         request=request,
     )
+
+
+def application_open(
+    *, actor: User, application_id: int, request: HttpRequest | None = None
+) -> Application:
+    """An officer opens one application of their towns (access logged)."""
+    app = application_get(actor=actor, application_id=application_id)
+    _application_logged(actor, app, "view", request)
     return app
 
 
@@ -215,13 +222,5 @@ def application_decide(
         raise InvalidInput(
             field_errors={"action": [_("approve, reject, more_info, renew or lift")]}
         )
-    access_record(
-        actor=actor,
-        action="change",
-        subject=app.student,
-        object_type="learning.Application",
-        object_id=str(app.pk),
-        tenant=app.tenant,
-        request=request,
-    )
+    _application_logged(actor, app, "change", request)
     return app
