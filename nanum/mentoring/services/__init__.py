@@ -11,17 +11,13 @@ from .counselling import (
     slot_cancel,
     slot_publish,
 )
-from .matching import (
-    REASON_LABELS,
+from .match_runs import (
     RUN_NOTE_LABELS,
-    SurveyInput,
     match_run_compute,
     match_run_create,
     run_note_text,
-    survey_submit,
-    term_create,
-    why_text,
 )
+from .matching import REASON_LABELS, why_text
 from .mentors import (
     MentorInput,
     mentor_activate,
@@ -61,6 +57,7 @@ from .sessions import (
     session_report_file,
     sessions_check_missed,
 )
+from .surveys import SurveyInput, survey_submit, term_create
 
 __all__ = [
     "REASON_LABELS",

@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nanum.core.errors import DomainError, NotFound, PermissionDenied
-from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
 
 from .. import selectors, services
 from ..forms import DocumentForm, MentorApplyForm, ReportForm, SecondSessionForm
-from ._common import flash_refusal, refusal_text
+from ._common import flash_refusal, form_submit, refusal_text
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,31 +31,26 @@ def mentor_apply(request: AuthedHttpRequest) -> HttpResponse:
     form = MentorApplyForm(request.POST or None, tenant_id=tenant.pk)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            services.mentor_apply(
-                actor=request.user,
-                tenant=tenant,
-                data=services.MentorInput(
-                    university_id=d["university"].pk,
-                    major=d["major"],
-                    year=d["year"],
-                    subjects=d["subjects"],
-                    levels=d["levels"],
-                    availability=d["availability"],
-                    mode=d["mode"],
-                    district_ids=[x.pk for x in d["districts"]],
-                    gender=d["gender"] or "",
-                    capacity=d["capacity"],
-                ),
-            )
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, _("Thank you. Staff will screen your application.")
-            )
+        if form_submit(
+            request,
+            form,
+            _("Thank you. Staff will screen your application."),
+            services.mentor_apply,
+            actor=request.user,
+            tenant=tenant,
+            data=services.MentorInput(
+                university_id=d["university"].pk,
+                major=d["major"],
+                year=d["year"],
+                subjects=d["subjects"],
+                levels=d["levels"],
+                availability=d["availability"],
+                mode=d["mode"],
+                district_ids=[x.pk for x in d["districts"]],
+                gender=d["gender"] or "",
+                capacity=d["capacity"],
+            ),
+        ):
             return redirect("mentoring:home")
     return render(
         request,
@@ -79,19 +73,16 @@ def mentor_documents(request: AuthedHttpRequest, profile_id: int) -> HttpRespons
     )
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.mentor_document_add(
-                actor=request.user,
-                profile_id=profile.pk,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-            )
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Document uploaded."))
+        if form_submit(
+            request,
+            form,
+            _("Document uploaded."),
+            services.mentor_document_add,
+            actor=request.user,
+            profile_id=profile.pk,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        ):
             return redirect("mentoring:documents", profile_id=profile.pk)
     return render(
         request,
@@ -111,18 +102,15 @@ def session_report(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     session = selectors.mentor_session_get(actor=request.user, session_id=session_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.session_report_file(
-                actor=request.user,
-                session_id=session.pk,
-                data=services.ReportInput(**form.cleaned_data),
-            )
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Report filed."))
+        if form_submit(
+            request,
+            form,
+            _("Report filed."),
+            services.session_report_file,
+            actor=request.user,
+            session_id=session.pk,
+            data=services.ReportInput(**form.cleaned_data),
+        ):
             return redirect("mentoring:pair", match_id=session.match_id)
     return render(
         request,

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from nanum.core.errors import DomainError, NotFound, PermissionDenied
-from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
 
 from .. import selectors, services
 from ..forms import RateForm, SurveyForm
+from ._common import form_submit
 
 SURVEY_FIELDS = (
     "subjects",
@@ -42,31 +40,26 @@ def survey(request: AuthedHttpRequest, term_id: int) -> HttpResponse:
     form = SurveyForm(request.POST or None, tenant_id=term.tenant_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            services.survey_submit(
-                actor=request.user,
-                term_id=term.pk,
-                data=services.SurveyInput(
-                    subjects=d["subjects"],
-                    level=d["level"],
-                    availability=d["availability"],
-                    mode=d["mode"],
-                    district_id=d["district"].pk if d["district"] else None,
-                    place=d["place"],
-                    mentor_gender=d["mentor_gender"] or "",
-                    university_id=d["university"].pk if d["university"] else None,
-                    wants_taster=d["wants_taster"],
-                    notes=d["notes"],
-                ),
-            )
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, _("Thank you. We will tell you when you have a mentor.")
-            )
+        if form_submit(
+            request,
+            form,
+            _("Thank you. We will tell you when you have a mentor."),
+            services.survey_submit,
+            actor=request.user,
+            term_id=term.pk,
+            data=services.SurveyInput(
+                subjects=d["subjects"],
+                level=d["level"],
+                availability=d["availability"],
+                mode=d["mode"],
+                district_id=d["district"].pk if d["district"] else None,
+                place=d["place"],
+                mentor_gender=d["mentor_gender"] or "",
+                university_id=d["university"].pk if d["university"] else None,
+                wants_taster=d["wants_taster"],
+                notes=d["notes"],
+            ),
+        ):
             return redirect("mentoring:home")
     return render(
         request,
@@ -81,19 +74,16 @@ def session_rate(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     session = selectors.mentee_session_get(actor=request.user, session_id=session_id)
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.session_rate(
-                actor=request.user,
-                session_id=session.pk,
-                stars=form.cleaned_data["stars"],
-                comment=form.cleaned_data["comment"],
-            )
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Thank you for rating the session."))
+        if form_submit(
+            request,
+            form,
+            _("Thank you for rating the session."),
+            services.session_rate,
+            actor=request.user,
+            session_id=session.pk,
+            stars=form.cleaned_data["stars"],
+            comment=form.cleaned_data["comment"],
+        ):
             return redirect("mentoring:pair", match_id=session.match_id)
     return render(
         request,
