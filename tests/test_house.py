@@ -91,7 +91,13 @@ def test_app_has_nothing_beside_the_template(app: str) -> None:
             allowed.add(name)
     allowed |= PURE.get(app, set())
     if app == "core":
+        # a kernel member is a module or a package
         allowed |= {f"{name}.py" for name in CORE_KERNEL}
+        allowed |= {
+            name
+            for name in CORE_KERNEL
+            if (APPS_DIR / "core" / name / "__init__.py").exists()
+        }
     extra = sorted(set(_entries(app)) - allowed)
     assert extra == [], f"nanum/{app} has modules outside the template: {extra}"
 
