@@ -1,36 +1,30 @@
 """Every read of the K-STEM Bank that has rules: tenant, bank and school scoping."""
 
-from .imports import import_job_get
-from .reads import (
-    ALTERNATIVE_SHIFTS,
-    PAGE_SIZE,
+from .assets import (
     AssetPage,
-    BankAvailability,
-    BookingDefaults,
-    ClassPlan,
-    ClassPlanPart,
-    SearchResult,
     asset_get_for_staff,
     asset_list_for_staff,
     asset_page,
-    availability_search,
+    consumables_in_stock,
+)
+from .catalogue import (
     bank_choices,
     bank_list,
-    board,
-    booking_defaults,
-    calendar_feed_get,
-    calendar_feed_of,
-    class_request_plan,
-    consumables_in_stock,
     model_get,
     model_list,
+    school_list,
+    staff_bank_choices,
+    staff_banks,
+)
+from .imports import import_job_get
+from .reservations import (
+    board,
+    calendar_feed_get,
+    calendar_feed_of,
     reservation_get,
     reservation_get_for_staff,
     reservation_list,
     round_list,
-    school_list,
-    staff_bank_choices,
-    staff_banks,
 )
 from .roles import (
     BANK_KINDS,
@@ -39,6 +33,18 @@ from .roles import (
     require_bank_staff,
     staff_bank_ids,
     teacher_school_ids,
+)
+from .search import (
+    ALTERNATIVE_SHIFTS,
+    PAGE_SIZE,
+    BankAvailability,
+    BookingDefaults,
+    ClassPlan,
+    ClassPlanPart,
+    SearchResult,
+    availability_search,
+    booking_defaults,
+    class_request_plan,
 )
 from .staff import (
     DayListGroup,

@@ -12,7 +12,8 @@ from nanum.core.errors import NotFound, PermissionDenied
 from nanum.core.models import User
 
 from ..models import Allocation, Asset, Reservation
-from .reads import asset_list_for_staff, reservation_list
+from .assets import asset_list_for_staff
+from .reservations import reservation_list
 from .roles import is_bank_staff, staff_bank_ids
 
 TAG_MAX = 40

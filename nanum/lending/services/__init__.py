@@ -7,8 +7,6 @@ from .catalogue import (
     catalogue_import,
     catalogue_import_job_run,
     catalogue_import_upload,
-    export_file,
-    label_sheet_pdf,
     read_table,
 )
 from .circulation import (
@@ -29,7 +27,9 @@ from .class_requests import (
     class_basket_create,
     class_request_create,
 )
+from .exports import export_file
 from .feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_rotate
+from .labels import label_sheet_pdf
 from .reservations import (
     ReservationOpened,
     offers_expire,

@@ -1,4 +1,4 @@
-"""Catalogue: bulk import/export of models and assets (Excel/CSV), QR label sheets.
+"""Catalogue import: models and assets from Excel/CSV, now or by the worker.
 
 Imports validate every row first and report errors row by row; if any row is bad,
 nothing is imported.
@@ -6,27 +6,18 @@ nothing is imported.
 
 from __future__ import annotations
 
-import io
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
-import segno
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 from nanum.core import clock, spreadsheets
 from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
@@ -36,35 +27,8 @@ from nanum.core.spreadsheets import ReadLimits
 from nanum.lending import tasks
 
 from ..models import Asset, Category, EquipmentModel, ImportJob
-from ..selectors import BANK_KINDS, asset_list_for_staff, model_list, staff_bank_ids
+from ..selectors import BANK_KINDS, staff_bank_ids
 
-MODEL_COLUMNS = [
-    "code",
-    "name_ko",
-    "name_en",
-    "category",
-    "maker",
-    "min_grade",
-    "max_grade",
-    "requires_training",
-    "requires_approval",
-    "prep_days",
-    "inspection_days",
-    "transit_days",
-    "max_loan_days",
-    "replacement_value",
-    "kit_parts",
-    "description",
-    "safety_notes",
-]
-ASSET_COLUMNS = [
-    "tag_code",
-    "model_code",
-    "serial",
-    "condition",
-    "bank_code",
-    "acquired_on",
-]
 TRUE = {"1", "y", "yes", "true", "예", "o", "있음"}
 FALSE = {"", "0", "n", "no", "false", "아니오", "x", "없음"}
 
@@ -430,136 +394,3 @@ def _bulk_create(objs: Sequence[Model], progress: Callable[[int], None] | None) 
         type(objs[0])._default_manager.bulk_create(objs[i : i + batch])
         if progress:
             progress(min(batch, len(objs) - i))
-
-
-def export_rows(*, kind: str, actor: User) -> tuple[list[str], Iterable[list[Any]]]:
-    if kind == "models":
-        qs = model_list(actor=actor)
-        return MODEL_COLUMNS, (
-            [
-                m.code,
-                m.name_ko,
-                m.name_en,
-                m.category,
-                m.maker,
-                m.min_grade,
-                m.max_grade,
-                "yes" if m.requires_training else "no",
-                "yes" if m.requires_approval else "no",
-                m.prep_days,
-                m.inspection_days,
-                m.transit_days,
-                m.max_loan_days,
-                m.replacement_value,
-                ";".join(m.kit_parts),
-                m.description,
-                m.safety_notes,
-            ]
-            for m in qs.iterator()
-        )
-    assets = asset_list_for_staff(actor=actor).select_related("equipment", "home_bank")
-    return [*ASSET_COLUMNS, "status", "location_code"], (
-        [
-            a.tag_code,
-            a.equipment.code,
-            a.serial,
-            a.condition,
-            a.home_bank.code,
-            a.acquired_on.isoformat() if a.acquired_on else "",
-            a.status,
-            a.location_id,
-        ]
-        for a in assets.iterator()
-    )
-
-
-def export_file(*, kind: str, actor: User, fmt: str) -> bytes:
-    """The catalogue as formula-safe CSV or Excel (nanum.core.spreadsheets)."""
-    header, rows = export_rows(kind=kind, actor=actor)
-    body, _content_type = spreadsheets.spreadsheet_bytes(
-        header, rows, fmt=fmt, sheet_title=kind
-    )
-    return body
-
-
-LABEL_COLS, LABEL_ROWS = 3, 8
-LABEL_MARGIN = 10 * mm  # top and bottom of the sheet
-LABEL_PAD = 3 * mm  # inside each label
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """``text`` cut (with an ellipsis) so that it fits ``width`` points."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
-
-
-def label_url(base_url: str, tag_code: str) -> str:
-    """The absolute address a label's QR code encodes: the unit page of its tag."""
-    return f"{base_url.rstrip('/')}/{quote(tag_code, safe='')}/"
-
-
-def label_sheet_pdf(assets: list[Asset], *, base_url: str = "") -> bytes:
-    """A4 sheet of QR labels (3 × 8).
-
-    Each QR code encodes the absolute address of the unit's page (``base_url`` is the
-    tag page's address on this site, e.g. ``https://nanum.example/lending/staff/tag``;
-    without it, the bare tag code). The tag code is printed under the code, so a
-    label can also be typed; beside it the tag code and the model name, both cut to
-    the label's width: nothing is drawn outside a label.
-    """
-    try:
-        pdfmetrics.registerFont(UnicodeCIDFont("HYSMyeongJo-Medium"))
-        font = "HYSMyeongJo-Medium"
-    except Exception:
-        font = "Helvetica"
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
-    per_page = LABEL_COLS * LABEL_ROWS
-    w = A4[0] / LABEL_COLS
-    h = (A4[1] - 2 * LABEL_MARGIN) / LABEL_ROWS
-    code_size = 6.0
-    qr = h - 2 * LABEL_PAD - code_size - 1 * mm  # square, leaves room for the code
-    text_x = LABEL_PAD + qr + LABEL_PAD
-    text_w = w - text_x - LABEL_PAD
-    for i, asset in enumerate(assets):
-        if i and i % per_page == 0:
-            c.showPage()
-        slot = i % per_page
-        x = (slot % LABEL_COLS) * w
-        y = A4[1] - LABEL_MARGIN - (slot // LABEL_COLS + 1) * h
-        data = label_url(base_url, asset.tag_code) if base_url else asset.tag_code
-        png = io.BytesIO()
-        segno.make(data, error="m").save(png, kind="png", scale=4, border=1)
-        png.seek(0)
-        c.drawImage(
-            ImageReader(png),
-            x + LABEL_PAD,
-            y + h - LABEL_PAD - qr,
-            width=qr,
-            height=qr,
-        )
-        c.setFont("Helvetica", code_size)
-        c.drawCentredString(
-            x + LABEL_PAD + qr / 2,
-            y + LABEL_PAD,
-            _fit(asset.tag_code, "Helvetica", code_size, qr + LABEL_PAD),
-        )
-        c.setFont("Helvetica-Bold", 10)
-        c.drawString(
-            x + text_x,
-            y + h - LABEL_PAD - 10 * mm,
-            _fit(asset.tag_code, "Helvetica-Bold", 10, text_w),
-        )
-        c.setFont(font, 7)
-        c.drawString(
-            x + text_x,
-            y + h - LABEL_PAD - 15 * mm,
-            _fit(str(asset.equipment.name_ko), font, 7, text_w),
-        )
-    if not assets:
-        c.drawString(20 * mm, A4[1] - 20 * mm, "-")
-    c.save()
-    return buf.getvalue()

@@ -11,7 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 
 from nanum.lending.models import Asset
-from nanum.lending.services import catalogue
+from nanum.lending.services import labels as catalogue
 
 from .helpers import make_assets
 

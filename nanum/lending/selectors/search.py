@@ -1,4 +1,4 @@
-"""Reads of the K-STEM Bank with their rules: tenant, bank and school scoping."""
+"""Availability search, booking defaults and class-request planning over the network."""
 
 from __future__ import annotations
 
@@ -8,77 +8,18 @@ from datetime import date, timedelta
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q
 
 from nanum.core import clock
-from nanum.core.errors import NotFound, PermissionDenied
 from nanum.core.models import Organisation, User
 from nanum.core.selectors import closed_days
 
-from ..models import (
-    Allocation,
-    AllocationRound,
-    Asset,
-    BankPolicy,
-    CalendarFeed,
-    Consumable,
-    EquipmentModel,
-    MaintenanceTicket,
-    Reservation,
-    Transfer,
-)
-from .roles import (
-    BANK_KINDS,
-    actor_tenant_ids,
-    is_bank_staff,
-    staff_bank_ids,
-    teacher_school_ids,
-)
+from ..models import Allocation, Asset, BankPolicy, EquipmentModel, Reservation
+from .catalogue import bank_list, model_get, model_list, school_list
+from .roles import BANK_KINDS, actor_tenant_ids, teacher_school_ids
 
 PAGE_SIZE = 20
 ALTERNATIVE_SHIFTS = (7, 14, 21, 28)
-
-
-def model_list(
-    *, actor: User, q: str = "", category: str = "", grade: int | None = None
-) -> QuerySet[EquipmentModel]:
-    qs = EquipmentModel.objects.filter(is_active=True)
-    tenants = actor_tenant_ids(actor)
-    if tenants is not None:
-        qs = qs.filter(tenant_id__in=tenants)
-    if q:
-        qs = qs.filter(
-            Q(name_ko__icontains=q)
-            | Q(name_en__icontains=q)
-            | Q(code__icontains=q)
-            | Q(maker__icontains=q)
-        )
-    if category:
-        qs = qs.filter(category=category)
-    if grade:
-        qs = qs.filter(min_grade__lte=grade, max_grade__gte=grade)
-    return qs.order_by("category", "name_ko", "pk")
-
-
-def model_get(*, actor: User, model_id: int) -> EquipmentModel:
-    m = model_list(actor=actor).filter(pk=model_id).first()
-    if m is None:
-        raise NotFound()
-    return m
-
-
-def bank_list(
-    *, actor: User | None, tenant_id: int | None = None
-) -> list[Organisation]:
-    qs = Organisation.objects.filter(
-        kind=Organisation.Kind.BANK, is_active=True
-    ).select_related("parent", "district")
-    tenants = actor_tenant_ids(actor)
-    if tenants is not None:
-        qs = qs.filter(tenant_id__in=tenants)
-    if tenant_id:
-        qs = qs.filter(tenant_id=tenant_id)
-    return list(qs.order_by("name_ko"))
 
 
 def _district_office_id(org: Organisation) -> int | None:
@@ -452,185 +393,3 @@ def class_request_plan(
         _add_alternatives([res], start, end, quantity, banks)
         plan.alternatives = res.alternatives
     return plan
-
-
-def reservation_list(*, actor: User, scope: str = "mine") -> QuerySet[Reservation]:
-    qs = Reservation.objects.select_related("equipment", "bank", "school")
-    if scope == "staff":
-        banks = staff_bank_ids(actor)
-        return qs if banks is None else qs.filter(bank_id__in=banks)
-    schools = teacher_school_ids(actor)
-    if schools is None:
-        return qs.filter(requested_by=actor)
-    return qs.filter(Q(requested_by=actor) | Q(school_id__in=schools))
-
-
-def reservation_get(*, actor: User, reservation_id: int) -> Reservation:
-    """A reservation the actor booked, teaches for or staffs the bank of; else NotFound."""
-    r = reservation_list(actor=actor).filter(pk=reservation_id).first()
-    if r is None:
-        r = (
-            reservation_list(actor=actor, scope="staff")
-            .filter(pk=reservation_id)
-            .first()
-        )
-    if r is None:
-        raise NotFound()
-    return r
-
-
-def reservation_get_for_staff(*, actor: User, reservation_id: int) -> Reservation:
-    """A reservation at one of the actor's banks; NotFound otherwise."""
-    r = reservation_list(actor=actor, scope="staff").filter(pk=reservation_id).first()
-    if r is None:
-        raise NotFound()
-    return r
-
-
-def asset_list_for_staff(*, actor: User) -> QuerySet[Asset]:
-    banks = staff_bank_ids(actor)
-    qs = Asset.objects.select_related("equipment", "home_bank", "location")
-    if banks is None:
-        return qs
-    return qs.filter(Q(home_bank_id__in=banks) | Q(location_id__in=banks))
-
-
-def asset_get_for_staff(*, actor: User, asset_id: int) -> Asset:
-    """An asset homed or located at one of the actor's banks; NotFound otherwise."""
-    asset = asset_list_for_staff(actor=actor).filter(pk=asset_id).first()
-    if asset is None:
-        raise NotFound()
-    return asset
-
-
-@dataclass
-class AssetPage:
-    """What the staff's asset page shows beside its forms."""
-
-    asset: Asset
-    banks: list[Organisation]
-    destinations: QuerySet[Organisation]
-    tickets: list[MaintenanceTicket]
-    transfers: list[Transfer]
-
-
-def asset_page(*, actor: User, asset_id: int) -> AssetPage:
-    asset = asset_get_for_staff(actor=actor, asset_id=asset_id)
-    return AssetPage(
-        asset=asset,
-        banks=staff_banks(actor=actor),
-        destinations=Organisation.objects.filter(
-            tenant_id=asset.tenant_id, kind__in=BANK_KINDS
-        ),
-        tickets=list(
-            MaintenanceTicket.objects.filter(asset=asset).order_by("-opened_at")[:20]
-        ),
-        transfers=list(
-            Transfer.objects.filter(asset=asset)
-            .select_related("from_org", "to_org")
-            .order_by("-sent_at")[:20]
-        ),
-    )
-
-
-def board(*, actor: User, day: date) -> dict[str, Any]:
-    """The staff's daily board for their banks; refused to anyone who is no bank's
-    staff (the page and ``GET /board`` alike)."""
-    if not is_bank_staff(actor):
-        raise PermissionDenied()
-    res = reservation_list(actor=actor, scope="staff").select_related("requested_by")
-    banks = staff_bank_ids(actor)
-    tickets = MaintenanceTicket.objects.filter(
-        status=MaintenanceTicket.Status.OPEN
-    ).select_related("asset__equipment")
-    transfers = Transfer.objects.filter(
-        status=Transfer.Status.IN_TRANSIT
-    ).select_related("asset", "from_org", "to_org")
-    low = Consumable.objects.filter(stock__lte=F("reorder_level"))
-    if banks is not None:
-        tickets = tickets.filter(asset__home_bank_id__in=banks)
-        transfers = transfers.filter(Q(to_org_id__in=banks) | Q(from_org_id__in=banks))
-        low = low.filter(bank_id__in=banks)
-    confirmed = res.filter(status=Reservation.Status.CONFIRMED)
-    return {
-        "day": day,
-        "pickups": list(
-            confirmed.filter(
-                fulfilment=Reservation.Fulfilment.PICKUP,
-                start_date__lte=day + timedelta(days=1),
-            ).order_by("start_date")[:100]
-        ),
-        "deliveries": list(
-            confirmed.filter(
-                fulfilment=Reservation.Fulfilment.DELIVERY,
-                start_date__lte=day + timedelta(days=3),
-            ).order_by("start_date")[:100]
-        ),
-        "returns_due": list(
-            res.filter(status=Reservation.Status.CHECKED_OUT, end_date=day)[:100]
-        ),
-        "overdue": list(
-            res.filter(
-                status=Reservation.Status.CHECKED_OUT, end_date__lt=day
-            ).order_by("end_date")[:100]
-        ),
-        "approvals": list(
-            res.filter(status=Reservation.Status.PENDING).order_by("created_at")[:100]
-        ),
-        "tickets": list(tickets[:100]),
-        "transfers": list(transfers[:100]),
-        "low_stock": list(low[:100]),
-    }
-
-
-def staff_banks(*, actor: User) -> list[Organisation]:
-    ids = staff_bank_ids(actor)
-    qs = Organisation.objects.filter(kind__in=BANK_KINDS, is_active=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    return list(qs.order_by("kind", "name_ko"))
-
-
-def school_list(*, actor: User) -> QuerySet[Organisation]:
-    """Schools for which ``actor`` may book (every school for administrators)."""
-    ids = teacher_school_ids(actor)
-    qs = Organisation.objects.filter(kind=Organisation.Kind.SCHOOL)
-    return qs if ids is None else qs.filter(pk__in=ids)
-
-
-def bank_choices(*, actor: User) -> QuerySet[Organisation]:
-    """``bank_list`` as a queryset, for a form's choices."""
-    return Organisation.objects.filter(pk__in=[b.pk for b in bank_list(actor=actor)])
-
-
-def staff_bank_choices(*, actor: User) -> QuerySet[Organisation]:
-    """``staff_banks`` as a queryset, for a form's choices."""
-    return Organisation.objects.filter(pk__in=[b.pk for b in staff_banks(actor=actor)])
-
-
-def round_list(*, actor: User) -> QuerySet[AllocationRound]:
-    """Scarcity rounds of the actor's banks, newest window first."""
-    return (
-        AllocationRound.objects.filter(
-            bank_id__in=[b.pk for b in staff_banks(actor=actor)]
-        )
-        .select_related("bank")
-        .order_by("-window_start")
-    )
-
-
-def consumables_in_stock(*, bank_id: int) -> list[Consumable]:
-    return list(Consumable.objects.filter(bank_id=bank_id, stock__gt=0))
-
-
-def calendar_feed_of(*, user: User) -> CalendarFeed | None:
-    """The user's iCal feed, if they asked for one (having none is normal)."""
-    return CalendarFeed.objects.filter(user=user).first()
-
-
-def calendar_feed_get(*, token: str) -> CalendarFeed:
-    """The feed behind a secret address, of an active user; NotFound otherwise."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active:
-        raise NotFound()
-    return feed
