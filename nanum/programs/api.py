@@ -13,7 +13,7 @@ from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 from nanum.core.spreadsheets import file_response
 
 from . import selectors, services
-from .models import Application, LabSlot, Programme
+from .models import Application, Programme
 from .schemas import (
     AttendanceIn,
     AttendanceSheetOut,
@@ -36,82 +36,16 @@ from .schemas import (
     ProgrammeSurveyIn,
     SessionIn,
     StatusIn,
+    application_out,
+    lab_slot_out,
+    programme_out,
 )
 from .selection import PRIORITY_SEAT, WAITLIST
-from .templatetags.programs_tags import why
 
 router = Router()
 
 
-def _programme(p: Programme, detail: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": p.pk,
-        "name": p.name,
-        "name_ko": p.name_ko,
-        "name_en": p.name_en,
-        "kind": p.kind,
-        "audience": p.audience,
-        "grade_min": p.grade_min,
-        "grade_max": p.grade_max,
-        "organiser_id": p.organiser_id,
-        "organiser": p.organiser.name,
-        "description": p.description,
-        "prerequisites": p.prerequisites,
-        "capacity": p.capacity,
-        "apply_opens_at": p.apply_opens_at,
-        "apply_closes_at": p.apply_closes_at,
-        "selection": p.selection,
-        "priority_share": p.priority_share,
-        "seed_commitment": selectors.seed_commitment(p.lottery_seed),
-        "lottery_seed": p.lottery_seed if p.drawn_at else None,
-        "draw_digest": p.draw_digest,
-        "completion_percent": p.completion_percent,
-        "hours": p.hours,
-        "status": p.status,
-    }
-    if detail:
-        out["sessions"] = [
-            ProgrammeSessionOut.from_orm(s).dict() for s in selectors.sessions_of(p)
-        ]
-    return out
-
-
-def _application(a: Application, attended: int | None = None) -> dict[str, Any]:
-    cert = getattr(a, "certificate", None)
-    out: dict[str, Any] = {
-        "id": a.pk,
-        "programme_id": a.programme_id,
-        "programme": a.programme.name,
-        "participant": a.person_name,
-        "route": a.route,
-        "status": a.status,
-        "via": a.via,
-        "draw_rank": a.draw_rank,
-        "waitlist_position": a.waitlist_position,
-        "offer_expires_at": a.offer_expires_at,
-        "why": why(a),
-        "certificate_code": cert.code if cert else None,
-    }
-    if attended is not None:
-        out.update(priority=a.priority, attended=attended)
-    return out
-
-
 # --- Public -----------------------------------------------------------------------------
-
-
-def _slot(s: LabSlot) -> dict[str, Any]:
-    return {
-        "id": s.pk,
-        "lab_id": s.lab_id,
-        "lab": s.lab.name,
-        "room": s.room,
-        "starts_at": s.starts_at,
-        "ends_at": s.ends_at,
-        "instructor": s.instructor,
-        "max_students": s.max_students,
-        "equipment_note": s.equipment_note,
-    }
 
 
 @router.get("/", response=Page[ProgrammeOut], auth=None, summary="Published programmes")
@@ -133,7 +67,7 @@ def programme_list(
         organiser=organiser_id,
         open_only=open_only,
     )
-    return page_of(selectors.programme_list(filters=f), page, _programme)
+    return page_of(selectors.programme_list(filters=f), page, programme_out)
 
 
 @router.get(
@@ -143,7 +77,7 @@ def programme_list(
     summary="One published programme with its sessions",
 )
 def programme_get(request: HttpRequest, programme_id: Id) -> dict[str, Any]:
-    return _programme(selectors.programme_get(pk=programme_id), detail=True)
+    return programme_out(selectors.programme_get(pk=programme_id), detail=True)
 
 
 @router.get(
@@ -192,7 +126,7 @@ def apply(request: ApiRequest, programme_id: Id, payload: ProgrammeApplyIn) -> A
             child=child,
             declare_priority=payload.declare_priority,
         )
-        return 201, _application(app)
+        return 201, application_out(app)
 
     return idempotent(request, {"programme": programme_id, **payload.dict()}, create)
 
@@ -209,7 +143,7 @@ def nominate(request: ApiRequest, programme_id: Id, payload: NominateIn) -> Any:
         apps = services.application_nominate(
             actor=request.auth, programme=p, student_ids=payload.student_ids
         )
-        return 201, [_application(a) for a in apps]
+        return 201, [application_out(a) for a in apps]
 
     return idempotent(request, {"programme": programme_id, **payload.dict()}, create)
 
@@ -220,7 +154,7 @@ def nominate(request: ApiRequest, programme_id: Id, payload: NominateIn) -> Any:
     summary="My applications (and my children's and nominees'), with the reason",
 )
 def my_applications(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
-    return page_of(selectors.my_applications(actor=request.auth), page, _application)
+    return page_of(selectors.my_applications(actor=request.auth), page, application_out)
 
 
 @router.post(
@@ -234,7 +168,7 @@ def confirm(
     app = services.application_confirm(
         actor=request.auth, application_id=application_id, accept=accept
     )
-    return _application(app)
+    return application_out(app)
 
 
 @router.post(
@@ -247,7 +181,7 @@ def withdraw(request: ApiRequest, application_id: Id) -> dict[str, Any]:
         lambda: services.application_withdraw(
             actor=request.auth, application_id=application_id
         ),
-        _application,
+        application_out,
     )
 
 
@@ -294,7 +228,9 @@ def _own(request: ApiRequest, programme_id: Id) -> Programme:
     summary="Programmes of the organisations I run",
 )
 def organiser_list(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
-    return page_of(selectors.organiser_programmes(actor=request.auth), page, _programme)
+    return page_of(
+        selectors.organiser_programmes(actor=request.auth), page, programme_out
+    )
 
 
 @router.post(
@@ -309,7 +245,7 @@ def organiser_create(request: ApiRequest, payload: ProgrammeIn) -> Any:
             organiser=org,
             programme=services.ProgrammeInput(**data),
         )
-        return 201, _programme(p)
+        return 201, programme_out(p)
 
     return idempotent(request, payload.dict(), create)
 
@@ -345,7 +281,7 @@ def organiser_status(
         programme=_own(request, programme_id),
         status=payload.status,
     )
-    return _programme(p)
+    return programme_out(p)
 
 
 @router.post(
@@ -380,7 +316,7 @@ def organiser_applications(
     return page_of(
         list(opened.rows),
         page,
-        lambda r: _application(r.application, attended=r.attended),
+        lambda r: application_out(r.application, attended=r.attended),
     )
 
 
@@ -398,7 +334,7 @@ def organiser_priority(
         priority=payload.priority,
         programme_ids=ids,
     )
-    return _application(app, attended=0)
+    return application_out(app, attended=0)
 
 
 @router.get(
@@ -497,7 +433,7 @@ def organiser_survey(request: ApiRequest, programme_id: Id) -> dict[str, Any]:
 
 @router.get("/labs/slots", response=Page[LabSlotOut], summary="Free open-lab slots")
 def lab_slots(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
-    return page_of(selectors.lab_slots_open(actor=request.auth), page, _slot)
+    return page_of(selectors.lab_slots_open(actor=request.auth), page, lab_slot_out)
 
 
 @router.post(
@@ -548,6 +484,6 @@ def lab_slot_create(request: ApiRequest, lab_id: Id, payload: LabSlotIn) -> Any:
             max_students=payload.max_students,
             equipment_note=payload.equipment_note,
         )
-        return 201, _slot(s)
+        return 201, lab_slot_out(s)
 
     return idempotent(request, {"lab": lab_id, **payload.dict()}, create)

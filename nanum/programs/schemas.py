@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
 from nanum.core.schemas import Id, Int32
+
+from . import selectors
+from .models import Application, LabSlot, Programme
+from .templatetags.programs_tags import why
 
 
 class ProgrammeSessionOut(Schema):
@@ -202,3 +207,78 @@ class AttendanceRowOut(Schema):
 class AttendanceSheetOut(Schema):
     session_id: int
     participants: list[AttendanceRowOut]
+
+
+# --- Answers: model -> the dict the Out schemas validate ---------------------------
+
+
+def programme_out(p: Programme, detail: bool = False) -> dict[str, Any]:
+    """The ``ProgrammeOut`` (or, with ``detail``, ``ProgrammeDetailOut``) answer."""
+    out: dict[str, Any] = {
+        "id": p.pk,
+        "name": p.name,
+        "name_ko": p.name_ko,
+        "name_en": p.name_en,
+        "kind": p.kind,
+        "audience": p.audience,
+        "grade_min": p.grade_min,
+        "grade_max": p.grade_max,
+        "organiser_id": p.organiser_id,
+        "organiser": p.organiser.name,
+        "description": p.description,
+        "prerequisites": p.prerequisites,
+        "capacity": p.capacity,
+        "apply_opens_at": p.apply_opens_at,
+        "apply_closes_at": p.apply_closes_at,
+        "selection": p.selection,
+        "priority_share": p.priority_share,
+        "seed_commitment": selectors.seed_commitment(p.lottery_seed),
+        "lottery_seed": p.lottery_seed if p.drawn_at else None,
+        "draw_digest": p.draw_digest,
+        "completion_percent": p.completion_percent,
+        "hours": p.hours,
+        "status": p.status,
+    }
+    if detail:
+        out["sessions"] = [
+            ProgrammeSessionOut.from_orm(s).dict() for s in selectors.sessions_of(p)
+        ]
+    return out
+
+
+def application_out(a: Application, attended: int | None = None) -> dict[str, Any]:
+    """The ``ProgrammeApplicationOut`` answer (``OrganiserApplicationOut`` with
+    ``attended``)."""
+    cert = getattr(a, "certificate", None)
+    out: dict[str, Any] = {
+        "id": a.pk,
+        "programme_id": a.programme_id,
+        "programme": a.programme.name,
+        "participant": a.person_name,
+        "route": a.route,
+        "status": a.status,
+        "via": a.via,
+        "draw_rank": a.draw_rank,
+        "waitlist_position": a.waitlist_position,
+        "offer_expires_at": a.offer_expires_at,
+        "why": why(a),
+        "certificate_code": cert.code if cert else None,
+    }
+    if attended is not None:
+        out.update(priority=a.priority, attended=attended)
+    return out
+
+
+def lab_slot_out(s: LabSlot) -> dict[str, Any]:
+    """The ``LabSlotOut`` answer."""
+    return {
+        "id": s.pk,
+        "lab_id": s.lab_id,
+        "lab": s.lab.name,
+        "room": s.room,
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+        "instructor": s.instructor,
+        "max_students": s.max_students,
+        "equipment_note": s.equipment_note,
+    }

@@ -1,0 +1,97 @@
+"""A town's Seoul Learn rules and its public page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from nanum.core import clock
+from nanum.core.errors import NotFound
+from nanum.core.models import Tenant
+
+from ..models import (
+    SERVICE_CHOICES,
+    Category,
+    ChangeWindow,
+    ProviderCourse,
+    SchoolLevel,
+    SeatAllocation,
+    TenantNotice,
+    TenantPolicy,
+)
+from .members import _live_members
+
+
+def tenant_policy_get(*, tenant: Tenant | int) -> TenantPolicy:
+    """The Seoul Learn rules of ``tenant``; NotFound when the town does not run it."""
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    policy = (
+        TenantPolicy.objects.select_related("tenant")
+        .filter(tenant_id=tenant_id)
+        .first()
+    )
+    if policy is None:
+        raise NotFound(_("This town does not run the programme."))
+    return policy
+
+
+def town_policy_get(*, slug: str) -> TenantPolicy:
+    """A town's rules by its slug, as the public sees them (ended towns are gone)."""
+    policy = (
+        TenantPolicy.objects.select_related("tenant")
+        .filter(tenant__slug=slug)
+        .exclude(tenant__status=Tenant.Status.ENDED)
+        .first()
+    )
+    if policy is None:
+        raise NotFound()
+    return policy
+
+
+def open_policies() -> QuerySet[TenantPolicy]:
+    return (
+        TenantPolicy.objects.select_related("tenant")
+        .filter(tenant__status=Tenant.Status.ACTIVE, is_open=True)
+        .order_by("-tenant__is_home", "tenant__name_ko")
+    )
+
+
+def offered_providers(
+    *, tenant_id: int, year: int | None = None
+) -> list[SeatAllocation]:
+    year = year or clock.today().year
+    return list(
+        SeatAllocation.objects.filter(tenant_id=tenant_id, year=year)
+        .select_related("provider")
+        .order_by("provider__name_ko")
+    )
+
+
+def town_page(policy: TenantPolicy) -> dict[str, Any]:
+    allocs = offered_providers(tenant_id=policy.tenant_id)
+    courses: defaultdict[int, list[ProviderCourse]] = defaultdict(list)
+    for c in ProviderCourse.objects.filter(
+        provider_id__in=[a.provider_id for a in allocs]
+    ):
+        courses[c.provider_id].append(c)
+    levels = dict(SchoolLevel.choices)
+    cats = dict(Category.choices)
+    services = dict(SERVICE_CHOICES)
+    return {
+        "policy": policy,
+        "level_labels": [levels[v] for v in policy.school_levels or [] if v in levels],
+        "category_labels": [cats[v] for v in policy.categories or [] if v in cats],
+        "service_labels": [services[v] for v in policy.services or [] if v in services],
+        "min_hours": round(policy.min_monthly_minutes / 60, 1),
+        "notices": list(TenantNotice.objects.filter(tenant_id=policy.tenant_id)[:5]),
+        "providers": [(a, courses.get(a.provider_id, [])[:6]) for a in allocs],
+        "members": _live_members(policy.tenant_id).count(),
+        "windows": list(
+            ChangeWindow.objects.filter(
+                tenant_id=policy.tenant_id, ends_on__gte=clock.today()
+            )[:3]
+        ),
+    }
