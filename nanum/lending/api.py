@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,17 +15,11 @@ from nanum.core.idempotency import idempotent
 from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 
 from . import selectors, services
-from .models import (
-    AllocationRound,
-    Category,
-    EquipmentModel,
-    MaintenanceTicket,
-    Reservation,
-    Transfer,
-)
+from .models import Reservation
 from .schemas import (
     AssetOut,
     AvailabilityOut,
+    AvailabilityQuery,
     BankOut,
     BoardOut,
     ChangeIn,
@@ -34,6 +29,7 @@ from .schemas import (
     ClassRequestIn,
     ClassRequestOut,
     DamageIn,
+    ModelFilter,
     ModelOut,
     ReasonIn,
     ReservationIn,
@@ -46,6 +42,14 @@ from .schemas import (
     TrainingIn,
     TransferIn,
     TransferOut,
+    availability_out,
+    bank_out,
+    damage_out,
+    model_out,
+    round_out,
+    ticket_out,
+    training_out,
+    transfer_out,
 )
 
 router = Router()
@@ -53,8 +57,8 @@ router = Router()
 AVAILABILITY_PAGE = selectors.PAGE_SIZE
 
 
-def _model(m: EquipmentModel) -> dict[str, Any]:
-    return {f: getattr(m, f) for f in ModelOut.model_fields}
+# ReservationOut's fields read straight off the reservation (all but id and tags).
+_RES_FIELDS = [f for f in ReservationOut.model_fields if f not in ("id", "asset_tags")]
 
 
 def _res(r: Reservation, tags: list[str] | None = None) -> dict[str, Any]:
@@ -66,55 +70,49 @@ def _res(r: Reservation, tags: list[str] | None = None) -> dict[str, Any]:
             .order_by("asset__tag_code")
             .values_list("asset__tag_code", flat=True)
         )
+    return {"id": r.pk, **{f: getattr(r, f) for f in _RES_FIELDS}, "asset_tags": tags}
+
+
+def _act(
+    service: Callable[..., Reservation], request: ApiRequest, rid: int, **kwargs: Any
+) -> dict[str, Any]:
+    """Run a service on one reservation and answer with the reservation it returns."""
+    return _res(service(actor=request.auth, reservation_id=rid, **kwargs))
+
+
+def _made(made: Any) -> dict[str, Any]:
+    """The answer to a class request or basket: its id and the reservations made."""
     return {
-        "id": r.pk,
-        "equipment_id": r.equipment_id,
-        "bank_id": r.bank_id,
-        "school_id": r.school_id,
-        "quantity": r.quantity,
-        "start_date": r.start_date,
-        "end_date": r.end_date,
-        "fulfilment": r.fulfilment,
-        "purpose": r.purpose,
-        "status": r.status,
-        "reason": r.reason,
-        "offer_expires_at": r.offer_expires_at,
-        "asset_tags": tags,
+        "id": str(made.id),
+        "quantity": made.quantity,
+        "reservations": [_res(r) for r in made.reservations],
     }
 
 
-class ModelFilter(Schema):
-    q: str = Field("", max_length=100)
-    category: Category | None = None
-    grade: int | None = Field(None, ge=1, le=12)
+def _idempotent(
+    request: ApiRequest, payload: Schema, build: Callable[[], Any]
+) -> tuple[int, Any]:
+    """Run ``build`` once per Idempotency-Key and answer 201 with what it returned."""
+    return idempotent(request, payload.dict(), lambda: (201, build()))
+
+
+def _models(request: ApiRequest, f: ModelFilter | AvailabilityQuery) -> Any:
+    """The catalogue as the caller may see it, narrowed by the shared filters."""
+    return selectors.model_list(
+        actor=request.auth, q=f.q, category=f.category or "", grade=f.grade
+    )
 
 
 @router.get("/models", response=Page[ModelOut], summary="Catalogue of equipment models")
 def models_list(
     request: ApiRequest, filters: Query[ModelFilter], page: Query[PageQuery]
 ) -> dict[str, Any]:
-    qs = selectors.model_list(
-        actor=request.auth,
-        q=filters.q,
-        category=filters.category or "",
-        grade=filters.grade,
-    )
-    return page_of(qs, page, _model)
+    return page_of(_models(request, filters), page, model_out)
 
 
 @router.get("/models/{model_id}", response=ModelOut)
 def models_get(request: ApiRequest, model_id: Id) -> dict[str, Any]:
-    return _model(selectors.model_get(actor=request.auth, model_id=model_id))
-
-
-class AvailabilityQuery(Schema):
-    start: date
-    end: date
-    quantity: int = Field(1, ge=1, le=500)
-    q: str = Field("", max_length=100)
-    category: Category | None = None
-    grade: int | None = Field(None, ge=1, le=12)
-    school_id: Id | None = None
+    return model_out(selectors.model_get(actor=request.auth, model_id=model_id))
 
 
 class AvailabilityPage(PageQuery):
@@ -135,12 +133,7 @@ def availability(
         raise InvalidInput(field_errors={"end": ["must not be before start"]})
     if (params.end - params.start).days > 366:
         raise InvalidInput(field_errors={"end": ["period too long"]})
-    count = selectors.model_list(
-        actor=request.auth,
-        q=params.q,
-        category=params.category or "",
-        grade=params.grade,
-    ).count()
+    count = _models(request, params).count()
     # The search works in pages of AVAILABILITY_PAGE models; read the ones we need.
     first = page.offset // AVAILABILITY_PAGE
     last = (min(page.offset + page.limit, count) - 1) // AVAILABILITY_PAGE
@@ -159,31 +152,7 @@ def availability(
         )
         results.extend(found)
     skip = page.offset - first * AVAILABILITY_PAGE
-    items = [
-        {
-            "model": _model(r.model),
-            "banks": [
-                {
-                    "bank_id": b.bank.pk,
-                    "bank": b.bank.name,
-                    "free": b.free,
-                    "same_district": b.same_district,
-                    "collect_at": b.collect_at,
-                }
-                for b in r.banks
-            ],
-            "alternatives": [
-                {
-                    "start": a["start"],
-                    "end": a["end"],
-                    "bank_id": a["bank"].pk,
-                    "free": a["free"],
-                }
-                for a in r.alternatives
-            ],
-        }
-        for r in results[skip : skip + page.limit]
-    ]
+    items = [availability_out(r) for r in results[skip : skip + page.limit]]
     return {"count": count, "items": items, "limit": page.limit, "offset": page.offset}
 
 
@@ -215,24 +184,24 @@ def reservations_list(
     openapi_extra=IDEMPOTENT,
 )
 def reservations_create(request: ApiRequest, payload: ReservationIn) -> tuple[int, Any]:
-    data = payload.dict()
-
-    def create() -> tuple[int, Any]:
-        r = services.reservation_create(
-            actor=request.auth,
-            equipment_id=payload.equipment_id,
-            bank_id=payload.bank_id,
-            school_id=payload.school_id,
-            quantity=payload.quantity,
-            start_date=payload.start_date,
-            end_date=payload.end_date,
-            fulfilment=payload.fulfilment,
-            purpose=payload.purpose,
-            waitlist=payload.waitlist,
-        )
-        return 201, _res(r)
-
-    return idempotent(request, data, create)
+    return _idempotent(
+        request,
+        payload,
+        lambda: _res(
+            services.reservation_create(
+                actor=request.auth,
+                equipment_id=payload.equipment_id,
+                bank_id=payload.bank_id,
+                school_id=payload.school_id,
+                quantity=payload.quantity,
+                start_date=payload.start_date,
+                end_date=payload.end_date,
+                fulfilment=payload.fulfilment,
+                purpose=payload.purpose,
+                waitlist=payload.waitlist,
+            )
+        ),
+    )
 
 
 @router.post(
@@ -244,26 +213,22 @@ def reservations_create(request: ApiRequest, payload: ReservationIn) -> tuple[in
 def class_requests_create(
     request: ApiRequest, payload: ClassRequestIn
 ) -> tuple[int, Any]:
-    data = payload.dict()
-
-    def create() -> tuple[int, Any]:
-        made = services.class_request_create(
-            actor=request.auth,
-            equipment_id=payload.equipment_id,
-            school_id=payload.school_id,
-            quantity=payload.quantity,
-            start_date=payload.start_date,
-            end_date=payload.end_date,
-            fulfilment=payload.fulfilment,
-            purpose=payload.purpose,
-        )
-        return 201, {
-            "id": str(made.id),
-            "quantity": made.quantity,
-            "reservations": [_res(r) for r in made.reservations],
-        }
-
-    return idempotent(request, data, create)
+    return _idempotent(
+        request,
+        payload,
+        lambda: _made(
+            services.class_request_create(
+                actor=request.auth,
+                equipment_id=payload.equipment_id,
+                school_id=payload.school_id,
+                quantity=payload.quantity,
+                start_date=payload.start_date,
+                end_date=payload.end_date,
+                fulfilment=payload.fulfilment,
+                purpose=payload.purpose,
+            )
+        ),
+    )
 
 
 @router.post(
@@ -275,28 +240,25 @@ def class_requests_create(
 def class_baskets_create(
     request: ApiRequest, payload: ClassBasketIn
 ) -> tuple[int, Any]:
-    data = payload.dict()
-
-    def create() -> tuple[int, Any]:
-        made = services.class_basket_create(
-            actor=request.auth,
-            items=[
-                services.BasketItem(equipment_id=i.equipment_id, quantity=i.quantity)
-                for i in payload.items
-            ],
-            school_id=payload.school_id,
-            start_date=payload.start_date,
-            end_date=payload.end_date,
-            fulfilment=payload.fulfilment,
-            purpose=payload.purpose,
-        )
-        return 201, {
-            "id": str(made.id),
-            "quantity": made.quantity,
-            "reservations": [_res(r) for r in made.reservations],
-        }
-
-    return idempotent(request, data, create)
+    items = [
+        services.BasketItem(equipment_id=i.equipment_id, quantity=i.quantity)
+        for i in payload.items
+    ]
+    return _idempotent(
+        request,
+        payload,
+        lambda: _made(
+            services.class_basket_create(
+                actor=request.auth,
+                items=items,
+                school_id=payload.school_id,
+                start_date=payload.start_date,
+                end_date=payload.end_date,
+                fulfilment=payload.fulfilment,
+                purpose=payload.purpose,
+            )
+        ),
+    )
 
 
 @router.get("/reservations/{rid}", response=ReservationOut)
@@ -327,13 +289,12 @@ def reservations_cancel(
 def reservations_change(
     request: ApiRequest, rid: Id, payload: ChangeIn
 ) -> dict[str, Any]:
-    return _res(
-        services.reservation_change(
-            actor=request.auth,
-            reservation_id=rid,
-            start_date=payload.start_date,
-            end_date=payload.end_date,
-        )
+    return _act(
+        services.reservation_change,
+        request,
+        rid,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
     )
 
 
@@ -343,25 +304,19 @@ def reservations_change(
     summary="Accept a waitlist offer",
 )
 def reservations_accept(request: ApiRequest, rid: Id) -> dict[str, Any]:
-    return _res(
-        services.reservation_accept_offer(actor=request.auth, reservation_id=rid)
-    )
+    return _act(services.reservation_accept_offer, request, rid)
 
 
 @router.post("/reservations/{rid}/approve", response=ReservationOut)
 def reservations_approve(request: ApiRequest, rid: Id) -> dict[str, Any]:
-    return _res(services.reservation_approve(actor=request.auth, reservation_id=rid))
+    return _act(services.reservation_approve, request, rid)
 
 
 @router.post("/reservations/{rid}/reject", response=ReservationOut)
 def reservations_reject(
     request: ApiRequest, rid: Id, payload: ReasonIn
 ) -> dict[str, Any]:
-    return _res(
-        services.reservation_reject(
-            actor=request.auth, reservation_id=rid, reason=payload.reason
-        )
-    )
+    return _act(services.reservation_reject, request, rid, reason=payload.reason)
 
 
 @router.post(
@@ -372,13 +327,12 @@ def reservations_reject(
 def reservations_checkout(
     request: ApiRequest, rid: Id, payload: CheckoutIn
 ) -> dict[str, Any]:
-    return _res(
-        services.checkout(
-            actor=request.auth,
-            reservation_id=rid,
-            tag_codes=payload.tag_codes,
-            consumables=payload.consumables,
-        )
+    return _act(
+        services.checkout,
+        request,
+        rid,
+        tag_codes=payload.tag_codes,
+        consumables=payload.consumables,
     )
 
 
@@ -400,7 +354,7 @@ def reservations_checkin(
         )
         for i in payload.items
     ]
-    return _res(services.checkin(actor=request.auth, reservation_id=rid, items=items))
+    return _act(services.checkin, request, rid, items=items)
 
 
 @router.post(
@@ -410,18 +364,18 @@ def reservations_checkin(
     openapi_extra=IDEMPOTENT,
 )
 def maintenance_open(request: ApiRequest, payload: TicketIn) -> tuple[int, Any]:
-    data = payload.dict()
-
-    def create() -> tuple[int, Any]:
-        t = services.maintenance_open(
-            actor=request.auth,
-            asset_id=payload.asset_id,
-            description=payload.description,
-            expected_back=payload.expected_back,
-        )
-        return 201, _ticket(t)
-
-    return idempotent(request, data, create)
+    return _idempotent(
+        request,
+        payload,
+        lambda: ticket_out(
+            services.maintenance_open(
+                actor=request.auth,
+                asset_id=payload.asset_id,
+                description=payload.description,
+                expected_back=payload.expected_back,
+            )
+        ),
+    )
 
 
 @router.post("/maintenance/{tid}/close", response=TicketOut)
@@ -431,26 +385,7 @@ def maintenance_close(
     t = services.maintenance_close(
         actor=request.auth, ticket_id=tid, resolution=payload.reason
     )
-    return _ticket(t)
-
-
-def _ticket(t: MaintenanceTicket) -> dict[str, Any]:
-    return {
-        "id": t.pk,
-        "asset_id": t.asset_id,
-        "status": t.status,
-        "description": t.description,
-    }
-
-
-def _transfer(t: Transfer) -> dict[str, Any]:
-    return {
-        "id": t.pk,
-        "asset_id": t.asset_id,
-        "from_org_id": t.from_org_id,
-        "to_org_id": t.to_org_id,
-        "status": t.status,
-    }
+    return ticket_out(t)
 
 
 @router.post(
@@ -460,27 +395,23 @@ def _transfer(t: Transfer) -> dict[str, Any]:
     openapi_extra=IDEMPOTENT,
 )
 def transfers_create(request: ApiRequest, payload: TransferIn) -> tuple[int, Any]:
-    data = payload.dict()
-    return idempotent(
+    return _idempotent(
         request,
-        data,
-        lambda: (
-            201,
-            _transfer(
-                services.transfer_send(
-                    actor=request.auth,
-                    asset_id=payload.asset_id,
-                    to_org_id=payload.to_org_id,
-                    rehome=payload.rehome,
-                )
-            ),
+        payload,
+        lambda: transfer_out(
+            services.transfer_send(
+                actor=request.auth,
+                asset_id=payload.asset_id,
+                to_org_id=payload.to_org_id,
+                rehome=payload.rehome,
+            )
         ),
     )
 
 
 @router.post("/transfers/{tid}/receive", response=TransferOut)
 def transfers_receive(request: ApiRequest, tid: Id) -> dict[str, Any]:
-    return _transfer(services.transfer_receive(actor=request.auth, transfer_id=tid))
+    return transfer_out(services.transfer_receive(actor=request.auth, transfer_id=tid))
 
 
 @router.get("/board", response=BoardOut, summary="The staff's daily board")
@@ -494,29 +425,7 @@ def board(request: ApiRequest, day: date | None = None) -> dict[str, Any]:
 
 @router.get("/banks", response=Page[BankOut], summary="Banks you can borrow from")
 def banks(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
-    return page_of(
-        selectors.bank_list(actor=request.auth),
-        page,
-        lambda b: {
-            "id": b.pk,
-            "code": b.code,
-            "name": b.name,
-            "bank_type": b.bank_type,
-            "address": b.address,
-        },
-    )
-
-
-def _round(r: AllocationRound) -> dict[str, Any]:
-    return {
-        "id": r.pk,
-        "bank_id": r.bank_id,
-        "name": r.name,
-        "window_start": r.window_start,
-        "window_end": r.window_end,
-        "status": r.status,
-        "seed": r.seed,
-    }
+    return page_of(selectors.bank_list(actor=request.auth), page, bank_out)
 
 
 @router.post(
@@ -526,22 +435,18 @@ def _round(r: AllocationRound) -> dict[str, Any]:
     openapi_extra=IDEMPOTENT,
 )
 def rounds_create(request: ApiRequest, payload: RoundIn) -> tuple[int, Any]:
-    data = payload.dict()
-    return idempotent(
+    return _idempotent(
         request,
-        data,
-        lambda: (
-            201,
-            _round(
-                services.round_create(
-                    actor=request.auth,
-                    bank_id=payload.bank_id,
-                    name=payload.name,
-                    window_start=payload.window_start,
-                    window_end=payload.window_end,
-                    collect_until=payload.collect_until,
-                )
-            ),
+        payload,
+        lambda: round_out(
+            services.round_create(
+                actor=request.auth,
+                bank_id=payload.bank_id,
+                name=payload.name,
+                window_start=payload.window_start,
+                window_end=payload.window_end,
+                collect_until=payload.collect_until,
+            )
         ),
     )
 
@@ -554,7 +459,7 @@ def rounds_create(request: ApiRequest, payload: RoundIn) -> tuple[int, Any]:
 def rounds_run(
     request: ApiRequest, round_id: Id, payload: RoundRunIn
 ) -> dict[str, Any]:
-    return _round(
+    return round_out(
         services.round_run(actor=request.auth, round_id=round_id, seed=payload.seed)
     )
 
@@ -566,9 +471,7 @@ def rounds_run(
     openapi_extra=IDEMPOTENT,
 )
 def training(request: ApiRequest, payload: TrainingIn) -> tuple[int, Any]:
-    data = payload.dict()
-
-    def create() -> tuple[int, Any]:
+    def create() -> dict[str, Any]:
         t = services.training_record(
             actor=request.auth,
             user_id=payload.user_id,
@@ -576,14 +479,9 @@ def training(request: ApiRequest, payload: TrainingIn) -> tuple[int, Any]:
             completed_on=payload.completed_on,
             valid_until=payload.valid_until,
         )
-        return 201, {
-            "id": t.pk,
-            "user_id": t.user_id,
-            "equipment_id": t.equipment_id,
-            "valid_until": str(t.valid_until),
-        }
+        return training_out(t)
 
-    return idempotent(request, data, create)
+    return _idempotent(request, payload, create)
 
 
 @router.post(
@@ -593,15 +491,13 @@ def training(request: ApiRequest, payload: TrainingIn) -> tuple[int, Any]:
     openapi_extra=IDEMPOTENT,
 )
 def damage(request: ApiRequest, payload: DamageIn) -> tuple[int, Any]:
-    data = payload.dict()
-
-    def create() -> tuple[int, Any]:
+    def create() -> dict[str, Any]:
         d = services.damage_report(
             actor=request.auth,
             asset_id=payload.asset_id,
             kind=payload.kind,
             description=payload.description,
         )
-        return 201, {"id": d.pk, "asset_id": d.asset_id, "kind": d.kind}
+        return damage_out(d)
 
-    return idempotent(request, data, create)
+    return _idempotent(request, payload, create)

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from nanum.core.models import Organisation
 from nanum.core.schemas import Count, Id
+from nanum.lending.models import (
+    AllocationRound,
+    Category,
+    DamageReport,
+    EquipmentModel,
+    MaintenanceTicket,
+    TrainingRecord,
+    Transfer,
+)
+
+
+class ModelFilter(Schema):
+    q: str = Field("", max_length=100)
+    category: Category | None = None
+    grade: int | None = Field(None, ge=1, le=12)
 
 
 class ModelOut(Schema):
@@ -62,6 +78,16 @@ class AvailabilityOut(Schema):
     model: ModelOut
     banks: list[BankFree]
     alternatives: list[Alternative]
+
+
+class AvailabilityQuery(Schema):
+    start: date
+    end: date
+    quantity: int = Field(1, ge=1, le=500)
+    q: str = Field("", max_length=100)
+    category: Category | None = None
+    grade: int | None = Field(None, ge=1, le=12)
+    school_id: Id | None = None
 
 
 class ReservationIn(Schema):
@@ -232,3 +258,90 @@ class DamageIn(Schema):
     asset_id: Id
     kind: Literal["damage", "loss"]
     description: str = Field(..., min_length=1, max_length=2000)
+
+
+# --- Answers: model instances mapped onto the schemas above -------------------------
+
+
+def model_out(m: EquipmentModel) -> dict[str, Any]:
+    return {f: getattr(m, f) for f in ModelOut.model_fields}
+
+
+def availability_out(r: Any) -> dict[str, Any]:
+    """One model's result of the availability search."""
+    return {
+        "model": model_out(r.model),
+        "banks": [
+            {
+                "bank_id": b.bank.pk,
+                "bank": b.bank.name,
+                "free": b.free,
+                "same_district": b.same_district,
+                "collect_at": b.collect_at,
+            }
+            for b in r.banks
+        ],
+        "alternatives": [
+            {
+                "start": a["start"],
+                "end": a["end"],
+                "bank_id": a["bank"].pk,
+                "free": a["free"],
+            }
+            for a in r.alternatives
+        ],
+    }
+
+
+def ticket_out(t: MaintenanceTicket) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "asset_id": t.asset_id,
+        "status": t.status,
+        "description": t.description,
+    }
+
+
+def transfer_out(t: Transfer) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "asset_id": t.asset_id,
+        "from_org_id": t.from_org_id,
+        "to_org_id": t.to_org_id,
+        "status": t.status,
+    }
+
+
+def bank_out(b: Organisation) -> dict[str, Any]:
+    return {
+        "id": b.pk,
+        "code": b.code,
+        "name": b.name,
+        "bank_type": b.bank_type,
+        "address": b.address,
+    }
+
+
+def round_out(r: AllocationRound) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "bank_id": r.bank_id,
+        "name": r.name,
+        "window_start": r.window_start,
+        "window_end": r.window_end,
+        "status": r.status,
+        "seed": r.seed,
+    }
+
+
+def training_out(t: TrainingRecord) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "user_id": t.user_id,
+        "equipment_id": t.equipment_id,
+        "valid_until": str(t.valid_until),
+    }
+
+
+def damage_out(d: DamageReport) -> dict[str, Any]:
+    return {"id": d.pk, "asset_id": d.asset_id, "kind": d.kind}
