@@ -49,6 +49,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Pickups, returns, overdue loans and approvals waiting."),
     ),
     NavItem(
+        "lending:staff_search",
+        _("Find a reservation"),
+        _r(Role.BANK_STAFF, Role.ADMINISTRATOR),
+        _("Search reservations by number, school, teacher, tag, status or dates."),
+    ),
+    NavItem(
         "learning:student_home",
         _("My learning"),
         _r(Role.STUDENT),

@@ -92,3 +92,11 @@ def test_asset_list_links_each_unit_to_its_reservations_and_unit_page(
     assert reverse("lending:unit", args=["MICROSCOPE-001"]) in html
     board = client_for(world.district_bank_officer).get(reverse("lending:board"))
     assert reverse("lending:staff_search") in board.content.decode()
+
+
+def test_staff_search_is_in_the_bank_staff_menu_not_the_teachers(world, client_for):
+    url = reverse("lending:staff_search")
+    staff_home = client_for(world.district_bank_officer).get("/").content.decode()
+    assert f'href="{url}"' in staff_home
+    teacher_home = client_for(world.teacher).get("/").content.decode()
+    assert f'href="{url}"' not in teacher_home
