@@ -20,6 +20,7 @@ from .content import (
     StudyDay,
     WeeklyGoal,
 )
+from .jump import RewardApplication, RewardProgramme
 from .seats import ProviderCourse, ProviderProfile, Seat, SeatAllocation, UsageRecord
 from .towns import (
     OFFICIAL_RECORD_CATEGORIES,
@@ -50,7 +51,9 @@ __all__ = [
     "ProviderCourse",
     "ProviderProfile",
     "Recommendation",
+    "RewardApplication",
     "RewardCandidate",
+    "RewardProgramme",
     "SchoolLevel",
     "Seat",
     "SeatAllocation",

@@ -64,6 +64,8 @@ class TenantPolicy(models.Model):
     )
     tagline_ko = models.CharField(_("tagline (Korean)"), max_length=200, blank=True)
     tagline_en = models.CharField(_("tagline (English)"), max_length=200, blank=True)
+    page_text_ko = models.TextField(_("page text (Korean)"), blank=True)
+    page_text_en = models.TextField(_("page text (English)"), blank=True)
     logo = models.FileField(_("logo"), upload_to="learning/logos/", blank=True)
     is_open = models.BooleanField(_("accepting applications"), default=True)
     services = models.JSONField(_("services offered"), default=list, blank=True)
@@ -150,6 +152,16 @@ class TenantPolicy(models.Model):
         if (get_language() or "ko").startswith("en") and self.tagline_en:
             return self.tagline_en
         return self.tagline_ko
+
+    @property
+    def page_text(self) -> str:
+        if (get_language() or "ko").startswith("en") and self.page_text_en:
+            return self.page_text_en
+        return self.page_text_ko
+
+    def offers(self, service: str) -> bool:
+        """Whether the town switched ``service`` on (a key of SERVICE_CHOICES)."""
+        return service in (self.services or [])
 
     def level_quota(self, level: str) -> int | None:
         quotas: dict[str, int | None] = {
