@@ -47,6 +47,7 @@ PURE = {
 }
 # core is the ground floor: besides the template it holds the shared kernel.
 CORE_KERNEL = {
+    "charts",
     "checks",
     "clock",
     "context_processors",
