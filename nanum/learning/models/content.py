@@ -84,6 +84,11 @@ class Item(models.Model):
     choices = models.JSONField(_("choices"), default=list)
     answer = models.PositiveSmallIntegerField(_("correct choice (0-based)"))
     explanation = models.TextField(_("explanation"), blank=True)
+    explanation_en = models.TextField(
+        _("explanation in English"),
+        blank=True,
+        help_text=_("Shown instead of the explanation when the page is in English."),
+    )
     skills = models.JSONField(default=list, validators=[validate_skills])
 
     class Meta:
