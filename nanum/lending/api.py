@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -26,6 +27,7 @@ from .schemas import (
     CheckinIn,
     CheckoutIn,
     ClassBasketIn,
+    ClassRequestChangeIn,
     ClassRequestIn,
     ClassRequestOut,
     DamageIn,
@@ -81,11 +83,15 @@ def _act(
 
 
 def _made(made: Any) -> dict[str, Any]:
-    """The answer to a class request or basket: its id and the reservations made."""
+    """The answer to a class request or basket: its id and the reservations made.
+
+    ``quantity`` counts the units of the parts still open.
+    """
+    parts = made.reservations
     return {
         "id": str(made.id),
-        "quantity": made.quantity,
-        "reservations": [_res(r) for r in made.reservations],
+        "quantity": sum(r.quantity for r in parts if r.status in Reservation.OPEN),
+        "reservations": [_res(r) for r in parts],
     }
 
 
@@ -259,6 +265,48 @@ def class_baskets_create(
             )
         ),
     )
+
+
+@router.get("/class-requests/{group}", response=ClassRequestOut)
+def class_requests_get(request: ApiRequest, group: uuid.UUID) -> dict[str, Any]:
+    parts = selectors.class_request_parts(actor=request.auth, group=group)
+    return _made(services.ClassRequest(id=group, reservations=parts))
+
+
+@router.post(
+    "/class-requests/{group}/change",
+    response=ClassRequestOut,
+    summary="New dates or units for a whole class request, all parts or none",
+)
+def class_requests_change(
+    request: ApiRequest, group: uuid.UUID, payload: ClassRequestChangeIn
+) -> dict[str, Any]:
+    made = services.class_request_change(
+        actor=request.auth,
+        group=group,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        quantities={i.equipment_id: i.quantity for i in payload.items},
+    )
+    return _made(made)
+
+
+@router.post(
+    "/class-requests/{group}/cancel",
+    response=ClassRequestOut,
+    summary="Cancel every part of a class request, all or none",
+)
+def class_requests_cancel(
+    request: ApiRequest, group: uuid.UUID, payload: ReasonIn
+) -> dict[str, Any]:
+    parts = services.class_request_cancel(
+        actor=request.auth, group=group, reason=payload.reason
+    )
+    return {
+        "id": str(group),
+        "quantity": 0,
+        "reservations": [_res(r, []) for r in parts],
+    }
 
 
 @router.get("/reservations/{rid}", response=ReservationOut)

@@ -159,6 +159,27 @@ class ChangeForm(forms.Form):
     end_date = forms.DateField(label=_("Until"), widget=DATE)
 
 
+class ClassRequestChangeForm(ChangeForm):
+    """New dates and units per model (one field per model of the request)."""
+
+    def __init__(self, *args: Any, models: list[tuple[int, str, int]], **kw: Any):
+        super().__init__(*args, **kw)
+        for model_id, name, units in models:
+            self.fields[f"qty_{model_id}"] = forms.IntegerField(
+                label=_("Units of %(model)s") % {"model": name},
+                min_value=1,
+                max_value=500,
+                initial=units,
+            )
+
+    def quantities(self) -> dict[int, int]:
+        return {
+            int(k.removeprefix("qty_")): v
+            for k, v in self.cleaned_data.items()
+            if k.startswith("qty_")
+        }
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

@@ -74,10 +74,20 @@ class Alternative(Schema):
     free: int
 
 
+class SplitPart(Schema):
+    bank_id: int
+    quantity: int
+
+
 class AvailabilityOut(Schema):
     model: ModelOut
     banks: list[BankFree]
     alternatives: list[Alternative]
+    split: list[SplitPart] = Field(
+        default_factory=list,
+        description="A class request across banks (POST /class-requests fills it so), "
+        "when no one bank has the quantity but the banks together do",
+    )
 
 
 class AvailabilityQuery(Schema):
@@ -155,6 +165,18 @@ class ClassRequestOut(Schema):
 class ChangeIn(Schema):
     start_date: date
     end_date: date
+
+
+class ClassRequestChangeIn(Schema):
+    """New dates, and optionally new units per model, for a whole class request."""
+
+    start_date: date
+    end_date: date
+    items: list[BasketItemIn] = Field(
+        default_factory=list,
+        max_length=20,
+        description="units per model (models of the request only); left out: unchanged",
+    )
 
 
 class ReasonIn(Schema):
@@ -290,6 +312,7 @@ def availability_out(r: Any) -> dict[str, Any]:
             }
             for a in r.alternatives
         ],
+        "split": [{"bank_id": b.pk, "quantity": n} for b, n in r.split],
     }
 
 

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("reserve/", views.reserve, name="reserve"),
     path("class-request/", views.class_request, name="class_request"),
+    path(
+        "class-request/<uuid:group>/",
+        views.class_request_detail,
+        name="class_request_detail",
+    ),
     path("models/<int:pk>/<str:kind>", views.model_file, name="model_file"),
     path("my/", views.my_reservations, name="my_reservations"),
     path("reservations/<int:pk>/", views.reservation_detail, name="reservation"),

@@ -39,6 +39,7 @@ from .search import (
     PAGE_SIZE,
     BankAvailability,
     BookingDefaults,
+    class_request_parts,
     ClassPlan,
     ClassPlanPart,
     SearchResult,
@@ -97,3 +98,6 @@ __all__ = [
     "teacher_school_ids",
     "unit_by_tag",
 ]
+    "catalogue_overview",
+    "central_bank_ids",
+    "class_request_parts",

@@ -3,6 +3,7 @@ scarcity rounds and calendar feeds."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -46,6 +47,19 @@ def reservation_get(*, actor: User, reservation_id: int) -> Reservation:
     if r is None:
         raise NotFound()
     return r
+
+
+def class_request_parts(*, actor: User, group: uuid.UUID) -> list[Reservation]:
+    """Every part of a class request the actor booked or teaches for, oldest first.
+
+    NotFound when there is none (not theirs, or no such request).
+    """
+    parts = list(
+        reservation_list(actor=actor).filter(class_request=group).order_by("pk")
+    )
+    if not parts:
+        raise NotFound()
+    return parts
 
 
 def reservation_get_for_staff(*, actor: User, reservation_id: int) -> Reservation:

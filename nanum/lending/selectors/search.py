@@ -47,6 +47,9 @@ class SearchResult:
     model: EquipmentModel
     banks: list[BankAvailability] = field(default_factory=list)
     alternatives: list[dict[str, Any]] = field(default_factory=list)
+    # a class request across banks, when no one bank has the units but together
+    # they do: (bank, units) nearest first, as ``class_request_plan`` would fill it
+    split: list[tuple[Organisation, int]] = field(default_factory=list)
 
     @property
     def enough(self) -> bool:
@@ -175,6 +178,7 @@ def availability_search(
                 b.bank.name_ko,
             )
         )
+        res.split = _split(res.banks, quantity)
         results.append(res)
     if alternatives:
         lacking = [r for r in results if not any(b.free >= quantity for b in r.banks)]
@@ -182,6 +186,23 @@ def availability_search(
         if lacking:
             _add_alternatives(lacking, start, end, quantity, banks)
     return results, has_more
+
+
+def _split(
+    banks: list[BankAvailability], quantity: int
+) -> list[tuple[Organisation, int]]:
+    """The split proposal: nearest banks first, only when it takes several banks."""
+    if any(b.free >= quantity for b in banks) or sum(b.free for b in banks) < quantity:
+        return []
+    parts, left = [], quantity
+    for b in banks:
+        if left <= 0:
+            break
+        if b.free > 0:
+            take = min(b.free, left)
+            parts.append((b.bank, take))
+            left -= take
+    return parts
 
 
 def _add_alternatives(

@@ -25,6 +25,8 @@ from .class_requests import (
     ClassRequest,
     ClassRequestShort,
     class_basket_create,
+    class_request_cancel,
+    class_request_change,
     class_request_create,
 )
 from .exports import export_file
@@ -80,6 +82,8 @@ __all__ = [
     "reservation_approve",
     "reservation_cancel",
     "reservation_change",
+    "class_request_cancel",
+    "class_request_change",
     "reservation_create",
     "reservation_open",
     "reservation_reject",

@@ -1,5 +1,6 @@
 """Thin HTML views: parse with a form, call a service or selector, render."""
 
+from .class_requests import class_request_detail
 from .staff import (
     approvals,
     asset_detail,
@@ -41,6 +42,7 @@ __all__ = [
     "checkin",
     "checkout",
     "class_request",
+    "class_request_detail",
     "day_list",
     "ical_feed",
     "import_job",
