@@ -85,6 +85,24 @@ NAV_ITEMS: list[NavItem] = [
         _("Review applications of your town's students."),
     ),
     NavItem(
+        "learning:town_list",
+        _("Town page and rules"),
+        _r(Role.TENANT_OFFICER, Role.ADMINISTRATOR),
+        _("Your town's page, rules, services, providers and notices; add a town."),
+    ),
+    NavItem(
+        "learning:jump_programmes",
+        _("& Jump programmes"),
+        _r(Role.TENANT_OFFICER, Role.ADMINISTRATOR),
+        _("Reward programmes: applications, shortlist and selection."),
+    ),
+    NavItem(
+        "learning:jump",
+        _("& Jump rewards"),
+        _r(Role.STUDENT, Role.GUARDIAN),
+        _("Reward programmes you can apply to, and consents for your child."),
+    ),
+    NavItem(
         "programs:list",
         _("Programmes"),
         _r(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import lessons, officer, provider, public, student
+from .views import jump, lessons, officer, provider, public, student, town_admin
 
 app_name = "learning"
 
@@ -30,4 +30,25 @@ urlpatterns = [
     path("officer/export.<str:fmt>", officer.export, name="export"),
     path("officer/rewards/", officer.reward_list, name="rewards"),
     path("provider/", provider.provider_home, name="provider_home"),
+    path("officer/towns/", town_admin.town_list, name="town_list"),
+    path("officer/towns/new/", town_admin.town_new, name="town_new"),
+    path("officer/towns/<slug:slug>/", town_admin.town_edit, name="town_edit"),
+    path("officer/towns/<slug:slug>/rules", town_admin.town_rules, name="town_rules"),
+    path("officer/towns/<slug:slug>/page", town_admin.town_page_save, name="town_page"),
+    path("officer/towns/<slug:slug>/seats", town_admin.town_seats, name="town_seats"),
+    path(
+        "officer/towns/<slug:slug>/notices",
+        town_admin.town_notice_add,
+        name="town_notice_add",
+    ),
+    path(
+        "officer/towns/<slug:slug>/notices/<int:pk>/delete",
+        town_admin.town_notice_delete,
+        name="town_notice_delete",
+    ),
+    path("jump/", jump.jump_home, name="jump"),
+    path("jump/<int:pk>/apply", jump.jump_apply, name="jump_apply"),
+    path("jump/consent/<int:pk>", jump.jump_consent, name="jump_consent"),
+    path("officer/jump/", jump.jump_programmes, name="jump_programmes"),
+    path("officer/jump/<int:pk>/", jump.jump_programme, name="jump_programme"),
 ]

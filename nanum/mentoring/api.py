@@ -338,7 +338,7 @@ def match_adjust(
 @router.get("/counselling/slots", response=Page[SlotOut], summary="Open slots for me")
 def slots(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
     out = []
-    for town in selectors.mentee_tenants(request.auth):
+    for town in selectors.counselling_tenants(request.auth):
         for s in selectors.open_slots(town)[:100]:
             out.append(
                 {

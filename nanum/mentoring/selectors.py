@@ -51,6 +51,31 @@ def mentee_tenants(user: User) -> list[Tenant]:
     return out
 
 
+def counselling_eligible(user: User | None, tenant: Tenant | int) -> bool:
+    """Who may book counselling: a live member of a town that switched counselling on
+    (independent of mentoring; e.g. Pyeongchang's career and admissions consulting)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    return learning_selectors.tenant_offers(
+        tenant=tenant_id, service="counselling"
+    ) and learning_selectors.is_active_member(user=user, tenant=tenant_id)
+
+
+def counselling_tenants(user: User) -> list[Tenant]:
+    """Towns where ``user`` may book counselling."""
+    return [
+        t
+        for t in Tenant.objects.filter(status=Tenant.Status.ACTIVE)
+        if counselling_eligible(user, t)
+    ]
+
+
+def counselling_offered(tenant: Tenant | int) -> bool:
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    return learning_selectors.tenant_offers(tenant=tenant_id, service="counselling")
+
+
 def is_staff_for(actor: User | None, tenant_id: int) -> bool:
     ids = tenant_ids_for(actor, *STAFF_ROLES)
     return ids is None or tenant_id in ids

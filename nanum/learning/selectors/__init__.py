@@ -12,6 +12,17 @@ them, so ``nanum.learning.selectors.<name>`` keeps working.
 from __future__ import annotations
 
 from ._rules import MINUTES_PER_MILEAGE, is_officer, mileage_of, officer_tenant_ids
+from .jump import (
+    member_town_ids,
+    my_reward_applications,
+    reward_applications_for_officer,
+    reward_programme_member_get,
+    reward_programme_officer_get,
+    reward_programmes_for_officer,
+    reward_programmes_open_to,
+    student_mileage,
+    travel_consents_pending,
+)
 from .members import (
     interactions_for,
     is_active_member,
@@ -40,11 +51,17 @@ from .students import (
     student_home,
 )
 from .towns import (
+    managed_town_get,
+    managed_towns,
     offered_providers,
     open_policies,
+    provider_organisations,
+    tenant_offers,
     tenant_policy_get,
+    town_editor,
     town_page,
     town_policy_get,
+    town_seats,
 )
 
 __all__ = [
@@ -59,24 +76,39 @@ __all__ = [
     "is_active_member",
     "is_officer",
     "lesson_get",
+    "managed_town_get",
+    "managed_towns",
+    "member_town_ids",
     "member_users",
     "mileage_of",
     "my_application_get",
     "my_applications",
+    "my_reward_applications",
     "offered_providers",
     "officer_applications",
     "officer_tenant_ids",
     "officer_towns",
     "open_policies",
     "provider_get",
+    "provider_organisations",
     "provider_seats",
+    "reward_applications_for_officer",
     "reward_candidate_list",
+    "reward_programme_member_get",
+    "reward_programme_officer_get",
+    "reward_programmes_for_officer",
+    "reward_programmes_open_to",
     "seat_stats",
     "streak",
     "student_home",
+    "student_mileage",
+    "tenant_offers",
     "tenant_offers_mentoring",
     "tenant_policy_get",
+    "town_editor",
     "town_page",
     "town_policy_get",
+    "town_seats",
+    "travel_consents_pending",
     "usage_stats",
 ]

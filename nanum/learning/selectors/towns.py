@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
 from nanum.core.errors import NotFound
-from nanum.core.models import Tenant
+from nanum.core.models import Organisation, Tenant, User
 
 from ..models import (
     SERVICE_CHOICES,
@@ -22,6 +22,7 @@ from ..models import (
     TenantNotice,
     TenantPolicy,
 )
+from ._rules import officer_tenant_ids
 from .members import _live_members
 
 
@@ -95,3 +96,60 @@ def town_page(policy: TenantPolicy) -> dict[str, Any]:
             )[:3]
         ),
     }
+
+
+# --- Town self-service -------------------------------------------------------------
+
+
+def tenant_offers(*, tenant: Tenant | int, service: str) -> bool:
+    """Whether ``tenant`` switched ``service`` on (counselling, mentoring, jump, ...)."""
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    policy = TenantPolicy.objects.filter(tenant_id=tenant_id).first()
+    return policy is not None and policy.offers(service)
+
+
+def managed_towns(actor: User) -> QuerySet[TenantPolicy]:
+    """Towns whose page and rules ``actor`` may edit (their officers; admins: all)."""
+    qs = TenantPolicy.objects.select_related("tenant").order_by(
+        "-tenant__is_home", "tenant__name_ko"
+    )
+    ids = officer_tenant_ids(actor)
+    return qs if ids is None else qs.filter(tenant_id__in=ids)
+
+
+def managed_town_get(*, actor: User, slug: str) -> TenantPolicy:
+    """One town ``actor`` may edit; another town's slug is simply not found."""
+    policy = managed_towns(actor).filter(tenant__slug=slug).first()
+    if policy is None:
+        raise NotFound()
+    return policy
+
+
+def town_editor(policy: TenantPolicy) -> dict[str, Any]:
+    """What the town's edit page shows besides its forms."""
+    year = clock.today().year
+    allocs = {
+        a.provider_id: a
+        for a in SeatAllocation.objects.filter(tenant_id=policy.tenant_id, year=year)
+    }
+    return {
+        "policy": policy,
+        "year": year,
+        "notices": list(TenantNotice.objects.filter(tenant_id=policy.tenant_id)[:20]),
+        "allocations": allocs,
+    }
+
+
+def provider_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Organisation.Kind.PROVIDER).order_by(
+        "name_ko"
+    )
+
+
+def town_seats(*, tenant_id: int) -> dict[int, int]:
+    """This year's seats per provider id of a town."""
+    return dict(
+        SeatAllocation.objects.filter(
+            tenant_id=tenant_id, year=clock.today().year
+        ).values_list("provider_id", "seats")
+    )

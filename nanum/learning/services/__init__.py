@@ -28,6 +28,14 @@ from .applications import (
 )
 from .documents import BadDocument
 from .guardians import child_register
+from .jump import (
+    ProgrammeInput,
+    reward_apply,
+    reward_programme_create,
+    reward_select,
+    reward_shortlist_make,
+    reward_travel_consent,
+)
 from .membership import (
     application_renew,
     application_request_renewal,
@@ -54,6 +62,17 @@ from .study import (
     plan_entry_add,
     plan_entry_remove,
 )
+from .towns import (
+    TownInput,
+    TownPage,
+    TownRules,
+    town_create,
+    town_notice_add,
+    town_notice_delete,
+    town_page_update,
+    town_rules_update,
+    town_seats_update,
+)
 from .usage import (
     inactivity_sweep,
     monthly_minimum_check,
@@ -68,7 +87,11 @@ __all__ = [
     "DecisionInput",
     "DuplicateApplication",
     "NotEligible",
+    "ProgrammeInput",
     "SeatsFull",
+    "TownInput",
+    "TownPage",
+    "TownRules",
     "answer_record",
     "application_add_documents",
     "application_approve",
@@ -101,12 +124,23 @@ __all__ = [
     "renewal_reminders_send",
     "restriction_lift",
     "retention_purge",
+    "reward_apply",
     "reward_candidates_open",
     "reward_decide",
+    "reward_programme_create",
+    "reward_select",
     "reward_shortlist_build",
+    "reward_shortlist_make",
+    "reward_travel_consent",
     "seat_choose",
     "seats_assign_bulk",
     "seats_fill",
+    "town_create",
+    "town_notice_add",
+    "town_notice_delete",
+    "town_page_update",
+    "town_rules_update",
+    "town_seats_update",
     "usage_import",
     "usage_parse_csv",
 ]

@@ -14,7 +14,7 @@ from nanum.core.models import Role, RoleAssignment, User
 from nanum.core.services import Message, audit_record, notification_send
 
 from ..models import CounsellingBooking, CounsellingSlot
-from ..selectors import booking_get, mentee_eligible
+from ..selectors import booking_get, counselling_eligible, counselling_offered
 
 CANCEL_CUTOFF = timedelta(hours=24)  # students cannot cancel later than this
 REMIND_BEFORE = timedelta(hours=24)
@@ -45,6 +45,11 @@ def slot_publish(
     online_link: str = "",
 ) -> CounsellingSlot:
     tenant_id = _counsellor_tenant(actor)
+    if not counselling_offered(tenant_id):
+        raise DomainError(
+            _("Your town does not offer counselling: an officer can switch it on."),
+            code="service_off",
+        )
     if timezone.is_naive(starts_at):  # a time without zone is Seoul time
         starts_at = timezone.make_aware(starts_at)
     if timezone.is_naive(ends_at):
@@ -136,7 +141,7 @@ def booking_create(
     """Book a free slot. The slot row is locked and a partial unique index forbids a
     second live booking, so two students racing for one slot get one booking."""
     slot = CounsellingSlot.objects.select_for_update().filter(pk=slot_id).first()
-    if slot is None or not mentee_eligible(actor, slot.tenant_id):
+    if slot is None or not counselling_eligible(actor, slot.tenant_id):
         raise NotFound(_("This slot does not exist or is not open to you."))
     if slot.is_cancelled or slot.starts_at <= clock.now():
         raise DomainError(

@@ -64,7 +64,7 @@ def policies(world: Any) -> dict[str, TenantPolicy]:
             quota_total=None,
             offers_mentoring=True,
             school_levels=["elementary", "middle", "high"],
-            services=["mentoring"],
+            services=["mentoring", "counselling"],
         )
         for t in (world.seoul, world.pyeongchang)
     }

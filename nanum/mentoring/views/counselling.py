@@ -49,7 +49,7 @@ def counselling(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The slot is published."))
             return redirect("mentoring:counselling")
-    towns = selectors.mentee_tenants(user)
+    towns = selectors.counselling_tenants(user)
     slots = [s for t in towns for s in selectors.open_slots(t)[:50]]
     return render(
         request,
