@@ -13,3 +13,8 @@ class NanumConfig(AppConfig):
     name = "nanum"
     label = "nanum"
     verbose_name = "Nanum"
+
+    def ready(self) -> None:
+        from nanum import home  # cycle: app modules import models, ready() comes after
+
+        home.register()

@@ -118,7 +118,7 @@ def _lessons() -> list[Lesson]:
                 reading=f"{ltitle}의 개념을 예제와 함께 익힙니다.",
                 video_url="https://www.ebs.co.kr/",
             )
-            for n, (prompt, choices, answer) in enumerate(items, start=1):
+            for n, (prompt, choices, answer, why, why_en) in enumerate(items, 1):
                 Item.objects.create(
                     lesson=lesson,
                     order=n,
@@ -126,6 +126,8 @@ def _lessons() -> list[Lesson]:
                     choices=choices,
                     answer=answer,
                     skills=[skill],
+                    explanation=why,
+                    explanation_en=why_en,
                 )
             lessons.append(lesson)
     return lessons

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -159,13 +160,21 @@ def _home_summary(
     }
 
 
-def student_home(*, student: User, version: str | None = None) -> dict[str, Any]:
+def student_home(
+    *,
+    student: User,
+    version: str | None = None,
+    variant: str = "",
+    extra: Callable[[], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Everything on the student's home page in a fixed, small number of queries.
 
     With ``version`` (a value the web layer changes whenever the student changes their
     own data), the slow-changing summary is cached for a minute per student; the key
     also holds the membership's state, so an officer's decision or a seat change shows
-    at once. Applications and messages are always read fresh.
+    at once. ``extra`` adds to the summary what it returns (computed with it, cached
+    with it, per ``variant``: the page's language). Applications and the count of
+    unread notifications are always read fresh.
     """
     today = clock.today()
     apps = list(
@@ -178,10 +187,15 @@ def student_home(*, student: User, version: str | None = None) -> dict[str, Any]
     key = ""
     if version is not None and _home_cache_seconds() > 0:
         state = f"{member.pk}.{member.updated_at.timestamp()}" if member else "none"
-        key = f"learning:home:{student.pk}:{today.isoformat()}:{state}:{version}"
+        key = (
+            f"learning:home:{student.pk}:{today.isoformat()}:{state}:{version}"
+            f":{variant}"
+        )
         summary = cache.get(key)
     if summary is None:
         summary = _home_summary(student, member, today)
+        if extra is not None:
+            summary.update(extra())
         if key:
             cache.set(key, summary, _home_cache_seconds())
     return {
@@ -189,9 +203,14 @@ def student_home(*, student: User, version: str | None = None) -> dict[str, Any]
         "applications": apps,
         "member": member,
         **summary,
-        "inbox": list(
-            Notification.objects.filter(user=student)
-            .order_by("-created_at")
-            .values("subject", "url", "created_at")[:5]
-        ),
+        "unread": _unread(student),
     }
+
+
+def _unread(student: User) -> list[dict[str, Any]]:
+    """The student's unread notifications, newest first (at most five)."""
+    return list(
+        Notification.objects.filter(user=student, read_at__isnull=True)
+        .order_by("-created_at")
+        .values("subject", "url", "created_at")[:5]
+    )

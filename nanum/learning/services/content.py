@@ -22,6 +22,7 @@ class ItemInput:
     answer: int  # 0-based index into ``choices``
     skills: Sequence[str] = ()
     explanation: str = ""
+    explanation_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def course_create(*, actor: User | None, course: CourseInput) -> Course:
                 answer=item_in.answer,
                 skills=list(item_in.skills),
                 explanation=item_in.explanation,
+                explanation_en=item_in.explanation_en,
             )
             item.full_clean()
             item.save()

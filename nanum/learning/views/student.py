@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nanum.core.charts import Series, bar_chart
 from nanum.core.errors import DomainError, NotFound
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
@@ -19,12 +21,23 @@ from nanum.core.models import Organisation
 from .. import selectors, services
 from ..forms import ApplicationForm, ChildForm, GoalForm, MoreDocumentsForm, PlanForm
 from ..models import Category, PlanEntry, Status
+from ..services.home import student_home_show
 from ._common import home_changed, home_version, int_or_none
 
 
 @login_required
 def student_home(request: AuthedHttpRequest) -> HttpResponse:
-    data = selectors.student_home(student=request.user, version=home_version(request))
+    """What's next: the lesson to continue, the next mentoring session and the next
+    recommended lesson, this week against the goal, the streak, unread messages."""
+    data = student_home_show(student=request.user, version=home_version(request))
+    goal = data["goal"]
+    data["week_chart"] = bar_chart(
+        title=_("Minutes studied in each of the last 8 weeks"),
+        labels=[date_format(w["start"], "MONTH_DAY_FORMAT") for w in data["weeks"]],
+        series=[Series(_("Minutes"), [w["minutes"] for w in data["weeks"]])],
+        unit=_("min"),
+        goal=goal.target_minutes if goal else None,
+    )
     data["weekdays"] = PlanEntry.Weekday.choices
     return render(request, "learning/student_home.html", data)
 
@@ -78,6 +91,8 @@ def apply_town(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         request.FILES or None,
         children=children,
         providers=providers,
+        categories=list(policy.categories or []),
+        levels=list(policy.school_levels or []),
     )
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
@@ -98,7 +113,8 @@ def apply_town(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             guardian_consent=cd.get("guardian_consent") or False,
             preferred_provider_id=cd["preferred_provider"],
             documents=[("eligibility", f) for f in cd["eligibility_documents"]]
-            + [("other", f) for f in cd["other_documents"]],
+            + [("other", f) for f in cd["other_documents"]]
+            + [("relationship", f) for f in cd.get("relationship_documents") or []],
         )
         with form_once(request) as once:  # sent twice: one application
             if once.replayed:
@@ -148,7 +164,8 @@ def my_application(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     application_id=app.pk,
                     documents=[
-                        ("eligibility", f) for f in form.cleaned_data["documents"]
+                        (form.cleaned_data["kind"], f)
+                        for f in form.cleaned_data["documents"]
                     ],
                 )
                 messages.success(request, _("Your documents were sent."))
@@ -158,7 +175,12 @@ def my_application(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "learning/my_application.html",
-        {"app": app, "form": form, "Status": Status},
+        {
+            "app": app,
+            "form": form,
+            "Status": Status,
+            "missing": selectors.guardian_checks_missing(app),
+        },
     )
 
 
