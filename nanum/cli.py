@@ -4,6 +4,7 @@ nanum demo            migrate a SQLite database, load demo data, serve on :8000
 nanum worker          run background tasks of every queue (default, mail, ml)
 nanum token create    create a personal access token for the API
 nanum learner-model   train / evaluate the learner model
+nanum zeus sync       synchronise research equipment from ZEUS (nanum zeus import FILE)
 nanum <command>       any Django management command (migrate, check, ...)
 """
 
@@ -18,6 +19,7 @@ ALIASES = {
     "worker": "worker",
     "learner-model": "learner_model",
     "demo": "demo",
+    "zeus": "zeus",
 }
 
 

@@ -36,6 +36,7 @@ SCHEDULE: dict[str, list[Any]] = {
         core.access_log_purge,
         core.login_failures_purge,
         lending.overdue_reminders,
+        lending.zeus_sync,
         learning.daily,
         mentoring.sessions_check_missed,
         mentoring.counselling_reminders_send,

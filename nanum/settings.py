@@ -26,6 +26,8 @@ NANUM_LOGIN_ADDRESS_MAX_FAILURES
                         doubling to 900 s, forgotten after 86400 s; 100 per address).
 NANUM_SECURE            "1" behind HTTPS: secure cookies, HSTS, SSL redirect.
 NANUM_LOG_LEVEL         default INFO.
+NANUM_ZEUS_BASE_URL, NANUM_ZEUS_API_KEY, NANUM_ZEUS_TIMEOUT, NANUM_ZEUS_PAGE_SIZE,
+NANUM_ZEUS_RETRIES      the ZEUS Open API (research equipment; docs/lending.md).
 """
 
 from __future__ import annotations
@@ -338,6 +340,14 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get(
     "NANUM_DEFAULT_FROM_EMAIL", "나눔 <no-reply@nanum.local>"
 )
+
+# --- ZEUS (national research equipment portal) ------------------------------
+# The Open API's base URL and the institution's key (docs/lending.md, operations.md).
+ZEUS_BASE_URL = os.environ.get("NANUM_ZEUS_BASE_URL", "https://www.zeus.go.kr/openapi")
+ZEUS_API_KEY = os.environ.get("NANUM_ZEUS_API_KEY", "")
+ZEUS_TIMEOUT = float(os.environ.get("NANUM_ZEUS_TIMEOUT", "10"))
+ZEUS_PAGE_SIZE = int(os.environ.get("NANUM_ZEUS_PAGE_SIZE", "500"))
+ZEUS_RETRIES = int(os.environ.get("NANUM_ZEUS_RETRIES", "3"))
 
 # --- Background tasks ------------------------------------------------------
 TASKS = {

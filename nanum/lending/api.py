@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema
 
 from nanum.core import clock
-from nanum.core.errors import InvalidInput
+from nanum.core.errors import InvalidInput, PermissionDenied
 from nanum.core.http import ApiRequest
 from nanum.core.idempotency import idempotent
 from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
@@ -18,6 +18,7 @@ from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 from . import selectors, services
 from .models import Reservation
 from .schemas import (
+    RESEARCH_ACTIONS,
     AssetOut,
     AvailabilityOut,
     AvailabilityQuery,
@@ -34,6 +35,9 @@ from .schemas import (
     ModelFilter,
     ModelOut,
     ReasonIn,
+    ResearchItemOut,
+    ResearchRequestIn,
+    ResearchRequestOut,
     ReservationIn,
     ReservationOut,
     RoundIn,
@@ -48,6 +52,8 @@ from .schemas import (
     bank_out,
     damage_out,
     model_out,
+    research_item_out,
+    research_request_out,
     round_out,
     ticket_out,
     training_out,
@@ -549,3 +555,78 @@ def damage(request: ApiRequest, payload: DamageIn) -> tuple[int, Any]:
         return damage_out(d)
 
     return _idempotent(request, payload, create)
+
+
+# --- research equipment from ZEUS (services/research.py, selectors/research.py) ---
+
+
+@router.get("/research/items", response=Page[ResearchItemOut], summary="ZEUS items")
+def research_items(
+    request: ApiRequest, page: Query[PageQuery], q: str = ""
+) -> dict[str, Any]:
+    qs = selectors.research_item_list(actor=request.auth, q=q[:100])
+    return page_of(qs, page, research_item_out)
+
+
+@router.get("/research/items/{item_id}", response=ResearchItemOut)
+def research_item(request: ApiRequest, item_id: Id) -> dict[str, Any]:
+    central = selectors.is_central_bank_staff(request.auth)
+    item = selectors.research_item_get(
+        actor=request.auth, item_id=item_id, hidden=central
+    )
+    return research_item_out(item)
+
+
+@router.post(
+    "/research/requests",
+    response={201: ResearchRequestOut},
+    summary="Request a ZEUS item (Idempotency-Key accepted)",
+    openapi_extra=IDEMPOTENT,
+)
+def research_requests_create(
+    request: ApiRequest, payload: ResearchRequestIn
+) -> tuple[int, Any]:
+    return _idempotent(
+        request,
+        payload,
+        lambda: research_request_out(
+            services.research_request_create(actor=request.auth, **payload.dict())
+        ),
+    )
+
+
+@router.get("/research/requests", response=Page[ResearchRequestOut])
+def research_requests(
+    request: ApiRequest,
+    page: Query[PageQuery],
+    scope: Literal["mine", "review", "bank"] = "mine",
+) -> dict[str, Any]:
+    if scope == "review" and not selectors.is_central_bank_staff(request.auth):
+        raise PermissionDenied()
+    qs = selectors.research_request_list(actor=request.auth, scope=scope)
+    return page_of(qs, page, research_request_out)
+
+
+@router.get("/research/requests/{rid}", response=ResearchRequestOut)
+def research_request(request: ApiRequest, rid: Id) -> dict[str, Any]:
+    return research_request_out(
+        selectors.research_request_get(actor=request.auth, request_id=rid)
+    )
+
+
+@router.post("/research/requests/{rid}/{action}", response=ResearchRequestOut)
+def research_request_act(
+    request: ApiRequest, rid: Id, action: RESEARCH_ACTIONS, payload: ReasonIn
+) -> dict[str, Any]:
+    actor, pk = request.auth, rid
+    if action == "cancel":
+        r = services.research_request_cancel(actor=actor, request_id=pk)
+    elif action == "forward":
+        r = services.research_request_forward(actor=actor, request_id=pk)
+    elif action == "refuse":
+        r = services.research_request_refuse(
+            actor=actor, request_id=pk, reason=payload.reason
+        )
+    else:
+        r = services.research_request_hand_over(actor=actor, request_id=pk, step=action)
+    return research_request_out(r)

@@ -368,3 +368,68 @@ def training_out(t: TrainingRecord) -> dict[str, Any]:
 
 def damage_out(d: DamageReport) -> dict[str, Any]:
     return {"id": d.pk, "asset_id": d.asset_id, "kind": d.kind}
+
+
+# --- research equipment from ZEUS --------------------------------------------------
+
+
+class ResearchItemOut(Schema):
+    id: int
+    source: str = Field(..., description="zeus or spreadsheet")
+    nfec_no: str
+    asset_no: str
+    name: str
+    name_ko: str
+    name_en: str
+    owner_name: str
+    location: str
+    use_scope: str = Field(..., description="sole (cannot be requested) or shared")
+    idle_status: str
+    lending: str = Field(..., description="loan, on_site or none")
+    training_required: bool
+    insurance_required: bool
+    operator_needed: bool
+    specs: str
+    photo_url: str
+    visible: bool
+
+
+class ResearchRequestIn(Schema):
+    item_id: int
+    school_id: int
+    bank_id: int = Field(..., description="where a loan is picked up and returned")
+    mode: Literal["loan", "visit"]
+    start_date: date
+    end_date: date
+    pupils: int = Field(0, ge=0, le=500)
+    purpose: str = Field(..., min_length=1, max_length=300)
+
+
+class ResearchRequestOut(Schema):
+    id: int
+    item_id: int
+    school_id: int
+    bank_id: int
+    mode: str
+    start_date: date
+    end_date: date
+    pupils: int
+    purpose: str
+    status: str
+    reason: str
+    owner_decided_by: str
+
+
+RESEARCH_ACTIONS = Literal["cancel", "forward", "refuse", "out", "back"]
+
+
+def research_item_out(i: Any) -> dict[str, Any]:
+    return {f: getattr(i, f) for f in ResearchItemOut.model_fields if f != "id"} | {
+        "id": i.pk
+    }
+
+
+def research_request_out(r: Any) -> dict[str, Any]:
+    return {f: getattr(r, f) for f in ResearchRequestOut.model_fields if f != "id"} | {
+        "id": r.pk
+    }

@@ -41,3 +41,16 @@ def run_round(round_id: int, seed: int | None = None) -> int:
 def import_catalogue(job_id: int) -> int:
     """Import a large uploaded catalogue file (all rows or none), writing progress."""
     return services.catalogue_import_job_run(job_id=job_id)
+
+
+@task()
+def zeus_sync() -> list[int]:
+    """Synchronise research equipment from ZEUS for every central bank. Safe to run
+    twice: a second run over the same feed writes no item (only its own record)."""
+    return [s.pk for s in services.zeus_sync_all()]
+
+
+@task(queue_name="mail")
+def research_owner_email(kind: str, pk: int) -> bool:
+    """Mail the owner institution's contact the signed link (once)."""
+    return services.research_owner_email_send(kind=kind, pk=pk)

@@ -43,4 +43,23 @@ urlpatterns = [
     path("staff/import/", views.catalogue_import, name="import"),
     path("staff/import/<int:pk>/", views.import_job, name="import_job"),
     path("staff/export/<str:kind>.<str:fmt>", views.catalogue_export, name="export"),
+    # research equipment from ZEUS (views/research.py)
+    path("research/<int:pk>/", views.research_item, name="research_item"),
+    path(
+        "research/<int:pk>/transfer/", views.research_transfer, name="research_transfer"
+    ),
+    path("research/my/", views.research_my, name="research_my"),
+    path("research/review/", views.research_review, name="research_review"),
+    path("research/syncs/", views.research_syncs, name="research_syncs"),
+    path(
+        "research/requests/<int:pk>/",
+        views.research_request_detail,
+        name="research_request",
+    ),
+    path(
+        "research/requests/<int:pk>/<str:action>/",
+        views.research_request_action,
+        name="research_request_action",
+    ),
+    path("research/owner/<str:token>/", views.research_owner, name="research_owner"),
 ]

@@ -19,6 +19,7 @@ from nanum.lending.models.operations import (
     MaintenanceTicket,
     Transfer,
 )
+from nanum.lending.models.research import ResearchItem, ResearchRequest, ZeusSync
 from nanum.lending.models.reservations import (
     Allocation,
     AllocationRound,
@@ -42,8 +43,11 @@ __all__ = [
     "ImportJob",
     "Inspection",
     "MaintenanceTicket",
+    "ResearchItem",
+    "ResearchRequest",
     "Reservation",
     "TrainingRecord",
     "Transfer",
+    "ZeusSync",
     "term_of",
 ]

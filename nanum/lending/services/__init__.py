@@ -32,6 +32,16 @@ from .class_requests import (
 from .exports import export_file
 from .feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_rotate
 from .labels import label_sheet_pdf
+from .research import (
+    research_owner_decide,
+    research_owner_email_send,
+    research_request_cancel,
+    research_request_create,
+    research_request_forward,
+    research_request_hand_over,
+    research_request_refuse,
+    research_transfer_propose,
+)
 from .reservations import (
     ReservationOpened,
     offers_expire,
@@ -47,6 +57,8 @@ from .reservations import (
 from .rounds import draw_order, round_create, round_run
 from .staff_bulk import BulkRow, reservations_approve_bulk
 from .training import training_record
+from .zeus_client import ZeusClient, ZeusError
+from .zeus_sync import zeus_list_import, zeus_sync_all, zeus_sync_run
 
 __all__ = [
     "CLI_LIMITS",
@@ -58,6 +70,8 @@ __all__ = [
     "ImportStarted",
     "NoUnitsFree",
     "ReservationOpened",
+    "ZeusClient",
+    "ZeusError",
     "blocked_period",
     "calendar_feed_create",
     "calendar_feed_revoke",
@@ -68,6 +82,8 @@ __all__ = [
     "checkin",
     "checkout",
     "class_basket_create",
+    "class_request_cancel",
+    "class_request_change",
     "class_request_create",
     "damage_report",
     "draw_order",
@@ -78,12 +94,18 @@ __all__ = [
     "offers_expire",
     "overdue_remind",
     "read_table",
+    "research_owner_decide",
+    "research_owner_email_send",
+    "research_request_cancel",
+    "research_request_create",
+    "research_request_forward",
+    "research_request_hand_over",
+    "research_request_refuse",
+    "research_transfer_propose",
     "reservation_accept_offer",
     "reservation_approve",
     "reservation_cancel",
     "reservation_change",
-    "class_request_cancel",
-    "class_request_change",
     "reservation_create",
     "reservation_open",
     "reservation_reject",
@@ -94,4 +116,7 @@ __all__ = [
     "transfer_receive",
     "transfer_send",
     "waitlist_offer_next",
+    "zeus_list_import",
+    "zeus_sync_all",
+    "zeus_sync_run",
 ]

@@ -1,6 +1,16 @@
 """Thin HTML views: parse with a form, call a service or selector, render."""
 
 from .class_requests import class_request_detail
+from .research import (
+    research_item,
+    research_my,
+    research_owner,
+    research_request_action,
+    research_request_detail,
+    research_review,
+    research_syncs,
+    research_transfer,
+)
 from .staff import (
     approvals,
     asset_detail,
@@ -49,6 +59,14 @@ __all__ = [
     "labels_pdf",
     "model_file",
     "my_reservations",
+    "research_item",
+    "research_my",
+    "research_owner",
+    "research_request_action",
+    "research_request_detail",
+    "research_review",
+    "research_syncs",
+    "research_transfer",
     "reservation_action",
     "reservation_detail",
     "reserve",

@@ -59,8 +59,10 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
             school_id=school.pk if school else None,
             page=page,
         )
+    research = _research_block(request, form)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("research_page", None)
     return render(
         request,
         "lending/search.html",
@@ -72,8 +74,23 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "can_book": bool(schools.exists()),
             "defaults": defaults,
+            **research,
         },
     )
+
+
+def _research_block(request: AuthedHttpRequest, form: SearchForm) -> dict[str, object]:
+    """Research equipment from ZEUS for the search's own block (research/views)."""
+    if not (form.is_bound and form.is_valid()):
+        return {}
+    if form.cleaned_data["category"] not in ("", "advanced"):
+        return {}
+    raw = request.GET.get("research_page", "1")
+    page = int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+    items, total = selectors.research_search(
+        actor=request.user, q=form.cleaned_data["q"], page=page
+    )
+    return {"research_items": items, "research_total": total, "research_page": page}
 
 
 @login_required

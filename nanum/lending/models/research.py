@@ -1,0 +1,230 @@
+"""Research equipment from ZEUS (국가연구시설장비 종합정보서비스), lent through the bank.
+
+A :class:`ResearchItem` is owned by an outside institution (a university, a research
+institute) and registered in ZEUS under its NFEC number; the central bank of a tenant
+keeps a synchronised copy (:class:`ZeusSync` records every run). Teachers request an
+item (:class:`ResearchRequest`); the central bank reviews, the owner's contact decides
+from a signed link. On PostgreSQL an exclusion constraint (migration 0007) makes two
+holding requests of one item with overlapping periods impossible.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nanum.core.models import BilingualName, Organisation, Tenant
+from nanum.lending.models.catalogue import Asset
+
+
+class ResearchItem(BilingualName):
+    """One piece of research equipment registered in ZEUS, as the bank knows it."""
+
+    class Source(models.TextChoices):
+        ZEUS = "zeus", _("ZEUS Open API")
+        SPREADSHEET = "spreadsheet", _("Idle-equipment list")
+
+    class UseScope(models.TextChoices):
+        SOLE = "sole", _("Sole use only")
+        SHARED = "shared", _("Shared use allowed")
+
+    class Idle(models.TextChoices):
+        IN_USE = "in_use", _("In use")
+        IDLE = "idle", _("Idle")
+        UNDER_USED = "under_used", _("Under-used")
+        DISUSED = "disused", _("Disused")
+
+    class Lending(models.TextChoices):
+        LOAN = "loan", _("Can be lent")
+        ON_SITE = "on_site", _("On-site use only")
+        NONE = "none", _("Not lendable")
+
+    class Transfer(models.TextChoices):
+        NONE = "", _("No transfer")
+        PROPOSED = "proposed", _("Transfer proposed")
+        ACCEPTED = "accepted", _("Transferred to the bank")
+        DECLINED = "declined", _("Transfer declined")
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    bank = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("central bank"),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    nfec_no = models.CharField(_("NFEC registration number"), max_length=40)
+    zeus_id = models.CharField(_("ZEUS equipment id"), max_length=40, blank=True)
+    asset_no = models.CharField(_("fixed asset number"), max_length=60, blank=True)
+    owner_name = models.CharField(_("owner institution"), max_length=200)
+    owner_code = models.CharField(_("institution code"), max_length=40, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
+    location = models.CharField(_("install location"), max_length=300, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    use_scope = models.CharField(
+        _("use scope"), max_length=10, choices=UseScope.choices
+    )
+    idle_status = models.CharField(
+        _("idle status"), max_length=12, choices=Idle.choices
+    )
+    lending = models.CharField(
+        _("conditions of use"),
+        max_length=10,
+        choices=Lending.choices,
+        default=Lending.ON_SITE,
+    )
+    training_required = models.BooleanField(_("training required"), default=False)
+    insurance_required = models.BooleanField(_("insurance required"), default=False)
+    operator_needed = models.BooleanField(_("operator needed"), default=False)
+    photo_url = models.URLField(_("photo"), max_length=500, blank=True)
+    specs = models.TextField(_("specification"), blank=True)
+    registered_on = models.DateField(_("registered in ZEUS"), null=True, blank=True)
+    source_modified = models.CharField(
+        _("last change in ZEUS"), max_length=40, blank=True
+    )
+    # A digest of every synchronised field: a re-run of the same feed writes nothing.
+    digest = models.CharField(max_length=64)
+    # Disused or no longer in the feed: hidden from search, history kept.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    transfer = models.CharField(
+        _("transfer"), max_length=10, choices=Transfer.choices, blank=True, default=""
+    )
+    transferred_asset = models.OneToOneField(
+        Asset,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="research_origin",
+        verbose_name=_("bank unit"),
+    )
+    transfer_mailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name_ko", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "nfec_no"], name="lending_research_nfec"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "withdrawn_at", "idle_status"])]
+        verbose_name = _("research equipment")
+        verbose_name_plural = _("research equipment")
+
+    @property
+    def visible(self) -> bool:
+        return self.withdrawn_at is None and self.transfer != self.Transfer.ACCEPTED
+
+
+class ZeusSync(models.Model):
+    """One synchronisation run (the API or an idle-equipment spreadsheet)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        PARTIAL = "partial", _("Done with problems")
+        FAILED = "failed", _("Failed: nothing changed")
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    bank = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(
+        _("source"), max_length=20, choices=ResearchItem.Source.choices
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    pages = models.PositiveIntegerField(default=0)
+    seen = models.PositiveIntegerField(_("items read"), default=0)
+    added = models.PositiveIntegerField(_("added"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    withdrawn = models.PositiveIntegerField(_("withdrawn"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    # NFEC numbers per outcome (the first few hundred) and the problems met.
+    details = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("ZEUS synchronisation")
+        verbose_name_plural = _("ZEUS synchronisations")
+
+    def __str__(self) -> str:
+        return f"ZEUS sync {self.pk} ({self.status})"
+
+
+class ResearchRequest(models.Model):
+    """A teacher asks to borrow (or visit with pupils) a research item."""
+
+    class Mode(models.TextChoices):
+        LOAN = "loan", _("Borrow through the bank")
+        VISIT = "visit", _("On-site visit with pupils")
+
+    class Status(models.TextChoices):
+        REVIEW = "review", _("Waiting for the central bank")
+        WITH_OWNER = "with_owner", _("Waiting for the owner institution")
+        APPROVED = "approved", _("Approved")
+        HANDED_OUT = "handed_out", _("Handed out")
+        RETURNED = "returned", _("Returned")
+        DECLINED = "declined", _("Declined by the owner")
+        REFUSED = "refused", _("Refused by the central bank")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    HOLDING = (Status.REVIEW, Status.WITH_OWNER, Status.APPROVED, Status.HANDED_OUT)
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        ResearchItem, on_delete=models.PROTECT, related_name="requests"
+    )
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    bank = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pickup and return bank"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    mode = models.CharField(_("kind of use"), max_length=10, choices=Mode.choices)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    pupils = models.PositiveSmallIntegerField(_("pupils"), default=0)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REVIEW
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    owner_decided_by = models.CharField(max_length=100, blank=True)
+    owner_decided_at = models.DateTimeField(null=True, blank=True)
+    # When the owner's e-mail with the signed link went out (sent once).
+    owner_mailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="lending_rreq_dates",
+            ),
+        ]
+        indexes = [models.Index(fields=["item", "status", "start_date"])]
+        verbose_name = _("research equipment request")
+        verbose_name_plural = _("research equipment requests")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.item_id} {self.start_date}–{self.end_date}"

@@ -1,0 +1,497 @@
+"""Requests for research equipment from ZEUS, the owner's decision, transfers.
+
+A teacher requests an item for a loan period (picked up and returned at a bank) or
+for an on-site visit with pupils; the central bank reviews and forwards it to the
+owner institution's contact, who approves or declines from a signed link (no account
+needed). The same no-overlap guarantee as bank units: the item's row is locked while
+the check runs (SQLite: IMMEDIATE transactions), and on PostgreSQL an exclusion
+constraint refuses two holding requests with overlapping periods. The central bank
+may also propose a permanent transfer of an idle item into the bank (ZEUS's transfer
+programme); once the owner agrees it becomes a bank unit with its provenance kept.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext_lazy as _
+
+from nanum.core import clock
+from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from nanum.core.models import Organisation, Role, RoleAssignment, Tenant, User
+from nanum.core.services import (
+    Message,
+    Text,
+    absolute_url,
+    audit_record,
+    notification_send,
+    tasks_enqueue,
+)
+
+# services -> tasks is the documented cycle: a module import, resolved at call time.
+from nanum.lending import tasks
+
+from .. import selectors
+from ..models import Asset, Category, EquipmentModel, ResearchItem, ResearchRequest
+
+LEAD_DAYS = selectors.LEAD_DAYS
+MAX_LOAN_DAYS = 30
+MAX_PUPILS = 60
+S = ResearchRequest.Status
+
+
+def _refuse(message: Any, code: str, field: str | None = None) -> DomainError:
+    return DomainError(
+        message,
+        code=code,
+        status=409 if code in ("item_taken", "wrong_status") else 422,
+        field_errors={field: [message]} if field else None,
+    )
+
+
+def _check_item(item: ResearchItem, mode: str) -> None:
+    if not item.visible:
+        raise _refuse(_("This item is no longer offered through ZEUS."), "withdrawn")
+    if item.use_scope == ResearchItem.UseScope.SOLE:
+        raise _refuse(
+            _(
+                "The owner registered this item for its own use only (sole use): "
+                "it cannot be requested."
+            ),
+            "sole_use",
+        )
+    if item.lending == ResearchItem.Lending.NONE:
+        raise _refuse(
+            _(
+                "This item is idle but its owner does not lend it or receive "
+                "visitors: it cannot be requested."
+            ),
+            "not_lendable",
+        )
+    if mode == ResearchRequest.Mode.LOAN and item.lending != ResearchItem.Lending.LOAN:
+        raise _refuse(
+            _("This item can only be used on site: request a visit with pupils."),
+            "on_site_only",
+            "mode",
+        )
+
+
+def _check_dates(mode: str, start: date, end: date, pupils: int) -> None:
+    errors: dict[str, list[Any]] = {}
+    earliest = clock.today() + timedelta(days=LEAD_DAYS)
+    if end < start:
+        errors["end_date"] = [_("The last day must not be before the first day.")]
+    elif start < earliest:
+        errors["start_date"] = [
+            _(
+                "Request at least %(days)s days ahead: the first possible day is %(date)s."
+            )
+            % {"days": LEAD_DAYS, "date": formats.date_format(earliest, "DATE_FORMAT")}
+        ]
+    elif mode == ResearchRequest.Mode.VISIT and end != start:
+        errors["end_date"] = [_("A visit is one day: use the same first and last day.")]
+    elif (end - start).days + 1 > MAX_LOAN_DAYS:
+        errors["end_date"] = [
+            _("A loan lasts at most %(days)s days.") % {"days": MAX_LOAN_DAYS}
+        ]
+    elif any(d.weekday() >= 5 for d in (start, end)):
+        errors["start_date" if start.weekday() >= 5 else "end_date"] = [
+            _("Not a school day.")
+        ]
+    if mode == ResearchRequest.Mode.VISIT and not 1 <= pupils <= MAX_PUPILS:
+        errors["pupils"] = [
+            _("A visit needs between 1 and %(n)s pupils.") % {"n": MAX_PUPILS}
+        ]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+
+
+def _audit(actor: User | None, action: str, obj: Any, **after: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=f"lending.research_{action}",
+        obj=obj,
+        tenant=Tenant(pk=obj.tenant_id),
+        after={k: str(v) for k, v in after.items()},
+    )
+
+
+SUBJECTS: dict[str, Any] = {
+    S.REVIEW: _("Research equipment request received"),
+    S.WITH_OWNER: _("Your research equipment request went to the owner"),
+    S.APPROVED: _("Your research equipment request is approved"),
+    S.DECLINED: _("Your research equipment request was declined"),
+    S.REFUSED: _("Your research equipment request was refused"),
+    S.CANCELLED: _("Research equipment request cancelled"),
+    S.HANDED_OUT: _("Research equipment handed out"),
+    S.RETURNED: _("Research equipment returned: thank you"),
+}
+
+
+def _body(r: ResearchRequest) -> Message:
+    return Message(
+        _("%(item)s (%(owner)s), %(start)s – %(end)s. Status: %(status)s. %(reason)s"),
+        item=r.item.name,
+        owner=r.item.owner_name,
+        start=r.start_date,
+        end=r.end_date,
+        status=r.get_status_display,
+        reason=r.reason,
+    )
+
+
+def _notify(r: ResearchRequest, *, teacher: bool = True, bank_ids: tuple = ()) -> None:
+    """Tell the teacher and the staff of ``bank_ids``, each in their own language."""
+    subject: Text = SUBJECTS[r.status]
+    url = reverse("lending:research_request", args=[r.pk])
+    if teacher:
+        notification_send(
+            user=r.requested_by,
+            kind=f"lending.research_{r.status}",
+            subject=subject,
+            body=_body(r),
+            url=url,
+        )
+    staff = User.objects.filter(
+        pk__in=RoleAssignment.objects.filter(
+            organisation_id__in=bank_ids, role=Role.BANK_STAFF, is_active=True
+        ).values("user_id"),
+        is_active=True,
+    )
+    for user in staff:
+        notification_send(
+            user=user,
+            kind=f"lending.research_{r.status}",
+            subject=subject,
+            body=_body(r),
+            url=url,
+        )
+
+
+def research_request_create(
+    *,
+    actor: User,
+    item_id: int,
+    school_id: int,
+    bank_id: int,
+    mode: str,
+    start_date: date,
+    end_date: date,
+    purpose: str,
+    pupils: int = 0,
+) -> ResearchRequest:
+    """A teacher asks for a research item; refused with the reason when the item's
+    use scope, conditions or the period do not allow it."""
+    schools = selectors.teacher_school_ids(actor)
+    if schools is not None and school_id not in schools:
+        raise PermissionDenied()
+    if mode not in ResearchRequest.Mode.values:
+        raise InvalidInput(field_errors={"mode": [_("Choose a kind of use.")]})
+    _check_dates(mode, start_date, end_date, pupils)
+    with transaction.atomic():
+        item = selectors.research_item_get(actor=actor, item_id=item_id)
+        _check_item(item, mode)
+        # the item's row is the lock every request for it queues on
+        ResearchItem.objects.select_for_update().filter(pk=item.pk).first()
+        school = Organisation.objects.filter(
+            pk=school_id, kind=Organisation.Kind.SCHOOL, tenant_id=item.tenant_id
+        ).first()
+        bank = Organisation.objects.filter(
+            pk=bank_id,
+            kind__in=selectors.BANK_KINDS,
+            is_active=True,
+            tenant_id=item.tenant_id,
+        ).first()
+        if school is None or bank is None:
+            raise InvalidInput(
+                field_errors={"bank": [_("Choose a bank of your town.")]}
+            )
+        if ResearchRequest.objects.filter(
+            item=item,
+            status__in=ResearchRequest.HOLDING,
+            start_date__lte=end_date,
+            end_date__gte=start_date,
+        ).exists():
+            raise _item_taken()
+        r = ResearchRequest(
+            tenant_id=item.tenant_id,
+            item=item,
+            school=school,
+            bank=bank,
+            requested_by=actor,
+            mode=mode,
+            start_date=start_date,
+            end_date=end_date,
+            pupils=pupils if mode == ResearchRequest.Mode.VISIT else 0,
+            purpose=purpose.strip()[:300],
+            status=S.REVIEW,
+        )
+        r.full_clean()
+        try:
+            with transaction.atomic():
+                r.save()
+        except IntegrityError:  # the exclusion constraint (PostgreSQL)
+            raise _item_taken() from None
+        _audit(actor, "request", r, status=r.status, item=item.nfec_no)
+        _notify(r, bank_ids=(item.bank_id,))
+    return r
+
+
+def _item_taken() -> DomainError:
+    return _refuse(
+        _("Someone else has asked for this item for part of that period."),
+        "item_taken",
+        "start_date",
+    )
+
+
+def _for_central(actor: User, request_id: int) -> ResearchRequest:
+    r = selectors.research_request_get(actor=actor, request_id=request_id)
+    central = selectors.central_bank_ids(actor)
+    if central is not None and r.item.bank_id not in central:
+        raise PermissionDenied()
+    ResearchRequest.objects.select_for_update().filter(pk=r.pk).first()
+    r.refresh_from_db()
+    return r
+
+
+def _move(r: ResearchRequest, allowed: tuple[str, ...], to: str) -> None:
+    if r.status not in allowed:
+        raise _refuse(
+            _("This request is %(status)s: that step is not possible now.")
+            % {"status": r.get_status_display()},
+            "wrong_status",
+        )
+    r.status = to
+
+
+def research_request_forward(*, actor: User, request_id: int) -> ResearchRequest:
+    """The central bank sends the request to the owner's contact (signed link)."""
+    with transaction.atomic():
+        r = _for_central(actor, request_id)
+        _move(r, (S.REVIEW,), S.WITH_OWNER)
+        r.save()
+        _audit(actor, "forward", r, status=r.status)
+        if r.item.contact_email:
+            tasks_enqueue(tasks.research_owner_email, "r", r.pk)
+        _notify(r)
+    return r
+
+
+def research_request_refuse(
+    *, actor: User, request_id: int, reason: str
+) -> ResearchRequest:
+    if not reason.strip():
+        raise InvalidInput(field_errors={"reason": [_("Give the teacher a reason.")]})
+    with transaction.atomic():
+        r = _for_central(actor, request_id)
+        _move(r, (S.REVIEW, S.WITH_OWNER), S.REFUSED)
+        r.reason = reason.strip()
+        r.save()
+        _audit(actor, "refuse", r, status=r.status, reason=r.reason)
+        _notify(r)
+    return r
+
+
+def research_request_cancel(*, actor: User, request_id: int) -> ResearchRequest:
+    with transaction.atomic():
+        r = selectors.research_request_get(actor=actor, request_id=request_id)
+        if r.requested_by_id != actor.pk:
+            raise PermissionDenied()
+        ResearchRequest.objects.select_for_update().filter(pk=r.pk).first()
+        r.refresh_from_db()
+        _move(r, (S.REVIEW, S.WITH_OWNER, S.APPROVED), S.CANCELLED)
+        r.save()
+        _audit(actor, "cancel", r, status=r.status)
+        _notify(r, teacher=False, bank_ids=(r.item.bank_id,))
+    return r
+
+
+def research_request_hand_over(
+    *, actor: User, request_id: int, step: str
+) -> ResearchRequest:
+    """The pickup bank hands a lent item out (``out``) or takes it back (``back``)."""
+    with transaction.atomic():
+        r = selectors.research_request_get(actor=actor, request_id=request_id)
+        banks = selectors.staff_bank_ids(actor)
+        if banks is not None and r.bank_id not in banks:
+            raise PermissionDenied()
+        ResearchRequest.objects.select_for_update().filter(pk=r.pk).first()
+        r.refresh_from_db()
+        if r.mode != ResearchRequest.Mode.LOAN:
+            raise _refuse(_("A visit is not handed out."), "wrong_status")
+        if step == "out":
+            _move(r, (S.APPROVED,), S.HANDED_OUT)
+        else:
+            _move(r, (S.HANDED_OUT,), S.RETURNED)
+        r.save()
+        _audit(actor, f"hand_{step}", r, status=r.status)
+        _notify(r)
+    return r
+
+
+def research_owner_decide(
+    *, token: str, approve: bool, name: str, reason: str = ""
+) -> ResearchRequest | ResearchItem:
+    """The owner institution's contact decides from the signed link (no account):
+    on a request, or on a proposed transfer. Recorded with the name they give."""
+    name = name.strip()[:100]
+    if not name:
+        raise InvalidInput(field_errors={"name": [_("Enter your name.")]})
+    with transaction.atomic():
+        kind, obj = selectors.owner_token_read(token)
+        if kind == "t":
+            return _transfer_decide(obj.pk, approve=approve, name=name)
+        r: ResearchRequest = obj
+        ResearchRequest.objects.select_for_update().filter(pk=r.pk).first()
+        r.refresh_from_db()
+        _move(r, (S.WITH_OWNER,), S.APPROVED if approve else S.DECLINED)
+        r.owner_decided_by = name
+        r.owner_decided_at = clock.now()
+        r.reason = reason.strip()[:1000]
+        r.save()
+        _audit(None, "owner_decide", r, status=r.status, by=name)
+        _notify(r, bank_ids=(r.item.bank_id, r.bank_id))
+    return r
+
+
+def research_transfer_propose(*, actor: User, item_id: int) -> ResearchItem:
+    """The central bank proposes to take an idle item into the bank for good."""
+    with transaction.atomic():
+        item = selectors.research_item_get(actor=actor, item_id=item_id, hidden=True)
+        central = selectors.central_bank_ids(actor)
+        if central is not None and item.bank_id not in central:
+            raise NotFound()
+        item = ResearchItem.objects.select_for_update().get(pk=item.pk)
+        if not item.visible or item.transfer == ResearchItem.Transfer.PROPOSED:
+            raise _refuse(
+                _("A transfer is not possible for this item now."), "wrong_status"
+            )
+        if item.idle_status not in (
+            ResearchItem.Idle.IDLE,
+            ResearchItem.Idle.UNDER_USED,
+        ):
+            raise _refuse(
+                _("Only idle or under-used equipment can be transferred."), "not_idle"
+            )
+        item.transfer = ResearchItem.Transfer.PROPOSED
+        item.transfer_mailed_at = None
+        item.save(update_fields=["transfer", "transfer_mailed_at"])
+        _audit(actor, "transfer_propose", item, nfec=item.nfec_no)
+        if item.contact_email:
+            tasks_enqueue(tasks.research_owner_email, "t", item.pk)
+    return item
+
+
+def _transfer_decide(item_id: int, *, approve: bool, name: str) -> ResearchItem:
+    item = ResearchItem.objects.select_for_update().get(pk=item_id)
+    if item.transfer != ResearchItem.Transfer.PROPOSED:
+        raise _refuse(_("This transfer was already decided."), "wrong_status")
+    if not approve:
+        item.transfer = ResearchItem.Transfer.DECLINED
+        item.save(update_fields=["transfer"])
+        _audit(None, "transfer_decline", item, by=name)
+        return item
+    model = EquipmentModel(
+        tenant_id=item.tenant_id,
+        code=f"zeus-{item.nfec_no.lower()}"[:60],
+        category=Category.ADVANCED,
+        name_ko=item.name_ko,
+        name_en=item.name_en,
+        description=item.specs,
+        specs={"nfec_no": item.nfec_no, "owner": item.owner_name},
+        requires_training=item.training_required,
+        requires_approval=True,
+        min_grade=7,
+    )
+    model.full_clean()
+    model.save()
+    asset = Asset(
+        tenant_id=item.tenant_id,
+        equipment=model,
+        tag_code=f"ZEUS-{item.nfec_no}"[:40],
+        serial=item.asset_no,
+        home_bank_id=item.bank_id,
+        location_id=item.bank_id,
+        acquired_on=clock.today(),
+        notes=str(
+            Message(
+                _(
+                    "Transferred from %(owner)s through ZEUS (%(nfec)s), agreed by %(by)s."
+                ),
+                owner=item.owner_name,
+                nfec=item.nfec_no,
+                by=name,
+            )
+        ),
+    )
+    asset.full_clean()
+    asset.save()
+    item.transfer = ResearchItem.Transfer.ACCEPTED
+    item.transferred_asset = asset
+    item.save(update_fields=["transfer", "transferred_asset"])
+    _audit(None, "transfer_accept", item, by=name, asset=asset.tag_code)
+    audit_record(
+        actor=None,
+        action="lending.asset_create",
+        obj=asset,
+        tenant=Tenant(pk=item.tenant_id),
+        after={"tag_code": asset.tag_code, "from": item.nfec_no},
+    )
+    return item
+
+
+def research_owner_email_send(*, kind: str, pk: int) -> bool:
+    """Mail the owner's contact the signed link, once (a second run sends nothing).
+    The owner has no saved language: the mail is in Korean, then English."""
+    with transaction.atomic():
+        if kind == "r":
+            r = ResearchRequest.objects.select_for_update().filter(pk=pk).first()
+            if r is None or r.owner_mailed_at or r.status != S.WITH_OWNER:
+                return False
+            item, row = r.item, r
+            mark = "owner_mailed_at"
+        else:
+            found = ResearchItem.objects.select_for_update().filter(pk=pk).first()
+            if (
+                found is None
+                or found.transfer_mailed_at
+                or (found.transfer != ResearchItem.Transfer.PROPOSED)
+            ):
+                return False
+            item, row, r = found, found, None
+            mark = "transfer_mailed_at"
+        if not item.contact_email:
+            return False
+        link = absolute_url(
+            reverse("lending:research_owner", args=[selectors.owner_token(kind, pk)])
+        )
+        parts = []
+        for language in ("ko", "en"):
+            with translation.override(language):
+                what = (
+                    str(_body(r))
+                    if r is not None
+                    else str(_("Permanent transfer of %(item)s to the K-STEM Bank."))
+                    % {"item": item.name}
+                )
+                parts.append(
+                    str(
+                        Message(
+                            _("%(what)s\nApprove or decline here: %(link)s"),
+                            what=what,
+                            link=link,
+                        )
+                    )
+                )
+        with translation.override("ko"):
+            subject = str(_("K-STEM Bank: a request for your research equipment"))
+        setattr(row, mark, clock.now())
+        row.save(update_fields=[mark])
+        send_mail(subject, "\n\n---\n\n".join(parts), None, [item.contact_email])
+    return True
