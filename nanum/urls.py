@@ -7,7 +7,9 @@ from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
+from nanum import frontdoor
 from nanum.api import api
+from nanum.learning.views import offline as learning_offline
 from nanum.core import views as core_views
 
 
@@ -42,10 +44,16 @@ handler404 = "nanum.core.views.page_not_found"
 handler500 = "nanum.core.views.server_error"
 
 urlpatterns = [
+    # "/" is the public front door for visitors, core's role home when signed in.
+    path("", frontdoor.home),
+    path("favicon.ico", frontdoor.favicon, name="favicon"),
     path("", include("nanum.core.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
+    # The installable web app: its worker's scope is the whole site.
+    path("sw.js", learning_offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", learning_offline.manifest, name="manifest"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
@@ -55,4 +63,5 @@ urlpatterns = [
     path("programs/", include("nanum.programs.urls")),
     path("mentoring/", include("nanum.mentoring.urls")),
     path("learner-model/", include("nanum.learner_model.urls")),
+    path("insights/", include("nanum.insights.urls")),
 ]

@@ -12,15 +12,15 @@ from nanum.core.testing import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymous_visitor_gets_the_login_page_not_data(client, world):
+def test_anonymous_visitor_gets_the_front_door_with_sign_in_not_data(client, world):
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("core:login"))
-    response = client.get(response["Location"])
     assert response.status_code == 200
     body = response.content.decode()
+    # the public front door carries the sign-in form, posting to the login page
+    assert f'action="{reverse("core:login")}"' in body
     assert 'name="password"' in body
     assert world.teacher.display_name not in body
+    assert world.small_school.name_ko not in body
 
 
 def test_teacher_signs_in_and_sees_the_role_home(client, world):
@@ -101,9 +101,12 @@ def test_password_reset_for_unknown_address_reveals_nothing(
     assert len(mail.outbox) == 0
 
 
-def test_expired_session_redirects_to_login(client, world):
+def test_expired_session_gets_the_public_front_door(client, world):
     client.force_login(world.teacher)
     client.session.flush()
     client.cookies.clear()
     response = client.get("/")
-    assert response.status_code == 302
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="password"' in body
+    assert world.teacher.display_name not in body

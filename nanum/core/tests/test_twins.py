@@ -107,7 +107,6 @@ def test_mark_all_read_does_the_same_on_both(
 @pytest.mark.parametrize(
     ("method", "page_url", "api_url"),
     [
-        ("get", "core:home", "/me"),
         ("get", "core:notifications", "/notifications"),
         ("post", "core:notifications", "/notifications/read"),
     ],
@@ -123,4 +122,21 @@ def test_anonymous_is_refused_on_both_and_nothing_changes(
     assert api.status_code == 401
     assert api.json()["code"] == "not_authenticated"
     assert Notification.objects.filter(read_at__isnull=True).count() == 2
+    assert AccessLog.objects.count() == 0
+
+
+def test_anonymous_home_is_the_public_front_door_and_me_is_refused(
+    world: World,
+) -> None:
+    """``/`` answers a visitor with the public front door (no one's data); its API
+    twin ``/me`` has nothing public to show and refuses."""
+    _notes(world)
+    page = Client().get(reverse("core:home"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'name="password"' in body
+    assert world.student.display_name not in body
+    api = Client().get(f"{API}/me")
+    assert api.status_code == 401
+    assert api.json()["code"] == "not_authenticated"
     assert AccessLog.objects.count() == 0

@@ -17,6 +17,7 @@ from .catalogue import (
     staff_banks,
 )
 from .imports import import_job_get
+from .public import CatalogueCategory, catalogue_overview
 from .research import (
     LEAD_DAYS,
     OWNER_LINK_DAYS,
@@ -83,6 +84,7 @@ __all__ = [
     "BadOwnerLink",
     "BankAvailability",
     "BookingDefaults",
+    "CatalogueCategory",
     "ClassPlan",
     "ClassPlanPart",
     "DayListGroup",
@@ -99,6 +101,7 @@ __all__ = [
     "booking_defaults",
     "calendar_feed_get",
     "calendar_feed_of",
+    "catalogue_overview",
     "central_bank_ids",
     "class_request_plan",
     "consumables_in_stock",
