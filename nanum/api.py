@@ -27,6 +27,7 @@ from nanum.core.views.errors import (
     database_unavailable_problem,
     is_database_unavailable,
 )
+from nanum.insights import api as insights_api
 from nanum.learner_model import api as learner_model_api
 from nanum.learning import api as learning_api
 from nanum.lending import api as lending_api
@@ -211,3 +212,4 @@ api.add_router("/learning/", learning_api.router, tags=["learning"])
 api.add_router("/programs/", programs_api.router, tags=["programs"])
 api.add_router("/mentoring/", mentoring_api.router, tags=["mentoring"])
 api.add_router("/learner-model/", learner_model_api.router, tags=["learner_model"])
+api.add_router("/insights/", insights_api.router, tags=["insights"])

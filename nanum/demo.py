@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nanum.core.demo import DemoContext
+from nanum.insights import demo as insights_demo
 from nanum.learner_model import demo as learner_model_demo
 from nanum.learning import demo as learning_demo
 from nanum.lending import demo as lending_demo
@@ -21,6 +22,7 @@ SEEDERS: tuple[Callable[[DemoContext, str], list[str]], ...] = (
     programs_demo.seed,
     mentoring_demo.seed,
     learner_model_demo.seed,
+    insights_demo.seed,
 )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from nanum.core import tasks as core
+from nanum.insights import tasks as insights
 from nanum.learner_model import tasks as learner_model
 from nanum.learning import tasks as learning
 from nanum.lending import tasks as lending
@@ -41,6 +42,9 @@ SCHEDULE: dict[str, list[Any]] = {
         mentoring.sessions_check_missed,
         mentoring.counselling_reminders_send,
         programs.declarations_purge,
+        insights.equity_refresh,
+        insights.research_exports_expire,
+        insights.need_index_roll_year,
     ],
     "weekly": [learner_model.retrain],
 }

@@ -63,7 +63,14 @@ CORE_KERNEL = {
     "tenancy",
     "testing",
 }
-DOMAIN_APPS = ["lending", "learning", "programs", "mentoring", "learner_model"]
+DOMAIN_APPS = [
+    "lending",
+    "learning",
+    "programs",
+    "mentoring",
+    "learner_model",
+    "insights",
+]
 
 
 def _entries(app: str) -> dict[str, Path]:

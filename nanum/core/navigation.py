@@ -139,6 +139,24 @@ NAV_ITEMS: list[NavItem] = [
         _("Seat assignments and usage reports."),
     ),
     NavItem(
+        "insights:dashboard",
+        _("Equity dashboard"),
+        _r(Role.ADMINISTRATOR, Role.TENANT_OFFICER),
+        _("Demand and allocation of scarce resources by need, district and level."),
+    ),
+    NavItem(
+        "insights:research",
+        _("Research data"),
+        _r(Role.RESEARCHER),
+        _("Your approved projects and their de-identified exports."),
+    ),
+    NavItem(
+        "insights:consent",
+        _("Research consent"),
+        _r(Role.STUDENT, Role.GUARDIAN),
+        _("Choose whether de-identified data may be used for research."),
+    ),
+    NavItem(
         "admin:index",
         _("Administration"),
         _r(Role.ADMINISTRATOR),

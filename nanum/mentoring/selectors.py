@@ -15,6 +15,7 @@ from nanum.learning import selectors as learning_selectors
 from .models import (
     CounsellingBooking,
     CounsellingSlot,
+    Level,
     Match,
     MatchRun,
     MenteeSurvey,
@@ -334,3 +335,47 @@ def booking_get(*, actor: User, booking_id: int) -> CounsellingBooking:
     if booking is None:
         raise NotFound()
     return booking
+
+
+# --- For the insights app (equity dashboards) ---------------------------------------
+
+
+def equity_mentor_rows() -> list[dict[str, object]]:
+    """Every mentee survey (a request for a mentor) in a term: tenant, student, level,
+    district, whether a pair was published and whether a session was held."""
+    paired: dict[tuple[int, int], bool] = {}
+    matches = Match.objects.filter(
+        status__in=[Match.Status.ACTIVE, Match.Status.ENDED]
+    ).values_list("term_id", "student_id", "pk")
+    held = set(
+        Session.objects.filter(status=Session.Status.HELD)
+        .values_list("match_id", flat=True)
+        .distinct()
+    )
+    for term_id, student_id, match_id in matches:
+        key = (term_id, student_id)
+        paired[key] = paired.get(key, False) or match_id in held
+    rows: list[dict[str, object]] = []
+    for survey in MenteeSurvey.objects.select_related("term").only(
+        "tenant_id", "student_id", "level", "district_id", "term__starts_on"
+    ):
+        key = (survey.term_id, survey.student_id)
+        rows.append(
+            {
+                "tenant_id": survey.tenant_id,
+                "school_id": None,
+                "school_level": survey.level,
+                "district_id": survey.district_id,
+                "person_id": survey.student_id,
+                "category": survey.level,
+                "day": survey.term.starts_on,
+                "requested": 1,
+                "allocated": 1 if key in paired else 0,
+                "used": 1 if paired.get(key) else 0,
+            }
+        )
+    return rows
+
+
+def equity_category_labels() -> dict[str, str]:
+    return {str(k): str(v) for k, v in Level.choices}

@@ -1,0 +1,122 @@
+"""De-identification of research exports: keyed pseudonyms, generalised
+quasi-identifiers and k-anonymity with suppression. No database: the
+caller gives the rows.
+
+The benchmark (bench/insights_equity.py) runs exactly these functions on a million
+interactions; the export service runs them on what the agreement allows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nanum.core.spreadsheets import csv_bytes
+
+SUPPRESSED = "*"
+BAND_WIDTH = 3
+
+
+def project_key(secret: str, project_id: int, salt: str) -> bytes:
+    """A per-project key derived from the site secret: two projects never share one,
+    so their pseudonyms cannot be joined."""
+    return hmac.new(
+        secret.encode(), f"nanum-research:{project_id}:{salt}".encode(), hashlib.sha256
+    ).digest()
+
+
+def pseudonym(key: bytes, kind: str, ident: int) -> str:
+    """A stable pseudonym of one person or school within one project."""
+    return hmac.new(key, f"{kind}:{ident}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def birth_band(year: int | None) -> str:
+    """A birth year generalised to a three-year band ("2009-2011")."""
+    if not year:
+        return "unknown"
+    start = year - (year % BAND_WIDTH)
+    return f"{start}-{start + BAND_WIDTH - 1}"
+
+
+@dataclass(frozen=True)
+class KResult:
+    """Who is released with which quasi-identifiers, and what it cost."""
+
+    released: dict[Hashable, tuple[str, ...]]
+    people: int
+    suppressed: int
+    generalised: int
+    min_k: int
+
+    @property
+    def suppression_rate(self) -> float:
+        return self.suppressed / self.people if self.people else 0.0
+
+
+def k_anonymise(
+    people: Mapping[Hashable, tuple[str, ...]], *, k: int, generalise: int = 0
+) -> KResult:
+    """Make every released combination of quasi-identifiers hold at least ``k`` people.
+
+    First the ``generalise``-th identifier (the region) of the people in groups smaller
+    than ``k`` is suppressed ("*"); people still in a group smaller than ``k`` are left
+    out entirely. ``min_k`` is the smallest group released (0 when nobody is).
+    """
+    counts = Counter(people.values())
+    step1: dict[Hashable, tuple[str, ...]] = {}
+    generalised = 0
+    for pid, qi in people.items():
+        if counts[qi] < k:
+            qi = tuple(SUPPRESSED if i == generalise else v for i, v in enumerate(qi))
+            generalised += 1
+        step1[pid] = qi
+    counts = Counter(step1.values())
+    released = {pid: qi for pid, qi in step1.items() if counts[qi] >= k}
+    sizes = [n for n in Counter(released.values()).values()]
+    return KResult(
+        released=released,
+        people=len(people),
+        suppressed=len(people) - len(released),
+        generalised=generalised,
+        min_k=min(sizes) if sizes else 0,
+    )
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    rows: int
+    k: KResult
+
+
+def person_export(
+    *,
+    header: Sequence[str],
+    people: Mapping[int, tuple[str, ...]],
+    rows: Iterable[tuple[Any, ...]],
+    key: bytes,
+    k: int,
+    kind: str = "person",
+) -> ExportFile:
+    """The CSV of ``rows`` (each starting with a person or school id) for the people
+    that k-anonymity releases: the id becomes a pseudonym and the quasi-identifiers
+    follow it; rows of suppressed people are left out."""
+    result = k_anonymise(people, k=k)
+    names = {pid: pseudonym(key, kind, int(pid)) for pid in result.released}  # type: ignore[call-overload]
+    count = 0
+
+    def lines() -> Iterator[list[Any]]:
+        nonlocal count
+        for pid, *rest in rows:
+            qi = result.released.get(pid)
+            if qi is None:
+                continue
+            count += 1
+            yield [names[pid], *qi, *rest]
+
+    content = csv_bytes(header, lines())
+    return ExportFile(content=content, rows=count, k=result)

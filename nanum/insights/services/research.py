@@ -1,0 +1,461 @@
+"""Research data for approved projects: exports, aggregates, consent, agreements.
+
+Every refusal says why (agreement not approved, outside its period, dataset not
+covered, nobody left after consent and k-anonymity) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nanum.core import clock
+from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from nanum.core.models import Organisation, Role, RoleAssignment, Tenant, User
+from nanum.core.services import access_record, audit_record
+from nanum.core.tenancy import is_platform_admin
+from nanum.learner_model import selectors as learner_selectors
+from nanum.learning.selectors import insights as learning_insights
+from nanum.lending.selectors import insights as lending_insights
+from nanum.programs.selectors import insights as programs_insights
+
+from .. import selectors
+from ..models import Dataset, ResearchConsent, ResearchExport, ResearchProject
+from .deidentify import birth_band, k_anonymise, person_export, project_key
+
+EXPORT_DAYS = 7
+ADULT_CONSENT_AGE = 14
+QI = ["birth_band", "region", "school_level"]
+HEADERS = {
+    Dataset.INTERACTIONS: ["person", *QI, "item", "correct", "answered_on", "seconds"],
+    Dataset.MASTERY: ["person", *QI, "skill", "mastery", "answered", "correct"],
+    Dataset.PARTICIPATION: ["person", *QI, "programme_kind", "status", "attended"],
+    Dataset.EQUIPMENT: ["school", "region", "school_level", "reservations", "units"],
+}
+GROUPS = {"birth_band": 0, "region": 1, "school_level": 2}
+
+
+def _refuse(message: Any, code: str) -> DomainError:
+    return DomainError(message, code=code, status=403)
+
+
+def check_agreement(project: ResearchProject, dataset: str) -> None:
+    """Refuse (with the reason) what the agreement does not allow today."""
+    if project.status != ResearchProject.Status.APPROVED:
+        raise _refuse(_("This data-use agreement is not approved."), "not_approved")
+    today = clock.today()
+    if not project.starts_on <= today <= project.ends_on:
+        raise _refuse(
+            _("Today is outside the agreement's period (%(start)s to %(end)s).")
+            % {"start": project.starts_on, "end": project.ends_on},
+            "outside_period",
+        )
+    if dataset not in Dataset.values:
+        raise InvalidInput(field_errors={"dataset": [_("Choose a dataset.")]})
+    if dataset not in project.datasets:
+        raise _refuse(
+            _("The agreement does not cover the dataset “%(dataset)s”.")
+            % {"dataset": Dataset(dataset).label},
+            "dataset_not_covered",
+        )
+
+
+def _end_of(project: ResearchProject) -> datetime:
+    """The first moment after the agreement's last day (Seoul time)."""
+    day = project.ends_on + timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def key_for(project: ResearchProject) -> bytes:
+    return project_key(settings.SECRET_KEY, project.pk, project.key_salt)
+
+
+def _regions() -> tuple[dict[int, str], dict[int, str]]:
+    schools = dict(
+        Organisation.objects.filter(kind=Organisation.Kind.SCHOOL).values_list(
+            "pk", "district__code"
+        )
+    )
+    towns = dict(Tenant.objects.values_list("pk", "slug"))
+    return {k: v or "" for k, v in schools.items()}, towns
+
+
+def consenting_people() -> dict[int, tuple[str, str, str]]:
+    """Consenting members (a guardian's consent under 14) and their generalised
+    quasi-identifiers: birth-year band, district (or town), school level."""
+    consents = selectors.consenting_member_ids()
+    facts = learning_insights.member_facts(consents)
+    births = dict(
+        User.objects.filter(pk__in=list(consents)).values_list("pk", "birth_year")
+    )
+    school_region, town_region = _regions()
+    # The school a student is enrolled at on the platform (their role), if any.
+    enrolled = {
+        user_id: (org_id, level)
+        for user_id, org_id, level in RoleAssignment.objects.filter(
+            user_id__in=list(consents),
+            role=Role.STUDENT,
+            is_active=True,
+            organisation__kind=Organisation.Kind.SCHOOL,
+        ).values_list("user_id", "organisation_id", "organisation__school_level")
+    }
+    this_year = clock.today().year
+    people: dict[int, tuple[str, str, str]] = {}
+    for pid, by_guardian in consents.items():
+        fact = facts.get(pid, {})
+        born = births.get(pid) or fact.get("birth_year")
+        adult_enough = born is not None and this_year - born >= ADULT_CONSENT_AGE
+        if not (adult_enough or by_guardian):
+            continue
+        school_id, level = enrolled.get(pid, (fact.get("school_id"), ""))
+        level = level or fact.get("school_level") or ""
+        region = school_region.get(school_id, "") if school_id else ""
+        if not region and fact.get("tenant_id"):
+            region = town_region.get(fact["tenant_id"], "")
+        people[pid] = (birth_band(born), region or "unknown", level or "unknown")
+    return people
+
+
+def _interaction_rows(ids: Iterable[int]) -> Iterator[tuple[Any, ...]]:
+    for pid, item_id, correct, at, ms in learning_insights.research_interactions(ids):
+        yield pid, item_id, int(correct), at.date().isoformat(), round(ms / 1000, 1)
+
+
+def _mastery_rows(ids: Iterable[int]) -> Iterator[tuple[Any, ...]]:
+    for student in User.objects.filter(pk__in=list(ids)).order_by("pk"):
+        _name, rows = learner_selectors.mastery_map(student)
+        for r in rows:
+            yield student.pk, r.code, r.mastery, r.answered, r.correct
+
+
+def _participation_rows(ids: Iterable[int]) -> Iterator[tuple[Any, ...]]:
+    for r in programs_insights.participation_rows(ids):
+        yield r["participant_id"], r["programme__kind"], r["status"], r["attended"]
+
+
+@dataclass(frozen=True)
+class Built:
+    content: bytes
+    rows: int
+    people: int
+    suppressed: int
+    min_k: int
+
+
+def _build(project: ResearchProject, dataset: str) -> Built:
+    key = key_for(project)
+    header = HEADERS[Dataset(dataset)]
+    if dataset == Dataset.EQUIPMENT:
+        school_region, _towns = _regions()
+        levels = dict(
+            Organisation.objects.filter(kind=Organisation.Kind.SCHOOL).values_list(
+                "pk", "school_level"
+            )
+        )
+        use = lending_insights.equipment_use_by_school()
+        schools = {
+            r["school_id"]: (
+                school_region.get(r["school_id"]) or "unknown",
+                levels.get(r["school_id"], ""),
+            )
+            for r in use
+        }
+        out = person_export(
+            header=header,
+            people=schools,
+            rows=((r["school_id"], r["reservations"], r["units"]) for r in use),
+            key=key,
+            k=project.k,
+            kind="school",
+        )
+    else:
+        people = consenting_people()
+        rows = {
+            Dataset.INTERACTIONS: _interaction_rows,
+            Dataset.MASTERY: _mastery_rows,
+            Dataset.PARTICIPATION: _participation_rows,
+        }[Dataset(dataset)]
+        released = k_anonymise(people, k=project.k).released
+        out = person_export(
+            header=header,
+            people=people,
+            rows=rows(sorted(released)),
+            key=key,
+            k=project.k,
+        )
+    return Built(
+        content=out.content,
+        rows=out.rows,
+        people=len(out.k.released),
+        suppressed=out.k.suppressed,
+        min_k=out.k.min_k,
+    )
+
+
+def research_export_create(
+    *,
+    actor: User,
+    project_id: int,
+    dataset: str,
+    request: HttpRequest | None = None,
+) -> ResearchExport:
+    """Make a de-identified file for the project (it expires after EXPORT_DAYS)."""
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    if not project.researchers.filter(pk=actor.pk).exists():
+        raise PermissionDenied(_("Only the project's researchers may export its data."))
+    check_agreement(project, dataset)
+    built = _build(project, dataset)
+    if built.rows == 0 or built.min_k < project.k:
+        raise _refuse(
+            _(
+                "Too few people remain after consent and k-anonymity (k = %(k)s): "
+                "nothing was exported."
+            )
+            % {"k": project.k},
+            "under_k",
+        )
+    now = clock.now()
+    with transaction.atomic():
+        export = ResearchExport(
+            project=project,
+            dataset=dataset,
+            fmt="csv",
+            requested_by=actor,
+            created_at=now,
+            expires_at=min(now + timedelta(days=EXPORT_DAYS), _end_of(project)),
+            row_count=built.rows,
+            people=built.people,
+            min_k=built.min_k,
+            suppressed=built.suppressed,
+            content=built.content,
+            sha256=hashlib.sha256(built.content).hexdigest(),
+        )
+        export.full_clean(exclude=["content"])
+        export.save()
+        access_record(
+            actor=actor,
+            action="export",
+            subject=None,
+            object_type="insights.researchexport",
+            object_id=str(export.pk),
+            record_count=built.rows,
+            request=request,
+            purpose=project.title[:200],
+        )
+        audit_record(
+            actor=actor,
+            action="insights.research_export",
+            obj=export,
+            after={"dataset": dataset, "rows": built.rows, "min_k": built.min_k},
+        )
+    return export
+
+
+def research_export_download(
+    *, actor: User, export_id: int, request: HttpRequest | None = None
+) -> ResearchExport:
+    """The file, if still within the agreement and not expired; logged with its rows."""
+    export = selectors.export_get(actor=actor, export_id=export_id)
+    check_agreement(export.project, export.dataset)
+    if export.expired:
+        raise DomainError(
+            _("This file has expired. Make a new export."), code="expired", status=410
+        )
+    with transaction.atomic():
+        ResearchExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1)
+        access_record(
+            actor=actor,
+            action="download",
+            subject=None,
+            object_type="insights.researchexport",
+            object_id=str(export.pk),
+            record_count=export.row_count,
+            request=request,
+            purpose=export.project.title[:200],
+        )
+    return export
+
+
+@dataclass(frozen=True)
+class Group:
+    group: str
+    people: int | None
+    rows: int | None
+    suppressed: bool
+
+
+def research_aggregate(
+    *,
+    actor: User,
+    project_id: int,
+    dataset: str,
+    by: str,
+    request: HttpRequest | None = None,
+) -> list[Group]:
+    """People and rows per group of one quasi-identifier; groups under k hidden."""
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    if not project.researchers.filter(pk=actor.pk).exists():
+        raise PermissionDenied(_("Only the project's researchers may query its data."))
+    check_agreement(project, dataset)
+    if by not in GROUPS:
+        raise InvalidInput(field_errors={"by": [_("Choose a grouping.")]})
+    if dataset == Dataset.EQUIPMENT:
+        raise InvalidInput(
+            field_errors={"dataset": [_("Equipment use has no people to group.")]}
+        )
+    people = consenting_people()
+    counts: dict[int, int] = {}
+    source = {
+        Dataset.INTERACTIONS: _interaction_rows,
+        Dataset.MASTERY: _mastery_rows,
+        Dataset.PARTICIPATION: _participation_rows,
+    }[Dataset(dataset)]
+    for row in source(sorted(people)):
+        counts[row[0]] = counts.get(row[0], 0) + 1
+    index = GROUPS[by]
+    per: dict[str, list[int]] = {}
+    for pid, n in counts.items():
+        per.setdefault(people[pid][index], []).append(n)
+    groups = [
+        Group(group=g, people=len(v), rows=sum(v), suppressed=False)
+        if len(v) >= project.k
+        else Group(group=g, people=None, rows=None, suppressed=True)
+        for g, v in sorted(per.items())
+    ]
+    access_record(
+        actor=actor,
+        action="view",
+        subject=None,
+        object_type="insights.research_aggregate",
+        object_id=f"{project.pk}:{dataset}:{by}",
+        record_count=sum(g.rows or 0 for g in groups),
+        request=request,
+        purpose=project.title[:200],
+    )
+    return groups
+
+
+def research_consent_set(
+    *, actor: User, member_id: int, consented: bool
+) -> ResearchConsent:
+    """A member (14 or older) or their guardian gives or withdraws research consent."""
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    if member is None:
+        raise NotFound()
+    by_guardian = actor.pk != member.pk
+    if by_guardian and not learning_insights.is_guardian_of(
+        guardian_id=actor.pk, child_id=member.pk
+    ):
+        raise NotFound()
+    if not by_guardian:
+        born = member.birth_year or learning_insights.member_facts([member.pk]).get(
+            member.pk, {}
+        ).get("birth_year")
+        if born is None or clock.today().year - born < ADULT_CONSENT_AGE:
+            raise PermissionDenied(
+                _("Under 14, a guardian gives or withdraws this consent.")
+            )
+    with transaction.atomic():
+        consent, _created = ResearchConsent.objects.select_for_update().get_or_create(
+            member=member
+        )
+        before = consent.consented
+        consent.consented = consented
+        consent.given_by = actor
+        consent.by_guardian = by_guardian
+        consent.updated_at = clock.now()
+        consent.save()
+        audit_record(
+            actor=actor,
+            action="insights.research_consent",
+            obj=consent,
+            before={"consented": before},
+            after={"consented": consented, "by_guardian": by_guardian},
+        )
+    return consent
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    title: str
+    institution_id: int
+    principal_investigator: str
+    purpose: str
+    irb_ref: str
+    starts_on: date
+    ends_on: date
+    datasets: list[str]
+    researcher_ids: list[int]
+    k: int = 5
+
+
+def research_project_approve(*, actor: User, data: ProjectInput) -> ResearchProject:
+    """An office administrator records an approved data-use agreement."""
+    if not is_platform_admin(actor):
+        raise PermissionDenied()
+    bad = [d for d in data.datasets if d not in Dataset.values]
+    if bad or not data.datasets:
+        raise InvalidInput(field_errors={"datasets": [_("Choose the datasets.")]})
+    researchers = list(User.objects.filter(pk__in=data.researcher_ids, is_active=True))
+    if not researchers or not all(u.has_role("researcher") for u in researchers):
+        raise InvalidInput(
+            field_errors={
+                "researchers": [_("Choose researchers with the researcher role.")]
+            }
+        )
+    institution = Organisation.objects.filter(pk=data.institution_id).first()
+    if institution is None:
+        raise InvalidInput(field_errors={"institution": [_("Choose an institution.")]})
+    with transaction.atomic():
+        project = ResearchProject(
+            title=data.title,
+            institution=institution,
+            principal_investigator=data.principal_investigator,
+            purpose=data.purpose,
+            irb_ref=data.irb_ref,
+            starts_on=data.starts_on,
+            ends_on=data.ends_on,
+            datasets=sorted(set(data.datasets)),
+            k=data.k,
+            status=ResearchProject.Status.APPROVED,
+            approved_by=actor,
+            approved_at=clock.now(),
+            key_salt=secrets.token_hex(16),
+        )
+        project.full_clean()
+        project.save()
+        project.researchers.set(researchers)
+        audit_record(
+            actor=actor,
+            action="insights.research_project_approve",
+            obj=project,
+            after={"datasets": project.datasets, "irb_ref": project.irb_ref},
+        )
+    return project
+
+
+def research_exports_expire() -> int:
+    """Delete the content of expired files (a system write); return how many."""
+    with transaction.atomic():
+        n = ResearchExport.objects.filter(
+            expires_at__lte=clock.now(), content__isnull=False
+        ).update(content=None)
+        if n:
+            audit_record(
+                actor=None,
+                action="insights.research_exports_expire",
+                object_type="insights.researchexport",
+                after={"expired": n},
+            )
+    return n

@@ -1,0 +1,142 @@
+"""Office, district and town pages: the equity dashboard, its export and the need
+index of each school; office administrators also record research agreements."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nanum.core.errors import DomainError, NotFound
+from nanum.core.forms import add_domain_error
+from nanum.core.http import AuthedHttpRequest
+from nanum.core.spreadsheets import spreadsheet_response
+from nanum.core.tenancy import is_platform_admin
+
+from .. import selectors, services
+from ..forms import EquityFilterForm, ProjectForm
+
+
+@require_GET
+@login_required
+def dashboard(request: AuthedHttpRequest) -> HttpResponse:
+    scope = selectors.equity_scope(request.user)
+    probe = selectors.equity_dashboard(
+        actor=request.user, filters=selectors.EquityFilters(resource="-")
+    )
+    form = EquityFilterForm(request.GET or None, scope=scope, terms=probe.terms)
+    board = selectors.equity_dashboard(actor=request.user, filters=form.filters())
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        return spreadsheet_response(
+            selectors.EXPORT_HEADER,
+            selectors.equity_rows(board),
+            fmt=fmt,
+            filename="nanum-equity",
+            sheet_title="equity",
+        )
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "form": form,
+            "board": board,
+            "query": request.GET.urlencode(),
+            "can_refresh": is_platform_admin(request.user),
+            "min_cell": selectors.MIN_CELL,
+        },
+    )
+
+
+@require_POST
+@login_required
+def refresh(request: AuthedHttpRequest) -> HttpResponse:
+    if not is_platform_admin(request.user):
+        raise NotFound()
+    n = services.equity_refresh()
+    messages.success(
+        request, _("The figures were rebuilt from %(n)s requests.") % {"n": n}
+    )
+    return redirect("insights:dashboard")
+
+
+@require_GET
+@login_required
+def schools(request: AuthedHttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    rows = selectors.school_list(actor=request.user, query=query)[:200]
+    return render(request, "insights/schools.html", {"schools": rows, "q": query})
+
+
+@require_GET
+@login_required
+def school_need(request: AuthedHttpRequest, school_id: int) -> HttpResponse:
+    school = selectors.school_get(actor=request.user, school_id=school_id)
+    history = selectors.need_history(school=school)
+    current = history[0] if history else None
+    parts = []
+    if current is not None:
+        values = {
+            "benefit": (
+                _("Students with education benefit or free meals"),
+                f"{current.benefit_pct}%",
+            ),
+            "multicultural": (
+                _("Students from multicultural families"),
+                f"{current.multicultural_pct}%",
+            ),
+            "small": (_("Small school (fewer students)"), str(current.students)),
+            "district": (_("District need"), str(current.district_need)),
+        }
+        for name, scaled, weight, part in current.terms().parts():
+            label, value = values[name]
+            parts.append(
+                (label, value, scaled, weight, part.quantize(Decimal("0.001")))
+            )
+    return render(
+        request,
+        "insights/school_need.html",
+        {
+            "school": school,
+            "history": history,
+            "current": current,
+            "parts": parts,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def project_new(request: AuthedHttpRequest) -> HttpResponse:
+    if not is_platform_admin(request.user):
+        raise NotFound()
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            project = services.research_project_approve(
+                actor=request.user,
+                data=services.ProjectInput(
+                    title=d["title"],
+                    institution_id=d["institution"].pk,
+                    principal_investigator=d["principal_investigator"],
+                    purpose=d["purpose"],
+                    irb_ref=d["irb_ref"],
+                    starts_on=d["starts_on"],
+                    ends_on=d["ends_on"],
+                    datasets=list(d["datasets"]),
+                    researcher_ids=[u.pk for u in d["researchers"]],
+                    k=d["k"],
+                ),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The data-use agreement was recorded."))
+            return redirect("insights:project", project_id=project.pk)
+    return render(request, "insights/project_new.html", {"form": form})
