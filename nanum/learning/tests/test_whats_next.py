@@ -19,6 +19,7 @@ from nanum.core.testing import make_user
 from nanum.learner_model.models import RecommendationEvent
 from nanum.learning.models import Course, Interaction, Item, Lesson, StudyDay
 from nanum.learning.services import home as home_services
+from nanum.learning.services.applications import application_approve
 from nanum.learning.services.home import NextStep
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +215,33 @@ def test_manifest_and_service_worker(client: Any) -> None:
     page = client.get(reverse("core:login")).content.decode()
     assert 'rel="manifest" href="/manifest.webmanifest"' in page
     assert "nanum/offline.js" in page
+
+
+def test_officer_charts_show_only_their_towns(
+    world: Any, provider_seats: Any, apply_for: Any, client_for: Any
+) -> None:
+    app = apply_for(world.student, world.seoul, district="강서구")
+    application_approve(
+        actor=world.seoul_officer,
+        application_id=app.pk,
+        verified_on=timezone.localdate(),
+    )
+    StudyDay.objects.create(
+        student=world.student, day=timezone.localdate(), provider_minutes=90
+    )
+    page = (
+        client_for(world.seoul_officer)
+        .get(reverse("learning:officer_stats"))
+        .content.decode()
+    )
+    assert page.count('class="chart-svg"') == 3
+    assert f"{world.seoul} · {world.provider_org}" in page
+    assert f"{world.pyeongchang} · {world.provider_org}" not in page
+    assert '<th scope="row">강서구</th><td>90</td>' in page
+    other = (
+        client_for(world.pyeongchang_officer)
+        .get(reverse("learning:officer_stats"))
+        .content.decode()
+    )
+    assert f"{world.seoul} · {world.provider_org}" not in other
+    assert "강서구" not in other
