@@ -21,6 +21,7 @@ from nanum.core.http import AuthedHttpRequest
 from .. import selectors, services
 from ..forms import DecisionForm, QueueFilterForm
 from ..models import Application, Category
+from ._charts import seats_chart, usage_charts
 from ._common import int_or_none, officer_required
 
 EXPORT_COLUMNS = [
@@ -130,12 +131,16 @@ def document(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
 @officer_required
 def stats(request: AuthedHttpRequest) -> HttpResponse:
     town = int_or_none(request.GET.get("town"))
+    seat_rows = selectors.seat_stats(actor=request.user, tenant_id=town)
+    usage_rows = selectors.usage_stats(actor=request.user, tenant_id=town)
     return render(
         request,
         "learning/officer_stats.html",
         {
-            "seat_rows": selectors.seat_stats(actor=request.user, tenant_id=town),
-            "usage_rows": selectors.usage_stats(actor=request.user, tenant_id=town),
+            "seat_rows": seat_rows,
+            "usage_rows": usage_rows,
+            "seats_chart": seats_chart(seat_rows),
+            "usage_charts": usage_charts(usage_rows),
             "towns": selectors.officer_towns(request.user),
         },
     )
