@@ -122,7 +122,7 @@ def run_idempotent(
         with transaction.atomic():
             return create()
     if len(key) > 200:
-        raise InvalidInput(field_errors={HEADER: ["at most 200 characters"]})
+        raise InvalidInput(field_errors={HEADER: [_("At most 200 characters.")]})
     user = request.user
     digest = _hash(request.method or "", request.path, payload)
 

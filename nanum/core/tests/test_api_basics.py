@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import translation
 
 from nanum.core.errors import InvalidInput
 from nanum.core.idempotency import run_idempotent
@@ -125,6 +126,22 @@ def test_idempotency_key_reused_for_another_body_is_refused(world):
             _request(world.teacher, "k1"), {"a": 2}, lambda: (201, {"id": 2})
         )
     assert info.value.code == "idempotency_key_reused"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("ko", "최대 200자입니다."), ("en", "At most 200 characters.")],
+)
+def test_an_over_long_idempotency_key_is_refused_in_the_users_language(
+    world, language, message
+):
+    calls = []
+    with translation.override(language), pytest.raises(InvalidInput) as info:
+        run_idempotent(
+            _request(world.teacher, "k" * 201), {"a": 1}, lambda: calls.append(1)
+        )
+    assert [str(m) for m in info.value.field_errors["Idempotency-Key"]] == [message]
+    assert calls == [] and IdempotencyRecord.objects.count() == 0
 
 
 def test_problem_body_is_json_with_type_and_title(client):
