@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nanum.core import clock
+from nanum.core.demo import demo_user
 from nanum.core.models import District, Organisation, Role, RoleAssignment, User
 from nanum.learning.selectors import member_users
 
@@ -28,7 +29,7 @@ from .models import (
     SessionReport,
     Subject,
 )
-from .selectors import mentee_eligible
+from .selectors import counselling_eligible, mentee_eligible
 
 EVENINGS = [d * 24 + h for d in range(5) for h in (16, 17, 18, 19, 20, 21)]
 WEEKENDS = [d * 24 + h for d in (5, 6) for h in range(10, 19)]
@@ -217,6 +218,7 @@ def seed(ctx: Any, scale: str) -> list[str]:
     services.match_run_publish(actor=officer, run_id=run.pk)
     _history(demo, mentor_user, rng)
     slots = _counselling(counsellor, student)
+    pc_line = _pyeongchang_counselling(ctx)
     return [
         f"Mentoring: {MentorProfile.objects.filter(status='active').count()} active mentors, "
         f"{MenteeSurvey.objects.count()} surveys, {run.stats.get('pairs')} pairs in one "
@@ -224,6 +226,7 @@ def seed(ctx: Any, scale: str) -> list[str]:
         f"{slots} counselling slots",
         "  demo: mentor (한멘토, SNU, with mentees incl. student), officer.seoul (staff: "
         "/mentoring/staff/), counsellor (/mentoring/counselling/)",
+        *pc_line,
     ]
 
 
@@ -323,7 +326,7 @@ def _counselling(counsellor: User, student: User) -> int:
             )
             first = first or slot
             count += 1
-    if first is not None and mentee_eligible(student, first.tenant_id):
+    if first is not None and counselling_eligible(student, first.tenant_id):
         services.booking_create(
             actor=student,
             slot_id=first.pk,
@@ -331,3 +334,28 @@ def _counselling(counsellor: User, student: User) -> int:
             question="수시와 정시 중 어떤 준비가 맞을지 궁금해요.",
         )
     return count
+
+
+def _pyeongchang_counselling(ctx: Any) -> list[str]:
+    """Pyeongchang offers career and admissions consulting but no mentoring: its own
+    counsellor publishes career slots that its members book (issue 11)."""
+    hall = ctx.orgs.get("pyeongchang-hall")
+    if hall is None or "student.pyeongchang" not in ctx.users:
+        return []
+    pc = demo_user(ctx, "counsellor.pyeongchang", "평창상담", Role.COUNSELLOR, hall)
+    start = datetime.combine(clock.today(), time(15), tzinfo=SEOUL)
+    count = 0
+    for day in range(1, 8):
+        when = start + timedelta(days=day)
+        services.slot_publish(
+            actor=pc,
+            starts_at=when,
+            ends_at=when + timedelta(minutes=50),
+            topic="career",
+            online_link="https://meet.example/pyeongchang",
+        )
+        count += 1
+    return [
+        f"  Pyeongchang: counsellor.pyeongchang with {count} career slots; "
+        "student.pyeongchang books one at /mentoring/counselling/",
+    ]

@@ -38,6 +38,7 @@ from ..services import (
     seat_choose,
     seats_assign_bulk,
 )
+from . import _services
 from ._data import COURSES, LESSONS, TOWNS
 
 UNUSABLE = "!"  # an unusable password hash: these accounts cannot sign in
@@ -329,6 +330,7 @@ def seed(ctx: Any, scale: str) -> list[str]:
     lessons = _lessons()
     _demo_student(ctx, lessons)
     crowd = _crowd(ctx, scale, providers)
+    services_lines = _services.seed(ctx)
     return [
         f"Seoul Learn: {TenantPolicy.objects.count()} town policies, "
         f"{SeatAllocation.objects.count()} seat allocations, {crowd} synthetic applicants, "
@@ -336,4 +338,5 @@ def seed(ctx: Any, scale: str) -> list[str]:
         f"{Seat.objects.filter(state='active').count()} seats in use",
         "  demo: student (member with a seat at 엠베스트), guardian (applied for child), "
         "officer.seoul / officer.pyeongchang / officer.gimpo, provider (메가스터디)",
+        *services_lines,
     ]

@@ -58,7 +58,7 @@ TOWNS: dict[str, dict[str, Any]] = {
             quota_middle=80,
             quota_high=100,
             min_monthly_minutes=180,
-            services=["lectures", "jump"],
+            services=["lectures", "counselling", "jump"],
             reward_min_mileage=50,
         ),
         "seats": {"homelearn": 40, "mbest": 80, "megastudy": 100},
