@@ -103,7 +103,7 @@ def research_request_defaults(*, actor: User) -> dict[str, Any]:
         start += timedelta(days=1)
     return {
         "school": school,
-        "bank": (near or banks or [None])[0],
+        "bank": (near or banks)[0] if (near or banks) else None,
         "start_date": start,
         "end_date": start + timedelta(days=4 - start.weekday()),
     }

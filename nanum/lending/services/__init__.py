@@ -33,13 +33,15 @@ from .exports import export_file
 from .feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_rotate
 from .labels import label_sheet_pdf
 from .research import (
-    research_owner_decide,
-    research_owner_email_send,
     research_request_cancel,
     research_request_create,
     research_request_forward,
     research_request_hand_over,
     research_request_refuse,
+)
+from .research_owner import (
+    research_owner_decide,
+    research_owner_email_send,
     research_transfer_propose,
 )
 from .reservations import (

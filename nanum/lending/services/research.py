@@ -7,7 +7,8 @@ needed). The same no-overlap guarantee as bank units: the item's row is locked w
 the check runs (SQLite: IMMEDIATE transactions), and on PostgreSQL an exclusion
 constraint refuses two holding requests with overlapping periods. The central bank
 may also propose a permanent transfer of an idle item into the bank (ZEUS's transfer
-programme); once the owner agrees it becomes a bank unit with its provenance kept.
+programme); once the owner agrees it becomes a bank unit with its provenance kept
+(services/research_owner.py).
 """
 
 from __future__ import annotations
@@ -15,19 +16,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
-from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import Organisation, Role, RoleAssignment, Tenant, User
 from nanum.core.services import (
     Message,
     Text,
-    absolute_url,
     audit_record,
     notification_send,
     tasks_enqueue,
@@ -37,7 +36,7 @@ from nanum.core.services import (
 from nanum.lending import tasks
 
 from .. import selectors
-from ..models import Asset, Category, EquipmentModel, ResearchItem, ResearchRequest
+from ..models import ResearchItem, ResearchRequest
 
 LEAD_DAYS = selectors.LEAD_DAYS
 MAX_LOAN_DAYS = 30
@@ -333,165 +332,3 @@ def research_request_hand_over(
         _audit(actor, f"hand_{step}", r, status=r.status)
         _notify(r)
     return r
-
-
-def research_owner_decide(
-    *, token: str, approve: bool, name: str, reason: str = ""
-) -> ResearchRequest | ResearchItem:
-    """The owner institution's contact decides from the signed link (no account):
-    on a request, or on a proposed transfer. Recorded with the name they give."""
-    name = name.strip()[:100]
-    if not name:
-        raise InvalidInput(field_errors={"name": [_("Enter your name.")]})
-    with transaction.atomic():
-        kind, obj = selectors.owner_token_read(token)
-        if kind == "t":
-            return _transfer_decide(obj.pk, approve=approve, name=name)
-        r: ResearchRequest = obj
-        ResearchRequest.objects.select_for_update().filter(pk=r.pk).first()
-        r.refresh_from_db()
-        _move(r, (S.WITH_OWNER,), S.APPROVED if approve else S.DECLINED)
-        r.owner_decided_by = name
-        r.owner_decided_at = clock.now()
-        r.reason = reason.strip()[:1000]
-        r.save()
-        _audit(None, "owner_decide", r, status=r.status, by=name)
-        _notify(r, bank_ids=(r.item.bank_id, r.bank_id))
-    return r
-
-
-def research_transfer_propose(*, actor: User, item_id: int) -> ResearchItem:
-    """The central bank proposes to take an idle item into the bank for good."""
-    with transaction.atomic():
-        item = selectors.research_item_get(actor=actor, item_id=item_id, hidden=True)
-        central = selectors.central_bank_ids(actor)
-        if central is not None and item.bank_id not in central:
-            raise NotFound()
-        item = ResearchItem.objects.select_for_update().get(pk=item.pk)
-        if not item.visible or item.transfer == ResearchItem.Transfer.PROPOSED:
-            raise _refuse(
-                _("A transfer is not possible for this item now."), "wrong_status"
-            )
-        if item.idle_status not in (
-            ResearchItem.Idle.IDLE,
-            ResearchItem.Idle.UNDER_USED,
-        ):
-            raise _refuse(
-                _("Only idle or under-used equipment can be transferred."), "not_idle"
-            )
-        item.transfer = ResearchItem.Transfer.PROPOSED
-        item.transfer_mailed_at = None
-        item.save(update_fields=["transfer", "transfer_mailed_at"])
-        _audit(actor, "transfer_propose", item, nfec=item.nfec_no)
-        if item.contact_email:
-            tasks_enqueue(tasks.research_owner_email, "t", item.pk)
-    return item
-
-
-def _transfer_decide(item_id: int, *, approve: bool, name: str) -> ResearchItem:
-    item = ResearchItem.objects.select_for_update().get(pk=item_id)
-    if item.transfer != ResearchItem.Transfer.PROPOSED:
-        raise _refuse(_("This transfer was already decided."), "wrong_status")
-    if not approve:
-        item.transfer = ResearchItem.Transfer.DECLINED
-        item.save(update_fields=["transfer"])
-        _audit(None, "transfer_decline", item, by=name)
-        return item
-    model = EquipmentModel(
-        tenant_id=item.tenant_id,
-        code=f"zeus-{item.nfec_no.lower()}"[:60],
-        category=Category.ADVANCED,
-        name_ko=item.name_ko,
-        name_en=item.name_en,
-        description=item.specs,
-        specs={"nfec_no": item.nfec_no, "owner": item.owner_name},
-        requires_training=item.training_required,
-        requires_approval=True,
-        min_grade=7,
-    )
-    model.full_clean()
-    model.save()
-    asset = Asset(
-        tenant_id=item.tenant_id,
-        equipment=model,
-        tag_code=f"ZEUS-{item.nfec_no}"[:40],
-        serial=item.asset_no,
-        home_bank_id=item.bank_id,
-        location_id=item.bank_id,
-        acquired_on=clock.today(),
-        notes=str(
-            Message(
-                _(
-                    "Transferred from %(owner)s through ZEUS (%(nfec)s), agreed by %(by)s."
-                ),
-                owner=item.owner_name,
-                nfec=item.nfec_no,
-                by=name,
-            )
-        ),
-    )
-    asset.full_clean()
-    asset.save()
-    item.transfer = ResearchItem.Transfer.ACCEPTED
-    item.transferred_asset = asset
-    item.save(update_fields=["transfer", "transferred_asset"])
-    _audit(None, "transfer_accept", item, by=name, asset=asset.tag_code)
-    audit_record(
-        actor=None,
-        action="lending.asset_create",
-        obj=asset,
-        tenant=Tenant(pk=item.tenant_id),
-        after={"tag_code": asset.tag_code, "from": item.nfec_no},
-    )
-    return item
-
-
-def research_owner_email_send(*, kind: str, pk: int) -> bool:
-    """Mail the owner's contact the signed link, once (a second run sends nothing).
-    The owner has no saved language: the mail is in Korean, then English."""
-    with transaction.atomic():
-        if kind == "r":
-            r = ResearchRequest.objects.select_for_update().filter(pk=pk).first()
-            if r is None or r.owner_mailed_at or r.status != S.WITH_OWNER:
-                return False
-            item, row = r.item, r
-            mark = "owner_mailed_at"
-        else:
-            found = ResearchItem.objects.select_for_update().filter(pk=pk).first()
-            if (
-                found is None
-                or found.transfer_mailed_at
-                or (found.transfer != ResearchItem.Transfer.PROPOSED)
-            ):
-                return False
-            item, row, r = found, found, None
-            mark = "transfer_mailed_at"
-        if not item.contact_email:
-            return False
-        link = absolute_url(
-            reverse("lending:research_owner", args=[selectors.owner_token(kind, pk)])
-        )
-        parts = []
-        for language in ("ko", "en"):
-            with translation.override(language):
-                what = (
-                    str(_body(r))
-                    if r is not None
-                    else str(_("Permanent transfer of %(item)s to the K-STEM Bank."))
-                    % {"item": item.name}
-                )
-                parts.append(
-                    str(
-                        Message(
-                            _("%(what)s\nApprove or decline here: %(link)s"),
-                            what=what,
-                            link=link,
-                        )
-                    )
-                )
-        with translation.override("ko"):
-            subject = str(_("K-STEM Bank: a request for your research equipment"))
-        setattr(row, mark, clock.now())
-        row.save(update_fields=[mark])
-        send_mail(subject, "\n\n---\n\n".join(parts), None, [item.contact_email])
-    return True

@@ -107,8 +107,11 @@ class FakeZeus:
             if mode == "malformed":
                 return 200, f"application/{fmt}", b"<response><body><items><item>"
             if mode == "refused_code":
-                doc = {"resultCode": "30", "resultMsg": "SERVICE KEY IS NOT REGISTERED"}
-                return 200, "application/json", json.dumps(doc).encode()
+                refusal = {
+                    "resultCode": "30",
+                    "resultMsg": "SERVICE KEY IS NOT REGISTERED",
+                }
+                return 200, "application/json", json.dumps(refusal).encode()
         chunk = self.records[(page - 1) * size : page * size]
         total = len(self.records)
         if fmt == "xml":
