@@ -6,12 +6,19 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 from nanum.core.services import token_create
 from nanum.core.testing import build_world
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _artefacts_in_a_temporary_folder(tmp_path_factory):
+    """Trained learner-model files (the demo trains one) go to a throwaway folder."""
+    settings.NANUM_ARTIFACT_DIR = tmp_path_factory.mktemp("artifacts")
 
 
 @pytest.fixture

@@ -3,7 +3,11 @@ on ratios so the recommender has something to say about the demo pupil."""
 
 from __future__ import annotations
 
+import math
+
 from nanum.core.demo import DemoContext
+from nanum.core.errors import DomainError
+from nanum.core.models import User
 from nanum.learning.selectors import study as learning_study
 from nanum.learning.services.content import (
     CourseInput,
@@ -13,6 +17,7 @@ from nanum.learning.services.content import (
 )
 from nanum.learning.services.study import answer_record
 
+from . import services
 from .models import Standard
 
 STANDARDS = [
@@ -143,8 +148,72 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
                 if correct
                 else (item.answer + 1) % len(item.choices),
             )
+    answers = _practice_cohort(ctx, scale)
+    try:
+        outcome = services.model_train_nanum(neural=False)
+    except DomainError as exc:
+        trained = f"no model trained ({exc.code}); the counting estimator serves"
+    else:
+        m = outcome.artefact.metrics
+        trained = (
+            f"a logistic IRT/PFA model trained on {m.get('learners')} learners and "
+            f"active (validation AUC {m.get('valid_auc')}, ECE {m.get('valid_ece')})"
+        )
     return [
         f"Learner model: {len(STANDARDS)} standards with prerequisites, a ratio "
-        "course; recommendations use the counting estimator until a model is "
-        "trained (nanum learner-model train needs the nanum[ml] extra)."
+        f"course, {answers} practice answers from a demo cohort; {trained}."
     ]
+
+
+COHORT = {"small": (40, 15), "large": (400, 40)}  # learners, answers each
+
+
+def _practice_cohort(ctx: DemoContext, scale: str) -> int:
+    """Past answers of a cohort of practice learners (no sign-in), so that the model
+    the demo trains has something to learn from: each has an ability, each item a
+    difficulty, and practice on a skill helps a little (an IRT model with learning)."""
+    learners, per_learner = COHORT.get(scale, COHORT["small"])
+    items = [
+        (item_id, skills)
+        for item_id, _lesson, _prompt, skills in learning_study.item_rows(
+            lesson_ids=list(
+                learning_study.published_lessons().values_list("pk", flat=True)
+            )
+        )
+        if skills
+    ]
+    if not items:
+        return 0
+    rng = ctx.rng
+    difficulty = {item_id: rng.gauss(0.0, 1.0) for item_id, _s in items}
+    choices = {
+        item.pk: (item.answer, len(item.choices or []))
+        for item in learning_study.published_items(item_ids=[i for i, _s in items])
+    }
+    count = 0
+    for k in range(1, learners + 1):
+        student = User(
+            username=f"practice-{k:03d}",
+            display_name=f"연습 학습자 {k:03d}",
+            is_active=False,
+        )
+        student.set_unusable_password()
+        student.save()
+        ability = rng.gauss(0.0, 1.0)
+        practice: dict[str, int] = {}
+        for _n in range(per_learner):
+            item_id, skills = rng.choice(items)
+            right, n_choices = choices[item_id]
+            gain = 0.15 * sum(practice.get(s, 0) for s in skills) / len(skills)
+            p = 1.0 / (1.0 + math.exp(-(ability + gain - difficulty[item_id])))
+            correct = rng.random() < p
+            answer_record(
+                actor=student,
+                item_id=item_id,
+                answer=right if correct else (right + 1) % max(n_choices, 2),
+                duration_ms=rng.randint(20_000, 90_000),
+            )
+            for s in skills:
+                practice[s] = practice.get(s, 0) + 1
+            count += 1
+    return count

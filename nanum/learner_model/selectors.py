@@ -10,6 +10,7 @@ import hashlib
 import random
 from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from .engine.estimators import (
     CountEstimator,
     Estimate,
     Estimator,
+    StateCache,
 )
 from .engine.recommend import (
     Learner,
@@ -66,6 +68,16 @@ class DiagnosticItem:
     skills: list[str]
 
 
+@dataclass(frozen=True)
+class EstimateBasis:
+    """What an estimate stands on, for saying it in plain words on a page."""
+
+    answers: int  # the student's answers it reads (the last 199 at most)
+    trained: bool  # a model trained on Nanum learners' answers; else counted
+    learners: int | None = None  # learners the model was trained on
+    trained_at: datetime | None = None
+
+
 @dataclass
 class Recommendations:
     estimator: str
@@ -73,6 +85,7 @@ class Recommendations:
     lessons: list[Ranked]
     items: list[ItemPick]
     estimate: Estimate
+    basis: EstimateBasis | None = None
 
 
 @lru_cache(maxsize=2)
@@ -80,19 +93,47 @@ def _load_model(path: str, mtime: float) -> LearnerModel:
     return LearnerModel.load(path)
 
 
-def active_estimator(item_ids: list[int] | None = None) -> Estimator:
-    """The active trained model, else the counting fallback (over ``item_ids``)."""
+# Encoded learner states of the active model, kept between requests (per process).
+_STATES = StateCache()
+
+
+def active_estimator(
+    item_ids: list[int] | None = None, *, learner: int | None = None
+) -> Estimator:
+    """The active trained model, else the counting fallback (over ``item_ids``).
+
+    With ``learner`` (a student id) the trained model keeps that student's encoded
+    state between requests and extends it by each new answer."""
     artefact = ModelArtefact.objects.filter(is_active=True).first()
     if artefact is not None:
         path = Path(artefact.path)
         if path.exists():
             model = _load_model(str(path), path.stat().st_mtime)
-            return ArtefactEstimator(model, artefact.model_version)
+            key = None if learner is None else (str(path), learner)
+            return ArtefactEstimator(model, artefact.model_version, _STATES, key)
     success: dict[Hashable, tuple[int, int]] = {
         item: counts
         for item, counts in learning_study.item_success(item_ids=item_ids).items()
     }
     return CountEstimator(success)
+
+
+def estimate_basis(history: History) -> EstimateBasis:
+    """Plain-words facts about the estimate of a student with this history."""
+    artefact = (
+        ModelArtefact.objects.filter(is_active=True)
+        .only("path", "metrics", "created_at")
+        .first()
+    )
+    if artefact is None or not Path(artefact.path).exists():
+        return EstimateBasis(answers=len(history), trained=False)
+    learners = artefact.metrics.get("learners")
+    return EstimateBasis(
+        answers=len(history),
+        trained=True,
+        learners=int(learners) if isinstance(learners, int) else None,
+        trained_at=artefact.created_at,
+    )
 
 
 def history_for(student: User | int) -> History:
@@ -144,7 +185,7 @@ def recommendations_for(
     history = history_for(student)
     infos = _lessons(student, learner)
     item_rows = learning_study.item_rows(lesson_ids=[info.id for info in infos])
-    estimator = active_estimator([row[0] for row in item_rows])
+    estimator = active_estimator([row[0] for row in item_rows], learner=student.pk)
     estimate = estimator.estimate(history)
     diagnostic: list[int] = []
     if len(history) < COLD_START:
@@ -179,7 +220,14 @@ def recommendations_for(
             )
         )
     picks.sort(key=lambda x: (-x.score, x.item_id))
-    return Recommendations(estimator.name, diagnostic, ranked, picks[:items], estimate)
+    return Recommendations(
+        estimator.name,
+        diagnostic,
+        ranked,
+        picks[:items],
+        estimate,
+        estimate_basis(history),
+    )
 
 
 def diagnostic_items(item_ids: list[int]) -> list[DiagnosticItem]:
@@ -250,9 +298,11 @@ class MasteryRow:
     correct: int
 
 
-def mastery_map(student: User) -> tuple[str, list[MasteryRow]]:
+def mastery_map(student: User) -> tuple[str, list[MasteryRow], EstimateBasis]:
     history = history_for(student)
-    estimator = active_estimator(sorted({item for item, _s, _c in history}))
+    estimator = active_estimator(
+        sorted({item for item, _s, _c in history}), learner=student.pk
+    )
     estimate = estimator.estimate(history)
     codes = sorted(estimate.stats)
     names = skill_names(codes)
@@ -266,7 +316,7 @@ def mastery_map(student: User) -> tuple[str, list[MasteryRow]]:
         )
         for code in codes
     ]
-    return estimator.name, rows
+    return estimator.name, rows, estimate_basis(history)
 
 
 # --- Training data ----------------------------------------------------------------

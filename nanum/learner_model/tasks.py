@@ -20,8 +20,9 @@ def retrain() -> str:
     Safe to run twice: a run on the answers the active model was trained on trains
     nothing (``skipped: unchanged``)."""
     try:
-        artefact = services.model_train_nanum(if_changed=True)
+        outcome = services.model_train_nanum(if_changed=True)
     except DomainError as exc:
         logger.info("learner model not retrained: %s", exc.code)
         return f"skipped: {exc.code}"
-    return f"activated {artefact.pk}"
+    logger.info("learner model retrained: %s", outcome.summary)
+    return outcome.summary

@@ -9,9 +9,11 @@ a smoothed success rate per item. Both answer the same two questions.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 History = Sequence[tuple[Hashable, Sequence[str], bool]]  # (item, skills, correct)
 
@@ -105,32 +107,106 @@ class CountEstimator:
 
 
 Answer = tuple[Hashable, Iterable[Hashable], int]  # (item, skills, correct)
+Row = tuple[str, list[str], int]
 
 
 class TrainedModel(Protocol):
     """What the estimator needs of a trained model (``kt.inference.LearnerModel``)."""
 
-    def mastery(self, history: Sequence[Answer]) -> dict[str, float]: ...
+    def encode(self, history: Sequence[Answer]) -> Any: ...
 
-    def predict(
-        self, history: Sequence[Answer], item: Hashable, skills: Iterable[Hashable]
+    def extend(self, state: Any, new: Sequence[Answer]) -> Any: ...
+
+    def mastery_state(self, state: Any) -> dict[str, float]: ...
+
+    def predict_state(
+        self, state: Any, item: Hashable, skills: Iterable[Hashable]
     ) -> float: ...
 
 
-class ArtefactEstimator:
-    """A trained knowledge-tracing model (NumPy inference)."""
+class StateCache:
+    """Per-learner encoded states, kept between requests and updated per answer.
 
-    def __init__(self, model: TrainedModel, version: str) -> None:
+    ``get`` returns the state after ``rows``: the cached one when nothing changed, the
+    cached one extended by the new answers when the rows continue it (also when the
+    199-answer window slid by a few), else a fresh encoding. Bounded (LRU)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._data: OrderedDict[Hashable, tuple[list[Row], Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.extended = self.encoded = 0
+
+    def get(self, model: TrainedModel, key: Hashable, rows: list[Row]) -> Any:
+        with self._lock:
+            entry = self._data.get(key)
+            if entry is not None:
+                self._data.move_to_end(key)
+        state = None
+        if entry is not None:
+            old, cached = entry
+            if rows == old:
+                self.hits += 1
+                return cached
+            n = len(old)
+            if len(rows) > n and rows[:n] == old:
+                state = model.extend(cached, rows[n:])
+            else:
+                for m in range(1, min(8, len(rows)) + 1):
+                    if len(rows) == n and rows[:-m] == old[m:]:
+                        state = model.extend(cached, rows[-m:])
+                        break
+            if state is not None:
+                self.extended += 1
+        if state is None:
+            self.encoded += 1
+            state = model.encode(rows)
+        with self._lock:
+            self._data[key] = (list(rows), state)
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return state
+
+
+class ArtefactEstimator:
+    """A trained knowledge-tracing model (NumPy inference).
+
+    The encoded state of a history is reused for every question asked about it (one
+    page asks for the mastery map and dozens of candidate items), and, with a
+    ``StateCache`` and a learner key, from one request to the next."""
+
+    def __init__(
+        self,
+        model: TrainedModel,
+        version: str,
+        states: StateCache | None = None,
+        key: Hashable | None = None,
+    ) -> None:
         self.model = model
         self.name = version
+        self.states = states
+        self.key = key
+        self._last: tuple[History, Any] | None = None
+
+    def _state(self, history: History) -> Any:
+        if self._last is not None and self._last[0] is history:
+            return self._last[1]
+        rows: list[Row] = [(str(i), [str(x) for x in s], int(c)) for i, s, c in history]
+        if self.states is not None and self.key is not None:
+            state = self.states.get(self.model, self.key, rows)
+        else:
+            state = self.model.encode(rows)
+        self._last = (history, state)
+        return state
 
     def estimate(self, history: History) -> Estimate:
-        rows = [(str(i), list(s), int(c)) for i, s, c in history]
-        mastery = self.model.mastery(rows)
+        mastery = self.model.mastery_state(self._state(history))
         return Estimate(mastery=dict(mastery), stats=skill_stats(history))
 
     def p_correct(
         self, history: History, item: Hashable, skills: Sequence[str]
     ) -> float:
-        rows = [(str(i), list(s), int(c)) for i, s, c in history]
-        return float(self.model.predict(rows, str(item), list(skills)))
+        return float(
+            self.model.predict_state(self._state(history), str(item), list(skills))
+        )

@@ -132,6 +132,9 @@ class LearnerModel:
         self.skill_index = {k: i for i, k in enumerate(self.skill_keys)}
         if self.dense_w.shape[0] != N_DENSE:
             raise ValueError("artefact was built with another feature set")
+        # A logistic (IRT/PFA) artefact has no recurrent part: its output weights are
+        # zero, so the GRU state never reaches the prediction and is not computed.
+        self.recurrent = bool(np.any(self.fc2_w))
 
     @classmethod
     def load(cls, path: str | Path) -> LearnerModel:
@@ -167,11 +170,29 @@ class LearnerModel:
         )
         return e, wts
 
-    def state(self, q: np.ndarray, skills: np.ndarray, r: np.ndarray) -> np.ndarray:
-        """GRU state after the given (already windowed) interactions."""
+    def encode_rows(
+        self, rows: list[tuple[Hashable, Iterable[Hashable], int]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(questions, skills, responses) arrays of ``rows`` in the model's indices."""
+        return self._encode(rows)
+
+    @property
+    def kind(self) -> str:
+        """``"logistic"`` (IRT/PFA, no recurrent part) or ``"neural"``."""
+        return "neural" if self.recurrent else "logistic"
+
+    def state(
+        self,
+        q: np.ndarray,
+        skills: np.ndarray,
+        r: np.ndarray,
+        h0: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """GRU state after the given (already windowed) interactions, starting from
+        ``h0`` (the state before them; zeros by default)."""
         n_h = self.hidden
-        h = np.zeros(n_h)
-        if len(r) == 0:
+        h = np.zeros(n_h) if h0 is None else np.array(h0, dtype=np.float64)
+        if len(r) == 0 or not self.recurrent:
             return h
         e, wts = self._item_emb(q, skills)
         x = e + (self.inter[2 * skills + r[:, None]] * wts).sum(1)
@@ -198,6 +219,26 @@ class LearnerModel:
         """The learner's state after ``history`` (reuse it for many candidates)."""
         q, sk, r = self._encode(self._window(history))
         return LearnerState(q, sk, r, self.state(q, sk, r))
+
+    def extend(self, state: LearnerState, new: Sequence[Interaction]) -> LearnerState:
+        """The state after ``state``'s window and then the ``new`` answers.
+
+        Exactly ``encode(window + new)``: the logistic model keeps only the window
+        arrays; the neural one steps its GRU over the new answers while the window has
+        not started to slide, and re-encodes the (last 199) window once it has."""
+        if not new:
+            return state
+        q, sk, r = self._encode(list(new))
+        width = max(state.skills.shape[1], sk.shape[1])
+        pad = lambda a: np.pad(a, ((0, 0), (0, width - a.shape[1])))  # noqa: E731
+        q_all = np.concatenate([state.questions, q])
+        sk_all = np.concatenate([pad(state.skills), pad(sk)])
+        r_all = np.concatenate([state.responses, r])
+        if len(r_all) <= WINDOW:
+            h = self.state(q, sk, r, h0=state.h) if self.recurrent else state.h
+            return LearnerState(q_all, sk_all, r_all, h)
+        q_all, sk_all, r_all = q_all[-WINDOW:], sk_all[-WINDOW:], r_all[-WINDOW:]
+        return LearnerState(q_all, sk_all, r_all, self.state(q_all, sk_all, r_all))
 
     def predict_state(
         self, state: LearnerState, item: Hashable, skills: Iterable[Hashable]

@@ -9,13 +9,14 @@ from .recommendations import (
     recommendation_follow,
     recommendations_show,
 )
-from .training import artefact_register, model_train_nanum
+from .training import TrainingOutcome, artefact_register, model_train_nanum
 
 __all__ = [
     "LessonShown",
     "MasteryMap",
     "PracticeShown",
     "Shown",
+    "TrainingOutcome",
     "artefact_register",
     "diagnostic_submit",
     "mastery_map_open",

@@ -18,6 +18,7 @@ class MasteryMap:
     student: User
     estimator: str
     rows: list[selectors.MasteryRow]
+    basis: selectors.EstimateBasis
 
 
 @transaction.atomic
@@ -27,7 +28,7 @@ def mastery_map_open(
     """A student's mastery map for an allowed viewer (else NotFound); a map opened
     by someone other than the student goes to the access log."""
     student = selectors.mastery_student_get(actor=actor, student_id=student_id)
-    estimator, rows = selectors.mastery_map(student)
+    estimator, rows, basis = selectors.mastery_map(student)
     if student.pk != actor.pk:
         access_record(
             actor=actor,
@@ -38,4 +39,4 @@ def mastery_map_open(
             tenant=student.home_tenant,
             request=request,
         )
-    return MasteryMap(student=student, estimator=estimator, rows=rows)
+    return MasteryMap(student=student, estimator=estimator, rows=rows, basis=basis)

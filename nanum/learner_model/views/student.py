@@ -50,7 +50,7 @@ def recommendations(request: AuthedHttpRequest) -> HttpResponse:
             "practice": shown.practice,
             "form": form,
             "diagnostic": shown.diagnostic_items,
-            "estimator": shown.recs.estimator,
+            "basis": shown.recs.basis,
         },
     )
 

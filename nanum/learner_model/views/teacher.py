@@ -25,5 +25,5 @@ def mastery(request: AuthedHttpRequest, student_id: int) -> HttpResponse:
     return render(
         request,
         "learner_model/mastery.html",
-        {"student": opened.student, "rows": opened.rows, "estimator": opened.estimator},
+        {"student": opened.student, "rows": opened.rows, "basis": opened.basis},
     )
