@@ -216,11 +216,14 @@ class ChildForm(forms.Form):
 # --- Town self-service (the rules are checked in services.towns) -------------------
 
 
-def _checkboxes(choices: Any, label: Any) -> forms.MultipleChoiceField:
+def _checkboxes(
+    choices: Any, label: Any, initial: list[str]
+) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         choices=choices,
         required=False,
+        initial=initial,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -231,15 +234,21 @@ class TownRulesForm(forms.Form):
 
     min_age = forms.IntegerField(label=_("Minimum age"), initial=6)
     max_age = forms.IntegerField(label=_("Maximum age"), initial=24)
-    school_levels = _checkboxes(SchoolLevel.choices, _("School levels accepted"))
-    categories = _checkboxes(Category.choices, _("Categories accepted"))
+    school_levels = _checkboxes(
+        SchoolLevel.choices,
+        _("School levels accepted"),
+        [SchoolLevel.ELEMENTARY, SchoolLevel.MIDDLE, SchoolLevel.HIGH],
+    )
+    categories = _checkboxes(
+        Category.choices, _("Categories accepted"), list(Category.values)
+    )
     income_line_pct = forms.IntegerField(
         label=_("Income line (percent of the median income)"), initial=60
     )
     residence_required = forms.BooleanField(
         label=_("Members must live in the town"), required=False, initial=True
     )
-    services = _checkboxes(SERVICE_CHOICES, _("Services the town offers"))
+    services = _checkboxes(SERVICE_CHOICES, _("Services the town offers"), ["lectures"])
     quota_total = forms.IntegerField(
         label=_("Total places (empty: no limit)"), required=False
     )
