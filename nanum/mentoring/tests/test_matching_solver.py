@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 
@@ -18,6 +20,9 @@ from nanum.mentoring.matching.exact import lp_optimum
 from nanum.mentoring.matching.flow import flow, potentials, prices_from, repair
 from nanum.mentoring.matching.kernel import Kernel
 from nanum.mentoring.matching.score import block_scores, prepare
+
+# the module, not the function of the same name that the package re-exports
+solver_module = importlib.import_module("nanum.mentoring.matching.solve")
 
 
 @pytest.mark.parametrize(
@@ -195,4 +200,55 @@ def test_rounds_after_the_first_re_solve_warm_and_stay_exact() -> None:
     mt = synthetic.mentors(130, seed=104, capacity=4)
     result = solve(st, mt, k=4)
     assert result.timings.get("repairs", 0) >= 1 and result.certified
+    assert result.objective == pytest.approx(lp_optimum(st, mt))
+
+
+def _pruned_instance() -> tuple[Students, Mentors]:
+    """An instance on which each student's 2 best mentors (plus the mentor-side
+    lists) do not hold the optimum: the certificate must find the missing pairs."""
+    return (
+        synthetic.students(500, seed=4),
+        synthetic.mentors(130, seed=104, capacity=4),
+    )
+
+
+def test_pruning_to_the_best_k_alone_is_wrong_and_the_certificate_fixes_it() -> None:
+    st, mt = _pruned_instance()
+    exact = lp_optimum(st, mt)
+    kernel = Kernel(prepare(st, mt))
+    (es, em, ew), tau = candidates(kernel, 2, solver_module.MENTOR_SIDE)
+    _, pruned = flow(len(st), mt.capacity.astype(np.int64), es, em, ew)
+    assert pruned < exact  # the optimum over the kept pairs is not the optimum
+    assert (tau > 0).any()  # ... and some students had pairs left out
+    result = solve(st, mt, k=2)
+    assert result.rounds >= 2  # the dual check found violating pairs and re-solved
+    assert result.certified
+    assert result.objective == pytest.approx(exact)
+    assert result.upper_bound == pytest.approx(exact)
+
+
+def test_a_match_that_runs_out_of_rounds_is_not_called_optimal() -> None:
+    st, mt = _pruned_instance()
+    exact = lp_optimum(st, mt)
+    result = solve(st, mt, k=2, max_rounds=1)
+    assert not result.certified
+    assert result.upper_bound == float("inf")
+    assert result.objective < exact
+
+
+def test_a_failed_warm_start_falls_back_to_a_fresh_flow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    st, mt = _pruned_instance()
+    calls: list[int] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        calls.append(1)
+        return None  # as when the repaired flow fails a consistency check
+
+    monkeypatch.setattr(solver_module, "repair", refuse)
+    result = solve(st, mt, k=4)
+    assert calls  # a warm start was tried ...
+    assert result.timings.get("repairs", 0) == 0  # ... refused, and a flow solved
+    assert result.certified
     assert result.objective == pytest.approx(lp_optimum(st, mt))
