@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,10 +218,31 @@ def load_akt(
             f"{before} rows -> {after} interactions"
         )
     nq, ns = _vocab(parts[0] + parts[1] + parts[2])
-    train_p, valid_p, test_p = parts
-    return Split(
-        dataset, fold, train_p, valid_p, test_p, nq, ns, sha256_files(paths), notes
+    train_p, valid_p = carve_validation(parts[0] + parts[1], dataset, fold)
+    notes.append(
+        f"validation = {len(valid_p)} of the fold's {len(train_p) + len(valid_p)} "
+        "training learners (train + valid files, seeded); the AKT valid file is "
+        "never used for choices: it equals the next fold's test file"
     )
+    return Split(
+        dataset, fold, train_p, valid_p, parts[2], nq, ns, sha256_files(paths), notes
+    )
+
+
+VALID_SHARE = 0.2
+
+
+def carve_validation(
+    pool: list[Sequence], dataset: str, fold: int
+) -> tuple[list[Sequence], list[Sequence]]:
+    """Split a fold's training learners into (train, validation), seeded by the
+    dataset and fold, keeping file order. Every choice (epochs, L2, settings) is made
+    on this validation part; the test learners are read only to score."""
+    n_valid = max(1, round(VALID_SHARE * len(pool))) if len(pool) > 1 else 0
+    chosen = set(random.Random(f"{dataset}/{fold}").sample(range(len(pool)), n_valid))
+    train = [s for i, s in enumerate(pool) if i not in chosen]
+    valid = [s for i, s in enumerate(pool) if i in chosen]
+    return train, valid
 
 
 def load_split(dataset: str, fold: int, root: Path | None = None) -> Split:

@@ -70,7 +70,16 @@ def test_akt_statics_loader_reads_three_line_blocks(tmp_path: Path) -> None:
             with_questions=False,
         )
     split = load_split("statics2011", 1, root=tmp_path)
-    assert (len(split.train), len(split.valid), len(split.test)) == (4, 2, 3)
+    # Validation is carved from the fold's training learners (train + valid files):
+    # the AKT valid file equals the next fold's test file, so no choice may use it.
+    assert (len(split.train), len(split.valid), len(split.test)) == (5, 1, 3)
+    pool = {s.uid for s in split.train + split.valid}
+    assert pool == {f"statics_train2:{i}" for i in range(4)} | {
+        f"statics_valid2:{i}" for i in range(2)
+    }
+    assert not pool & {s.uid for s in split.test}
+    again = load_split("statics2011", 1, root=tmp_path)
+    assert [s.uid for s in again.valid] == [s.uid for s in split.valid]  # seeded
     for got, want in zip(split.test, data.sequences[6:], strict=True):
         np.testing.assert_array_equal(got.skills, want.skills)
         np.testing.assert_array_equal(got.responses, want.responses)
@@ -164,3 +173,32 @@ def test_next_features_match_the_last_row_of_history_features() -> None:
         np.testing.assert_allclose(s2, succ[-1, :k], rtol=1e-6)
         np.testing.assert_allclose(f2, fail[-1, :k], rtol=1e-6)
         np.testing.assert_allclose(d2, dense[-1], rtol=1e-6, atol=1e-7)
+
+
+class _Untouchable(list):
+    """A test set that fails the test if anything reads it."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("a choice read the test learners")
+
+    __iter__ = __len__ = __getitem__ = __bool__ = _refuse  # type: ignore[assignment]
+
+
+def test_no_choice_reads_the_test_learners() -> None:
+    """The choices (L2 grid of the logistic model, epochs and early stopping of the
+    neural model) see only the training and validation learners."""
+    split = synthetic_split(0)
+    split.test = _Untouchable()
+    model = LogisticPFA(split.n_questions, split.n_skills)
+    model.fit(split.train, split.valid)
+    assert model.l2 in (0.3, 3.0, 30.0)
+    try:
+        # optional: torch (the nanum[ml] extra)
+        import torch  # noqa: F401
+    except ImportError:
+        return
+    # optional: torch (train imports it)
+    from nanum.learner_model.kt.train import TrainSettings, train_model
+
+    result = train_model("ours", split, TrainSettings(epochs=1, dim=8, hidden=8))
+    assert 0.0 <= result.valid_auc <= 1.0
