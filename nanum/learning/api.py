@@ -20,8 +20,11 @@ from .models import Application
 from .schemas import (
     AnswerIn,
     ApplicationStaffOut,
+    ChildHandoffIn,
     ChildOut,
+    ChildProgressOut,
     DecisionIn,
+    HandoffOut,
     LearningApplicationOut,
     LearningApplyIn,
     RecommendationIn,
@@ -100,6 +103,68 @@ def children(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
             "confirmed": link.confirmed_by_id is not None,
         },
     )
+
+
+@router.get(
+    "/children/{child_id}/progress",
+    response=ChildProgressOut,
+    summary="One child's study, seat and messages (guardians)",
+)
+def child_progress(request: ApiRequest, child_id: Id) -> dict[str, Any]:
+    data = selectors.child_progress(actor=request.auth, child_id=child_id)
+    seat, member = data["seat"], data["member"]
+    return {
+        "id": data["child"].pk,
+        "display_name": data["child"].display_name,
+        "confirmed": data["link"].confirmed_by_id is not None,
+        "membership": member.status if member else None,
+        "seat": {
+            "ref": seat.ref,
+            "provider_id": seat.provider_id,
+            "provider": seat.provider.name,
+            "town": seat.tenant.slug,
+        }
+        if seat
+        else None,
+        "this_week_minutes": data["this_week"],
+        "year_minutes": data["year_minutes"],
+        "streak_days": data["streak"],
+        "mileage": data["mileage"],
+        "notifications": len(data["notifications"]),
+    }
+
+
+@router.post(
+    "/children/{child_id}/seat",
+    response={201: dict, 202: dict},
+    summary="Choose or change a child's lecture site (guardians)",
+    openapi_extra=IDEMPOTENT,
+)
+def child_seat(request: ApiRequest, child_id: Id, payload: SeatChoiceIn) -> Status:
+    def create() -> tuple[int, Any]:
+        seat = services.child_seat_choose(
+            actor=request.auth, child_id=child_id, provider_id=payload.provider_id
+        )
+        if seat is None:
+            return 202, {"status": "waiting_for_seat"}
+        return 201, {"status": "seat", "ref": seat.ref, "provider_id": seat.provider_id}
+
+    body = {**payload.dict(), "child_id": child_id}
+    return Status(*run_idempotent(request, body, create))
+
+
+@router.post(
+    "/children/{child_id}/handoff",
+    response=HandoffOut,
+    summary="The provider's launch link for a child's seat (guardians)",
+)
+def child_handoff(
+    request: ApiRequest, child_id: Id, payload: ChildHandoffIn
+) -> dict[str, Any]:
+    url = services.child_handoff_link(
+        actor=request.auth, child_id=child_id, seat_id=payload.seat_id
+    )
+    return {"url": url}
 
 
 @router.get(

@@ -86,6 +86,14 @@ class ApplicationForm(forms.Form):
     other_documents = MultipleFileField(
         label=_("Other documents (residence, school)"), required=False
     )
+    relationship_documents = MultipleFileField(
+        label=_("Family-relationship certificate (가족관계증명서)"),
+        required=False,
+        help_text=_(
+            "Needed for a child under 14: it shows that you are the child's "
+            "guardian. An officer cannot approve the application without it."
+        ),
+    )
     consent_collection = forms.BooleanField(
         label=_(
             "I agree that this information is collected and used to decide the "
@@ -109,9 +117,13 @@ class ApplicationForm(forms.Form):
         *args: Any,
         children: list[User] | None = None,
         providers: list[Organisation] | None = None,
+        categories: list[str] | None = None,
+        levels: list[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Who is applying comes first: it decides whose details follow.
+        self.order_fields(["student"])
         student = self.fields["student"]
         assert isinstance(student, forms.ChoiceField)  # declared above
         if children:
@@ -120,6 +132,22 @@ class ApplicationForm(forms.Form):
         else:
             del self.fields["student"]
             del self.fields["guardian_consent"]
+            del self.fields["relationship_documents"]
+        # Only what the town accepts is offered (the service checks it again).
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)  # declared above
+        if categories is not None:
+            category.choices = [
+                (v, lbl) for v, lbl in Category.choices if v in categories
+            ]
+        level = self.fields["school_level"]
+        assert isinstance(level, forms.ChoiceField)  # declared above
+        if levels is not None:
+            level.choices = [
+                (v, lbl)
+                for v, lbl in SchoolLevel.choices
+                if v in levels or v == SchoolLevel.OUT_OF_SCHOOL
+            ]
         provider = self.fields["preferred_provider"]
         assert isinstance(provider, forms.ChoiceField)  # declared above
         provider.choices = [("", "---------")] + [
@@ -131,6 +159,16 @@ class ApplicationForm(forms.Form):
 
 
 class MoreDocumentsForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the documents show"),
+        choices=[
+            ("eligibility", _("Proof of eligibility")),
+            ("relationship", _("Family-relationship certificate")),
+            ("other", _("Other (residence, school)")),
+        ],
+        initial="eligibility",
+        required=False,
+    )
     documents = MultipleFileField(label=_("Documents"), required=True)
 
 
@@ -422,4 +460,49 @@ class EssayForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": 2000}),
         help_text=_("30 to 2000 characters."),
+    )
+
+
+class ChildPasswordForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username for your child"),
+        max_length=30,
+        help_text=_("4 to 30 lowercase letters, digits, dots, dashes or underscores."),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=128,
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=128,
+    )
+    consent = forms.BooleanField(
+        label=_("As the guardian, I consent that my child signs in on their own."),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        if cd.get("password") and cd.get("password") != cd.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return cd
+
+
+class ChildCodeForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("As the guardian, I consent that my child signs in on their own."),
+        required=False,
+    )
+
+
+class ChildCodeSignInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Sign-in code from your guardian"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
     )

@@ -101,3 +101,31 @@ class ChildOut(Schema):
     display_name: str
     birth_year: int | None
     confirmed: bool
+
+
+class ChildSeatOut(Schema):
+    ref: str
+    provider_id: int
+    provider: str
+    town: str
+
+
+class ChildProgressOut(Schema):
+    id: int
+    display_name: str
+    confirmed: bool
+    membership: str | None
+    seat: ChildSeatOut | None
+    this_week_minutes: int
+    year_minutes: int
+    streak_days: int
+    mileage: int
+    notifications: int
+
+
+class ChildHandoffIn(Schema):
+    seat_id: Id
+
+
+class HandoffOut(Schema):
+    url: str

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import jump, lessons, officer, provider, public, student, town_admin
+from .views import (
+    guardian,
+    jump,
+    lessons,
+    officer,
+    provider,
+    public,
+    student,
+    town_admin,
+)
 
 app_name = "learning"
 
@@ -14,6 +23,28 @@ urlpatterns = [
     path("apply/", student.apply, name="apply"),
     path("apply/<slug:slug>/", student.apply_town, name="apply_town"),
     path("me/children/", student.children, name="children"),
+    path("me/children/<int:child_id>/", guardian.child, name="guardian_child"),
+    path(
+        "me/children/<int:child_id>/seat/",
+        guardian.child_seat,
+        name="guardian_child_seat",
+    ),
+    path(
+        "me/children/<int:child_id>/seat/<int:seat_id>/go",
+        guardian.child_handoff,
+        name="guardian_child_handoff",
+    ),
+    path(
+        "me/children/<int:child_id>/sign-in/",
+        guardian.child_password,
+        name="guardian_child_password",
+    ),
+    path(
+        "me/children/<int:child_id>/code/",
+        guardian.child_code,
+        name="guardian_child_code",
+    ),
+    path("child-sign-in/", guardian.code_sign_in, name="child_code_sign_in"),
     path("me/", student.student_home, name="student_home"),
     path("me/applications/<int:pk>/", student.my_application, name="my_application"),
     path("me/seat/", student.choose_provider, name="choose_provider"),

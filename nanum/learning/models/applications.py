@@ -133,6 +133,15 @@ class Application(models.Model):
     seat_wait_since = models.DateTimeField(null=True, blank=True)
     usage_warned_at = models.DateTimeField(null=True, blank=True)
     restricted_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the retention period passed: identity, contacts, documents and "
+            "income/family data were erased; the row stays for statistics."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -173,6 +182,7 @@ class Document(models.Model):
         ELIGIBILITY = "eligibility", _("Proof of eligibility")
         RESIDENCE = "residence", _("Proof of residence")
         SCHOOL = "school", _("Proof of school")
+        RELATIONSHIP = "relationship", _("Family-relationship certificate")
         OTHER = "other", _("Other")
 
     application = models.ForeignKey(
@@ -229,3 +239,42 @@ class GuardianLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} → {self.child}"
+
+
+class ChildSignIn(models.Model):
+    """The guardian's consent that a child under 14 signs in on their own.
+
+    Either the guardian chose a username and password for the child (the password
+    itself lives on the account, hashed), or a one-time code: only its SHA-256 is kept,
+    it expires and works once. No e-mail address is ever asked for.
+    """
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("Username and password")
+        CODE = "code", _("One-time code")
+
+    child = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="learning_sign_ins",
+    )
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    consent_at = models.DateTimeField(_("guardian consent given"))
+    code_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("child sign-in")
+        verbose_name_plural = _("child sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.child} ({self.get_method_display()})"

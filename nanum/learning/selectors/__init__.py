@@ -12,6 +12,12 @@ them, so ``nanum.learning.selectors.<name>`` keeps working.
 from __future__ import annotations
 
 from ._rules import MINUTES_PER_MILEAGE, is_officer, mileage_of, officer_tenant_ids
+from .guardians import (
+    child_progress,
+    guarded_child_get,
+    guardian_checks_for,
+    guardian_checks_missing,
+)
 from .jump import (
     member_town_ids,
     my_reward_applications,
@@ -70,8 +76,12 @@ __all__ = [
     "application_list",
     "child_get",
     "child_links",
+    "child_progress",
     "course_list",
     "document_get",
+    "guarded_child_get",
+    "guardian_checks_for",
+    "guardian_checks_missing",
     "interactions_for",
     "is_active_member",
     "is_officer",

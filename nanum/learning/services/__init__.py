@@ -5,6 +5,7 @@ Other apps use the names re-exported here (the mentoring tests build members wit
 with ``answer_record``).
 """
 
+from ._school import GuardianChecksMissing
 from .access import (
     ApplicationFilter,
     DecisionInput,
@@ -25,6 +26,14 @@ from .applications import (
     application_request_documents,
     application_submit,
     application_withdraw,
+)
+from .children import (
+    ChildNotConfirmed,
+    child_code_issue,
+    child_code_redeem,
+    child_handoff_link,
+    child_password_set,
+    child_seat_choose,
 )
 from .documents import BadDocument
 from .guardians import child_register
@@ -84,8 +93,10 @@ __all__ = [
     "ApplicationFilter",
     "ApplicationInput",
     "BadDocument",
+    "ChildNotConfirmed",
     "DecisionInput",
     "DuplicateApplication",
+    "GuardianChecksMissing",
     "NotEligible",
     "ProgrammeInput",
     "SeatsFull",
@@ -105,7 +116,12 @@ __all__ = [
     "application_withdraw",
     "applications_export_open",
     "applications_open",
+    "child_code_issue",
+    "child_code_redeem",
+    "child_handoff_link",
+    "child_password_set",
     "child_register",
+    "child_seat_choose",
     "document_open",
     "goal_set",
     "handoff_link",

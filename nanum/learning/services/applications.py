@@ -27,8 +27,14 @@ from ..models import (
     Seat,
     Status,
 )
-from ..selectors import child_get, offered_providers, tenant_policy_get
+from ..selectors import (
+    child_get,
+    guardian_checks_missing,
+    offered_providers,
+    tenant_policy_get,
+)
 from ._common import officer_application
+from ._school import GuardianChecksMissing, missing_message, school_fit_errors
 from .documents import CheckedFile, document_check, document_delete_file, document_store
 from .quota import places_allocate
 from .seats import seat_release_rows
@@ -122,8 +128,6 @@ def _check_input(data: ApplicationInput) -> None:
         errors["consent_collection"] = [
             _("We need consent to collect and use this information.")
         ]
-    if data.grade is not None and not 1 <= data.grade <= 6:
-        errors["grade"] = [_("Grade must be between 1 and 6.")]
     if errors:
         raise InvalidInput(field_errors=errors)
 
@@ -183,6 +187,9 @@ def application_submit(
     _check_input(data)
     guardian_consents = _check_who(actor, student, data)
     _check_rules(tenant, data)
+    fit = school_fit_errors(data.school_level, data.grade, data.birth_year)
+    if fit:
+        raise InvalidInput(field_errors=fit)
     _check_documents(data)
     if Application.objects.filter(
         tenant=tenant, student=student, status__in=LIVE_STATUSES
@@ -298,6 +305,10 @@ def application_add_documents(
         )
     if not documents:
         raise InvalidInput(field_errors={"documents": [_("Choose at least one file.")]})
+    if any(kind not in Document.Kind.values for kind, _f in documents):
+        raise InvalidInput(
+            field_errors={"kind": [_("Choose what the documents show.")]}
+        )
     checked = [(kind, document_check(f)) for kind, f in documents]
     for kind, c in checked:
         Document.objects.create(
@@ -343,6 +354,9 @@ def application_approve(
         raise DomainError(
             _("This application was already decided."), code="wrong_state"
         )
+    missing = guardian_checks_missing(app)
+    if missing:
+        raise GuardianChecksMissing(missing_message(missing))
     if app.category in OFFICIAL_RECORD_CATEGORIES and not verified_on:
         raise InvalidInput(
             field_errors={

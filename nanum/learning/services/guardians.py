@@ -18,6 +18,11 @@ from ..models import GuardianLink
 MAX_CHILDREN = 10
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Names compared without spaces or case (정 어린 is 정어린)."""
+    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
+
+
 @transaction.atomic
 def child_register(*, actor: User, display_name: str, birth_year: int) -> User:
     """Create the child's account (no password: the guardian acts for them) and link it.
@@ -27,6 +32,8 @@ def child_register(*, actor: User, display_name: str, birth_year: int) -> User:
     """
     if not actor.has_role(Role.GUARDIAN):
         raise PermissionDenied(_("Only a guardian can add a child."))
+    # One add at a time per guardian, so a form sent twice cannot add the child twice.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
     display_name = (display_name or "").strip()
     age = clock.today().year - int(birth_year)
     errors: dict[str, list[Any]] = {}
@@ -34,8 +41,21 @@ def child_register(*, actor: User, display_name: str, birth_year: int) -> User:
         errors["display_name"] = [_("Enter the child's name.")]
     if not 5 <= age <= 18:
         errors["birth_year"] = [_("A child added by a guardian is 5 to 18 years old.")]
-    if GuardianLink.objects.filter(guardian=actor).count() >= MAX_CHILDREN:
+    links = GuardianLink.objects.filter(guardian=actor).select_related("child")
+    if links.count() >= MAX_CHILDREN:
         errors["display_name"] = [_("You have added the most children allowed.")]
+    elif display_name and any(
+        _same_name(link.child.display_name, display_name)
+        and link.child.birth_year == int(birth_year)
+        for link in links
+    ):
+        errors["display_name"] = [
+            _(
+                "You have already added %(name)s (born %(year)s). Apply for them "
+                "from “My children” instead of adding them again."
+            )
+            % {"name": display_name, "year": int(birth_year)}
+        ]
     if errors:
         raise InvalidInput(field_errors=errors)
     child = User(

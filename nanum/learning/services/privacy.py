@@ -124,13 +124,27 @@ def my_data_zip(*, actor: User) -> bytes:
 
 
 def retention_purge(*, now: Any = None) -> dict[str, int]:
-    """Delete documents of decided applications and rejected/ended applications
-    once the town's retention period has passed (PIPA: without delay)."""
+    """Enforce each town's retention periods (PIPA art. 21: destroy without delay).
+
+    1. Documents of decided applications (approved, waiting, ended) are deleted, file
+       and row, ``document_retention_days`` after the decision.
+    2. Ended memberships, that is expired, rejected and withdrawn applications, are
+       anonymised ``rejected_retention_days`` after they ended (their last change):
+       the name, phone, address, school name, eligibility category, income and
+       family details, the officer's reason and the guardian/applicant/verifier links
+       are erased and any document left is deleted. What stays is de-identified and
+       counted in the town's statistics: town, status, birth year, school level,
+       grade, district and dates. The row keeps its link to the person's own account
+       (deleting the account deletes it) and ``anonymised_at`` records when.
+
+    Live applications are never touched. Safe to run twice: anonymised rows are
+    skipped, and a second run finds nothing to do.
+    """
     now = now or clock.now()
-    docs = apps = 0
+    docs = anonymised = 0
     for policy in TenantPolicy.objects.all():
         doc_cut = now - timedelta(days=policy.document_retention_days)
-        app_cut = now - timedelta(days=policy.rejected_retention_days)
+        end_cut = now - timedelta(days=policy.rejected_retention_days)
         doc_qs = Document.objects.filter(
             application__tenant_id=policy.tenant_id,
             application__status__in=(*ENDED, Status.APPROVED, Status.WAITING),
@@ -140,21 +154,48 @@ def retention_purge(*, now: Any = None) -> dict[str, int]:
             document_delete_file(doc.file.name)
             doc.delete()
             docs += 1
-        with transaction.atomic():
-            old = Application.objects.filter(
-                tenant_id=policy.tenant_id,
-                status__in=(Status.REJECTED, Status.WITHDRAWN),
-                updated_at__lt=app_cut,
-            )
-            for doc in Document.objects.filter(application__in=old):
-                document_delete_file(doc.file.name)
-            n, _d = old.delete()
-            apps += n
-    if docs or apps:
+        ended = Application.objects.filter(
+            tenant_id=policy.tenant_id,
+            status__in=ENDED,
+            updated_at__lt=end_cut,
+            anonymised_at__isnull=True,
+        ).values_list("pk", flat=True)
+        for pk in list(ended.iterator()):
+            anonymised += _anonymise(pk, now)
+    if docs or anonymised:
         audit_record(
             actor=None,
             action="learning.privacy.purge",
             object_type="learning",
-            after={"documents": docs, "rows": apps},
+            after={"documents": docs, "anonymised": anonymised},
         )
-    return {"documents": docs, "deleted_rows": apps}
+    return {"documents": docs, "anonymised": anonymised}
+
+
+@transaction.atomic
+def _anonymise(pk: int, now: Any) -> int:
+    app = (
+        Application.objects.select_for_update()
+        .filter(pk=pk, status__in=ENDED, anonymised_at__isnull=True)
+        .first()
+    )
+    if app is None:  # changed meanwhile (renewed, or another run got it)
+        return 0
+    for doc in Document.objects.filter(application=app):
+        document_delete_file(doc.file.name)
+        doc.delete()
+    app.full_name = ""
+    app.phone = ""
+    app.address = ""
+    app.school_name = ""
+    app.school = None
+    app.category = ""
+    app.sensitive = None
+    app.reason = ""
+    app.guardian = None
+    app.guardian_consent_at = None
+    app.applicant = None
+    app.verified_by = None
+    app.anonymised_at = now
+    app.save()
+    return 1

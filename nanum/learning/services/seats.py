@@ -38,8 +38,8 @@ class SeatsFull(DomainError):
     default_message = _("This provider has no free seats.")
 
 
-def _member_application(actor: User, tenant_id: int | None = None) -> Application:
-    qs = Application.objects.filter(student=actor, status=Status.APPROVED)
+def _member_application(student: User, tenant_id: int | None = None) -> Application:
+    qs = Application.objects.filter(student=student, status=Status.APPROVED)
     if tenant_id:
         qs = qs.filter(tenant_id=tenant_id)
     app = qs.select_for_update().order_by("-place_since").first()
@@ -117,14 +117,21 @@ def seats_release_for(*, application_ids: list[int], reason: str) -> int:
 
 @transaction.atomic
 def seat_choose(
-    *, actor: User, provider_id: int, tenant_id: int | None = None
+    *,
+    actor: User,
+    provider_id: int,
+    tenant_id: int | None = None,
+    student: User | None = None,
 ) -> Seat | None:
     """An approved member takes a seat at one provider the town offers.
 
     Returns the seat, or None when the provider is full and the member now waits for a
     seat there. Changing provider is only possible inside the town's change windows.
+    ``student`` is the member when a guardian acts for a child (the caller has checked
+    the guardianship: ``services.child_seat_choose``); the audit row names the actor.
     """
-    app = _member_application(actor, tenant_id)
+    student = student or actor
+    app = _member_application(student, tenant_id)
     year = clock.today().year
     alloc = SeatAllocation.objects.filter(
         tenant_id=app.tenant_id, provider_id=provider_id, year=year
@@ -167,7 +174,7 @@ def seat_choose(
         tenant_id=app.tenant_id,
         provider_id=provider_id,
         application=app,
-        student=actor,
+        student=student,
     )
     SeatAllocation.objects.filter(pk=alloc.pk).update(used=F("used") + 1)
     app.preferred_provider_id = provider_id
@@ -178,7 +185,11 @@ def seat_choose(
         action="learning.seat.take",
         obj=seat,
         tenant=app.tenant,
-        after={"provider": provider_id, "changed": current is not None},
+        after={
+            "provider": provider_id,
+            "changed": current is not None,
+            "student": student.pk,
+        },
     )
     return seat
 
@@ -351,10 +362,13 @@ def handoff_check(
     return payload
 
 
-def handoff_link(*, actor: User, seat_id: int) -> str:
+def handoff_link(*, actor: User, seat_id: int, student: User | None = None) -> str:
+    """The provider's launch URL with a signed token naming only the seat's
+    pseudonymous ref. ``student``: the child a guardian opens the site for (checked
+    by the caller, ``services.child_handoff_link``)."""
     seat = (
         Seat.objects.select_related("application", "tenant", "provider")
-        .filter(pk=seat_id, student=actor, state=Seat.State.ACTIVE)
+        .filter(pk=seat_id, student=student or actor, state=Seat.State.ACTIVE)
         .first()
     )
     if seat is None:

@@ -15,6 +15,7 @@ from nanum.core.models import Organisation, Role, User
 from nanum.core.testing import make_user
 from nanum.learning.models import ProviderProfile, SeatAllocation, TenantPolicy
 from nanum.learning.services.applications import ApplicationInput, application_submit
+from nanum.learning.services.guardians import child_register
 
 _n = itertools.count(1)
 
@@ -109,6 +110,42 @@ def apply_for(world: Any, towns: Any) -> Callable[..., Any]:
         data.update(kw)
         return application_submit(
             actor=student, tenant=tenant, data=ApplicationInput(**data)
+        )
+
+    return _apply
+
+
+@pytest.fixture
+def apply_child(world: Any, towns: Any) -> Callable[..., Any]:
+    """``apply_child(tenant, age=9, **overrides)``: a guardian adds a child under 14
+    and applies for them with consent and the family-relationship certificate."""
+
+    def _apply(
+        tenant: Any, age: int = 9, guardian: User | None = None, **kw: Any
+    ) -> Any:
+        guardian = guardian or world.guardian
+        year = timezone.localdate().year
+        child = child_register(
+            actor=guardian, display_name=f"어린이{next(_n)}", birth_year=year - age
+        )
+        data: dict[str, Any] = {
+            "full_name": child.display_name,
+            "birth_year": year - age,
+            "school_level": "elementary",
+            "category": "basic_livelihood",
+            "consent_collection": True,
+            "lives_in_town": True,
+            "district": "강서구",
+            "phone": "010-1234-5678",
+            "guardian_consent": True,
+            "documents": [("relationship", pdf_upload("family.pdf"))],
+        }
+        data.update(kw)
+        return application_submit(
+            actor=guardian,
+            tenant=tenant,
+            student_id=child.pk,
+            data=ApplicationInput(**data),
         )
 
     return _apply

@@ -15,6 +15,8 @@ from nanum.learning.services.applications import (
 )
 from nanum.learning.services.guardians import child_register
 
+from .conftest import pdf_upload
+
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year
 
@@ -72,6 +74,7 @@ def test_approving_a_guardians_application_confirms_the_relationship(world, town
             district="강서구",
             phone="010-1234-5678",
             guardian_consent=True,
+            documents=[("relationship", pdf_upload("family.pdf"))],
         ),
     )
     application_approve(

@@ -73,18 +73,25 @@ def test_student_downloads_their_own_data(world, app, client_for):
     assert any(n.startswith("documents/") for n in zf.namelist())
 
 
-def test_purge_deletes_documents_and_rejected_applications_after_retention(world, app):
+def test_purge_anonymises_a_rejected_application_after_retention(world, app):
     application_reject(actor=world.seoul_officer, application_id=app.pk, reason="x")
     doc = Document.objects.get(application=app)
     name = doc.file.name
     assert name is not None  # a stored document always has a name
     assert default_storage.exists(name)
-    assert retention_purge() == {"documents": 0, "deleted_rows": 0}
+    assert retention_purge() == {"documents": 0, "anonymised": 0}
     later = timezone.now() + timedelta(days=400)
     result = retention_purge(now=later)
-    assert result["documents"] == 1
+    assert result == {"documents": 1, "anonymised": 1}
     assert not default_storage.exists(name)
-    assert not Application.objects.filter(pk=app.pk).exists()
+    kept = Application.objects.get(pk=app.pk)
+    assert kept.anonymised_at is not None
+    assert (kept.full_name, kept.phone, kept.address, kept.category) == ("", "", "", "")
+    assert kept.sensitive is None and kept.reason == ""
+    # de-identified facts stay for the statistics
+    assert kept.status == Status.REJECTED and kept.district == "강서구"
+    # a second run finds nothing to do
+    assert retention_purge(now=later) == {"documents": 0, "anonymised": 0}
 
 
 def test_live_applications_are_kept(world, app):

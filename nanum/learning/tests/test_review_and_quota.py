@@ -115,12 +115,13 @@ def fill(towns_world, apply_for, tenant, level, n, **kw):
 
 
 def test_pyeongchang_level_quota_puts_the_41st_elementary_pupil_on_the_waiting_list(
-    world, towns, apply_for
+    world, towns, apply_for, apply_child
 ):
     policy = towns["pyeongchang"]
     policy.quota_elementary = 2
     policy.save()
-    apps = fill(world, apply_for, world.pyeongchang, "elementary", 3)
+    # Elementary pupils are under 14: their guardian applies for them.
+    apps = [apply_child(world.pyeongchang) for _ in range(3)]
     for a in apps:
         approve(world.pyeongchang_officer, a)
     states = [Application.objects.get(pk=a.pk).status for a in apps]

@@ -71,7 +71,13 @@ def review_queue(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "learning/review_queue.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            # Under-14 applications that cannot be approved yet, and why.
+            "missing": selectors.guardian_checks_for(page.object_list),
+        },
     )
 
 
@@ -112,6 +118,7 @@ def review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "documents": app.documents.all(),
             "category_label": dict(Category.choices).get(app.category),
+            "missing": selectors.guardian_checks_missing(app),
         },
     )
 

@@ -164,7 +164,7 @@ def my_application(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     application_id=app.pk,
                     documents=[
-                        (form.cleaned_data["kind"], f)
+                        (form.cleaned_data.get("kind") or "eligibility", f)
                         for f in form.cleaned_data["documents"]
                     ],
                 )
