@@ -28,6 +28,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -276,6 +277,78 @@ def queries_per_page(user_id: int) -> tuple[int, int]:
     return counts[0], counts[1]
 
 
+def cpu_per_page_inprocess(
+    user_ids: list[int], rounds: int, path: str
+) -> dict[str, float]:
+    """Server CPU per page (ms) measured in this process: ``time.process_time`` around
+    each request through the whole Django stack (middleware, session, views,
+    templates; the database's own CPU is not counted). ``repeat``: a student's next
+    visit (their summary cached); ``first``: nothing cached; ``healthz``: the
+    reference, the cheapest page of the same stack in the same run."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from nanum.core.models import User
+
+    clients = []
+    for user in User.objects.filter(pk__in=user_ids):
+        client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+        client.force_login(user)
+        clients.append(client)
+    out: dict[str, float] = {}
+
+    def timed(fn: Any, n: int) -> float:
+        spent = 0.0
+        for i in range(n):
+            client = clients[i % len(clients)]
+            t0 = time.process_time()
+            fn(client)
+            spent += time.process_time() - t0
+        return spent / n * 1000
+
+    def get(url: str) -> Any:
+        def _get(client: Any) -> None:
+            r = client.get(url)
+            assert r.status_code == 200, r.status_code
+
+        return _get
+
+    for client in clients:  # warm: every summary cached, every worker import done
+        get(path)(client)
+    out["repeat"] = timed(get(path), rounds)
+
+    def cold(client: Any) -> None:
+        cache.clear()
+        get(path)(client)
+
+    out["first"] = timed(cold, max(5, rounds // 5))
+    out["healthz"] = timed(get("/healthz"), rounds)
+    return out
+
+
+def worker_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU seconds of gunicorn's workers (children of the master)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        with open(f"/proc/{master_pid}/task/{master_pid}/children") as fh:
+            pids = [int(x) for x in fh.read().split()]
+    except OSError:
+        return float("nan")
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -289,9 +362,10 @@ def run_load(
     think: float,
     warmup: float,
     path: str = "/learning/me/",
-) -> tuple[list[float], int, float]:
+) -> tuple[list[float], int, float, int]:
     lat: list[float] = []
     errors = [0]
+    served = [0]
     lock = threading.Lock()
     start = time.perf_counter()
     stop = start + warmup + seconds
@@ -313,6 +387,8 @@ def run_load(
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             t1 = time.perf_counter()
+            with lock:
+                served[0] += 1
             if t0 - start >= warmup:
                 with lock:
                     if ok:
@@ -328,7 +404,7 @@ def run_load(
         t.start()
     for t in threads:
         t.join()
-    return lat, errors[0], seconds
+    return lat, errors[0], seconds, served[0]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -348,6 +424,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--path", default="/learning/me/", help="page to load")
     parser.add_argument(
+        "--cpu-rounds", type=int, default=200, help="pages timed in-process"
+    )
+    parser.add_argument(
         "--no-cache",
         action="store_true",
         help="serve every page without the 60 s summary cache (worst case)",
@@ -358,6 +437,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.tiny:
         args.students, args.users, args.seconds = 500, 20, 5
+        args.cpu_rounds = 40
     os.environ.update({k: v for k, v in ENV.items() if k not in os.environ})
     if not os.environ.get("DATABASE_URL") and not args.sqlite:
         cmd = [
@@ -389,6 +469,14 @@ def main() -> None:
     build_s = time.perf_counter() - t0
     keys = sessions(load_ids)
     queries = queries_per_page(load_ids[0])
+    load_before = loadavg()
+    if args.no_cache:
+        from django.test import override_settings
+
+        with override_settings(NANUM_HOME_CACHE_SECONDS=0):
+            cpu = cpu_per_page_inprocess(load_ids[:20], args.cpu_rounds, args.path)
+    else:
+        cpu = cpu_per_page_inprocess(load_ids[:20], args.cpu_rounds, args.path)
     connection.close()
 
     port = free_port()
@@ -416,11 +504,17 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         warm = 2.0 if args.tiny else 5.0
-        lat, errors, secs = run_load(
+        cpu0 = worker_cpu_seconds(server.pid)
+        t_load = time.perf_counter()
+        lat, errors, secs, served = run_load(
             port, keys, args.seconds, args.think, warm, args.path
         )
+        # every request of the phase (warm-up included) over the CPU of the phase
+        worker_ms = (worker_cpu_seconds(server.pid) - cpu0) / max(1, served) * 1000
+        load_during = loadavg()
+        load_wall = time.perf_counter() - t_load
         sat_secs = max(3.0, args.seconds / 3)
-        lat0, errors0, _ = run_load(port, keys, sat_secs, 0.0, 1.0, args.path)
+        lat0, errors0, _s, _n = run_load(port, keys, sat_secs, 0.0, 1.0, args.path)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -461,7 +555,26 @@ def main() -> None:
         f"{statistics.median(lat0) if lat0 else float('nan'):.1f} ms, p95 {pct(lat0, 95):.1f} ms, "
         f"{errors0} errors"
     )
+    print(
+        f"server CPU per page   {cpu['repeat']:.1f} ms repeat visit, "
+        f"{cpu['first']:.1f} ms first visit (nothing cached), in-process "
+        f"process_time over {args.cpu_rounds} pages"
+        + (" (summary cache off)" if args.no_cache else "")
+    )
+    print(
+        f"reference, same run   {cpu['healthz']:.1f} ms server CPU per /healthz "
+        "(the same Django stack's cheapest page)"
+    )
+    print(
+        f"gunicorn worker CPU   {worker_ms:.1f} ms per page under the {len(keys)}-user "
+        f"load ({load_wall:.0f} s, {served:,} pages, /proc of the workers)"
+    )
+    print(
+        f"load average          {load_before} before the load, {load_during} at its end "
+        f"(other processes share the {os.cpu_count()} CPUs)"
+    )
     print(f"target p95 <= 100 ms  {'OK' if pct(lat, 95) <= 100 else 'OVER'}")
+    print(f"target CPU <= 10 ms   {'OK' if cpu['repeat'] <= 10 else 'OVER'}")
     print(f"peak memory (bench)   {peak:.0f} MiB")
 
 

@@ -57,4 +57,5 @@ def next_lesson(student: User) -> NextStep | None:
 
 def register() -> None:
     home_source_register(name="session", source=next_session)
-    home_source_register(name="lesson", source=next_lesson)
+    # A recommendation changes when the student answers (the home version changes).
+    home_source_register(name="lesson", source=next_lesson, keep_seconds=900)

@@ -204,6 +204,10 @@ def student_home(
         "member": member,
         **summary,
         "unread": _unread(student),
+        # What the cached summary depends on ("" when the cache is off): the page may
+        # cache its rendered parts under the same key.
+        "summary_key": key,
+        "summary_seconds": _home_cache_seconds() if key else 0,
     }
 
 

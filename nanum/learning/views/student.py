@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import partial
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nanum.core.charts import Series, bar_chart
+from nanum.core.charts import Chart, Series, bar_chart
 from nanum.core.errors import DomainError, NotFound
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
@@ -30,16 +35,26 @@ def student_home(request: AuthedHttpRequest) -> HttpResponse:
     """What's next: the lesson to continue, the next mentoring session and the next
     recommended lesson, this week against the goal, the streak, unread messages."""
     data = student_home_show(student=request.user, version=home_version(request))
+    data["week_chart"] = partial(_week_chart, data)  # drawn only if not cached
+    data["weekdays"] = PlanEntry.Weekday.choices
+    # The parts drawn from the cached summary are cached as HTML under its key (with
+    # this browser's CSRF secret: their forms carry a token).
+    get_token(request)
+    secret = hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()
+    data["home_key"] = f"{data['summary_key']}:{secret[:16]}"
+    data["home_seconds"] = data["summary_seconds"]
+    return render(request, "learning/student_home.html", data)
+
+
+def _week_chart(data: dict[str, Any]) -> Chart:
     goal = data["goal"]
-    data["week_chart"] = bar_chart(
+    return bar_chart(
         title=_("Minutes studied in each of the last 8 weeks"),
         labels=[date_format(w["start"], "MONTH_DAY_FORMAT") for w in data["weeks"]],
         series=[Series(_("Minutes"), [w["minutes"] for w in data["weeks"]])],
         unit=_("min"),
         goal=goal.target_minutes if goal else None,
     )
-    data["weekdays"] = PlanEntry.Weekday.choices
-    return render(request, "learning/student_home.html", data)
 
 
 @login_required
