@@ -24,6 +24,7 @@ from .models import (
     W_MULTICULTURAL,
     W_SMALL,
     Dataset,
+    EquityFact,
     ResearchConsent,
 )
 
@@ -66,6 +67,101 @@ def _indicator_rows(rng: random.Random) -> list[dict[str, str]]:
     return rows
 
 
+def _archive(rng: random.Random) -> tuple[str, int]:
+    """The previous term's requests at every Seoul school, as archived facts: a
+    simulated history (Nanum's rules: need first, with reserved places), so that the
+    dashboard shows a realistic semester next to the live demo data."""
+    term = services.term_of(clock.today() - timedelta(days=183))
+    schools = list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.SCHOOL, need_index__isnull=False
+        ).values(
+            "pk",
+            "tenant_id",
+            "parent_id",
+            "district_id",
+            "school_level",
+            "student_count",
+            "need_index",
+        )
+    )
+    cuts = services.quintile_cuts(s["need_index"] for s in schools)
+    share = {
+        "equipment": 0.006,
+        "programme": 0.02,
+        "learn_place": 0.015,
+        "mentor": 0.006,
+    }
+    capacity = {
+        "equipment": 0.55,
+        "programme": 0.5,
+        "learn_place": 0.67,
+        "mentor": 0.62,
+    }
+    use = {"equipment": 0.93, "programme": 0.85, "learn_place": 0.95, "mentor": 0.88}
+    cats = {
+        "equipment": ["science", "ai_sw", "maths"],
+        "programme": ["math_up", "eureka", "camp", "ai"],
+        "learn_place": ["basic_livelihood", "near_poor", "single_parent", "income"],
+    }
+    facts: list[EquityFact] = []
+    for resource, rate in share.items():
+        asks: list[tuple[float, EquityFact]] = []
+        for s in schools:
+            q = services.quintile_of(s["need_index"], cuts)
+            for i in range(max(1, round((s["student_count"] or 300) * rate))):
+                qty = rng.randint(1, 4) if resource == "equipment" else 1
+                fact = EquityFact(
+                    resource=resource,
+                    term=term,
+                    tenant_id=s["tenant_id"],
+                    district_office_id=s["parent_id"],
+                    district_id=s["district_id"],
+                    school_id=s["pk"],
+                    school_level=s["school_level"],
+                    category=rng.choice(cats.get(resource, [s["school_level"]])),
+                    quintile=q,
+                    person=f"d{resource[:2]}{s['pk']}-{i}",
+                    requested=qty,
+                    archived=True,
+                )
+                # Nanum's rules: greater need first, with chance among equals.
+                asks.append((-float(s["need_index"]) - rng.random() * 0.5, fact))
+        room = int(sum(f.requested for _k, f in asks) * capacity[resource])
+        for _key, fact in sorted(asks, key=lambda a: a[0]):
+            if fact.requested <= room:
+                room -= fact.requested
+                fact.allocated = fact.requested
+                fact.used = fact.requested if rng.random() < use[resource] else 0
+            facts.append(fact)
+        if resource == "learn_place":
+            members = [f for f in facts if f.resource == resource and f.allocated]
+            seats = len(members) * 3 // 4
+            for n, m in enumerate(members):
+                got = n < seats
+                facts.append(
+                    EquityFact(
+                        resource="learn_seat",
+                        term=term,
+                        tenant_id=m.tenant_id,
+                        district_office_id=m.district_office_id,
+                        district_id=m.district_id,
+                        school_id=m.school_id,
+                        school_level=m.school_level,
+                        category=m.category,
+                        quintile=m.quintile,
+                        person=m.person,
+                        requested=1,
+                        allocated=int(got),
+                        used=int(got and rng.random() < 0.9),
+                        archived=True,
+                    )
+                )
+    EquityFact.objects.filter(archived=True, term=term).delete()
+    EquityFact.objects.bulk_create(facts, batch_size=2000)
+    return term, len(facts)
+
+
 def seed(ctx: DemoContext, scale: str) -> list[str]:
     rng = random.Random(20261201)
     result = services.need_index_import(
@@ -77,13 +173,17 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
     ]
     office = ctx.orgs.get("do-gangseo-yangcheon")
     if office is not None:
-        demo_user(ctx, "officer.gangseoyangcheon", "강서양천담당", Role.TENANT_OFFICER, office)
+        demo_user(
+            ctx, "officer.gangseoyangcheon", "강서양천담당", Role.TENANT_OFFICER, office
+        )
         lines.append(
             "Insights: officer.gangseoyangcheon sees the dashboard of its district office."
         )
     seoul = ctx.tenants.get("seoul")
     members = (
-        learning_insights.approved_member_ids(tenant_id=seoul.pk, limit=RESEARCH_MEMBERS)
+        learning_insights.approved_member_ids(
+            tenant_id=seoul.pk, limit=RESEARCH_MEMBERS
+        )
         if seoul is not None
         else []
     )
@@ -109,7 +209,8 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
             learning_services.answer_record(
                 actor=students[pid],
                 item_id=item_id,
-                answer=rng.randint(0, 3) if rng.random() < 0.4 else 0,
+                # every demo item has at least three choices
+                answer=rng.randint(0, 1),
                 duration_ms=rng.randint(8_000, 90_000),
             )
     admin = ctx.users.get("admin")
@@ -138,6 +239,10 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
             f"Insights: the researcher's approved project with a first export "
             f"({export.row_count} rows, smallest group {export.min_k})."
         )
+    term, archived = _archive(rng)
     n = services.equity_refresh()
-    lines.append(f"Insights: equity dashboard built from {n} requests.")
+    lines.append(
+        f"Insights: equity dashboard built from {n} live requests and a simulated "
+        f"archive of term {term} ({archived} requests at every Seoul school)."
+    )
     return lines

@@ -192,6 +192,8 @@ class EquityFact(models.Model):
     requested = models.PositiveIntegerField(default=1)
     allocated = models.PositiveIntegerField(default=0)
     used = models.PositiveIntegerField(default=0)
+    # Facts of a closed term kept as history: a refresh replaces only live facts.
+    archived = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

@@ -56,7 +56,8 @@ def _sources() -> Iterable[tuple[str, dict[str, Any]]]:
 
 
 def equity_refresh() -> int:
-    """Replace every equity fact; return how many there are now (a system write)."""
+    """Replace the live equity facts (archived terms stay); return how many were
+    built (a system write)."""
     schools = {
         o["pk"]: o
         for o in Organisation.objects.filter(kind=Organisation.Kind.SCHOOL).values(
@@ -120,7 +121,7 @@ def equity_refresh() -> int:
             )
         )
     with transaction.atomic():
-        EquityFact.objects.all().delete()
+        EquityFact.objects.filter(archived=False).delete()
         EquityFact.objects.bulk_create(facts, batch_size=2000)
         audit_record(
             actor=None,

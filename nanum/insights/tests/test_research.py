@@ -17,7 +17,7 @@ from nanum.core.models import AccessLog, Role
 from nanum.core.testing import make_user
 from nanum.insights import services
 from nanum.insights.models import Dataset, ResearchConsent, ResearchExport
-from nanum.learning.models import Course, Interaction, Item, Lesson
+from nanum.learning.models import Course, GuardianLink, Interaction, Item, Lesson
 
 from .conftest import consenting_students
 
@@ -115,8 +115,6 @@ def test_under_14_needs_a_guardians_consent(
 
 
 def test_a_child_cannot_consent_alone_but_a_guardian_can(world: Any) -> None:
-    from nanum.learning.models import GuardianLink  # noqa: PLC0415
-
     child = make_user("kid", Role.STUDENT, world.small_school, birth_year=2016)
     with pytest.raises(PermissionDenied):
         services.research_consent_set(actor=child, member_id=child.pk, consented=True)

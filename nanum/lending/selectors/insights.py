@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from nanum.lending.models import EquipmentModel, Reservation
+from nanum.lending.models import Category, Reservation
 
 ALLOCATED = (
     Reservation.Status.CONFIRMED,
@@ -63,4 +63,4 @@ def equipment_use_by_school() -> list[dict[str, Any]]:
 
 
 def equity_category_labels() -> dict[str, str]:
-    return {str(k): str(v) for k, v in EquipmentModel.Category.choices}
+    return {str(k): str(v) for k, v in Category.choices}
