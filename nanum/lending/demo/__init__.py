@@ -1,4 +1,5 @@
-"""Demo data for the K-STEM Bank: a realistic catalogue across the bank network."""
+"""Demo data for the K-STEM Bank: a realistic catalogue across the bank network,
+and idle research equipment from ZEUS (``research.py``)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from nanum.core.errors import DomainError
 from nanum.core.models import Organisation
 from nanum.core.selectors import is_school_day
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     Allocation,
     Asset,
     BankPolicy,
@@ -23,6 +24,7 @@ from .models import (
     Reservation,
     TrainingRecord,
 )
+from . import research
 
 if TYPE_CHECKING:
     from nanum.core.demo import DemoContext
@@ -456,6 +458,7 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
         "and tomorrow, a return due today, approvals waiting; find them under 'Find a "
         "reservation', or type a tag in the staff header).",
     ]
+    lines.extend(research.seed(ctx))
     if scale == "large":
         lines.append(
             "K-STEM Bank: the large scale is not seeded here; bench/lending_search.py builds "
