@@ -14,9 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from nanum.core.demo import seed_core
 from nanum.core.errors import DomainError
 from nanum.core.models import AuditLog, Notification, Role
 from nanum.core.testing import make_user
+from nanum.learning import demo
 from nanum.learning.models import Application, Document, Seat, Status, StudyDay
 from nanum.learning.models.applications import ChildSignIn
 from nanum.learning.services.applications import application_approve
@@ -378,3 +380,23 @@ def test_another_towns_officer_cannot_see_or_approve_a_childs_application(
 
 def test_the_child_user_model_has_no_email_requirement():
     assert get_user_model()._meta.get_field("email").blank
+
+
+def test_the_demo_gives_the_guardian_a_child_in_every_state():
+    ctx = seed_core()
+    demo.seed(ctx, "small")
+    guardian = ctx.users["guardian"]
+    apps = {
+        a.student.display_name: a
+        for a in Application.objects.filter(applicant=guardian).select_related(
+            "student"
+        )
+    }
+    waiting, member, missing = apps["정어린"], apps["정하늘"], apps["정바다"]
+    assert waiting.status == Status.SUBMITTED
+    assert waiting.documents.filter(kind=Document.Kind.RELATIONSHIP).exists()
+    assert member.status == Status.APPROVED
+    assert not Seat.objects.filter(student=member.student).exists()
+    assert guardian.learning_children.get(child=member.student).confirmed_by_id
+    assert missing.status == Status.SUBMITTED
+    assert not missing.documents.exists()
