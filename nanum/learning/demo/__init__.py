@@ -38,7 +38,7 @@ from ..services import (
     seat_choose,
     seats_assign_bulk,
 )
-from . import _services
+from . import _guardians, _services
 from ._data import COURSES, LESSONS, TOWNS
 
 UNUSABLE = "!"  # an unusable password hash: these accounts cannot sign in
@@ -330,7 +330,7 @@ def seed(ctx: Any, scale: str) -> list[str]:
     lessons = _lessons()
     _demo_student(ctx, lessons)
     crowd = _crowd(ctx, scale, providers)
-    services_lines = _services.seed(ctx)
+    services_lines = _services.seed(ctx) + _guardians.seed(ctx)
     return [
         f"Seoul Learn: {TenantPolicy.objects.count()} town policies, "
         f"{SeatAllocation.objects.count()} seat allocations, {crowd} synthetic applicants, "
