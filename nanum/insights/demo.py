@@ -85,7 +85,7 @@ def _archive(rng: random.Random) -> tuple[str, int]:
             "need_index",
         )
     )
-    cuts = services.quintile_cuts(s["need_index"] for s in schools)
+    cuts = services.quintile_cuts(s["need_index"] or Decimal(0) for s in schools)
     share = {
         "equipment": 0.006,
         "programme": 0.02,
@@ -126,7 +126,8 @@ def _archive(rng: random.Random) -> tuple[str, int]:
                     archived=True,
                 )
                 # Nanum's rules: greater need first, with chance among equals.
-                asks.append((-float(s["need_index"]) - rng.random() * 0.5, fact))
+                need = float(s["need_index"] or 0)
+                asks.append((-need - rng.random() * 0.5, fact))
         room = int(sum(f.requested for _k, f in asks) * capacity[resource])
         for _key, fact in sorted(asks, key=lambda a: a[0]):
             if fact.requested <= room:

@@ -8,13 +8,12 @@ from datetime import date, timedelta
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
-
 from nanum.core import clock
 from nanum.core.models import Organisation, User
 from nanum.core.selectors import closed_days
 
-from ..models import Allocation, Asset, BankPolicy, EquipmentModel, Reservation
+from ..models import BankPolicy, EquipmentModel, Reservation
+from .availability import free_units
 from .catalogue import bank_list, model_get, model_list, school_list
 from .roles import BANK_KINDS, actor_tenant_ids, teacher_school_ids
 
@@ -69,19 +68,8 @@ class SearchResult:
 def _free_counts(
     model_ids: list[int], blocked_from: date, blocked_until: date
 ) -> dict[tuple[int, int], int]:
-    busy = Allocation.objects.filter(
-        asset_id=OuterRef("pk"),
-        active=True,
-        blocked_from__lte=blocked_until,
-        blocked_until__gte=blocked_from,
-    )
-    rows = (
-        Asset.objects.filter(equipment_id__in=model_ids, status__in=Asset.BOOKABLE)
-        .values("equipment_id", "home_bank_id")
-        .annotate(n=Count("pk", filter=~Q(Exists(busy))))
-        .order_by()
-    )
-    return {(r["equipment_id"], r["home_bank_id"]): r["n"] for r in rows}
+    rows = free_units(model_ids, [(blocked_from, blocked_until)])
+    return {(mid, bank): free[0] for mid, bank, free in rows}
 
 
 def _network(
@@ -220,25 +208,22 @@ def _add_alternatives(
     for r in results:
         groups[(r.model.prep_days, r.model.inspection_days)].append(r)
     for (prep, insp), group in groups.items():
-        annotations = {}
-        for s in ALTERNATIVE_SHIFTS:
-            busy = Allocation.objects.filter(
-                asset_id=OuterRef("pk"),
-                active=True,
-                blocked_from__lte=end + timedelta(days=s + insp),
-                blocked_until__gte=start + timedelta(days=s - prep),
-            )
-            annotations[f"free_{s}"] = Count("pk", filter=~Q(Exists(busy)))
+        windows = [
+            (start + timedelta(days=s - prep), end + timedelta(days=s + insp))
+            for s in ALTERNATIVE_SHIFTS
+        ]
         rows: list[dict[str, Any]] = [
-            dict(row)
-            for row in Asset.objects.filter(
-                equipment_id__in=[r.model.pk for r in group],
-                status__in=Asset.BOOKABLE,
-                home_bank_id__in=banks,
+            {
+                "equipment_id": mid,
+                "home_bank_id": bank,
+                **{
+                    f"free_{s}": n
+                    for s, n in zip(ALTERNATIVE_SHIFTS, free, strict=True)
+                },
+            }
+            for mid, bank, free in free_units(
+                [r.model.pk for r in group], windows, bank_ids=banks
             )
-            .values("equipment_id", "home_bank_id")
-            .annotate(**annotations)
-            .order_by("equipment_id", "home_bank_id")
         ]
         for r in group:
             mine = [row for row in rows if row["equipment_id"] == r.model.pk]

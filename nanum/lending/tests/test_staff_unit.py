@@ -84,3 +84,11 @@ def test_teachers_cannot_open_units(world, lending, client_for):
         reverse("lending:unit", args=["MICROSCOPE-001"])
     )
     assert resp.status_code == 403
+
+
+def test_the_reservation_page_has_the_tag_box_for_staff_only(world, lending, client_for):
+    r = book(world, lending, qty=1)
+    url = reverse("lending:reservation", args=[r.pk])
+    box = f'action="{reverse("lending:tag_lookup")}"'
+    assert box in client_for(world.district_bank_officer).get(url).content.decode()
+    assert box not in client_for(world.teacher).get(url).content.decode()
