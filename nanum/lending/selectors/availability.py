@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from django.db import connection
 
@@ -19,11 +20,11 @@ _ASSET = Asset._meta.db_table
 _ALLOC = Allocation._meta.db_table
 
 
-def _marks(values: Sequence[object]) -> str:
+def _marks(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _day(d: date) -> object:
+def _day(d: date) -> Any:
     return connection.ops.adapt_datefield_value(d)
 
 
@@ -47,7 +48,7 @@ def free_units(
         "THEN 0 ELSE 1 END)"
     )
     select = ", ".join(busy for _ in windows)
-    params: list[object] = []
+    params: list[Any] = []
     for start, end in windows:
         params += [_day(start), _day(end)]
     statuses = list(Asset.BOOKABLE)
