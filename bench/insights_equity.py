@@ -35,8 +35,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from bench import _insightskit as kit  # noqa: E402
+import _insightskit as kit  # noqa: E402
 
 GOAL_P95_MS = 200.0
 GOAL_EXPORT_S = 60.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,16 +29,22 @@ class EquityFilterForm(forms.Form):
 
     def __init__(self, *args: Any, scope: EquityScope, terms: list[str], **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["resource"].choices = [("", _("All resources")), *Resource.choices]
-        self.fields["term"].choices = [("", _("All terms"))] + [(t, t) for t in terms]
+        cast(forms.ChoiceField, self.fields["resource"]).choices = [
+            ("", _("All resources")),
+            *Resource.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["term"]).choices = [
+            ("", _("All terms")),
+            *[(t, t) for t in terms],
+        ]
         offices = self.fields["district_office"]
         assert isinstance(offices, forms.ModelChoiceField)
         offices.queryset = scope.offices().order_by("name_ko")
-        self.fields["school_level"].choices = [
+        cast(forms.ChoiceField, self.fields["school_level"]).choices = [
             ("", _("All levels")),
             *Organisation.SchoolLevel.choices,
         ]
-        self.fields["by"].choices = list(DIMENSIONS.items())
+        cast(forms.ChoiceField, self.fields["by"]).choices = list(DIMENSIONS.items())
 
     def filters(self) -> EquityFilters:
         if not self.is_valid():

@@ -166,12 +166,17 @@ def equity_dashboard(*, actor: User, filters: EquityFilters) -> Dashboard:
         "allocated": Sum("allocated"),
         "used": Sum("used"),
     }
-    grouped = list(qs.values("resource", by).annotate(**sums).order_by("resource", by))
-    by_quintile = list(
-        qs.values("resource", "quintile").annotate(**sums).order_by("resource")
-    )
-    totals = {
-        r["resource"]: r for r in qs.values("resource").annotate(**sums).order_by()
+    grouped: list[dict[str, Any]] = [
+        dict(r)
+        for r in qs.values("resource", by).annotate(**sums).order_by("resource", by)
+    ]
+    by_quintile: list[dict[str, Any]] = [
+        dict(r)
+        for r in qs.values("resource", "quintile").annotate(**sums).order_by("resource")
+    ]
+    totals: dict[str, dict[str, Any]] = {
+        r["resource"]: dict(r)
+        for r in qs.values("resource").annotate(**sums).order_by()
     }
     labels = _labels(by)
     for code, name in Resource.choices:

@@ -41,7 +41,7 @@ class EquityScope:
     def offices(self) -> QuerySet[Organisation]:
         qs = Organisation.objects.filter(kind=Organisation.Kind.DISTRICT_OFFICE)
         if self.level == DISTRICT:
-            return qs.filter(pk=self.district_office_id)
+            return qs.filter(pk=self.district_office_id or 0)
         if self.level == TOWN:
             return qs.filter(tenant_id__in=self.tenant_ids)
         return qs

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,7 @@ def birth_band(year: int | None) -> str:
 class KResult:
     """Who is released with which quasi-identifiers, and what it cost."""
 
-    released: dict[Hashable, tuple[str, ...]]
+    released: dict[int, tuple[str, ...]]
     people: int
     suppressed: int
     generalised: int
@@ -58,7 +58,7 @@ class KResult:
 
 
 def k_anonymise(
-    people: Mapping[Hashable, tuple[str, ...]], *, k: int, generalise: int = 0
+    people: Mapping[int, tuple[str, ...]], *, k: int, generalise: int = 0
 ) -> KResult:
     """Make every released combination of quasi-identifiers hold at least ``k`` people.
 
@@ -67,7 +67,7 @@ def k_anonymise(
     out entirely. ``min_k`` is the smallest group released (0 when nobody is).
     """
     counts = Counter(people.values())
-    step1: dict[Hashable, tuple[str, ...]] = {}
+    step1: dict[int, tuple[str, ...]] = {}
     generalised = 0
     for pid, qi in people.items():
         if counts[qi] < k:
@@ -106,7 +106,7 @@ def person_export(
     that k-anonymity releases: the id becomes a pseudonym and the quasi-identifiers
     follow it; rows of suppressed people are left out."""
     result = k_anonymise(people, k=k)
-    names = {pid: pseudonym(key, kind, int(pid)) for pid in result.released}  # type: ignore[call-overload]
+    names = {pid: pseudonym(key, kind, pid) for pid in result.released}
     count = 0
 
     def lines() -> Iterator[list[Any]]:

@@ -134,7 +134,8 @@ def _interaction_rows(ids: Iterable[int]) -> Iterator[tuple[Any, ...]]:
 
 def _mastery_rows(ids: Iterable[int]) -> Iterator[tuple[Any, ...]]:
     for student in User.objects.filter(pk__in=list(ids)).order_by("pk"):
-        _name, rows = learner_selectors.mastery_map(student)
+        # (estimator name, rows, ...): only the rows are exported.
+        rows = learner_selectors.mastery_map(student)[1]
         for r in rows:
             yield student.pk, r.code, r.mastery, r.answered, r.correct
 

@@ -54,12 +54,13 @@ def equity_equipment_rows() -> Iterator[dict[str, Any]]:
 
 def equipment_use_by_school() -> list[dict[str, Any]]:
     """Units borrowed and reservations completed per school (for research exports)."""
-    return list(
-        Reservation.objects.filter(status__in=USED)
+    return [
+        dict(r)
+        for r in Reservation.objects.filter(status__in=USED)
         .values("school_id")
         .annotate(reservations=Count("id"), units=Sum("quantity"))
         .order_by("school_id")
-    )
+    ]
 
 
 def equity_category_labels() -> dict[str, str]:

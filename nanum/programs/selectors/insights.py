@@ -56,12 +56,13 @@ def equity_programme_rows() -> Iterator[dict[str, Any]]:
 
 def participation_rows(student_ids: Iterable[int]) -> list[dict[str, Any]]:
     """Programme applications of these students, with sessions attended."""
-    return list(
-        Application.objects.filter(participant_id__in=list(student_ids))
+    return [
+        dict(r)
+        for r in Application.objects.filter(participant_id__in=list(student_ids))
         .values("participant_id", "programme__kind", "status")
         .annotate(attended=Count("attendance", filter=Q(attendance__present=True)))
         .order_by("participant_id", "programme__kind")
-    )
+    ]
 
 
 def equity_category_labels() -> dict[str, str]:
