@@ -178,8 +178,8 @@ def reward_shortlist_make(*, actor: User, programme_id: int) -> int:
 
 
 def _is_minor(student: User) -> bool:
-    year = getattr(student, "birth_year", None)
-    return bool(year) and clock.today().year - int(year) < ADULT_AGE
+    year = student.birth_year
+    return year is not None and clock.today().year - year < ADULT_AGE
 
 
 @transaction.atomic

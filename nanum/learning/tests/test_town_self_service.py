@@ -164,6 +164,7 @@ def test_officer_edits_rules_page_seats_and_notices(world, towns, client_for):
     assert policy.services == ["lectures", "counselling"] and policy.max_age == 20
     log = AuditLog.objects.get(action="learning.town.rules")
     assert log.actor == world.pyeongchang_officer
+    assert log.before is not None and log.after is not None
     assert log.before["max_age"] == 24 and log.after["max_age"] == 20
     response = client.post(
         reverse("learning:town_page", args=["pyeongchang"]),
@@ -184,9 +185,7 @@ def test_officer_edits_rules_page_seats_and_notices(world, towns, client_for):
         {"title": "여름방학 안내", "body": "..."},
     )
     notice = TenantNotice.objects.get(tenant=world.pyeongchang)
-    client.post(
-        reverse("learning:town_notice_delete", args=["pyeongchang", notice.pk])
-    )
+    client.post(reverse("learning:town_notice_delete", args=["pyeongchang", notice.pk]))
     assert not TenantNotice.objects.filter(pk=notice.pk).exists()
     assert AuditLog.objects.filter(action="learning.town.notice.delete").exists()
 
