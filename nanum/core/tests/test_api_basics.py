@@ -135,11 +135,14 @@ def test_idempotency_key_reused_for_another_body_is_refused(world):
 def test_an_over_long_idempotency_key_is_refused_in_the_users_language(
     world, language, message
 ):
-    calls = []
+    calls: list[int] = []
+
+    def create() -> tuple[int, dict]:
+        calls.append(1)
+        return 201, {}
+
     with translation.override(language), pytest.raises(InvalidInput) as info:
-        run_idempotent(
-            _request(world.teacher, "k" * 201), {"a": 1}, lambda: calls.append(1)
-        )
+        run_idempotent(_request(world.teacher, "k" * 201), {"a": 1}, create)
     assert [str(m) for m in info.value.field_errors["Idempotency-Key"]] == [message]
     assert calls == [] and IdempotencyRecord.objects.count() == 0
 
