@@ -55,6 +55,20 @@ NAV_ITEMS: list[NavItem] = [
         _("Search reservations by number, school, teacher, tag, status or dates."),
     ),
     NavItem(
+        "lending:research_my",
+        _("My research equipment requests"),
+        _r(Role.TEACHER),
+        _(
+            "Idle research equipment of universities and institutes (ZEUS) you asked for."
+        ),
+    ),
+    NavItem(
+        "lending:research_review",
+        _("Research equipment requests"),
+        _r(Role.BANK_STAFF, Role.ADMINISTRATOR),
+        _("Review requests for ZEUS research equipment; hand out and take back."),
+    ),
+    NavItem(
         "learning:student_home",
         _("My learning"),
         _r(Role.STUDENT),

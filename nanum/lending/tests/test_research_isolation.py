@@ -65,7 +65,8 @@ def test_only_the_central_bank_reviews_and_forwards(world, client, api_token):
     r = request_item(world, make_item(world))
     # the district bank hands the item out, but does not review it
     client.force_login(world.district_bank_officer)
-    assert client.get("/lending/research/review/").status_code == 403
+    queue = client.get("/lending/research/review/")
+    assert queue.status_code == 200 and f"#{r.pk}<" not in queue.content.decode()
     assert client.get("/lending/research/syncs/").status_code == 403
     assert client.post(f"/lending/research/requests/{r.pk}/forward/").status_code == 403
     token = api_token(world.district_bank_officer)
@@ -88,9 +89,12 @@ def test_only_the_central_bank_reviews_and_forwards(world, client, api_token):
     r.refresh_from_db()
     assert r.status == ResearchRequest.Status.REVIEW
     assert not AuditLog.objects.filter(action="lending.research_forward").exists()
+    # teachers have no review page
+    client.force_login(world.teacher)
+    assert client.get("/lending/research/review/").status_code == 403
     # the central bank does
     client.force_login(world.bank_officer)
-    assert str(r.pk) in client.get("/lending/research/review/").content.decode()
+    assert f"#{r.pk}<" in client.get("/lending/research/review/").content.decode()
     client.post(f"/lending/research/requests/{r.pk}/forward/")
     r.refresh_from_db()
     assert r.status == ResearchRequest.Status.WITH_OWNER

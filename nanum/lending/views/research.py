@@ -158,15 +158,30 @@ def _require_central(request: AuthedHttpRequest) -> None:
 @login_required
 @require_GET
 def research_review(request: AuthedHttpRequest) -> HttpResponse:
-    _require_central(request)
-    qs = selectors.research_request_list(actor=request.user, scope="review")
+    """The central bank's review queue; every bank's staff: the items to hand out."""
+    if not selectors.is_bank_staff(request.user):
+        raise PermissionDenied()
+    central = selectors.is_central_bank_staff(request.user)
+    review = selectors.research_request_list(actor=request.user, scope="review")
+    handout = selectors.research_request_list(actor=request.user, scope="bank").filter(
+        mode=ResearchRequest.Mode.LOAN,
+        status__in=(ResearchRequest.Status.APPROVED, ResearchRequest.Status.HANDED_OUT),
+    )
     return render(
         request,
         "lending/research/review.html",
         {
-            "waiting": qs.filter(status=ResearchRequest.Status.REVIEW)[:200],
-            "recent": qs.exclude(status=ResearchRequest.Status.REVIEW)[:50],
-            "last_sync": selectors.zeus_sync_list(actor=request.user).first(),
+            "central": central,
+            "waiting": review.filter(status=ResearchRequest.Status.REVIEW)[:200]
+            if central
+            else [],
+            "recent": review.exclude(status=ResearchRequest.Status.REVIEW)[:50]
+            if central
+            else [],
+            "handout": handout[:200],
+            "last_sync": selectors.zeus_sync_list(actor=request.user).first()
+            if central
+            else None,
         },
     )
 
