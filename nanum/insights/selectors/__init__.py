@@ -9,6 +9,7 @@ from .equity import (
     ResourceView,
     equity_dashboard,
     equity_rows,
+    equity_terms,
     priority_share,
 )
 from .need import need_history, school_get, school_list
@@ -40,6 +41,7 @@ __all__ = [
     "equity_dashboard",
     "equity_rows",
     "equity_scope",
+    "equity_terms",
     "export_get",
     "export_list",
     "is_researcher",

@@ -144,14 +144,22 @@ def priority_share(rows: list[dict[str, Any]]) -> float | None:
     return round((top_alloc / alloc) / (top_req / req), 2)
 
 
+def _terms(scope: EquityScope) -> list[str]:
+    qs = scope.filter(EquityFact.objects.all())
+    return sorted(set(qs.values_list("term", flat=True).distinct()), reverse=True)
+
+
+def equity_terms(*, actor: User) -> list[str]:
+    """The terms with figures in ``actor``'s view, newest first."""
+    return _terms(equity_scope(actor))
+
+
 def equity_dashboard(*, actor: User, filters: EquityFilters) -> Dashboard:
     scope = equity_scope(actor)
     by = filters.by if filters.by in DIMENSIONS else "quintile"
     qs = scope.filter(EquityFact.objects.all())
     board = Dashboard(scope=scope, filters=filters)
-    board.terms = sorted(
-        set(qs.values_list("term", flat=True).distinct()), reverse=True
-    )
+    board.terms = _terms(scope)
     if filters.term:
         qs = qs.filter(term=filters.term)
     if filters.district_office:

@@ -26,10 +26,8 @@ from ..forms import EquityFilterForm, ProjectForm
 @login_required
 def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     scope = selectors.equity_scope(request.user)
-    probe = selectors.equity_dashboard(
-        actor=request.user, filters=selectors.EquityFilters(resource="-")
-    )
-    form = EquityFilterForm(request.GET or None, scope=scope, terms=probe.terms)
+    terms = selectors.equity_terms(actor=request.user)
+    form = EquityFilterForm(request.GET or None, scope=scope, terms=terms)
     board = selectors.equity_dashboard(actor=request.user, filters=form.filters())
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
