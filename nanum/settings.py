@@ -17,6 +17,11 @@ NANUM_DATA_DIR          where SQLite, uploaded private files and artefacts live 
 NANUM_EMAIL_URL         "console" (default) or "smtp://user:pass@host:port".
 NANUM_SITE_URL          the public address, for links in e-mails (http://127.0.0.1:8000).
 NANUM_DEFAULT_FROM_EMAIL
+NANUM_SMS_URL, NANUM_KAKAO_URL
+                        "console" (default: printed, for the demo and tests) or the
+                        https address of an SMS / KakaoTalk 알림톡 gateway that takes a JSON
+                        POST (docs/operations.md); NANUM_SMS_TOKEN, NANUM_KAKAO_TOKEN and
+                        NANUM_KAKAO_TEMPLATE go with them.
 NANUM_TASKS_IMMEDIATE   "1" runs background tasks inline (tests, tiny set-ups).
 NANUM_TASK_LEASE_SECONDS  re-queue a task RUNNING longer than this (default 600; ml: 6 h).
 NANUM_TRUSTED_PROXIES   comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed.
@@ -395,6 +400,14 @@ if _cache_url == "database":
 NANUM_SITE_NAME = os.environ.get("NANUM_SITE_NAME", "나눔")
 # Where people open Nanum: links in e-mails are absolute on this address.
 NANUM_SITE_URL = os.environ.get("NANUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Text channels (nanum.core.services.channels): "console" or a gateway's https address.
+NANUM_SMS_URL = os.environ.get("NANUM_SMS_URL", "console")
+NANUM_SMS_TOKEN = os.environ.get("NANUM_SMS_TOKEN", "")
+NANUM_KAKAO_URL = os.environ.get("NANUM_KAKAO_URL", "console")
+NANUM_KAKAO_TOKEN = os.environ.get("NANUM_KAKAO_TOKEN", "")
+NANUM_KAKAO_TEMPLATE = os.environ.get("NANUM_KAKAO_TEMPLATE", "nanum_notice")
+# Phone codes: per number 1 per 60 s and 5 per 3600 s; per client address 20 an hour.
+NANUM_PHONE_CODE_LIMITS = (1, 60, 5, 3600, 20)
 NANUM_TOKEN_PREFIX = "nanum_"  # noqa: S105 - a prefix, not a secret
 NANUM_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("NANUM_ACCESS_LOG_DAYS", "730"))
 NANUM_KT_DATA = os.environ.get(

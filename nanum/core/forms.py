@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .errors import DomainError
-from .models import Tenant
+from .models import Channel, Tenant
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -158,3 +158,59 @@ def add_domain_error(
             placed = True
     if not placed or (with_summary and exc.code != "invalid_input"):
         form.add_error(None, str(exc.message))
+
+
+# --- Notification channels and sign-up by phone (services.channels) ----------------
+
+
+class ChannelsForm(forms.Form):
+    channels = forms.MultipleChoiceField(
+        label=_("Tell me by"),
+        choices=Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("In the app is always on."),
+    )
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class PhoneCodeForm(PhoneForm):
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+
+class PhoneSignUpForm(SignUpForm):
+    """Sign up with a mobile number and its code instead of an e-mail address."""
+
+    field_order = ["phone", "code"]
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["email"]

@@ -34,6 +34,13 @@ def notification_email(notification_id: int, attempt: int = 0) -> bool:
         raise
 
 
+@task(queue_name="mail")
+def notification_channels(notification_id: int) -> int:
+    """Send one notification by SMS / KakaoTalk where the recipient chose them (each
+    channel at most once; a gateway failure leaves it for the next run)."""
+    return services.notification_channels_send(notification_id=notification_id)
+
+
 @task(queue_name="mail", takes_context=True)
 def password_reset_email(
     context: TaskContext,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/phone/", views.signup_phone, name="signup_phone"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
@@ -41,4 +42,5 @@ urlpatterns = [
     ),
     path("notifications/", views.notifications, name="notifications"),
     path("account/tokens/", views.tokens, name="tokens"),
+    path("account/channels/", views.channels, name="channels"),
 ]

@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from nanum.core import clock, tasks
 from nanum.core.models import Notification, User
 
+from .channels import text_channels_of, wants_email
 from .outbox import tasks_enqueue
 
 
@@ -108,8 +109,10 @@ def notification_send(
     note = Notification.objects.create(
         user=user, kind=kind, subject=subject_text[:200], body=body_text, url=url[:300]
     )
-    if email and user.email:
+    if email and user.email and wants_email(user):
         tasks_enqueue(tasks.notification_email, note.pk)
+    if text_channels_of(user):
+        tasks_enqueue(tasks.notification_channels, note.pk)
     return note
 
 

@@ -5,7 +5,7 @@ pages that ``nanum/urls.py``, the settings and the middleware name by path).
 
 from __future__ import annotations
 
-from .account import home, notifications, tokens
+from .account import channels, home, notifications, tokens
 from .errors import (
     bad_request,
     csrf_failure,
@@ -14,12 +14,20 @@ from .errors import (
     permission_denied,
     server_error,
 )
-from .public import LoginView, PasswordResetView, healthz, set_language, signup
+from .public import (
+    LoginView,
+    PasswordResetView,
+    healthz,
+    set_language,
+    signup,
+    signup_phone,
+)
 
 __all__ = [
     "LoginView",
     "PasswordResetView",
     "bad_request",
+    "channels",
     "csrf_failure",
     "domain_error_page",
     "healthz",
@@ -30,5 +38,6 @@ __all__ = [
     "server_error",
     "set_language",
     "signup",
+    "signup_phone",
     "tokens",
 ]

@@ -1,4 +1,4 @@
-"""The signed-in user's own pages: home, notifications, API tokens."""
+"""The signed-in user's own pages: home, notifications, API tokens, channels."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from django.views.decorators.http import require_http_methods
 
 from nanum.core import selectors, services
 from nanum.core.errors import DomainError
-from nanum.core.forms import TokenCreateForm
+from nanum.core.forms import (
+    ChannelsForm,
+    PhoneCodeForm,
+    TokenCreateForm,
+    add_domain_error,
+)
 from nanum.core.http import AuthedHttpRequest
 from nanum.core.models import Role
 from nanum.core.navigation import nav_for
@@ -77,4 +82,54 @@ def tokens(request: AuthedHttpRequest) -> HttpResponse:
             "items": selectors.token_list(actor=request.user),
             "new_token": new_token,
         },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def channels(request: AuthedHttpRequest) -> HttpResponse:
+    """How to be told (in-app, e-mail, SMS, KakaoTalk) and the verified mobile number."""
+    user = request.user
+    pref = services.preference_of(user)
+    post = request.POST if request.method == "POST" else None
+    channels_form = ChannelsForm(
+        post if post and "save" in post else None,
+        initial={"channels": pref.channels},
+    )
+    phone_form = PhoneCodeForm(
+        post if post and ("send" in post or "verify" in post) else None,
+        initial={"phone": pref.phone},
+    )
+    if post is not None:
+        try:
+            if "save" in post and channels_form.is_valid():
+                services.channels_set(
+                    actor=user, channels=channels_form.cleaned_data["channels"]
+                )
+                messages.success(request, _("Your choice was saved."))
+                return redirect("core:channels")
+            if "send" in post and phone_form.is_valid():
+                services.phone_code_send(
+                    phone=phone_form.cleaned_data["phone"],
+                    purpose="verify",
+                    ip=services.client_address(request),
+                )
+                messages.success(request, _("A code was sent to your phone."))
+            elif "verify" in post and phone_form.is_valid():
+                services.phone_verify(
+                    actor=user,
+                    phone=phone_form.cleaned_data["phone"],
+                    code=phone_form.cleaned_data["code"],
+                )
+                messages.success(request, _("Your mobile number is verified."))
+                return redirect("core:channels")
+        except DomainError as exc:
+            add_domain_error(
+                channels_form if "save" in post else phone_form, exc, with_summary=True
+            )
+    return render(
+        request,
+        "core/channels.html",
+        {"channels_form": channels_form, "phone_form": phone_form, "pref": pref},
     )

@@ -21,6 +21,7 @@ from django.views.i18n import set_language as django_set_language
 from nanum.core import services
 from nanum.core.errors import DomainError
 from nanum.core.forms import (
+    PhoneSignUpForm,
     QueuedPasswordResetForm,
     SignUpForm,
     ThrottledAuthenticationForm,
@@ -129,6 +130,50 @@ def signup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your account is ready."))
             return redirect("core:home")
     return render(request, "core/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_phone(request: HttpRequest) -> HttpResponse:
+    """Sign up with a mobile number: ask for a code, then enter it with the rest."""
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = PhoneSignUpForm(request.POST or None)
+    if request.method == "POST" and "send" in request.POST:
+        form = PhoneSignUpForm(initial={"phone": request.POST.get("phone", "")})
+        try:
+            services.phone_code_send(
+                phone=request.POST.get("phone", ""),
+                purpose="signup",
+                ip=services.client_address(request),
+            )
+        except DomainError as exc:
+            for text in [*exc.field_errors.get("phone", []), exc.message][:1]:
+                messages.error(request, str(text))
+        else:
+            messages.success(request, _("A code was sent to your phone."))
+    elif request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            user = services.user_register_by_phone(
+                data=services.PhoneSignUp(
+                    phone=cd["phone"],
+                    code=cd["code"],
+                    username=cd["username"],
+                    display_name=cd["display_name"],
+                    password=cd["password1"],
+                    birth_year=cd["birth_year"],
+                    role=cd["role"],
+                    tenant=cd["tenant"],
+                    language=translation.get_language() or "",
+                )
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready."))
+            return redirect("core:home")
+    return render(request, "core/signup_phone.html", {"form": form})
 
 
 @require_GET
