@@ -266,3 +266,44 @@ def test_aggregate_hides_groups_under_k(
     )
     assert resp.status_code == 403
     assert resp.json()["code"] == "dataset_not_covered"
+
+
+def test_mastery_and_participation_exports(world: Any, items: list[Item]) -> None:
+    today = clock.today()
+    project = services.research_project_approve(
+        actor=world.admin,
+        data=services.ProjectInput(
+            title="Mastery study",
+            institution_id=world.university.pk,
+            principal_investigator="Prof. Park",
+            purpose="p",
+            irb_ref="IRB-3",
+            starts_on=today,
+            ends_on=today,
+            datasets=["mastery", "participation"],
+            researcher_ids=[world.researcher.pk],
+        ),
+    )
+    for item in items:
+        item.skills = ["[9수01-01]"]
+        item.save()
+    users = consenting_students(world, 5)
+    Interaction.objects.bulk_create(
+        [
+            Interaction(student=u, item=item, correct=True, skills=["[9수01-01]"])
+            for u in users
+            for item in items
+        ]
+    )
+    export = services.research_export_create(
+        actor=world.researcher, project_id=project.pk, dataset="mastery"
+    )
+    rows = rows_of(export)
+    assert len(rows) == 5 and {r["skill"] for r in rows} == {"[9수01-01]"}
+    assert all(0 <= float(r["mastery"]) <= 1 for r in rows)
+    # Nobody took part in a programme: refused, not an empty file.
+    with pytest.raises(DomainError) as exc:
+        services.research_export_create(
+            actor=world.researcher, project_id=project.pk, dataset="participation"
+        )
+    assert exc.value.code == "under_k"
