@@ -11,7 +11,8 @@
    95% of first come's.
 2. The semester's requests as equity facts in a temporary SQLite database; the
    dashboard selector (``nanum.insights.selectors.equity_dashboard``, the office view
-   and a district office's view, every grouping) timed: goal p95 ≤ 200 ms.
+   and a district office's view, every grouping) timed when computed and when
+   cached (the sums are cached until the facts are rebuilt): goal p95 ≤ 200 ms.
 3. A research export of 1,000,000 interactions (--tiny: 50,000) through the export's
    own de-identification (``nanum.insights.services.person_export``: keyed
    pseudonyms, generalised quasi-identifiers, k-anonymity with suppression, the
@@ -116,11 +117,17 @@ def build_facts(sem: kit.Semester) -> tuple[Any, Any]:
     return admin, staff
 
 
-def time_dashboard(actors: list[Any], repeats: int) -> list[float]:
+def time_dashboard(actors: list[Any], repeats: int) -> tuple[list[float], list[float]]:
+    """(computed, cached) milliseconds: the first pass computes every view, the later
+    passes find the sums cached (the facts have not changed)."""
+    from django.core.cache import cache
+
     from nanum.insights.selectors import DIMENSIONS, EquityFilters, equity_dashboard
 
-    times = []
-    for _ in range(repeats):
+    cache.clear()
+    cold: list[float] = []
+    warm: list[float] = []
+    for n in range(repeats):
         for actor in actors:
             for by in DIMENSIONS:
                 for resource in ("", "programme"):
@@ -129,8 +136,14 @@ def time_dashboard(actors: list[Any], repeats: int) -> list[float]:
                         actor=actor, filters=EquityFilters(by=by, resource=resource)
                     )
                     assert board.resources
-                    times.append((time.perf_counter() - t0) * 1000)
-    return times
+                    ms = (time.perf_counter() - t0) * 1000
+                    (cold if n == 0 else warm).append(ms)
+    return cold, warm
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
 def export(n_rows: int, people: int, seed: int = 5) -> tuple[float, Any]:
@@ -195,7 +208,7 @@ def main() -> int:
     t0 = time.perf_counter()
     admin, staff = build_facts(sem)
     build_s = time.perf_counter() - t0
-    times = time_dashboard([admin, staff], repeats=2 if args.tiny else 5)
+    cold, warm = time_dashboard([admin, staff], repeats=2 if args.tiny else 5)
 
     export_s, out = export(export_rows, people=min(students, export_rows // 20))
     ref_after = reference()
@@ -219,12 +232,15 @@ def main() -> int:
             f"{resource:<13} {share:>11.2f} {f_share:>10.2f} {util:>9.1%} "
             f"{f_util:>9.1%} {ratio:>10.1%}  {'met' if good else 'NOT met'}"
         )
-    p50 = statistics.median(times)
-    p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+    cold_p95, warm_p95 = pct(cold, 0.95), pct(warm, 0.95)
     print(
-        f"\nDashboard: {len(sem.requests):,} facts (built in {build_s:.1f} s), "
-        f"{len(times)} queries: median {p50:.0f} ms, p95 {p95:.0f} ms "
-        f"(goal ≤ {GOAL_P95_MS:.0f} ms: {'met' if p95 <= GOAL_P95_MS else 'NOT met'})"
+        f"\nDashboard: {len(sem.requests):,} facts (built in {build_s:.1f} s); "
+        f"computed: {len(cold)} views, median {statistics.median(cold):.0f} ms, "
+        f"p95 {cold_p95:.0f} ms; cached until the next rebuild: {len(warm)} views, "
+        f"median {statistics.median(warm):.0f} ms, p95 {warm_p95:.0f} ms "
+        f"(goal p95 ≤ {GOAL_P95_MS:.0f} ms: computed "
+        f"{'met' if cold_p95 <= GOAL_P95_MS else 'NOT met'}, cached "
+        f"{'met' if warm_p95 <= GOAL_P95_MS else 'NOT met'})"
     )
     print(
         f"Research export: {export_rows:,} interactions of "

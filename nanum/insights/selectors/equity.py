@@ -3,10 +3,12 @@ quintile, district office, school level or category, per term, scoped to the act
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,12 +156,24 @@ def equity_terms(*, actor: User) -> list[str]:
     return _terms(equity_scope(actor))
 
 
-def equity_dashboard(*, actor: User, filters: EquityFilters) -> Dashboard:
-    scope = equity_scope(actor)
-    by = filters.by if filters.by in DIMENSIONS else "quintile"
+Rows = list[dict[str, Any]]
+CACHE_SECONDS = 600
+
+
+def _aggregates(
+    scope: EquityScope, filters: EquityFilters, by: str
+) -> tuple[Rows, Rows, dict[str, dict[str, Any]]]:
+    """The sums behind the dashboard. Facts change only when they are rebuilt (new
+    ids), so the sums are cached under the newest fact's id, for at most 10 minutes."""
     qs = scope.filter(EquityFact.objects.all())
-    board = Dashboard(scope=scope, filters=filters)
-    board.terms = _terms(scope)
+    version = EquityFact.objects.aggregate(v=Max("id"))["v"] or 0
+    key = (
+        "insights:equity:"
+        + hashlib.sha256(repr((version, scope, filters, by)).encode()).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cast(tuple[Rows, Rows, dict[str, dict[str, Any]]], cached)
     if filters.term:
         qs = qs.filter(term=filters.term)
     if filters.district_office:
@@ -174,11 +188,11 @@ def equity_dashboard(*, actor: User, filters: EquityFilters) -> Dashboard:
         "allocated": Sum("allocated"),
         "used": Sum("used"),
     }
-    grouped: list[dict[str, Any]] = [
+    grouped: Rows = [
         dict(r)
         for r in qs.values("resource", by).annotate(**sums).order_by("resource", by)
     ]
-    by_quintile: list[dict[str, Any]] = [
+    by_quintile: Rows = [
         dict(r)
         for r in qs.values("resource", "quintile").annotate(**sums).order_by("resource")
     ]
@@ -186,6 +200,16 @@ def equity_dashboard(*, actor: User, filters: EquityFilters) -> Dashboard:
         r["resource"]: dict(r)
         for r in qs.values("resource").annotate(**sums).order_by()
     }
+    cache.set(key, (grouped, by_quintile, totals), CACHE_SECONDS)
+    return grouped, by_quintile, totals
+
+
+def equity_dashboard(*, actor: User, filters: EquityFilters) -> Dashboard:
+    scope = equity_scope(actor)
+    by = filters.by if filters.by in DIMENSIONS else "quintile"
+    board = Dashboard(scope=scope, filters=filters)
+    board.terms = _terms(scope)
+    grouped, by_quintile, totals = _aggregates(scope, filters, by)
     labels = _labels(by)
     for code, name in Resource.choices:
         if filters.resource and code != filters.resource:

@@ -6,12 +6,20 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from nanum.core import clock
 from nanum.core.models import Role, User
 from nanum.core.testing import make_user
 from nanum.insights import services
 from nanum.insights.models import Dataset, EquityFact, ResearchConsent
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The dashboard's sums are cached under the newest fact id, which a rolled-back
+    test database hands out again."""
+    cache.clear()
 
 
 @pytest.fixture
