@@ -14,6 +14,7 @@ from .actions import (
     programme_apply_options,
     programme_organiser_actions,
 )
+from .charts import applications_chart
 from .labs import (
     lab_managed_get,
     lab_slot_open_get,
@@ -56,6 +57,7 @@ __all__ = [
     "ApplyOptions",
     "ListingFilters",
     "OrganiserActions",
+    "applications_chart",
     "attendance_counts",
     "attendance_grid",
     "attendance_rates",

@@ -52,6 +52,7 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         {
             "programmes": [(p, rates.get(p.pk)) for p in rows],
             "totals": selectors.dashboard_totals(programmes),
+            "chart": selectors.applications_chart(rows),
             "manages_labs": selectors.labs_managed(request.user).exists(),
         },
     )
