@@ -94,11 +94,7 @@ def export_create(request: ApiRequest, project_id: Id, payload: ExportIn) -> Sta
     return Status(*run_idempotent(request, body, create))
 
 
-@router.get(
-    "/research/exports/{export_id}/file",
-    summary="Download an export (CSV)",
-    response={200: None},
-)
+@router.get("/research/exports/{export_id}/file", summary="Download an export (CSV)")
 def export_file(request: ApiRequest, export_id: Id) -> HttpResponse:
     export = services.research_export_download(
         actor=request.auth, export_id=export_id, request=request
