@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -49,8 +48,8 @@ def student_home(request: AuthedHttpRequest) -> HttpResponse:
 def _week_chart(data: dict[str, Any]) -> Chart:
     goal = data["goal"]
     return bar_chart(
-        title=_("Minutes studied in each of the last 8 weeks"),
-        labels=[date_format(w["start"], "MONTH_DAY_FORMAT") for w in data["weeks"]],
+        title=_("Minutes studied per week (last 8 weeks)"),
+        labels=[f"{w['start'].month}/{w['start'].day}" for w in data["weeks"]],
         series=[Series(_("Minutes"), [w["minutes"] for w in data["weeks"]])],
         unit=_("min"),
         goal=goal.target_minutes if goal else None,

@@ -42,7 +42,7 @@
     var box = document.querySelector("[data-offline-status]");
     if (!box) return;
     var text = box.getAttribute("data-msg-" + key) || "";
-    box.textContent = text.replace("%(count)s", String(count || 0));
+    box.textContent = text.replace("{count}", String(count || 0));
     box.hidden = false;
   }
 
