@@ -9,8 +9,8 @@ from django.views.i18n import JavaScriptCatalog
 
 from nanum import frontdoor
 from nanum.api import api
-from nanum.learning.views import offline as learning_offline
 from nanum.core import views as core_views
+from nanum.learning.views import offline as learning_offline
 
 
 class BoundedIntConverter:
