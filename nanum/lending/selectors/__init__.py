@@ -16,6 +16,7 @@ from .catalogue import (
     staff_bank_choices,
     staff_banks,
 )
+from .charts import BankCharts, bank_charts
 from .imports import import_job_get
 from .public import CatalogueCategory, catalogue_overview
 from .research import (
@@ -83,6 +84,7 @@ __all__ = [
     "AssetPage",
     "BadOwnerLink",
     "BankAvailability",
+    "BankCharts",
     "BookingDefaults",
     "CatalogueCategory",
     "ClassPlan",
@@ -95,6 +97,7 @@ __all__ = [
     "asset_list_for_staff",
     "asset_page",
     "availability_search",
+    "bank_charts",
     "bank_choices",
     "bank_list",
     "board",

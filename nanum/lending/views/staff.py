@@ -75,7 +75,10 @@ def board(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "lending/board.html",
-        {"b": selectors.board(actor=request.user, day=clock.today())},
+        {
+            "b": selectors.board(actor=request.user, day=clock.today()),
+            "charts": selectors.bank_charts(actor=request.user, today=clock.today()),
+        },
     )
 
 
