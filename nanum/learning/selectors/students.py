@@ -213,8 +213,9 @@ def student_home(
 
 def _unread(student: User) -> list[dict[str, Any]]:
     """The student's unread notifications, newest first (at most five)."""
-    return list(
-        Notification.objects.filter(user=student, read_at__isnull=True)
+    return [
+        dict(row)
+        for row in Notification.objects.filter(user=student, read_at__isnull=True)
         .order_by("-created_at")
         .values("subject", "url", "created_at")[:5]
-    )
+    ]

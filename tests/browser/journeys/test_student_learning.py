@@ -110,5 +110,6 @@ def test_an_answer_given_offline_is_recorded_once_back_online(
     page.wait_for_load_state("networkidle")
     after = Interaction.objects.filter(student__username="student")
     assert after.count() == before + 1
-    assert after.order_by("-pk").first().answer == 1
+    last = after.order_by("-pk").first()
+    assert last is not None and last.answer == 1
     assert page.evaluate("localStorage.getItem('nanum-answer-queue')") == "[]"
