@@ -7,6 +7,8 @@ os.environ.setdefault("NANUM_TASKS_IMMEDIATE", "1")
 os.environ.setdefault("NANUM_EMAIL_URL", "memory")
 os.environ.setdefault("NANUM_MANIFEST_STATIC", "0")
 os.environ.setdefault("NANUM_SECURE", "0")
+# Never the internet: the ZEUS client of a test talks to a local fake or to nothing.
+os.environ.setdefault("NANUM_ZEUS_BASE_URL", "http://127.0.0.1:9/zeus-offline")
 # Explicit keys for the test database (PostgreSQL runs set DATABASE_URL, which counts as
 # production without NANUM_DEBUG): fixed test values, never used outside the tests.
 os.environ.setdefault(

@@ -395,9 +395,9 @@ class ResearchItemOut(Schema):
 
 
 class ResearchRequestIn(Schema):
-    item_id: int
-    school_id: int
-    bank_id: int = Field(..., description="where a loan is picked up and returned")
+    item_id: Id
+    school_id: Id
+    bank_id: Id = Field(..., description="where a loan is picked up and returned")
     mode: Literal["loan", "visit"]
     start_date: date
     end_date: date

@@ -25,7 +25,7 @@ def owner_path() -> str:
     """The signed link in the last e-mail to the owner's contact."""
     to_owner = [m for m in mail.outbox if "/lending/research/owner/" in m.body]
     found = re.search(
-        r"https?://[^/\s]+(/lending/research/owner/[^/\s]+/)", to_owner[-1].body
+        r"https?://[^/\s]+(/lending/research/owner/[^/\s]+/)", str(to_owner[-1].body)
     )
     assert found
     return found.group(1)
@@ -194,10 +194,11 @@ def test_the_owner_declines_with_a_message(world):
     # no address: the central bank passes the link on itself
     assert not [m for m in mail.outbox if "/research/owner/" in m.body]
     token = selectors.owner_token("r", r.pk)
-    r = services.research_owner_decide(
+    decided = services.research_owner_decide(
         token=token, approve=False, name="김교수", reason="학기 중 연구에 사용"
     )
-    assert (r.status, r.reason) == ("declined", "학기 중 연구에 사용")
+    assert isinstance(decided, ResearchRequest)
+    assert (decided.status, decided.reason) == ("declined", "학기 중 연구에 사용")
 
 
 def test_a_transfer_makes_a_bank_unit_with_its_provenance(
