@@ -81,19 +81,19 @@ def bank_charts(*, actor: User, today: date) -> BankCharts:
         series=[Series(_("Lent"), shares)],
         unit="%",
     )
-    per_bank = {
-        row["bank_id"]: row
-        for row in late.values("bank_id").annotate(
-            loans=Count("pk"), units=Sum("quantity")
-        )
+    per_bank: dict[int, tuple[int, int]] = {
+        bank_id: (loans_n, units_n or 0)
+        for bank_id, loans_n, units_n in late.values("bank_id")
+        .annotate(loans=Count("pk"), units=Sum("quantity"))
+        .values_list("bank_id", "loans", "units")
     }
     orgs = list(bank_orgs.order_by("name_ko", "pk"))
     overdue = bar_chart(
         title=_("Loans overdue today, per bank"),
         labels=[o.name for o in orgs],
         series=[
-            Series(_("Loans"), [per_bank.get(o.pk, {}).get("loans", 0) for o in orgs]),
-            Series(_("Units"), [per_bank.get(o.pk, {}).get("units", 0) for o in orgs]),
+            Series(_("Loans"), [per_bank.get(o.pk, (0, 0))[0] for o in orgs]),
+            Series(_("Units"), [per_bank.get(o.pk, (0, 0))[1] for o in orgs]),
         ],
         horizontal=True,
     )
