@@ -240,7 +240,7 @@ def test_the_search_api_proposes_the_split_across_banks(world, spread, client_fo
         "q": spread.microscope.name_ko,
     }
     eight = c.get("/api/v1/lending/availability", q | {"quantity": 8}).json()
-    mine = [i for i in eight["items"] if i["model"]["id"] == spread.microscope.pk][0]
+    mine = next(i for i in eight["items"] if i["model"]["id"] == spread.microscope.pk)
     assert [(p["bank_id"], p["quantity"]) for p in mine["split"]] == [
         (world.district_bank.pk, 3),
         (world.central_bank.pk, 2),
@@ -250,5 +250,7 @@ def test_the_search_api_proposes_the_split_across_banks(world, spread, client_fo
         body = c.get(
             "/api/v1/lending/availability", q | {"quantity": fits_one_bank_or_none}
         ).json()
-        mine = [i for i in body["items"] if i["model"]["id"] == spread.microscope.pk][0]
+        mine = next(
+            i for i in body["items"] if i["model"]["id"] == spread.microscope.pk
+        )
         assert mine["split"] == []
