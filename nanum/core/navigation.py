@@ -93,6 +93,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Apply for free online lectures and mentoring."),
     ),
     NavItem(
+        "learning:children",
+        _("My children"),
+        _r(Role.GUARDIAN),
+        _("Add a child under 14, follow their study, choose their site and sign-in."),
+    ),
+    NavItem(
         "learning:review_queue",
         _("Applications to review"),
         _r(Role.TENANT_OFFICER, Role.ADMINISTRATOR),

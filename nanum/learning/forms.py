@@ -484,6 +484,10 @@ class ChildPasswordForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "pw_%s")  # shares a page with ChildCodeForm
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         cd = super().clean() or {}
         if cd.get("password") and cd.get("password") != cd.get("password2"):
@@ -496,6 +500,10 @@ class ChildCodeForm(forms.Form):
         label=_("As the guardian, I consent that my child signs in on their own."),
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "code_%s")  # shares a page with the password form
+        super().__init__(*args, **kwargs)
 
 
 class ChildCodeSignInForm(forms.Form):

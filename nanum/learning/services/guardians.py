@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
 from nanum.core.errors import InvalidInput, PermissionDenied
-from nanum.core.models import Role, User
-from nanum.core.services import audit_record
+from nanum.core.models import Role, RoleAssignment, User
+from nanum.core.services import audit_record, role_grant
 
 from ..models import GuardianLink
 
@@ -67,6 +67,17 @@ def child_register(*, actor: User, display_name: str, birth_year: int) -> User:
     child.set_unusable_password()
     child.save()
     link = GuardianLink.objects.create(guardian=actor, child=child)
+    # The child is a student where the guardian holds their role (pages and menus
+    # follow roles; the child signs in only once the guardian gives them a sign-in).
+    held = (
+        RoleAssignment.objects.filter(user=actor, role=Role.GUARDIAN, is_active=True)
+        .select_related("organisation")
+        .first()
+    )
+    if held is not None:
+        role_grant(
+            actor=actor, user=child, role=Role.STUDENT, organisation=held.organisation
+        )
     audit_record(
         actor=actor,
         action="learning.child_register",

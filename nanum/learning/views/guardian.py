@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -86,7 +86,14 @@ def child_handoff(
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("learning:guardian_child", child_id)
-    return HttpResponseRedirect(url)
+    # Not a redirect: the site's CSP (form-action 'self') stops a form's redirect to
+    # another origin, so the answer is a page that moves on by itself (and a link).
+    data = selectors.child_progress(actor=request.user, child_id=child_id)
+    response = render(
+        request, "learning/handoff.html", {"url": url, "seat": data["seat"]}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
