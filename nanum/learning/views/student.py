@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -227,7 +227,12 @@ def handoff(request: AuthedHttpRequest, seat_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("learning:student_home")
-    return HttpResponseRedirect(url)
+    # A page that moves on by itself, not a redirect: the CSP's form-action 'self'
+    # stops a form's redirect to another origin in the browser.
+    seat = selectors.student_home(student=request.user)["seat"]
+    response = render(request, "learning/handoff.html", {"url": url, "seat": seat})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
