@@ -163,10 +163,12 @@ CACHE_SECONDS = 600
 def _aggregates(
     scope: EquityScope, filters: EquityFilters, by: str
 ) -> tuple[Rows, Rows, dict[str, dict[str, Any]]]:
-    """The sums behind the dashboard. Facts change only when they are rebuilt (new
-    ids), so the sums are cached under the newest fact's id, for at most 10 minutes."""
+    """The sums behind the dashboard. Facts change only when they are rebuilt, so the
+    sums are cached under the newest fact's id and the number of facts, for at most
+    10 minutes."""
     qs = scope.filter(EquityFact.objects.all())
-    version = EquityFact.objects.aggregate(v=Max("id"))["v"] or 0
+    # A rebuild inserts facts with new ids, or only deletes some: both show here.
+    version = tuple(EquityFact.objects.aggregate(v=Max("id"), n=Count("id")).values())
     key = (
         "insights:equity:"
         + hashlib.sha256(repr((version, scope, filters, by)).encode()).hexdigest()

@@ -177,3 +177,13 @@ def test_term_of() -> None:
     assert services.term_of(date(2026, 3, 2)) == "2026-1"
     assert services.term_of(date(2026, 9, 1)) == "2026-2"
     assert services.term_of(date(2027, 2, 10)) == "2026-2"
+
+
+def test_rebuilt_figures_replace_cached_ones(equity_world: Any) -> None:
+    filters = selectors.EquityFilters()
+    before = selectors.equity_dashboard(actor=equity_world.admin, filters=filters)
+    assert "equipment" in [v.resource for v in before.resources]
+    EquityFact.objects.filter(resource="learn_place").update(archived=True)
+    services.equity_refresh()  # no live requests in this world: live facts go
+    after = selectors.equity_dashboard(actor=equity_world.admin, filters=filters)
+    assert [v.resource for v in after.resources] == ["learn_place"]
