@@ -18,9 +18,12 @@ from .models import (
     Consumable,
     EquipmentModel,
     MaintenanceTicket,
+    ResearchItem,
+    ResearchRequest,
     Reservation,
     TrainingRecord,
     Transfer,
+    ZeusSync,
 )
 
 
@@ -95,3 +98,35 @@ admin.site.register(
 admin.site.register(
     Transfer, list_display=("asset", "from_org", "to_org", "status", "sent_at")
 )
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Research equipment comes from ZEUS and its requests have rules: read-only."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ResearchItem)
+class ResearchItemAdmin(_ReadOnly):
+    list_display = ("nfec_no", "name_ko", "owner_name", "idle_status", "withdrawn_at")
+    list_filter = ("idle_status", "use_scope", "lending", "source", "tenant")
+    search_fields = ("nfec_no", "name_ko", "name_en", "owner_name")
+
+
+@admin.register(ResearchRequest)
+class ResearchRequestAdmin(_ReadOnly):
+    list_display = ("pk", "item", "school", "mode", "start_date", "status")
+    list_filter = ("status", "mode", "tenant")
+
+
+@admin.register(ZeusSync)
+class ZeusSyncAdmin(_ReadOnly):
+    list_display = ("pk", "bank", "source", "status", "added", "changed", "withdrawn")
+    list_filter = ("status", "source")
