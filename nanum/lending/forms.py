@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -439,3 +440,55 @@ class ZeusListForm(forms.Form):
         if f.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return f
+
+
+class CatalogueForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All")), *list(Category.choices)],
+    )
+
+
+class CalendarForm(forms.Form):
+    """Which month of free dates to show, and for how many units."""
+
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-03"}),
+        help_text=_("Year and month, e.g. 2026-03."),
+    )
+    quantity = forms.IntegerField(
+        label=_("Units"),
+        min_value=1,
+        max_value=500,
+        initial=1,
+        error_messages={
+            "min_value": _("Ask for at least one unit."),
+            "max_value": _("Ask for at most 500 units."),
+        },
+    )
+
+    def __init__(self, *args: Any, first: date, last: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.first, self.last = first, last
+
+    def clean_month(self) -> date:
+        raw = self.cleaned_data["month"].strip()
+        try:
+            year, month = (int(x) for x in raw.split("-"))
+            value = date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write the month as year-month, e.g. 2026-03.")
+            ) from None
+        if not self.first <= value <= self.last:
+            raise forms.ValidationError(
+                _("Choose a month from %(first)s to %(last)s.")
+                % {
+                    "first": self.first.strftime("%Y-%m"),
+                    "last": self.last.strftime("%Y-%m"),
+                }
+            )
+        return value

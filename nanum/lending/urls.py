@@ -14,6 +14,8 @@ urlpatterns = [
         name="class_request_detail",
     ),
     path("models/<int:pk>/<str:kind>", views.model_file, name="model_file"),
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/<int:pk>/", views.model_calendar, name="model_calendar"),
     path("my/", views.my_reservations, name="my_reservations"),
     path("reservations/<int:pk>/", views.reservation_detail, name="reservation"),
     path(

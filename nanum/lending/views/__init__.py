@@ -1,5 +1,6 @@
 """Thin HTML views: parse with a form, call a service or selector, render."""
 
+from .browse import catalogue, model_calendar
 from .class_requests import class_request_detail
 from .research import (
     research_item,
@@ -47,6 +48,7 @@ __all__ = [
     "assets",
     "board",
     "calendar_feed_action",
+    "catalogue",
     "catalogue_export",
     "catalogue_import",
     "checkin",
@@ -57,6 +59,7 @@ __all__ = [
     "ical_feed",
     "import_job",
     "labels_pdf",
+    "model_calendar",
     "model_file",
     "my_reservations",
     "research_item",
