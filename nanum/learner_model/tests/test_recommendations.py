@@ -254,7 +254,12 @@ def test_the_students_home_loads_the_top_three_with_reasons(world, content, clie
         _answer(world.student, item, False)
     client.force_login(world.student)
     home = client.get(reverse("learning:student_home")).content.decode()
-    assert reverse("learner_model:panel") in home  # loaded by htmx, link without JS
+    # the home's "what's next" shows the first lesson (logged as shown, one tap follows)
+    first = RecommendationEvent.objects.filter(
+        student=world.student, kind=RecommendationEvent.Kind.LESSON, rank=1
+    ).first()
+    assert first is not None
+    assert reverse("learner_model:follow", args=[first.pk]) in home
     panel = client.get(reverse("learner_model:panel"))
     assert len(panel.context["lessons"]) == 3
     assert RecommendationEvent.objects.filter(student=world.student).exists()
