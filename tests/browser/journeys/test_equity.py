@@ -3,8 +3,13 @@ demo's figures, grouped by district office, and a school's need index explained.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
+
+from nanum.core import clock
+from nanum.insights.services import term_of
 
 from .conftest import sign_in
 
@@ -21,7 +26,10 @@ def test_admin_reads_the_equity_dashboard_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text("교육격차 현황판")
     expect(page.get_by_role("heading", name="센터 프로그램 정원")).to_be_visible()
     expect(page.get_by_text("우선 배정 비율:").first).to_be_visible()
-    page.get_by_label("학기").select_option("2026-1")
+    # The demo's simulated archive: the previous term at every Seoul school.
+    page.get_by_label("학기").select_option(
+        term_of(clock.today() - timedelta(days=183))
+    )
     page.get_by_label("묶는 기준").select_option("district_office")
     page.get_by_role("button", name="보기", exact=True).click()  # 4
     expect(page.locator("svg").first).to_be_visible()
