@@ -13,7 +13,7 @@ port with ``NANUM_DEBUG=0`` and removes everything afterwards. Signed-in pages a
 measured with the demo account's session: the script signs in through the login page
 and hands Lighthouse the session cookie (``--extra-headers``).
 
-Lighthouse comes from npm: ``npx --yes lighthouse@12`` by default (needs the npm
+Lighthouse comes from npm: ``npx --yes lighthouse@13`` by default (needs the npm
 registry once), or give an installed one with ``--lighthouse PATH``. Chromium is
 ``/usr/bin/chromium`` (``--chromium``). Lighthouse's mobile preset simulates a mid-range
 phone on slow 4G (4x CPU slowdown, calibrated on this machine's speed), so the
@@ -230,7 +230,7 @@ def lighthouse_command(given: str | None) -> list[str]:
     npx = shutil.which("npx")
     if npx is None:
         raise SystemExit("Lighthouse needs npx (Node.js) or --lighthouse PATH")
-    return [npx, "--yes", "lighthouse@12"]
+    return [npx, "--yes", "lighthouse@13"]
 
 
 def chromium_version(chromium: str) -> str:
