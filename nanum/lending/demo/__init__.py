@@ -24,7 +24,7 @@ from ..models import (
     Reservation,
     TrainingRecord,
 )
-from . import research
+from . import history, research
 
 if TYPE_CHECKING:
     from nanum.core.demo import DemoContext
@@ -458,6 +458,7 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
         "and tomorrow, a return due today, approvals waiting; find them under 'Find a "
         "reservation', or type a tag in the staff header).",
     ]
+    lines.extend(history.seed(ctx))
     lines.extend(research.seed(ctx))
     if scale == "large":
         lines.append(
