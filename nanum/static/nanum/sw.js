@@ -10,6 +10,7 @@
 
 const CACHE = "nanum-offline-v1";
 const PAGES = /^\/(learning\/me\/|learning\/lessons\/(\d+\/)?)?$/;
+const HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/;
 const OFFLINE =
   '<!DOCTYPE html><html lang="ko"><meta charset="utf-8">' +
   '<meta name="viewport" content="width=device-width, initial-scale=1">' +
@@ -58,9 +59,19 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/static/")) {
-    event.respondWith(
-      fromCache(request).then((hit) => hit || fetch(request).then((r) => keep(request, r))),
-    );
+    if (HASHED.test(url.pathname)) {
+      // a hashed name never changes: the stored copy is the file
+      event.respondWith(
+        fromCache(request).then((hit) => hit || fetch(request).then((r) => keep(request, r))),
+      );
+    } else {
+      // unhashed (development): the network first, the stored copy offline
+      event.respondWith(
+        fetch(request)
+          .then((r) => keep(request, r))
+          .catch(() => fromCache(request).then((hit) => hit || Response.error())),
+      );
+    }
     return;
   }
   if (request.mode === "navigate" && PAGES.test(url.pathname)) {
