@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import counselling, mentor, participant, staff, student
+from .views import counselling, guardian, mentor, participant, staff, student
 
 app_name = "mentoring"
 
@@ -36,6 +36,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/rate/", student.session_rate, name="session_rate"),
     path("pairs/<int:match_id>/meeting/", mentor.meeting, name="meeting"),
     path("problem/", participant.problem, name="problem"),
+    path("guardian/children/<int:child_id>/", guardian.child, name="guardian_child"),
     path("staff/", staff.staff_home, name="staff"),
     path("staff/mentors/<int:profile_id>/", staff.staff_mentor, name="staff_mentor"),
     path("staff/terms/new/", staff.staff_term_new, name="staff_term_new"),

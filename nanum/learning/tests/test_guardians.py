@@ -342,23 +342,13 @@ def test_another_guardian_or_an_officer_reaches_none_of_it(
             assert (
                 c.post(reverse(f"learning:{name}", args=args), data).status_code == 404
             )
-        auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
-        api = Client()
-        assert (
-            api.get(
-                f"/api/v1/learning/children/{child.pk}/progress", **auth
-            ).status_code
-            == 404
+        api = Client(HTTP_AUTHORIZATION=f"Bearer {api_token(user)}")
+        base = f"/api/v1/learning/children/{child.pk}"
+        assert api.get(f"{base}/progress").status_code == 404
+        r = api.post(
+            f"{base}/handoff", {"seat_id": seat.pk}, content_type="application/json"
         )
-        assert (
-            api.post(
-                f"/api/v1/learning/children/{child.pk}/handoff",
-                {"seat_id": seat.pk},
-                content_type="application/json",
-                **auth,
-            ).status_code
-            == 404
-        )
+        assert r.status_code == 404
     child.refresh_from_db()
     assert not child.has_usable_password() and not ChildSignIn.objects.exists()
     assert Seat.objects.get(pk=seat.pk).state == Seat.State.ACTIVE

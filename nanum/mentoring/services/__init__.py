@@ -11,6 +11,7 @@ from .counselling import (
     slot_cancel,
     slot_publish,
 )
+from .guardians import ChildMentoring, child_mentoring_open
 from .match_runs import (
     RUN_NOTE_LABELS,
     match_run_compute,
@@ -62,6 +63,7 @@ from .surveys import SurveyInput, survey_submit, term_create
 __all__ = [
     "REASON_LABELS",
     "RUN_NOTE_LABELS",
+    "ChildMentoring",
     "ChooseView",
     "MentorInput",
     "PairView",
@@ -71,6 +73,7 @@ __all__ = [
     "booking_cancel",
     "booking_create",
     "booking_notes_save",
+    "child_mentoring_open",
     "counselling_reminders_send",
     "end_match",
     "hour_label",

@@ -72,7 +72,8 @@ def test_a_guardian_brings_a_child_under_14_to_study(
     guardian.get_by_role("button", name="신청하기").click()
     expect(guardian.get_by_text("신청이 접수되었습니다.")).to_be_visible()
     app = Application.objects.get(student__display_name="정새싹")
-    assert app.status == Status.SUBMITTED and app.applicant.username == "guardian"
+    assert app.status == Status.SUBMITTED
+    assert app.applicant is not None and app.applicant.username == "guardian"
     assert Document.objects.filter(application=app, kind="relationship").exists()
     assert guardian.evaluate("document.documentElement.scrollWidth") <= 360 + 1
 
