@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from nanum.core.models import Organisation, User
 
 from . import services
-from .models import Child, Programme
+from .models import Child, Programme, Room
 
 
 class FilterForm(forms.Form):
@@ -237,4 +237,36 @@ class MessageForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=120)
     body = forms.CharField(
         label=_("Message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+# --- Residential programmes (services.residential decides) ----------------------------
+
+
+class StayForm(forms.Form):
+    check_in = forms.DateField(
+        label=_("Check-in day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    check_out = forms.DateField(
+        label=_("Check-out day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=_("Where the participants stay"), max_length=200)
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label=_("Room"), max_length=60)
+    capacity = forms.IntegerField(label=_("Beds"), min_value=1, max_value=50)
+    gender = forms.ChoiceField(label=_("For"), choices=Room.Gender.choices)
+
+
+class EmergencyContactForm(forms.Form):
+    name = forms.CharField(label=_("Contact's name"), max_length=60)
+    relation = forms.CharField(
+        label=_("Relation"), max_length=40, help_text=_("e.g. mother, grandfather")
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        help_text=_("e.g. 010-1234-5678"),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import labs, organiser, participant, public
+from .views import labs, organiser, participant, public, residential
 
 app_name = "programs"
 
@@ -23,6 +23,8 @@ urlpatterns = [
         participant.certificate_pdf,
         name="certificate",
     ),
+    path("applications/<int:pk>/stay/", residential.my_stay, name="my_stay"),
+    path("stays/", residential.stays, name="stays"),
     path("verify/", public.verify, name="verify"),
     path("checkin/<str:token>/", participant.checkin, name="checkin"),
     path("labs/", labs.lab_list, name="labs"),
@@ -49,6 +51,11 @@ urlpatterns = [
         "organiser/<int:pk>/message/",
         organiser.programme_message,
         name="organiser_message",
+    ),
+    path(
+        "organiser/<int:pk>/stay/",
+        residential.organiser_stay,
+        name="organiser_stay",
     ),
     path(
         "organiser/<int:pk>/edit/",

@@ -17,6 +17,7 @@ from nanum.core.models import Organisation, Role
 from .. import selectors, services
 from ..models import Programme
 from ._common import SEOUL, K, _seoul, _try
+from ._residential import seed_residential
 from ._states import _centre_states, _today_session_start
 
 # org code, kind, ko, en, audience, grades, capacity, selection, share, sessions, hours,
@@ -330,6 +331,7 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
                 students=22,
             )
     states = _centre_states(ctx, now)
+    residential = seed_residential(ctx, now)
     total = Programme.objects.count()
     lines = [f"programs: {total} programmes, {slots} open-lab slots, demo applications"]
     if states:
@@ -342,4 +344,4 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
             f"running today #{states['today'].pk} (session {when:%H:%M}), "
             f"certificates due #{states['certificates'].pk}"
         )
-    return lines
+    return lines + residential

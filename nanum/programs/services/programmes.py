@@ -19,7 +19,8 @@ from nanum.core.errors import DomainError, InvalidInput
 from nanum.core.models import Organisation, User
 from nanum.core.services import Message, audit_record, snapshot
 
-from ..models import Application, Programme, Session
+from ..models import Application, Programme, ResidentialStay, Session
+from ..selectors import residential as residential_selectors
 from ._common import _check_organiser, _notify
 
 
@@ -131,6 +132,8 @@ def programme_set_status(
         raise DomainError(
             _("Add at least one session before publishing."), code="no_sessions"
         )
+    if status == Programme.Status.PUBLISHED and p.kind == Programme.Kind.RESIDENTIAL:
+        _check_residential_publishable(p)
     before = p.status
     p.status = status
     p.save(update_fields=["status"])
@@ -150,6 +153,27 @@ def programme_set_status(
                 Message(_("Programme cancelled: %(name)s"), name=p.name),
             )
     return p
+
+
+def _check_residential_publishable(p: Programme) -> None:
+    """A residential programme opens only in a town with the dormitory service on,
+    with its nights and at least one room."""
+    if not residential_selectors.town_offers_residential(p.tenant_id):
+        raise DomainError(
+            _(
+                "This town does not offer residential programmes: its officers can "
+                "switch the service on in the town's settings."
+            ),
+            code="service_off",
+        )
+    if not ResidentialStay.objects.filter(programme=p).exists():
+        raise DomainError(
+            _("Set the nights of the stay before publishing."), code="no_stay"
+        )
+    if not p.rooms.exists():
+        raise DomainError(
+            _("Add at least one room before publishing."), code="no_rooms"
+        )
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ class Programme(BilingualName):
         TEACHER_TRAINING = "teacher_training", _("Teacher training")
         AI = "ai", _("AI programme with Seoul National University")
         LAB_VISIT = "lab_visit", _("Open-lab visit")
+        RESIDENTIAL = "residential", _("Residential programme (overnight stay)")
 
     class Audience(models.TextChoices):
         STUDENTS = "students", _("Students")
@@ -422,3 +423,29 @@ class LabBooking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot} · {self.class_name}"
+
+
+from .residential import (  # noqa: E402  (the residential models use the ones above)
+    EmergencyContact,
+    GuardianConsent,
+    ResidentialStay,
+    Room,
+    RoomAssignment,
+)
+
+__all__ = [
+    "Application",
+    "Attendance",
+    "Certificate",
+    "Child",
+    "EmergencyContact",
+    "GuardianConsent",
+    "LabBooking",
+    "LabSlot",
+    "Programme",
+    "ResidentialStay",
+    "Room",
+    "RoomAssignment",
+    "Session",
+    "SurveyResponse",
+]
