@@ -209,7 +209,16 @@ def start_demo_server(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(
-        [gunicorn, "nanum.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}"],
+        [
+            gunicorn,
+            "nanum.wsgi:application",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
     )
