@@ -254,3 +254,17 @@ def test_the_search_api_proposes_the_split_across_banks(world, spread, client_fo
             i for i in body["items"] if i["model"]["id"] == spread.microscope.pk
         )
         assert mine["split"] == []
+
+
+def test_the_page_and_its_api_twin_show_the_same_parts(world, spread, client_for):
+    c = client_for(world.teacher)
+    group = _class_set(world, spread, c)
+    page = c.get(f"/lending/class-request/{group}/")
+    api = c.get(f"/api/v1/lending/class-requests/{group}").json()
+    assert [r.pk for r in page.context["parts"]] == [
+        p["id"] for p in api["reservations"]
+    ]
+    assert sum(r.quantity for r in page.context["open_parts"]) == api["quantity"]
+    other = client_for(world.other_teacher)
+    assert other.get(f"/lending/class-request/{group}/").status_code == 404
+    assert other.get(f"/api/v1/lending/class-requests/{group}").status_code == 404
