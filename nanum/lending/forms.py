@@ -457,7 +457,6 @@ class CalendarForm(forms.Form):
         label=_("Month"),
         max_length=7,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-03"}),
-        help_text=_("Year and month, e.g. 2026-03."),
     )
     quantity = forms.IntegerField(
         label=_("Units"),

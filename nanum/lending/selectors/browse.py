@@ -76,6 +76,7 @@ class CalendarDay:
     day: date
     best: int  # the most units free at one bank for a one-day loan on this day
     bank: Organisation | None  # the nearest bank with ``quantity`` free, if any
+    bank_free: int  # units free at that bank (0 without one)
     open: bool  # a school day on or after the earliest booking day
 
     def enough(self, quantity: int) -> bool:
@@ -156,9 +157,13 @@ def model_calendar(
     for i, d in enumerate(days):
         ranked = sorted(rows, key=lambda r: (*near(r[0]), -r[1][i], r[0].name_ko))
         best = max((r[1][i] for r in rows), default=0)
-        bank = next((org for org, free in ranked if free[i] >= quantity), None)
+        bank, bank_free = next(
+            ((org, free[i]) for org, free in ranked if free[i] >= quantity), (None, 0)
+        )
         is_open = d >= defaults.earliest and d.weekday() < 5 and d not in closed
-        by_day[d] = CalendarDay(day=d, best=best, bank=bank, open=is_open)
+        by_day[d] = CalendarDay(
+            day=d, best=best, bank=bank, bank_free=bank_free, open=is_open
+        )
     weeks: list[list[CalendarDay | None]] = []
     for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(
         first.year, first.month

@@ -65,6 +65,9 @@ def test_the_calendar_agrees_with_the_search_day_by_day(world, lending):
             search_best = max(b.free for b in results[0].banks)
             assert d.best == search_best, d.day
             assert (d.bank is not None) == (search_best >= quantity), d.day
+            if d.bank is not None:  # the bank shown is one the search lists with enough
+                listed = {b.bank.pk: b.free for b in results[0].banks}
+                assert listed[d.bank.pk] == d.bank_free >= quantity, d.day
     # the booked days: 1 free at the district bank, so 2 units are not free there
     booked = lending.monday + timedelta(days=2)
     if booked.month == month.month:
