@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Min
 from django.utils import timezone
 
 from nanum.core.models import User
@@ -92,7 +93,12 @@ def seed(ctx: Any) -> list[str]:
         ignore_conflicts=True,
     )
     bada = child_register(actor=guardian, display_name="정바다", birth_year=year - 8)
-    _apply(guardian, bada, seoul, grade=2, certificate=False)
+    missing = _apply(guardian, bada, seoul, grade=2, certificate=False)
+    # The oldest in the queue (listed last): the approvable ones come first.
+    oldest = Application.objects.filter(tenant=seoul).aggregate(at=Min("submitted_at"))
+    Application.objects.filter(pk=missing.pk).update(
+        submitted_at=(oldest["at"] or timezone.now()) - timedelta(days=1)
+    )
     return [
         "  guardian's children: 정어린 waiting with the certificate, 정하늘 approved "
         "(choose a site), 정바다 without the certificate (officer is warned)"
