@@ -86,7 +86,9 @@ def test_teachers_cannot_open_units(world, lending, client_for):
     assert resp.status_code == 403
 
 
-def test_the_reservation_page_has_the_tag_box_for_staff_only(world, lending, client_for):
+def test_the_reservation_page_has_the_tag_box_for_staff_only(
+    world, lending, client_for
+):
     r = book(world, lending, qty=1)
     url = reverse("lending:reservation", args=[r.pk])
     box = f'action="{reverse("lending:tag_lookup")}"'
