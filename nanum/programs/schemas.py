@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -282,3 +282,60 @@ def lab_slot_out(s: LabSlot) -> dict[str, Any]:
         "max_students": s.max_students,
         "equipment_note": s.equipment_note,
     }
+
+
+# --- Residential programmes -------------------------------------------------------------
+
+
+class StayIn(Schema):
+    check_in: date
+    check_out: date
+    place: str = Field(max_length=200)
+
+
+class StayOut(Schema):
+    check_in: date
+    check_out: date
+    nights: int
+    place: str
+
+
+class RoomIn(Schema):
+    name: str = Field(max_length=60)
+    capacity: Int32
+    gender: str = "free"
+
+
+class RoomOut(Schema):
+    id: Id
+    name: str
+    capacity: int
+    gender: str
+    taken: int = 0
+
+
+class RoomAssignIn(Schema):
+    application_id: Id
+    room_id: Id | None = None
+
+
+class EmergencyContactIn(Schema):
+    name: str = Field(max_length=60)
+    relation: str = Field(max_length=40)
+    phone: str = Field(max_length=20)
+
+
+class EmergencyContactOut(Schema):
+    name: str
+    relation: str
+    phone: str
+
+
+class RosterRowOut(Schema):
+    application_id: Id
+    name: str
+    minor: bool
+    missing: list[str]
+    consent_at: datetime | None
+    room_id: Id | None
+    contacts: list[EmergencyContactOut]

@@ -12,9 +12,9 @@ from nanum.core.idempotency import idempotent, write_and_answer
 from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 from nanum.core.spreadsheets import file_response
 
-from . import selectors, services
-from .models import Application, Programme
-from .schemas import (
+from .. import selectors, services
+from ..models import Application, Programme
+from ..schemas import (
     AttendanceIn,
     AttendanceSheetOut,
     CertificateOut,
@@ -40,7 +40,7 @@ from .schemas import (
     lab_slot_out,
     programme_out,
 )
-from .selection import PRIORITY_SEAT, WAITLIST
+from ..selection import PRIORITY_SEAT, WAITLIST
 
 router = Router()
 
@@ -487,3 +487,7 @@ def lab_slot_create(request: ApiRequest, lab_id: Id, payload: LabSlotIn) -> Any:
         return 201, lab_slot_out(s)
 
     return idempotent(request, {"lab": lab_id, **payload.dict()}, create)
+
+
+# Residential programmes add their endpoints to this router.
+from . import residential  # noqa: E402,F401
