@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from nanum.core.errors import NotFound
 from nanum.core.models import Role, RoleAssignment, User
 from nanum.core.tenancy import is_platform_admin
+from nanum.learning.selectors import lectures as learning_lectures
 from nanum.learning.selectors import study as learning_study
 from nanum.mentoring import selectors as mentoring_selectors
 
@@ -78,6 +79,15 @@ class EstimateBasis:
     trained_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class RankedLecture:
+    """A provider lecture the student's active seat opens, ranked like a lesson."""
+
+    lecture: learning_lectures.SeatLecture
+    score: float
+    reason: dict[str, object]
+
+
 @dataclass
 class Recommendations:
     estimator: str
@@ -86,6 +96,7 @@ class Recommendations:
     items: list[ItemPick]
     estimate: Estimate
     basis: EstimateBasis | None = None
+    lectures: list[RankedLecture] = field(default_factory=list)
 
 
 @lru_cache(maxsize=2)
@@ -179,7 +190,7 @@ def _lessons(student: User, learner: Learner) -> list[LessonInfo]:
 
 
 def recommendations_for(
-    student: User, *, lessons: int = 5, items: int = 5
+    student: User, *, lessons: int = 5, items: int = 5, lectures: int = 3
 ) -> Recommendations:
     learner = learner_profile(student)
     history = history_for(student)
@@ -227,7 +238,43 @@ def recommendations_for(
         picks[:items],
         estimate,
         estimate_basis(history),
+        lectures=rank_seat_lectures(student, learner, estimate, limit=lectures),
     )
+
+
+def rank_seat_lectures(
+    student: User, learner: Learner, estimate: Estimate, *, limit: int = 3
+) -> list[RankedLecture]:
+    """The lectures of the providers where ``student`` holds an active seat, ranked
+    by the same expected gain as lessons (their achievement standards as skills), so
+    the weakest skills come first; each with the lesson reasons. No seat: none."""
+    found = learning_lectures.seat_lectures(
+        student=student, school_level=learner.school_level
+    )
+    if not found:
+        return []
+    by_id = {lec.id: lec for lec in found}
+    infos = [
+        LessonInfo(
+            id=lec.id,
+            title=lec.title,
+            skills=lec.standards,
+            subject=lec.subject,
+            school_level=lec.school_level,
+            grade=lec.grade,
+        )
+        for lec in found
+    ]
+    # Every lecture is at the student's own provider: no "site covers it" bonus.
+    plain = replace(learner, provider_subjects=frozenset())
+    ranked = rank_lessons(
+        infos, estimate.mastery, estimate.stats, prerequisites(), plain, limit=limit
+    )
+    return [
+        RankedLecture(by_id[r.lesson.id], r.score, r.reason)
+        for r in ranked
+        if r.score > 0
+    ]
 
 
 def diagnostic_items(item_ids: list[int]) -> list[DiagnosticItem]:

@@ -27,6 +27,8 @@ from .schemas import (
     HandoffOut,
     LearningApplicationOut,
     LearningApplyIn,
+    LectureOut,
+    LecturesIn,
     RecommendationIn,
     SeatChoiceIn,
     SeatOut,
@@ -314,6 +316,67 @@ def provider_usage_csv(request: ApiRequest, file: File[UploadedFile]) -> Status:
         return 201, {"imported": services.usage_import(actor=request.auth, rows=rows)}
 
     return Status(*run_idempotent(request, {"rows": rows}, create))
+
+
+@router.get(
+    "/provider/lectures",
+    response=Page[LectureOut],
+    summary="My lecture catalogue (providers)",
+)
+def provider_lecture_list(
+    request: ApiRequest, page: Query[PageQuery]
+) -> dict[str, Any]:
+    provider = selectors.provider_get(actor=request.auth)
+    return page_of(
+        selectors.provider_lectures(provider=provider),
+        page,
+        lambda lec: {
+            "id": lec.pk,
+            "title": lec.title,
+            "subject": lec.subject,
+            "school_level": lec.school_level,
+            "grade": lec.grade,
+            "standards": list(lec.standards or []),
+            "url": lec.url,
+            "active": lec.active,
+        },
+    )
+
+
+def _lectures_import(request: ApiRequest, rows: list[dict[str, Any]]) -> Status:
+    def create() -> tuple[int, Any]:
+        done = services.lecture_catalogue_import(actor=request.auth, rows=rows)
+        return 201, {"created": done.created, "updated": done.updated}
+
+    return Status(*run_idempotent(request, {"rows": rows}, create))
+
+
+@router.post(
+    "/provider/lectures",
+    response={201: dict},
+    summary="Add or update lectures, known by URL (JSON rows; all or nothing)",
+    openapi_extra=IDEMPOTENT,
+)
+def provider_lectures_import(request: ApiRequest, payload: LecturesIn) -> Status:
+    rows = [
+        {**r.dict(), "grade": "" if r.grade is None else str(r.grade)}
+        for r in payload.rows
+    ]
+    return _lectures_import(request, rows)
+
+
+@router.post(
+    "/provider/lectures.file",
+    response={201: dict},
+    summary="Add or update lectures from a CSV or Excel file "
+    "(title,subject,level,grade,standards,url; all or nothing)",
+    openapi_extra=IDEMPOTENT,
+)
+def provider_lectures_file(request: ApiRequest, file: File[UploadedFile]) -> Status:
+    if file.size and file.size > 5 * 1024 * 1024:
+        raise InvalidInput(field_errors={"file": ["at most 5 MB"]})
+    rows = services.lecture_rows_read(file.read(), file.name or "upload.csv")
+    return _lectures_import(request, [dict(r) for r in rows])
 
 
 @router.post(

@@ -244,6 +244,14 @@ class UsageUploadForm(forms.Form):
     )
 
 
+class LectureCatalogueForm(forms.Form):
+    file = forms.FileField(
+        label=_("Lecture catalogue (CSV or Excel)"),
+        help_text=_("Header row: title, subject, level, grade, standards, url"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
 class ChildForm(forms.Form):
     display_name = forms.CharField(label=_("Child's name"), max_length=100)
     birth_year = forms.IntegerField(

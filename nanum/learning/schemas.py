@@ -80,6 +80,33 @@ class UsageIn(Schema):
     rows: list[UsageRowIn]
 
 
+class LectureRowIn(Schema):
+    """One catalogue row, as in the file: level elementary/middle/high, standards as
+    bracketed codes ("[9수01-01] [9수01-02]")."""
+
+    title: str
+    subject: str
+    level: str
+    grade: Int32 | str | None = None
+    standards: str
+    url: str
+
+
+class LecturesIn(Schema):
+    rows: list[LectureRowIn]
+
+
+class LectureOut(Schema):
+    id: int
+    title: str
+    subject: str
+    school_level: str
+    grade: int | None
+    standards: list[str]
+    url: str
+    active: bool
+
+
 class VerifyIn(Schema):
     token: str
 

@@ -61,6 +61,7 @@ urlpatterns = [
     path("officer/export.<str:fmt>", officer.export, name="export"),
     path("officer/rewards/", officer.reward_list, name="rewards"),
     path("provider/", provider.provider_home, name="provider_home"),
+    path("provider/lectures/", provider.provider_lectures, name="provider_lectures"),
     path("officer/towns/", town_admin.town_list, name="town_list"),
     path("officer/towns/new/", town_admin.town_new, name="town_new"),
     path("officer/towns/<slug:slug>/", town_admin.town_edit, name="town_edit"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -33,6 +33,14 @@ class PracticeShown:
 
 
 @dataclass
+class LectureShown:
+    """A provider lecture the student's seat opens, with its reason as a sentence."""
+
+    ranked: selectors.RankedLecture
+    reason: str
+
+
+@dataclass
 class Shown:
     recs: selectors.Recommendations
     lesson_events: list[RecommendationEvent]
@@ -41,6 +49,7 @@ class Shown:
     lessons: list[LessonShown]
     practice: list[PracticeShown]
     diagnostic_items: list[selectors.DiagnosticItem]
+    lectures: list[LectureShown] = field(default_factory=list)
 
 
 def _lessons_shown(
@@ -54,6 +63,12 @@ def _lessons_shown(
         LessonShown(event=e, ranked=r, reason=reason_text(e.reason, names))
         for e, r in zip(events, ranked, strict=True)
     ]
+
+
+def _lectures_shown(ranked: list[selectors.RankedLecture]) -> list[LectureShown]:
+    codes = {str(r.reason.get(k, "")) for r in ranked for k in ("skill", "unlocks")}
+    names = selectors.skill_names(sorted(c for c in codes if c))
+    return [LectureShown(ranked=r, reason=reason_text(r.reason, names)) for r in ranked]
 
 
 @transaction.atomic
@@ -121,6 +136,7 @@ def recommendations_show(*, actor: User) -> Shown:
             for e, p in zip(item_events, recs.items, strict=True)
         ],
         diagnostic_items=selectors.diagnostic_items(recs.diagnostic),
+        lectures=_lectures_shown(recs.lectures),
     )
 
 

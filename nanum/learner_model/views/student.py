@@ -51,6 +51,7 @@ def recommendations(request: AuthedHttpRequest) -> HttpResponse:
             "form": form,
             "diagnostic": shown.diagnostic_items,
             "basis": shown.recs.basis,
+            "lectures": shown.lectures,
         },
     )
 

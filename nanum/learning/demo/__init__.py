@@ -40,6 +40,7 @@ from ..services import (
 )
 from . import _guardians, _services
 from ._data import COURSES, LESSONS, TOWNS
+from ._lectures import seed_lectures
 
 UNUSABLE = "!"  # an unusable password hash: these accounts cannot sign in
 
@@ -96,6 +97,7 @@ def _providers(ctx: Any) -> dict[str, Organisation]:
                 SeatAllocation.objects.create(
                     tenant=tenant, provider=providers[code], year=year, seats=seats
                 )
+    seed_lectures(providers)
     return providers
 
 

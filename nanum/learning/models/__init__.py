@@ -21,6 +21,7 @@ from .content import (
     WeeklyGoal,
 )
 from .jump import RewardApplication, RewardProgramme
+from .lectures import ProviderLecture
 from .seats import ProviderCourse, ProviderProfile, Seat, SeatAllocation, UsageRecord
 from .towns import (
     OFFICIAL_RECORD_CATEGORIES,
@@ -49,6 +50,7 @@ __all__ = [
     "LessonProgress",
     "PlanEntry",
     "ProviderCourse",
+    "ProviderLecture",
     "ProviderProfile",
     "Recommendation",
     "RewardApplication",

@@ -29,6 +29,12 @@ from .jump import (
     student_mileage,
     travel_consents_pending,
 )
+from .lectures import (
+    SeatLecture,
+    provider_lectures,
+    seat_lecture_url,
+    seat_lectures,
+)
 from .members import (
     interactions_for,
     is_active_member,
@@ -72,6 +78,7 @@ from .towns import (
 
 __all__ = [
     "MINUTES_PER_MILEAGE",
+    "SeatLecture",
     "application_get",
     "application_list",
     "child_get",
@@ -100,6 +107,7 @@ __all__ = [
     "officer_towns",
     "open_policies",
     "provider_get",
+    "provider_lectures",
     "provider_organisations",
     "provider_seats",
     "reward_applications_for_officer",
@@ -108,6 +116,8 @@ __all__ = [
     "reward_programme_officer_get",
     "reward_programmes_for_officer",
     "reward_programmes_open_to",
+    "seat_lecture_url",
+    "seat_lectures",
     "seat_stats",
     "streak",
     "student_home",

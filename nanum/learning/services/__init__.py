@@ -45,6 +45,7 @@ from .jump import (
     reward_shortlist_make,
     reward_travel_consent,
 )
+from .lectures import LectureImport, lecture_catalogue_import, lecture_rows_read
 from .membership import (
     application_renew,
     application_request_renewal,
@@ -97,6 +98,7 @@ __all__ = [
     "DecisionInput",
     "DuplicateApplication",
     "GuardianChecksMissing",
+    "LectureImport",
     "NotEligible",
     "ProgrammeInput",
     "SeatsFull",
@@ -127,6 +129,8 @@ __all__ = [
     "handoff_link",
     "handoff_verify",
     "inactivity_sweep",
+    "lecture_catalogue_import",
+    "lecture_rows_read",
     "lesson_complete",
     "lesson_start",
     "memberships_expire",

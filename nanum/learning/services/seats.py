@@ -29,6 +29,7 @@ from ..models import (
     SeatAllocation,
     Status,
 )
+from ..selectors.lectures import seat_lecture_url
 from ._common import WindowClosed, notify_bulk
 
 
@@ -362,10 +363,17 @@ def handoff_check(
     return payload
 
 
-def handoff_link(*, actor: User, seat_id: int, student: User | None = None) -> str:
+def handoff_link(
+    *,
+    actor: User,
+    seat_id: int,
+    student: User | None = None,
+    lecture_id: int | None = None,
+) -> str:
     """The provider's launch URL with a signed token naming only the seat's
     pseudonymous ref. ``student``: the child a guardian opens the site for (checked
-    by the caller, ``services.child_handoff_link``)."""
+    by the caller, ``services.child_handoff_link``). ``lecture_id``: a lecture of the
+    seat's provider's catalogue; its address travels signed in the token as ``next``."""
     seat = (
         Seat.objects.select_related("application", "tenant", "provider")
         .filter(pk=seat_id, student=student or actor, state=Seat.State.ACTIVE)
@@ -386,6 +394,11 @@ def handoff_link(*, actor: User, seat_id: int, student: User | None = None) -> s
         "exp": now + profile.handoff_ttl_seconds,
         "nonce": secrets.token_hex(8),
     }
+    if lecture_id is not None:
+        url = seat_lecture_url(seat=seat, lecture_id=lecture_id)
+        if url is None:
+            raise NotFound()
+        payload["next"] = url
     token = handoff_sign(payload, profile.handoff_secret)
     sep = "&" if "?" in profile.launch_url else "?"
     return f"{profile.launch_url}{sep}nanum_token={token}"

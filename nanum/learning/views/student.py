@@ -223,7 +223,12 @@ def choose_provider(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def handoff(request: AuthedHttpRequest, seat_id: int) -> HttpResponse:
     try:
-        url = services.handoff_link(actor=request.user, seat_id=seat_id)
+        lecture = request.POST.get("lecture", "")[:12]
+        url = services.handoff_link(
+            actor=request.user,
+            seat_id=seat_id,
+            lecture_id=int(lecture) if lecture.isdigit() else None,
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("learning:student_home")
