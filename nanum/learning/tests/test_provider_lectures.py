@@ -10,7 +10,7 @@ from django.utils import timezone
 from nanum.core.models import Organisation, Role
 from nanum.core.spreadsheets import spreadsheet_bytes
 from nanum.core.testing import make_user
-from nanum.learning.models import ProviderLecture
+from nanum.learning.models import ProviderLecture, Seat
 from nanum.learning.selectors import seat_lectures
 from nanum.learning.services import seats as seat_svc
 from nanum.learning.services.applications import application_approve
@@ -299,3 +299,25 @@ def test_recommendations_point_at_the_seat_providers_lecture_for_the_weak_skill(
     assert other.status_code == 200
     assert "내 강의 사이트의 추천 강의" not in other.content.decode()
     assert "정수와 유리수 강의" not in other.content.decode()
+
+
+def test_the_demo_student_is_recommended_a_lecture_of_their_seat_provider():
+    from nanum.core.demo import seed_core
+    from nanum.learner_model import demo as lm_demo
+    from nanum.learner_model import selectors as lm_selectors
+    from nanum.learning import demo
+
+    ctx = seed_core()
+    demo.seed(ctx, "small")
+    lm_demo.seed(ctx, "small")
+    assert ProviderLecture.objects.count() >= 30
+    student = ctx.users["student"]
+    seat = Seat.objects.get(student=student, state="active")
+    recs = lm_selectors.recommendations_for(student)
+    assert recs.lectures
+    for r in recs.lectures:
+        assert r.lecture.seat_id == seat.pk
+        assert ProviderLecture.objects.get(pk=r.lecture.id).provider_id == (
+            seat.provider_id
+        )
+        assert r.reason["code"] in {"new", "review", "prerequisite"}
