@@ -115,6 +115,7 @@ PAGES = [
     ("learning:officer_stats", []),
     ("learning:rewards", []),
     ("learning:provider_home", []),
+    ("learning:provider_lectures", []),
     ("learning:export", ["csv"]),
     ("learning:my_data", []),
 ]

@@ -7,13 +7,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from nanum.core.demo import seed_core
 from nanum.core.models import Organisation, Role
 from nanum.core.spreadsheets import spreadsheet_bytes
 from nanum.core.testing import make_user
-from nanum.learning.models import ProviderLecture, Seat
+from nanum.learner_model import demo as lm_demo
+from nanum.learner_model import selectors as lm_selectors
+from nanum.learner_model.models import Standard
+from nanum.learning import demo
+from nanum.learning.models import Course, Item, Lesson, ProviderLecture, Seat
 from nanum.learning.selectors import seat_lectures
 from nanum.learning.services import seats as seat_svc
 from nanum.learning.services.applications import application_approve
+from nanum.learning.services.study import answer_record
 
 from .conftest import new_student
 
@@ -231,9 +237,6 @@ def test_a_seat_opens_only_its_providers_lectures_and_the_handoff_carries_one(
 
 def _weak_at_integers(student):
     """Answers: integers ([9수01-03]) mostly wrong, prime factors right."""
-    from nanum.learning.models import Course, Item, Lesson
-    from nanum.learning.services.study import answer_record
-
     course = Course.objects.create(
         title="중1 수학", subject="수학", school_level="middle", grade=1
     )
@@ -258,7 +261,6 @@ def _weak_at_integers(student):
 def test_recommendations_point_at_the_seat_providers_lecture_for_the_weak_skill(
     world, provider_seats, apply_for, client_for
 ):
-    from nanum.learner_model.models import Standard
 
     Standard.objects.create(
         code="[9수01-03]", subject="수학", name_ko="정수와 유리수", name_en="Integers"
@@ -302,10 +304,6 @@ def test_recommendations_point_at_the_seat_providers_lecture_for_the_weak_skill(
 
 
 def test_the_demo_student_is_recommended_a_lecture_of_their_seat_provider():
-    from nanum.core.demo import seed_core
-    from nanum.learner_model import demo as lm_demo
-    from nanum.learner_model import selectors as lm_selectors
-    from nanum.learning import demo
 
     ctx = seed_core()
     demo.seed(ctx, "small")
