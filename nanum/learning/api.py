@@ -359,7 +359,11 @@ def _lectures_import(request: ApiRequest, rows: list[dict[str, Any]]) -> Status:
 )
 def provider_lectures_import(request: ApiRequest, payload: LecturesIn) -> Status:
     rows = [
-        {**r.dict(), "grade": "" if r.grade is None else str(r.grade)}
+        {
+            **r.dict(),
+            "grade": "" if r.grade is None else str(r.grade),
+            "active": "yes" if r.active else "no",
+        }
         for r in payload.rows
     ]
     return _lectures_import(request, rows)

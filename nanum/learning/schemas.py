@@ -90,6 +90,7 @@ class LectureRowIn(Schema):
     grade: Int32 | str | None = None
     standards: str
     url: str
+    active: bool = True
 
 
 class LecturesIn(Schema):

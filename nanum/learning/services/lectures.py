@@ -1,6 +1,7 @@
 """A provider's lecture catalogue: read a CSV/Excel file, check every row, upsert.
 
-Columns (header row, any order): ``title, subject, level, grade, standards, url``.
+Columns (header row, any order): ``title, subject, level, grade, standards, url`` and,
+optionally, ``active`` (yes/no; "no" takes a lecture out of recommendations).
 ``level`` is elementary/middle/high (or 초등/중학/고등); ``standards`` lists
 achievement-standard codes in brackets, e.g. ``[9수01-01] [9수01-02]``. A lecture is
 known by its URL: importing the same URL again updates it. One bad row and nothing
@@ -41,6 +42,8 @@ LEVELS = {
     "고등": SchoolLevel.HIGH,
     "고등학교": SchoolLevel.HIGH,
 }
+YES = {"", "yes", "y", "true", "1", "예", "네", "o"}
+NO = {"no", "n", "false", "0", "아니오", "아니요", "x"}
 TOP_GRADE = {SchoolLevel.ELEMENTARY: 6, SchoolLevel.MIDDLE: 3, SchoolLevel.HIGH: 3}
 
 
@@ -97,7 +100,11 @@ def _check(row: dict[str, Any], seen: set[str]) -> tuple[dict[str, Any], list[st
         if url in seen:
             problems.append(_("the same url appears twice in the file"))
         seen.add(url)
+    active = str(row.get("active") or "").strip().lower()
+    if active not in YES | NO:
+        problems.append(_("active must be yes or no"))
     clean = {
+        "active": active not in NO,
         "title": title,
         "subject": subject,
         "school_level": level,
@@ -147,7 +154,6 @@ def lecture_catalogue_import(
             continue
         for k, v in g.items():
             setattr(lec, k, v)
-        lec.active = True
         lec.updated_at = now
         changed.append(lec)
     ProviderLecture.objects.bulk_create(new, batch_size=1000)

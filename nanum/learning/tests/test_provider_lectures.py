@@ -319,3 +319,23 @@ def test_the_demo_student_is_recommended_a_lecture_of_their_seat_provider():
             seat.provider_id
         )
         assert r.reason["code"] in {"new", "review", "prerequisite"}
+
+
+def test_an_active_no_row_takes_a_lecture_out_of_what_a_seat_opens(
+    world, provider_seats, apply_for, client_for
+):
+    client = client_for(world.provider)
+    client.post(reverse("learning:provider_lectures"), {"file": _csv(GOOD)})
+    student, _seat = _member_with_seat(world, apply_for)
+    assert len(seat_lectures(student=student)) == 2
+    off = (
+        "title,subject,level,grade,standards,url,active\n"
+        "소인수분해 개념,수학,middle,1,[9수01-01],https://lecture.example/l/1,no\n"
+    )
+    r = client.post(reverse("learning:provider_lectures"), {"file": _csv(off)})
+    assert r.status_code == 302
+    assert [lec.title for lec in seat_lectures(student=student)] == ["유리수 계산"]
+    wrong = off.replace(",no\n", ",maybe\n")
+    r = client.post(reverse("learning:provider_lectures"), {"file": _csv(wrong)})
+    assert "active" in r.content.decode()
+    assert not ProviderLecture.objects.get(url="https://lecture.example/l/1").active
