@@ -294,6 +294,10 @@ def test_recommendations_point_at_the_seat_providers_lecture_for_the_weak_skill(
     assert f'name="lecture" value="{weak.pk}"' in body
     # The reason the lessons get: 1 of 5 answered right on "정수와 유리수".
     assert "5개 중 1개" in body and "정수와 유리수" in body
+    english = client_for(student)
+    english.post(reverse("set_language"), {"language": "en", "next": "/"})
+    en = english.get(reverse("learner_model:recommendations")).content.decode()
+    assert "Lectures at your lecture site" in en and "1 of 5" in en
     # A student with no seat at any provider is never shown a provider lecture.
     loner = new_student(world.middle_school)
     _weak_at_integers(loner)
