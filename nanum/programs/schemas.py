@@ -121,6 +121,8 @@ class ProgrammeApplicationOut(Schema):
     offer_expires_at: datetime | None
     why: str
     certificate_code: str | None
+    sessions_attended: int | None = None  # marked present (the participant's list)
+    sessions_held: int | None = None  # sessions begun so far
 
 
 class OrganiserApplicationOut(ProgrammeApplicationOut):
@@ -263,6 +265,8 @@ def application_out(a: Application, attended: int | None = None) -> dict[str, An
         "offer_expires_at": a.offer_expires_at,
         "why": why(a),
         "certificate_code": cert.code if cert else None,
+        "sessions_attended": getattr(a, "attended", None),
+        "sessions_held": getattr(a, "held", None),
     }
     if attended is not None:
         out.update(priority=a.priority, attended=attended)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Avg, Count, Min, Q, QuerySet
+from django.db.models import Avg, Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from nanum.core import clock
 from nanum.core.errors import NotFound
@@ -81,10 +82,25 @@ def seats_taken(programme: Programme) -> int:
 
 
 def my_applications(*, actor: User) -> QuerySet[Application]:
+    """Applications ``actor`` made (for themself or a child) or takes part in, each
+    with ``attended`` (sessions marked present) and ``held`` (sessions begun so far)."""
+    held = (
+        Session.objects.filter(
+            programme_id=OuterRef("programme_id"), starts_at__lte=clock.now()
+        )
+        .order_by()
+        .values("programme_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Application.objects.filter(Q(participant=actor) | Q(applied_by=actor))
         .select_related("programme__organiser", "child", "participant", "certificate")
         .prefetch_related("survey")
+        .annotate(
+            attended=Count("attendance", filter=Q(attendance__present=True)),
+            held=Coalesce(Subquery(held), 0),
+        )
         .order_by("-created_at")
     )
 
