@@ -108,12 +108,16 @@ def export_file(request: ApiRequest, export_id: Id) -> HttpResponse:
 
 @router.get(
     "/research/projects/{project_id}/aggregate",
-    response=list[GroupOut],
-    summary="People and rows per group (groups under k hidden)",
+    response=Page[GroupOut],
+    summary="People and rows per group (groups under k hidden), a page with the total",
 )
 def aggregate(
-    request: ApiRequest, project_id: Id, dataset: str, by: str
-) -> list[dict[str, Any]]:
+    request: ApiRequest,
+    project_id: Id,
+    dataset: str,
+    by: str,
+    page: Query[PageQuery],
+) -> dict[str, Any]:
     groups = services.research_aggregate(
         actor=request.auth,
         project_id=project_id,
@@ -121,4 +125,4 @@ def aggregate(
         by=by,
         request=request,
     )
-    return [g.__dict__ for g in groups]
+    return page_of(groups, page, lambda g: g.__dict__)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -343,12 +345,14 @@ def provider_lecture_list(
     )
 
 
-def _lectures_import(request: ApiRequest, rows: list[dict[str, Any]]) -> Status:
+def _lectures_import(
+    request: ApiRequest, rows: list[dict[str, Any]]
+) -> Callable[[], tuple[int, Any]]:
     def create() -> tuple[int, Any]:
         done = services.lecture_catalogue_import(actor=request.auth, rows=rows)
         return 201, {"created": done.created, "updated": done.updated}
 
-    return Status(*run_idempotent(request, {"rows": rows}, create))
+    return create
 
 
 @router.post(
@@ -366,7 +370,9 @@ def provider_lectures_import(request: ApiRequest, payload: LecturesIn) -> Status
         }
         for r in payload.rows
     ]
-    return _lectures_import(request, rows)
+    return Status(
+        *run_idempotent(request, {"rows": rows}, _lectures_import(request, rows))
+    )
 
 
 @router.post(
@@ -378,9 +384,14 @@ def provider_lectures_import(request: ApiRequest, payload: LecturesIn) -> Status
 )
 def provider_lectures_file(request: ApiRequest, file: File[UploadedFile]) -> Status:
     if file.size and file.size > 5 * 1024 * 1024:
-        raise InvalidInput(field_errors={"file": ["at most 5 MB"]})
-    rows = services.lecture_rows_read(file.read(), file.name or "upload.csv")
-    return _lectures_import(request, [dict(r) for r in rows])
+        raise InvalidInput(field_errors={"file": [_("At most 5 MB.")]})
+    rows = [
+        dict(r)
+        for r in services.lecture_rows_read(file.read(), file.name or "upload.csv")
+    ]
+    return Status(
+        *run_idempotent(request, {"rows": rows}, _lectures_import(request, rows))
+    )
 
 
 @router.post(

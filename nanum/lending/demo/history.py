@@ -15,6 +15,7 @@ from django.db.models import F
 
 from nanum.core import clock
 from nanum.core.errors import DomainError
+from nanum.core.models import Organisation
 
 from .. import services
 from ..models import Allocation, EquipmentModel, Reservation
@@ -43,6 +44,14 @@ def seed(ctx: DemoContext) -> list[str]:
     if teacher is None or school is None or staff is None or bank is None:
         return []
     models = {m.code: m for m in EquipmentModel.objects.filter(tenant=bank.tenant)}
+    # The past loans are another school's (booked for it by the bank staff), so the
+    # demo teacher's school keeps its whole term quota for the journeys.
+    other = (
+        Organisation.objects.filter(kind="school", district=school.district)
+        .exclude(pk=school.pk)
+        .order_by("pk")
+        .first()
+    ) or school
     today = clock.today()
     monday = today - timedelta(days=today.weekday())
     rows = []
@@ -55,8 +64,8 @@ def seed(ctx: DemoContext) -> list[str]:
                 tenant=bank.tenant,
                 equipment=models[code],
                 bank=bank,
-                school=school,
-                requested_by=teacher,
+                school=other,
+                requested_by=staff,
                 quantity=qty,
                 start_date=start,
                 end_date=start + timedelta(days=days - 1),

@@ -50,7 +50,7 @@ def test_racing_bookings_give_one_booking(world, eligible, new_student):
 
 
 @pytest.mark.django_db
-def test_a_slot_time_without_zone_is_read_as_seoul_time(world):
+def test_a_slot_time_without_zone_is_read_as_seoul_time(world, policies):
     naive = (timezone.localtime() + timedelta(days=1)).replace(tzinfo=None)
     slot = services.slot_publish(
         actor=world.counsellor, starts_at=naive, ends_at=naive + timedelta(minutes=30)
