@@ -40,7 +40,7 @@ lane1() {
   NANUM_MANIFEST_STATIC=0 $PY manage.py check --fail-level WARNING
   NANUM_MANIFEST_STATIC=0 $PY manage.py makemigrations --check --dry-run >/dev/null
   step 1 "pytest on SQLite"
-  $PY -m pytest "${browser_flag[@]}"
+  $PY -m pytest --durations=15 "${browser_flag[@]}"
   step 1 "benchmarks at tiny scale, shard 1/2"
   bash scripts/bench_tiny.sh 1/2
   step 1 "done"
@@ -49,7 +49,7 @@ lane1() {
 lane2() {
   if [ "$have_pg" = "1" ]; then
     step 2 "pytest on PostgreSQL (throwaway cluster)"
-    $PY scripts/pgtmp.py -- $PY -m pytest -m "not browser" -p no:cacheprovider
+    $PY scripts/pgtmp.py -- $PY -m pytest -m "not browser" -p no:cacheprovider --durations=15
   fi
   step 2 "benchmarks at tiny scale, shard 2/2"
   bash scripts/bench_tiny.sh 2/2
