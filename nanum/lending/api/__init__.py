@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from ninja import Field, Query, Router, Schema
 
 from nanum.core import clock
-from nanum.core.errors import InvalidInput, PermissionDenied
+from nanum.core.errors import InvalidInput
 from nanum.core.http import ApiRequest
 from nanum.core.idempotency import idempotent
 from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 
-from . import selectors, services
-from .models import Reservation
-from .schemas import (
-    RESEARCH_ACTIONS,
+from .. import selectors, services
+from ..models import Reservation
+from ..schemas import (
     AssetOut,
     AvailabilityOut,
     AvailabilityQuery,
@@ -27,17 +25,10 @@ from .schemas import (
     ChangeIn,
     CheckinIn,
     CheckoutIn,
-    ClassBasketIn,
-    ClassRequestChangeIn,
-    ClassRequestIn,
-    ClassRequestOut,
     DamageIn,
     ModelFilter,
     ModelOut,
     ReasonIn,
-    ResearchItemOut,
-    ResearchRequestIn,
-    ResearchRequestOut,
     ReservationIn,
     ReservationOut,
     RoundIn,
@@ -52,8 +43,6 @@ from .schemas import (
     bank_out,
     damage_out,
     model_out,
-    research_item_out,
-    research_request_out,
     round_out,
     ticket_out,
     training_out,
@@ -214,105 +203,6 @@ def reservations_create(request: ApiRequest, payload: ReservationIn) -> tuple[in
             )
         ),
     )
-
-
-@router.post(
-    "/class-requests",
-    response={201: ClassRequestOut},
-    summary="Reserve a class set from the nearest banks, all or none (Idempotency-Key accepted)",
-    openapi_extra=IDEMPOTENT,
-)
-def class_requests_create(
-    request: ApiRequest, payload: ClassRequestIn
-) -> tuple[int, Any]:
-    return _idempotent(
-        request,
-        payload,
-        lambda: _made(
-            services.class_request_create(
-                actor=request.auth,
-                equipment_id=payload.equipment_id,
-                school_id=payload.school_id,
-                quantity=payload.quantity,
-                start_date=payload.start_date,
-                end_date=payload.end_date,
-                fulfilment=payload.fulfilment,
-                purpose=payload.purpose,
-            )
-        ),
-    )
-
-
-@router.post(
-    "/class-baskets",
-    response={201: ClassRequestOut},
-    summary="Reserve several models for a class, all or none (Idempotency-Key accepted)",
-    openapi_extra=IDEMPOTENT,
-)
-def class_baskets_create(
-    request: ApiRequest, payload: ClassBasketIn
-) -> tuple[int, Any]:
-    items = [
-        services.BasketItem(equipment_id=i.equipment_id, quantity=i.quantity)
-        for i in payload.items
-    ]
-    return _idempotent(
-        request,
-        payload,
-        lambda: _made(
-            services.class_basket_create(
-                actor=request.auth,
-                items=items,
-                school_id=payload.school_id,
-                start_date=payload.start_date,
-                end_date=payload.end_date,
-                fulfilment=payload.fulfilment,
-                purpose=payload.purpose,
-            )
-        ),
-    )
-
-
-@router.get("/class-requests/{group}", response=ClassRequestOut)
-def class_requests_get(request: ApiRequest, group: uuid.UUID) -> dict[str, Any]:
-    parts = selectors.class_request_parts(actor=request.auth, group=group)
-    return _made(services.ClassRequest(id=group, reservations=parts))
-
-
-@router.post(
-    "/class-requests/{group}/change",
-    response=ClassRequestOut,
-    summary="New dates or units for a whole class request, all parts or none",
-)
-def class_requests_change(
-    request: ApiRequest, group: uuid.UUID, payload: ClassRequestChangeIn
-) -> dict[str, Any]:
-    made = services.class_request_change(
-        actor=request.auth,
-        group=group,
-        start_date=payload.start_date,
-        end_date=payload.end_date,
-        quantities={i.equipment_id: i.quantity for i in payload.items},
-    )
-    return _made(made)
-
-
-@router.post(
-    "/class-requests/{group}/cancel",
-    response=ClassRequestOut,
-    summary="Cancel every part of a class request, all or none",
-)
-def class_requests_cancel(
-    request: ApiRequest, group: uuid.UUID, payload: ReasonIn
-) -> dict[str, Any]:
-    parts = services.class_request_cancel(
-        actor=request.auth, group=group, reason=payload.reason
-    )
-    return {
-        "id": str(group),
-        "quantity": 0,
-        "reservations": [_res(r, []) for r in parts],
-    }
 
 
 @router.get("/reservations/{rid}", response=ReservationOut)
@@ -557,76 +447,5 @@ def damage(request: ApiRequest, payload: DamageIn) -> tuple[int, Any]:
     return _idempotent(request, payload, create)
 
 
-# --- research equipment from ZEUS (services/research.py, selectors/research.py) ---
-
-
-@router.get("/research/items", response=Page[ResearchItemOut], summary="ZEUS items")
-def research_items(
-    request: ApiRequest, page: Query[PageQuery], q: str = ""
-) -> dict[str, Any]:
-    qs = selectors.research_item_list(actor=request.auth, q=q[:100])
-    return page_of(qs, page, research_item_out)
-
-
-@router.get("/research/items/{item_id}", response=ResearchItemOut)
-def research_item(request: ApiRequest, item_id: Id) -> dict[str, Any]:
-    central = selectors.is_central_bank_staff(request.auth)
-    item = selectors.research_item_get(
-        actor=request.auth, item_id=item_id, hidden=central
-    )
-    return research_item_out(item)
-
-
-@router.post(
-    "/research/requests",
-    response={201: ResearchRequestOut},
-    summary="Request a ZEUS item (Idempotency-Key accepted)",
-    openapi_extra=IDEMPOTENT,
-)
-def research_requests_create(
-    request: ApiRequest, payload: ResearchRequestIn
-) -> tuple[int, Any]:
-    return _idempotent(
-        request,
-        payload,
-        lambda: research_request_out(
-            services.research_request_create(actor=request.auth, **payload.dict())
-        ),
-    )
-
-
-@router.get("/research/requests", response=Page[ResearchRequestOut])
-def research_requests(
-    request: ApiRequest,
-    page: Query[PageQuery],
-    scope: Literal["mine", "review", "bank"] = "mine",
-) -> dict[str, Any]:
-    if scope == "review" and not selectors.is_central_bank_staff(request.auth):
-        raise PermissionDenied()
-    qs = selectors.research_request_list(actor=request.auth, scope=scope)
-    return page_of(qs, page, research_request_out)
-
-
-@router.get("/research/requests/{rid}", response=ResearchRequestOut)
-def research_request(request: ApiRequest, rid: Id) -> dict[str, Any]:
-    return research_request_out(
-        selectors.research_request_get(actor=request.auth, request_id=rid)
-    )
-
-
-@router.post("/research/requests/{rid}/{action}", response=ResearchRequestOut)
-def research_request_act(
-    request: ApiRequest, rid: Id, action: RESEARCH_ACTIONS, payload: ReasonIn
-) -> dict[str, Any]:
-    actor, pk = request.auth, rid
-    if action == "cancel":
-        r = services.research_request_cancel(actor=actor, request_id=pk)
-    elif action == "forward":
-        r = services.research_request_forward(actor=actor, request_id=pk)
-    elif action == "refuse":
-        r = services.research_request_refuse(
-            actor=actor, request_id=pk, reason=payload.reason
-        )
-    else:
-        r = services.research_request_hand_over(actor=actor, request_id=pk, step=action)
-    return research_request_out(r)
+# Class requests and research equipment from ZEUS add their endpoints to this router.
+from . import class_requests, research  # noqa: E402,F401

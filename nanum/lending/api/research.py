@@ -1,0 +1,96 @@
+"""API endpoints of research equipment from ZEUS (services/research.py,
+selectors/research.py), on the lending router."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from ninja import Query
+
+from nanum.core.errors import PermissionDenied
+from nanum.core.http import ApiRequest
+from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
+
+from .. import selectors, services
+from ..schemas import (
+    RESEARCH_ACTIONS,
+    ReasonIn,
+    ResearchItemOut,
+    ResearchRequestIn,
+    ResearchRequestOut,
+    research_item_out,
+    research_request_out,
+)
+from . import _idempotent, router
+
+
+@router.get("/research/items", response=Page[ResearchItemOut], summary="ZEUS items")
+def research_items(
+    request: ApiRequest, page: Query[PageQuery], q: str = ""
+) -> dict[str, Any]:
+    qs = selectors.research_item_list(actor=request.auth, q=q[:100])
+    return page_of(qs, page, research_item_out)
+
+
+@router.get("/research/items/{item_id}", response=ResearchItemOut)
+def research_item(request: ApiRequest, item_id: Id) -> dict[str, Any]:
+    central = selectors.is_central_bank_staff(request.auth)
+    item = selectors.research_item_get(
+        actor=request.auth, item_id=item_id, hidden=central
+    )
+    return research_item_out(item)
+
+
+@router.post(
+    "/research/requests",
+    response={201: ResearchRequestOut},
+    summary="Request a ZEUS item (Idempotency-Key accepted)",
+    openapi_extra=IDEMPOTENT,
+)
+def research_requests_create(
+    request: ApiRequest, payload: ResearchRequestIn
+) -> tuple[int, Any]:
+    return _idempotent(
+        request,
+        payload,
+        lambda: research_request_out(
+            services.research_request_create(actor=request.auth, **payload.dict())
+        ),
+    )
+
+
+@router.get("/research/requests", response=Page[ResearchRequestOut])
+def research_requests(
+    request: ApiRequest,
+    page: Query[PageQuery],
+    scope: Literal["mine", "review", "bank"] = "mine",
+) -> dict[str, Any]:
+    if scope == "review" and not selectors.is_central_bank_staff(request.auth):
+        raise PermissionDenied()
+    qs = selectors.research_request_list(actor=request.auth, scope=scope)
+    return page_of(qs, page, research_request_out)
+
+
+@router.get("/research/requests/{rid}", response=ResearchRequestOut)
+def research_request(request: ApiRequest, rid: Id) -> dict[str, Any]:
+    return research_request_out(
+        selectors.research_request_get(actor=request.auth, request_id=rid)
+    )
+
+
+@router.post("/research/requests/{rid}/{action}", response=ResearchRequestOut)
+def research_request_act(
+    request: ApiRequest, rid: Id, action: RESEARCH_ACTIONS, payload: ReasonIn
+) -> dict[str, Any]:
+    actor, pk = request.auth, rid
+    if action == "cancel":
+        r = services.research_request_cancel(actor=actor, request_id=pk)
+    elif action == "forward":
+        r = services.research_request_forward(actor=actor, request_id=pk)
+    elif action == "refuse":
+        r = services.research_request_refuse(
+            actor=actor, request_id=pk, reason=payload.reason
+        )
+    else:
+        r = services.research_request_hand_over(actor=actor, request_id=pk, step=action)
+    return research_request_out(r)
