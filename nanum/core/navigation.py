@@ -2,10 +2,29 @@
 
 Apps add their entries here. An entry whose URL name does not resolve (an app that
 is not built yet) is left out rather than breaking the page.
+
+Town services: an entry may name the town service it leads to (``service``, a key of
+the towns' service switches such as ``"counselling"`` or ``"jump"``). ``core`` does
+not know towns' rules (it imports no app), so an app registers a *service gate* in
+its ``AppConfig.ready()`` with :func:`service_gate_register`: a callable that returns
+the services offered to a user (Seoul Learn: the switches of the towns where the
+user, or a guardian's child, is a live member). The rule, for the menu, the home
+page cards and the in-page links that ask :func:`nav_allows`:
+
+- a member (``MEMBER_ROLES``: student, guardian) sees a service's entry only when a
+  town of theirs offers the service, so nobody is sent to a page with nothing in it;
+- a user who also holds one of the entry's other roles (a counsellor, a town
+  officer, an administrator) keeps seeing it as before: they run the service, and
+  their page says what their town lacks;
+- with no gate registered, nothing is hidden.
+
+The pages themselves still refuse on their own; this only keeps dead-end links out
+of sight.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -21,6 +40,7 @@ class NavItem:
     label: str | Promise
     roles: frozenset[str]
     description: str | Promise = ""
+    service: str | None = None
 
 
 def _r(*roles: str) -> frozenset[str]:
@@ -28,6 +48,30 @@ def _r(*roles: str) -> frozenset[str]:
 
 
 STAFF = _r(Role.ADMINISTRATOR)
+# The roles that see a service's entry only where their town offers the service.
+MEMBER_ROLES = _r(Role.STUDENT, Role.GUARDIAN)
+
+ServiceGate = Callable[[User], Iterable[str]]
+_service_gates: list[ServiceGate] = []
+
+
+def service_gate_register(gate: ServiceGate) -> None:
+    """Add ``gate`` (user -> the services offered to them); registering twice is once."""
+    if gate not in _service_gates:
+        _service_gates.append(gate)
+
+
+def services_offered(user: User) -> set[str] | None:
+    """The services the user's towns offer; None when no app registered a gate."""
+    if not _service_gates:
+        return None
+    if not user.is_authenticated:
+        return set()
+    offered: set[str] = set()
+    for gate in _service_gates:
+        offered.update(gate(user))
+    return offered
+
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(
@@ -121,6 +165,7 @@ NAV_ITEMS: list[NavItem] = [
         _("& Jump rewards"),
         _r(Role.STUDENT, Role.GUARDIAN),
         _("Reward programmes you can apply to, and consents for your child."),
+        service="jump",
     ),
     NavItem(
         "programs:list",
@@ -151,6 +196,7 @@ NAV_ITEMS: list[NavItem] = [
         _("Counselling"),
         _r(Role.COUNSELLOR, Role.STUDENT),
         _("Career and admissions consultations."),
+        service="counselling",
     ),
     NavItem(
         "learning:provider_home",
@@ -185,15 +231,56 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
-def nav_for(user: User) -> list[dict[str, str]]:
-    if not user.is_authenticated:
-        return []
+def _roles_of(user: User) -> set[str]:
     roles = set(user.role_set())
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
+    return roles
+
+
+class _Visibility:
+    """The menu rule for one user; the offered services are read once, if needed."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.roles = _roles_of(user)
+        self._offered: set[str] | None = None
+        self._read = False
+
+    def offered(self) -> set[str] | None:
+        if not self._read:
+            self._offered = services_offered(self.user)
+            self._read = True
+        return self._offered
+
+    def shows(self, item: NavItem) -> bool:
+        held = item.roles & self.roles
+        if not held:
+            return False
+        if item.service is None or held - MEMBER_ROLES:
+            return True
+        offered = self.offered()
+        return offered is None or item.service in offered
+
+
+def nav_allows(user: User, url_name: str) -> bool:
+    """Whether the menu shows ``user`` the entry ``url_name`` (role and town service):
+    pages ask this before drawing a link to that page. False for no such entry."""
+    if not user.is_authenticated:
+        return False
+    visibility = _Visibility(user)
+    return any(
+        item.url_name == url_name and visibility.shows(item) for item in NAV_ITEMS
+    )
+
+
+def nav_for(user: User) -> list[dict[str, str]]:
+    if not user.is_authenticated:
+        return []
+    visibility = _Visibility(user)
     items = []
     for item in NAV_ITEMS:
-        if not (item.roles & roles):
+        if not visibility.shows(item):
             continue
         try:
             url = reverse(item.url_name)

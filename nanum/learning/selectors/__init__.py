@@ -39,6 +39,7 @@ from .members import (
     interactions_for,
     is_active_member,
     member_users,
+    services_offered_to,
     tenant_offers_mentoring,
 )
 from .officers import (
@@ -119,6 +120,7 @@ __all__ = [
     "seat_lecture_url",
     "seat_lectures",
     "seat_stats",
+    "services_offered_to",
     "streak",
     "student_home",
     "student_mileage",

@@ -9,6 +9,7 @@ from nanum.core.models import Tenant, User
 
 from ..models import (
     Application,
+    GuardianLink,
     Interaction,
     Status,
     TenantPolicy,
@@ -41,6 +42,27 @@ def tenant_offers_mentoring(*, tenant: Tenant | int) -> bool:
     return TenantPolicy.objects.filter(
         tenant_id=tenant_id, offers_mentoring=True
     ).exists()
+
+
+def services_offered_to(user: User) -> set[str]:
+    """The services (``TenantPolicy.services`` keys) switched on in the towns where
+    ``user``, or a child the user is the guardian of, is a live member. The menu's
+    service gate (``nanum.core.navigation``) and the pages' links use it."""
+    if not user.is_authenticated:
+        return set()
+    children = GuardianLink.objects.filter(guardian_id=user.pk).values("child_id")
+    towns = (
+        Application.objects.filter(status=Status.APPROVED)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=clock.today()))
+        .filter(Q(student_id=user.pk) | Q(student_id__in=children))
+        .values("tenant_id")
+    )
+    offered: set[str] = set()
+    for services in TenantPolicy.objects.filter(tenant_id__in=towns).values_list(
+        "services", flat=True
+    ):
+        offered.update(services or [])
+    return offered
 
 
 def interactions_for(*, student: User | int) -> QuerySet[Interaction]:

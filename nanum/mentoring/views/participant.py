@@ -15,6 +15,7 @@ from nanum.core import clock
 from nanum.core.errors import DomainError, NotFound, PermissionDenied
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
+from nanum.core.navigation import nav_allows
 
 from .. import selectors, services
 from ..forms import MessageForm, ProblemForm, SecondSessionForm
@@ -33,6 +34,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     terms = [t for town in towns for t in selectors.open_terms(town)]
     open_ids = {m.term_id for m in my_matches if m.status == Match.Status.ACTIVE}
     staff_ids = selectors.staff_tenant_ids(user)
+    is_staff = staff_ids is None or bool(staff_ids)
     return render(
         request,
         "mentoring/home.html",
@@ -48,8 +50,10 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
             "upcoming": upcoming,
             "terms": [t for t in terms if t.pk not in open_ids],
             "profiles": list(selectors.own_mentor_profiles(user)),
-            "is_staff": staff_ids is None or bool(staff_ids),
+            "is_staff": is_staff,
             "can_report": bool(towns) or bool(my_matches),
+            # as the menu: members only where their town offers counselling
+            "show_counselling": is_staff or nav_allows(user, "mentoring:counselling"),
         },
     )
 

@@ -31,6 +31,25 @@ def town_offers_residential(tenant: Tenant | int) -> bool:
     return learning_selectors.tenant_offers(tenant=tenant, service=RESIDENTIAL_SERVICE)
 
 
+def stays_link_shown(*, actor: User) -> bool:
+    """Whether the 'residential stays and consents' link leads ``actor`` somewhere: a
+    town of theirs (or of their child) offers residential programmes, or they have a
+    residential application of their own or of a child to look at. As the menu does
+    for counselling and & Jump (``nanum.core.navigation``)."""
+    if not actor.is_authenticated:
+        return False
+    if RESIDENTIAL_SERVICE in learning_selectors.services_offered_to(actor):
+        return True
+    children = linked_children_ids(actor)
+    return Application.objects.filter(
+        Q(applied_by=actor)
+        | Q(participant=actor)
+        | Q(child__guardian=actor)
+        | Q(participant_id__in=children),
+        programme__kind=Programme.Kind.RESIDENTIAL,
+    ).exists()
+
+
 def is_minor(app: Application, today: date | None = None) -> bool:
     """A guardian's child is a minor; so is a student under 19 by year or whose birth
     year is unknown (when in doubt, a guardian is asked). Teachers are adults."""

@@ -18,6 +18,7 @@ from nanum.core.models import Role
 from .. import selectors, services
 from ..forms import ChildForm, NominateForm, SurveyForm
 from ..models import Application
+from ..selectors import residential
 from ._pdf import certificate_response
 
 
@@ -87,7 +88,13 @@ def children(request: AuthedHttpRequest) -> HttpResponse:
 def my_applications(request: AuthedHttpRequest) -> HttpResponse:
     apps = list(selectors.my_applications(actor=request.user)[:200])
     return render(
-        request, "programs/mine.html", {"apps": apps, "S": Application.Status}
+        request,
+        "programs/mine.html",
+        {
+            "apps": apps,
+            "S": Application.Status,
+            "show_stays": residential.stays_link_shown(actor=request.user),
+        },
     )
 
 

@@ -17,6 +17,7 @@ from nanum.core.models import Role, User
 from .. import selectors, services
 from ..forms import ApplyForm, FilterForm
 from ..models import Programme
+from ..selectors import residential
 from ._feeds import ical_response
 
 
@@ -41,10 +42,16 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     form, f = _filters(request)
     programmes = list(selectors.programme_list(filters=f)[:200])
     query = request.GET.urlencode()
+    user = request.user if isinstance(request.user, User) else None
     return render(
         request,
         "programs/list.html",
-        {"form": form, "programmes": programmes, "query": query},
+        {
+            "form": form,
+            "programmes": programmes,
+            "query": query,
+            "show_stays": user is not None and residential.stays_link_shown(actor=user),
+        },
     )
 
 
