@@ -110,6 +110,13 @@ def main(argv: list[str]) -> int:
             "NANUM_FIELD_KEYS", base64.urlsafe_b64encode(os.urandom(32)).decode()
         )
         proc = subprocess.Popen(argv, env=env)
+
+        def _forward(signum: int, _frame: object) -> None:
+            # `timeout` (scripts/test.sh) or CI ends us with SIGTERM: pass it on, so the
+            # command ends and the cluster below is still stopped and removed
+            proc.send_signal(signum)
+
+        signal.signal(signal.SIGTERM, _forward)
         try:
             return proc.wait()
         except KeyboardInterrupt:
