@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
-from nanum.core.schemas import Count, Id, Int32
+from nanum.core.schemas import INT32_MAX, Count, Id, Int32
 
 
 class LearningApplyIn(Schema):
@@ -157,3 +158,214 @@ class ChildHandoffIn(Schema):
 
 class HandoffOut(Schema):
     url: str
+
+
+# --- Town self-service (services.towns) ----------------------------------------------
+
+#: A town's address in a path: what the page's URL accepts (``<slug:slug>``).
+TownSlug = Annotated[
+    str, Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
+]
+#: A whole number stored in a small column: the service checks the lower bound with a
+#: message of its own.
+SmallInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=32767)]
+Choices = Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=20)]
+
+
+class TownRulesIn(Schema):
+    """Eligibility, quotas and services, as on the rules form (no bounds here: the
+    service refuses contradictions on the field, in the caller's language)."""
+
+    min_age: SmallInt
+    max_age: SmallInt
+    school_levels: Choices
+    categories: Choices
+    income_line_pct: SmallInt
+    residence_required: bool
+    services: Choices
+    quota_total: Int32 | None = None
+    quota_elementary: Int32 | None = None
+    quota_middle: Int32 | None = None
+    quota_high: Int32 | None = None
+    quota_other: Int32 | None = None
+    min_monthly_minutes: Int32 = 0
+    is_open: bool
+
+
+class TownPageIn(Schema):
+    """The town's page (the logo is uploaded on the page only)."""
+
+    tagline_ko: str = Field("", max_length=1000)
+    tagline_en: str = Field("", max_length=1000)
+    page_text_ko: str = Field("", max_length=20000)
+    page_text_en: str = Field("", max_length=20000)
+    primary_colour: str = Field(..., max_length=20)
+
+
+class SeatIn(Schema):
+    provider_id: Id
+    seats: Int32
+
+
+class SeatsIn(Schema):
+    """This year's seats per provider; a provider left out has none (as on the page)."""
+
+    seats: list[SeatIn] = Field(..., max_length=500)
+
+
+class TownCreateIn(TownRulesIn, TownPageIn):
+    name_ko: str = Field(..., max_length=200)
+    name_en: str = Field("", max_length=200)
+    slug: str = Field(..., max_length=40)
+    kind: str = Field(..., max_length=20)
+    programme_name_ko: str = Field(..., max_length=100)
+    programme_name_en: str = Field("", max_length=100)
+    officer_username: str = Field("", max_length=150)
+    seats: list[SeatIn] = Field([], max_length=500)
+
+
+class NoticeIn(Schema):
+    title: str = Field(..., max_length=200)
+    body: str = Field("", max_length=20000)
+
+
+class NoticeOut(Schema):
+    id: int
+    title: str
+    body: str
+    published_at: datetime
+
+
+class TownSeatOut(Schema):
+    provider_id: int
+    provider: str
+    seats: int
+    used: int
+
+
+class TownRulesOut(Schema):
+    min_age: int
+    max_age: int
+    school_levels: list[str]
+    categories: list[str]
+    income_line_pct: int
+    residence_required: bool
+    services: list[str]
+    quota_total: int | None
+    quota_elementary: int | None
+    quota_middle: int | None
+    quota_high: int | None
+    quota_other: int | None
+    min_monthly_minutes: int
+    is_open: bool
+
+
+class TownOut(Schema):
+    slug: str
+    name_ko: str
+    name_en: str
+    kind: str
+    status: str
+    programme_name_ko: str
+    programme_name_en: str
+    primary_colour: str
+    tagline_ko: str
+    tagline_en: str
+    page_text_ko: str
+    page_text_en: str
+    has_logo: bool
+    rules: TownRulesOut
+
+
+class TownEditorOut(TownOut):
+    """What the town's edit page shows: the town, this year's seats, latest notices."""
+
+    year: int
+    seats: list[TownSeatOut]
+    notices: list[NoticeOut]
+
+
+# --- & Jump reward programmes (services.jump) ----------------------------------------
+
+
+class RewardProgrammeIn(Schema):
+    town_id: Id
+    title_ko: str = Field(..., max_length=200)
+    title_en: str = Field("", max_length=200)
+    description: str = Field("", max_length=20000)
+    criteria: str = Field("", max_length=20000)
+    essay_prompt: str = Field(..., max_length=300)
+    places: SmallInt
+    min_mileage: Int32 = 0
+    opens_on: date
+    closes_on: date
+    involves_travel: bool = False
+
+
+class RewardProgrammeOut(Schema):
+    id: int
+    town: str
+    title: str
+    title_ko: str
+    title_en: str
+    description: str
+    criteria: str
+    essay_prompt: str
+    places: int
+    min_mileage: int
+    opens_on: date
+    closes_on: date
+    involves_travel: bool
+
+
+class RewardProgrammeOfficerOut(RewardProgrammeOut):
+    applications: int
+    selected: int
+
+
+class EssayIn(Schema):
+    """The essay (30 to 2000 characters; the service says so in the caller's
+    language)."""
+
+    essay: str = Field(..., max_length=20000)
+
+
+class RewardApplicationOut(Schema):
+    id: int
+    programme_id: int
+    programme: str
+    town: str
+    state: str
+    state_label: str
+    mileage: int
+    essay: str
+    submitted_at: datetime
+    decided_at: datetime | None
+    travel_consent_at: datetime | None
+
+
+class RewardApplicantOut(RewardApplicationOut):
+    """An application as the town's officer sees it."""
+
+    student_id: int
+    student: str
+    recommended: bool
+
+
+class RewardDecisionIn(Schema):
+    decision: Literal["select", "decline"]
+
+
+class ShortlistOut(Schema):
+    shortlisted: int
+
+
+class TravelConsentOut(Schema):
+    application_id: int
+    programme: str
+    student: str
+    travel_consent_at: datetime | None
+
+
+class MileageOut(Schema):
+    mileage: int

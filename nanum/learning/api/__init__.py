@@ -17,9 +17,9 @@ from nanum.core.http import ApiRequest
 from nanum.core.idempotency import run_idempotent
 from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 
-from . import selectors, services
-from .models import Application
-from .schemas import (
+from .. import selectors, services
+from ..models import Application
+from ..schemas import (
     AnswerIn,
     ApplicationStaffOut,
     ChildHandoffIn,
@@ -435,3 +435,7 @@ def recommend(request: ApiRequest, payload: RecommendationIn) -> Status:
         note=payload.note,
     )
     return Status(201, {"id": rec.pk})
+
+
+# Town self-service and & Jump add their endpoints to this router.
+from . import jump, towns  # noqa: E402,F401

@@ -84,6 +84,11 @@ def reward_programmes_open_to(user: User) -> QuerySet[RewardProgramme]:
     ).select_related("tenant")
 
 
+def reward_programmes_to_apply(user: User) -> QuerySet[RewardProgramme]:
+    """The open programmes of ``user``'s towns they have not applied to yet."""
+    return reward_programmes_open_to(user).exclude(applications__student=user)
+
+
 def reward_programme_member_get(*, actor: User, programme_id: int) -> RewardProgramme:
     programme = (
         RewardProgramme.objects.select_related("tenant")

@@ -153,3 +153,8 @@ def town_seats(*, tenant_id: int) -> dict[int, int]:
             tenant_id=tenant_id, year=clock.today().year
         ).values_list("provider_id", "seats")
     )
+
+
+def town_notices(*, tenant_id: int) -> QuerySet[TenantNotice]:
+    """A town's notices, newest first (the caller has checked it may edit the town)."""
+    return TenantNotice.objects.filter(tenant_id=tenant_id)

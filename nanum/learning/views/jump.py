@@ -25,18 +25,12 @@ def jump_home(request: AuthedHttpRequest) -> HttpResponse:
     """What a member may apply to, their applications, and (for a guardian) the
     travel consents their children's places wait for."""
     user = request.user
-    mine = list(selectors.my_reward_applications(user))
-    applied = {a.programme_id for a in mine}
     return render(
         request,
         "learning/jump_home.html",
         {
-            "programmes": [
-                p
-                for p in selectors.reward_programmes_open_to(user)
-                if p.pk not in applied
-            ],
-            "applications": mine,
+            "programmes": list(selectors.reward_programmes_to_apply(user)),
+            "applications": list(selectors.my_reward_applications(user)),
             "consents": list(selectors.travel_consents_pending(user)),
             "mileage": selectors.student_mileage(student_id=user.pk),
         },
