@@ -8,7 +8,13 @@ from .deidentify import (
     project_key,
     pseudonym,
 )
-from .equity import equity_refresh, quintile_cuts, quintile_of, term_of
+from .equity import (
+    equity_refresh,
+    equity_refresh_request,
+    quintile_cuts,
+    quintile_of,
+    term_of,
+)
 from .need_index import (
     LIMITS as NEED_INDEX_LIMITS,
 )
@@ -47,6 +53,7 @@ __all__ = [
     "check_agreement",
     "consenting_people",
     "equity_refresh",
+    "equity_refresh_request",
     "k_anonymise",
     "key_for",
     "need_index_import",

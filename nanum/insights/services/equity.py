@@ -10,13 +10,14 @@ from typing import Any
 
 from django.db import transaction
 
-from nanum.core.models import District, Organisation, Role, RoleAssignment
-from nanum.core.services import audit_record
+from nanum.core.models import District, Organisation, Role, RoleAssignment, User
+from nanum.core.services import audit_record, tasks_enqueue
 from nanum.learning.selectors import insights as learning_insights
 from nanum.lending.selectors import insights as lending_insights
 from nanum.mentoring import selectors as mentoring_selectors
 from nanum.programs.selectors import insights as programs_insights
 
+from .. import tasks
 from ..models import EquityFact, Resource
 
 
@@ -130,3 +131,16 @@ def equity_refresh() -> int:
             after={"facts": len(facts)},
         )
     return len(facts)
+
+
+def equity_refresh_request(*, actor: User) -> None:
+    """An administrator asks for the figures to be rebuilt now: the rebuild runs as the
+    nightly task does, on the worker (it reads every app's requests, too long for a
+    page's request at scale), queued in this transaction and audited."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="insights.equity_refresh_requested",
+            object_type="insights.equityfact",
+        )
+        tasks_enqueue(tasks.equity_refresh)

@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from nanum.insights import selectors, services
+from nanum.core.models import AuditLog
+from nanum.insights import selectors, services, tasks
 from nanum.insights.models import EquityFact
 from nanum.learning.models import Application, Status
 
@@ -132,7 +135,9 @@ def test_export_csv_and_excel(equity_world: Any, client_for: Any) -> None:
     assert resp.status_code == 200 and resp.content[:2] == b"PK"
 
 
-def test_refresh_reads_the_other_apps(world: Any, client_for: Any) -> None:
+def test_refresh_reads_the_other_apps(
+    world: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     Application.objects.create(
         tenant=world.seoul,
         student=world.student,
@@ -154,8 +159,33 @@ def test_refresh_reads_the_other_apps(world: Any, client_for: Any) -> None:
         client_for(world.seoul_officer).post(reverse("insights:refresh")).status_code
         == 404
     )
+    EquityFact.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client_for(world.admin).post(reverse("insights:refresh"), follow=True)
+    assert "백그라운드에서 다시 계산" in resp.content.decode()
+    # the tests' task backend runs the queued rebuild at once
+    assert EquityFact.objects.filter(resource="learn_place").count() == 1
+    assert AuditLog.objects.filter(
+        action="insights.equity_refresh_requested", actor=world.admin
+    ).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_button_queues_the_task_for_the_worker(
+    world: Any, client_for: Any, settings: Any
+) -> None:
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "mail", "ml"],
+        }
+    }
     resp = client_for(world.admin).post(reverse("insights:refresh"))
     assert resp.status_code == 302
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == tasks.equity_refresh.module_path
+    assert queued.status == TaskResultStatus.READY
+    assert not EquityFact.objects.exists()  # built by the worker, not the request
 
 
 def test_dashboard_page_renders_chart_and_filters(

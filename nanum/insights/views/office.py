@@ -56,9 +56,13 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
 def refresh(request: AuthedHttpRequest) -> HttpResponse:
     if not is_platform_admin(request.user):
         raise NotFound()
-    n = services.equity_refresh()
+    services.equity_refresh_request(actor=request.user)
     messages.success(
-        request, _("The figures were rebuilt from %(n)s requests.") % {"n": n}
+        request,
+        _(
+            "The figures are being rebuilt in the background; reload this page in "
+            "a minute to see them."
+        ),
     )
     return redirect("insights:dashboard")
 
