@@ -289,14 +289,23 @@ def model_out(m: EquipmentModel) -> dict[str, Any]:
     return {f: getattr(m, f) for f in ModelOut.model_fields}
 
 
-def availability_out(r: Any) -> dict[str, Any]:
-    """One model's result of the availability search."""
+def availability_out(r: Any, names: dict[int, str] | None = None) -> dict[str, Any]:
+    """One model's result of the availability search.
+
+    ``names``: bank names by id, shared by the results of one answer (a bank's name
+    is read in the request's language once, not once per model).
+    """
+    if names is None:
+        names = {}
+    for b in r.banks:
+        if b.bank.pk not in names:
+            names[b.bank.pk] = b.bank.name
     return {
         "model": model_out(r.model),
         "banks": [
             {
                 "bank_id": b.bank.pk,
-                "bank": b.bank.name,
+                "bank": names[b.bank.pk],
                 "free": b.free,
                 "same_district": b.same_district,
                 "collect_at": b.collect_at,

@@ -144,18 +144,27 @@ def availability_search(
         counts.update(
             _free_counts(ids, start - timedelta(days=prep), end + timedelta(days=insp))
         )
+    # Per bank once (not per model and bank): its name in the request's language,
+    # whether it is in the school's district office; and the counts by model.
+    near = {
+        bank_id: school_do is not None and _district_office_id(bank) == school_do
+        for bank_id, bank in banks.items()
+    }
+    names = {bank_id: bank.name for bank_id, bank in banks.items()}
+    by_model: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (mid, bank_id), n in counts.items():
+        if bank_id in banks:
+            by_model[mid].append((bank_id, n))
     results = []
     for m in models:
         res = SearchResult(model=m)
-        for (mid, bank_id), n in counts.items():
-            if mid != m.pk or bank_id not in banks:
-                continue
-            bank = banks[bank_id]
-            same = school_do is not None and _district_office_id(bank) == school_do
-            collect = [bank.name, *points.get(bank_id, [])]
+        for bank_id, n in by_model.get(m.pk, ()):
             res.banks.append(
                 BankAvailability(
-                    bank=bank, free=n, same_district=same, collect_at=collect
+                    bank=banks[bank_id],
+                    free=n,
+                    same_district=near[bank_id],
+                    collect_at=[names[bank_id], *points.get(bank_id, [])],
                 )
             )
         res.banks.sort(
