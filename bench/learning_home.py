@@ -64,16 +64,26 @@ def sessions(user_ids: list[int]) -> list[str]:
     return keys
 
 
-def queries_per_page(user_id: int) -> tuple[int, int]:
-    """Queries of the first visit (nothing cached) and of a repeat visit."""
+def forget() -> None:
+    """Nothing kept for any student: the per-process cache (rendered parts) and the
+    stored home summaries (shared by the web processes) both emptied."""
     from django.core.cache import cache
+
+    from nanum.learning.models import HomeSummary
+
+    cache.clear()
+    HomeSummary.objects.all().delete()
+
+
+def queries_per_page(user_id: int) -> tuple[int, int]:
+    """Queries of the first visit (nothing cached or stored) and of a repeat visit."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from nanum.core.models import User
 
-    cache.clear()
+    forget()
     client = Client()
     client.force_login(User.objects.get(pk=user_id))
     counts = []
@@ -91,9 +101,9 @@ def cpu_per_page_inprocess(
     """Server CPU per page (ms) measured in this process: ``time.process_time`` around
     each request through the whole Django stack (middleware, session, views,
     templates; the database's own CPU is not counted). ``repeat``: a student's next
-    visit (their summary cached); ``first``: nothing cached; ``healthz``: the
-    reference, the cheapest page of the same stack in the same run."""
-    from django.core.cache import cache
+    visit (their summary stored); ``first``: nothing cached or stored (a new student,
+    or the first visit after a write); ``healthz``: the reference, the cheapest page
+    of the same stack in the same run."""
     from django.test import Client
 
     from nanum.core.models import User
@@ -126,7 +136,7 @@ def cpu_per_page_inprocess(
     out["repeat"] = timed(get(path), rounds)
 
     def cold(client: Any) -> None:
-        cache.clear()
+        forget()
         get(path)(client)
 
     out["first"] = timed(cold, max(5, rounds // 5))
@@ -285,6 +295,7 @@ def main() -> None:
             cpu = cpu_per_page_inprocess(load_ids[:20], args.cpu_rounds, args.path)
     else:
         cpu = cpu_per_page_inprocess(load_ids[:20], args.cpu_rounds, args.path)
+    forget()  # the load starts with nothing stored: every user's first visit computes
     connection.close()
 
     port = free_port()
@@ -300,6 +311,10 @@ def main() -> None:
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
+        # load the application (URL patterns included, see nanum/wsgi.py) once before
+        # forking: every worker is ready when the first user comes, so the load
+        # measures pages, not the workers' start
+        "--preload",
     ]
     server = subprocess.Popen(gunicorn, cwd=str(ROOT), env=env)
     try:
@@ -340,7 +355,7 @@ def main() -> None:
         + (
             "(summary cache off: every visit is a first visit)"
             if args.no_cache
-            else "(summary cached 60 s per worker)"
+            else "(summary stored for all workers, 60 s or until the student writes)"
         )
     )
     print(
@@ -365,7 +380,7 @@ def main() -> None:
     )
     print(
         f"server CPU per page   {cpu['repeat']:.1f} ms repeat visit, "
-        f"{cpu['first']:.1f} ms first visit (nothing cached), in-process "
+        f"{cpu['first']:.1f} ms first visit (nothing cached or stored), in-process "
         f"process_time over {args.cpu_rounds} pages"
         + (" (summary cache off)" if args.no_cache else "")
     )

@@ -20,6 +20,7 @@ from .content import (
     StudyDay,
     WeeklyGoal,
 )
+from .home import HomeSummary
 from .jump import RewardApplication, RewardProgramme
 from .lectures import ProviderLecture
 from .seats import ProviderCourse, ProviderProfile, Seat, SeatAllocation, UsageRecord
@@ -44,6 +45,7 @@ __all__ = [
     "Course",
     "Document",
     "GuardianLink",
+    "HomeSummary",
     "Interaction",
     "Item",
     "Lesson",

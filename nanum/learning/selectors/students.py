@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from nanum.core import clock
@@ -18,6 +16,7 @@ from ..models import (
     Application,
     Course,
     GuardianLink,
+    HomeSummary,
     Lesson,
     LessonProgress,
     PlanEntry,
@@ -95,13 +94,39 @@ def streak(days_studied: set[date], today: date) -> int:
     return n
 
 
-def _home_cache_seconds() -> int:
-    # 0 turns the summary cache off. With several web processes, point CACHES at a
-    # shared cache (see README); the default cache lives in each process.
+def home_cache_seconds() -> int:
+    """How long the home's stored summary is used before it is read again (0: never
+    stored). The student's own writes show at once whatever this is (see
+    ``services.home``); it bounds how late others' changes show (provider minutes,
+    a site becoming full)."""
     return int(getattr(settings, "NANUM_HOME_CACHE_SECONDS", 60))
 
 
-def _home_summary(
+def home_stored(*, student: User) -> HomeSummary | None:
+    """The student's stored home summary row (one query), if there is one."""
+    return HomeSummary.objects.filter(student_id=student.pk).first()
+
+
+def home_applications(*, student: User) -> tuple[list[Application], Application | None]:
+    """The student's latest applications (always read fresh) and their membership."""
+    apps = list(
+        Application.objects.filter(Q(student=student) | Q(applicant=student))
+        .select_related("tenant")
+        .only(  # what the home shows and keys on, and the town's programme name
+            "status",
+            "updated_at",
+            "valid_until",
+            "seat_wait_since",
+            "submitted_at",
+            "tenant__programme_name_ko",
+            "tenant__programme_name_en",
+        )
+        .order_by("-submitted_at")[:5]
+    )
+    return apps, next((a for a in apps if a.status == Status.APPROVED), None)
+
+
+def home_summary(
     student: User, member: Application | None, today: date
 ) -> dict[str, Any]:
     """The slow-changing part of the home page: study summary, seat, goal, plan."""
@@ -160,58 +185,21 @@ def _home_summary(
     }
 
 
-def student_home(
-    *,
-    student: User,
-    version: str | None = None,
-    variant: str = "",
-    extra: Callable[[], dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """Everything on the student's home page in a fixed, small number of queries.
-
-    With ``version`` (a value the web layer changes whenever the student changes their
-    own data), the slow-changing summary is cached for a minute per student; the key
-    also holds the membership's state, so an officer's decision or a seat change shows
-    at once. ``extra`` adds to the summary what it returns (computed with it, cached
-    with it, per ``variant``: the page's language). Applications and the count of
-    unread notifications are always read fresh.
-    """
+def student_home(*, student: User) -> dict[str, Any]:
+    """Everything of learning's own on the student's home, read now in a fixed, small
+    number of queries (``services.home.student_home_show`` keeps it ready)."""
     today = clock.today()
-    apps = list(
-        my_applications(actor=student).defer(
-            "full_name", "phone", "address", "category", "sensitive"
-        )[:5]
-    )
-    member = next((a for a in apps if a.status == Status.APPROVED), None)
-    summary = None
-    key = ""
-    if version is not None and _home_cache_seconds() > 0:
-        state = f"{member.pk}.{member.updated_at.timestamp()}" if member else "none"
-        key = (
-            f"learning:home:{student.pk}:{today.isoformat()}:{state}:{version}"
-            f":{variant}"
-        )
-        summary = cache.get(key)
-    if summary is None:
-        summary = _home_summary(student, member, today)
-        if extra is not None:
-            summary.update(extra())
-        if key:
-            cache.set(key, summary, _home_cache_seconds())
+    apps, member = home_applications(student=student)
     return {
         "today": today,
         "applications": apps,
         "member": member,
-        **summary,
-        "unread": _unread(student),
-        # What the cached summary depends on ("" when the cache is off): the page may
-        # cache its rendered parts under the same key.
-        "summary_key": key,
-        "summary_seconds": _home_cache_seconds() if key else 0,
+        **home_summary(student, member, today),
+        "unread": home_unread(student=student),
     }
 
 
-def _unread(student: User) -> list[dict[str, Any]]:
+def home_unread(*, student: User) -> list[dict[str, Any]]:
     """The student's unread notifications, newest first (at most five)."""
     return [
         dict(row)

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..selectors.lectures import seat_lecture_url
 from ._common import WindowClosed, notify_bulk
+from .home import home_touch
 
 
 class SeatsFull(DomainError):
@@ -81,6 +82,7 @@ def seat_release_rows(seats: Iterable[Seat], *, reason: str) -> list[int]:
         )
         SeatAllocation.objects.filter(pk=s.allocation_id).update(used=F("used") - 1)
         s.state = Seat.State.RELEASED
+    home_touch(student_ids=[s.student_id for s in seats], create=False)
     seats_fill(allocation_ids=alloc_ids)
     return alloc_ids
 
@@ -92,12 +94,12 @@ def seats_release_for(*, application_ids: list[int], reason: str) -> int:
     rows = list(
         Seat.objects.filter(
             application_id__in=application_ids, state=Seat.State.ACTIVE
-        ).values_list("pk", "allocation_id")
+        ).values_list("pk", "allocation_id", "student_id")
     )
     if not rows:
         return 0
     per_alloc: dict[int, int] = {}
-    for _pk, alloc_id in rows:
+    for _pk, alloc_id, _s in rows:
         per_alloc[alloc_id] = per_alloc.get(alloc_id, 0) + 1
     list(
         SeatAllocation.objects.select_for_update()
@@ -105,7 +107,8 @@ def seats_release_for(*, application_ids: list[int], reason: str) -> int:
         .order_by("pk")
     )
     now = clock.now()
-    ids = [pk for pk, _a in rows]
+    ids = [pk for pk, _a, _s in rows]
+    home_touch(student_ids=[s for _pk, _a, s in rows], create=False)
     for i in range(0, len(ids), 900):
         Seat.objects.filter(pk__in=ids[i : i + 900]).update(
             state=Seat.State.RELEASED, released_at=now, release_reason=reason[:40]
@@ -192,6 +195,7 @@ def seat_choose(
             "student": student.pk,
         },
     )
+    home_touch(student_ids=[student.pk])  # the site's lectures are recommended now
     return seat
 
 
@@ -303,6 +307,7 @@ def seats_assign_bulk(*, tenant_id: int, year: int | None = None) -> int:
             batch_size=2000,
         )
         SeatAllocation.objects.filter(pk=alloc.pk).update(used=F("used") + len(rows))
+        home_touch(student_ids=[s for _a, s in rows], create=False)
         audit_record(
             actor=None,
             action="learning.seats.assign",

@@ -21,6 +21,7 @@ from ..models import (
     StudyDay,
     WeeklyGoal,
 )
+from .home import home_touch
 
 MAX_MINUTES_PER_ANSWER = 10
 
@@ -54,6 +55,8 @@ def lesson_start(*, actor: User, lesson_id: int) -> LessonProgress:
         raise NotFound()
     progress = _progress(actor, lesson)
     LessonProgress.objects.filter(pk=progress.pk).update(updated_at=clock.now())
+    # "continue" leads to this lesson now; the recommendation stays what it was
+    home_touch(student_ids=[actor.pk], steps=False)
     return progress
 
 
@@ -68,6 +71,7 @@ def lesson_complete(*, actor: User, lesson_id: int) -> LessonProgress:
         progress.updated_at = progress.completed_at
         progress.save(update_fields=["completed_at", "updated_at"])
         _add_minutes(actor, lesson.minutes)
+        home_touch(student_ids=[actor.pk])
     return progress
 
 
@@ -101,6 +105,8 @@ def answer_record(
         updated_at=clock.now(),
     )
     _add_minutes(actor, min(MAX_MINUTES_PER_ANSWER, math.ceil(duration_ms / 60000)))
+    # progress, minutes and the learner model's next recommendation all changed
+    home_touch(student_ids=[actor.pk])
     return interaction
 
 
@@ -113,6 +119,7 @@ def goal_set(*, actor: User, target_minutes: int, note: str = "") -> WeeklyGoal:
     goal, _c = WeeklyGoal.objects.update_or_create(
         student=actor, defaults={"target_minutes": target_minutes, "note": note[:200]}
     )
+    home_touch(student_ids=[actor.pk], steps=False)
     return goal
 
 
@@ -132,9 +139,11 @@ def plan_entry_add(
         errors["subject"] = [_("Your plan is full (50 entries).")]
     if errors:
         raise InvalidInput(field_errors=errors)
-    return PlanEntry.objects.create(
+    entry = PlanEntry.objects.create(
         student=actor, weekday=weekday, subject=subject[:60], minutes=minutes
     )
+    home_touch(student_ids=[actor.pk])
+    return entry
 
 
 @transaction.atomic
@@ -142,3 +151,4 @@ def plan_entry_remove(*, actor: User, entry_id: int) -> None:
     deleted, _d = PlanEntry.objects.filter(pk=entry_id, student=actor).delete()
     if not deleted:
         raise NotFound()
+    home_touch(student_ids=[actor.pk])

@@ -22,6 +22,7 @@ from ..models import Application, Seat, Status, StudyDay, TenantPolicy, UsageRec
 from ..selectors import provider_get
 from ._common import notify_bulk
 from .applications import _end
+from .home import home_touch
 from .quota import places_allocate
 from .seats import seat_release_rows
 
@@ -157,6 +158,8 @@ def _refresh_study_days(pairs: set[tuple[int, date]]) -> None:
         update_fields=["provider_minutes"],
         batch_size=2000,
     )
+    # their homes show the provider's minutes at the next visit
+    home_touch(student_ids=students, steps=False, create=False)
 
 
 def inactivity_sweep(*, on: date | None = None) -> dict[str, int]:

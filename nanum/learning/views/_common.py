@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from nanum.core.http import AuthedHttpRequest
@@ -52,15 +51,3 @@ def int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-HOME_VERSION = "learning_home_v"
-
-
-def home_version(request: HttpRequest) -> str:
-    return str(request.session.get(HOME_VERSION, "0"))
-
-
-def home_changed(request: HttpRequest) -> None:
-    """The student changed their own data: the home page summary must be read again."""
-    request.session[HOME_VERSION] = int(request.session.get(HOME_VERSION, 0)) + 1

@@ -21,7 +21,7 @@ from nanum.core.idempotency import form_once
 from .. import selectors, services
 from ..selectors.quiz import answer_feedback
 from ..selectors.study import completed_lesson_ids
-from ._common import home_changed, int_or_none
+from ._common import int_or_none
 
 
 @login_required
@@ -45,7 +45,6 @@ def lesson(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     obj = selectors.lesson_get(lesson_id=pk)
     here = reverse("learning:lesson", args=[obj.pk])
     if request.method == "POST":
-        home_changed(request)
         if request.POST.get("action") == "complete":
             services.lesson_complete(actor=request.user, lesson_id=obj.pk)
             messages.success(request, _("Lesson finished. Study time was added."))
@@ -79,7 +78,6 @@ def lesson(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 redirect(f"{here}?{urlencode({'answered': inter.pk})}#item-{item.pk}")
             )
     services.lesson_start(actor=request.user, lesson_id=obj.pk)
-    home_changed(request)
     feedback = answer_feedback(
         student=request.user,
         lesson=obj,

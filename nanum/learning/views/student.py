@@ -26,14 +26,14 @@ from .. import selectors, services
 from ..forms import ApplicationForm, ChildForm, GoalForm, MoreDocumentsForm, PlanForm
 from ..models import Category, PlanEntry, Status
 from ..services.home import student_home_show
-from ._common import home_changed, home_version, int_or_none
+from ._common import int_or_none
 
 
 @login_required
 def student_home(request: AuthedHttpRequest) -> HttpResponse:
     """What's next: the lesson to continue, the next mentoring session and the next
     recommended lesson, this week against the goal, the streak, unread messages."""
-    data = student_home_show(student=request.user, version=home_version(request))
+    data = student_home_show(student=request.user)
     data["week_chart"] = partial(_week_chart, data)  # drawn only if not cached
     data["weekdays"] = PlanEntry.Weekday.choices
     # The parts drawn from the cached summary are cached as HTML under its key (with
@@ -160,7 +160,6 @@ def my_application(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     app = selectors.my_application_get(actor=request.user, application_id=pk)
     form = MoreDocumentsForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        home_changed(request)
         action = request.POST.get("action")
         try:
             if action == "withdraw":
@@ -201,7 +200,6 @@ def my_application(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def choose_provider(request: AuthedHttpRequest) -> HttpResponse:
-    home_changed(request)
     provider_id = int_or_none(request.POST.get("provider"))
     try:
         seat = services.seat_choose(actor=request.user, provider_id=provider_id or 0)
@@ -243,7 +241,6 @@ def handoff(request: AuthedHttpRequest, seat_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal(request: AuthedHttpRequest) -> HttpResponse:
-    home_changed(request)
     form = GoalForm(request.POST)
     if form.is_valid():
         services.goal_set(actor=request.user, **form.cleaned_data)
@@ -256,7 +253,6 @@ def goal(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def plan(request: AuthedHttpRequest) -> HttpResponse:
-    home_changed(request)
     remove = int_or_none(request.POST.get("remove"))
     try:
         if remove:
