@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.cache import add_never_cache_headers
 
 from .errors import DomainError
@@ -13,6 +20,7 @@ from .views.errors import (
     bad_request,
     database_unavailable,
     is_database_unavailable,
+    nul_character_refused,
 )
 
 
@@ -33,6 +41,69 @@ def _is_personal(request: HttpRequest) -> bool:
         if is_database_unavailable(exc):
             return True  # the session store is down: assume personal, cache nothing
         raise
+
+
+NUL = "\x00"
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def request_has_nul(request: HttpRequest) -> bool:
+    """Whether the path, the query or a text field of the body holds a NUL character.
+
+    PostgreSQL cannot store one in text, and no person types one: such a request is
+    refused whole before any view runs (SQLite would store it; the answer must not
+    depend on the database). Uploaded files are not looked at (an Excel file holds
+    NUL bytes); their contents are read by their importers.
+    """
+    if NUL in request.path or any(
+        NUL in k or NUL in v for k, vs in request.GET.lists() for v in vs
+    ):
+        return True
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return False
+    content_type = request.content_type or ""
+    if content_type == "application/json":
+        body = request.body
+        if b"\\u0000" not in body.lower() and b"\x00" not in body:
+            return False
+        try:
+            return _has_nul(json.loads(body))
+        except ValueError:
+            return b"\x00" in body  # unreadable JSON: its parser refuses it anyway
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields = request.POST  # an unreadable body raises: the caller answers 400
+        return any(NUL in k or NUL in v for k, vs in fields.lists() for v in vs)
+    return False
+
+
+class NulCharacterMiddleware:
+    """A request with a NUL character in its path, query or text fields gets the
+    localized 400 page (a problem document on the API) and changes nothing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            refused = request_has_nul(request)
+        except RequestDataTooBig:
+            # raised again where the body is read: the API answers 413, pages 400
+            refused = False
+        except (MultiPartParserError, BadRequest, SuspiciousOperation):
+            # a multipart body without a usable boundary, too many fields, too big
+            return bad_request(request)
+        if refused:
+            return nul_character_refused(request)
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

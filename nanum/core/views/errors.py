@@ -44,6 +44,18 @@ def bad_request(
     )
 
 
+def nul_character_refused(request: HttpRequest) -> HttpResponse:
+    return _error(
+        request,
+        400,
+        _("Bad request"),
+        _(
+            "A field holds a NUL character (code 0), which no text may contain. "
+            "Nothing was changed."
+        ),
+    )
+
+
 def permission_denied(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
