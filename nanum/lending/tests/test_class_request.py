@@ -120,6 +120,38 @@ def test_a_part_in_a_scarcity_round_joins_the_round(world, spread):
 
 
 @pytest.mark.django_db
+def test_each_part_of_a_model_that_needs_approval_waits_for_its_bank(world, spread):
+    """3D printers need approval: each bank approves its own part, and one bank's
+    approval leaves the other part waiting."""
+    make_assets(world, spread.printer, 2, bank=world.central_bank, prefix="P")
+    made = _request(world, spread, 3, equipment_id=spread.printer.pk)
+    parts = {r.bank_id: r for r in made.reservations}
+    assert {b: r.quantity for b, r in parts.items()} == {
+        world.district_bank.pk: 1,
+        world.central_bank.pk: 2,
+    }
+    assert {r.status for r in parts.values()} == {Reservation.Status.PENDING}
+    with pytest.raises(DomainError):  # not the district officer's bank
+        services.reservation_approve(
+            actor=world.district_bank_officer,
+            reservation_id=parts[world.central_bank.pk].pk,
+        )
+    services.reservation_approve(
+        actor=world.district_bank_officer,
+        reservation_id=parts[world.district_bank.pk].pk,
+    )
+    statuses = dict(
+        Reservation.objects.filter(class_request=made.id).values_list(
+            "bank_id", "status"
+        )
+    )
+    assert statuses == {
+        world.district_bank.pk: Reservation.Status.CONFIRMED,
+        world.central_bank.pk: Reservation.Status.PENDING,
+    }
+
+
+@pytest.mark.django_db
 def test_bad_input_and_other_schools_change_nothing(world, spread):
     with pytest.raises(DomainError):
         _request(world, spread, 0)
