@@ -302,3 +302,53 @@ def test_the_sweep_command_alerts_and_reminds(world, pair):
     assert Notification.objects.filter(kind="mentoring.missed").count() == 1
     call_command("mentoring_sweep", "--now", stdout=out)
     assert "missed sessions: 0" in out.getvalue()
+
+
+def test_upcoming_sessions_are_only_those_ahead_soonest_first(world, pair, client_for):
+    sessions = list(pair.sessions.order_by("pk"))
+    assert len(sessions) >= 4
+    past, cancelled, later, sooner = sessions[:4]
+    now = timezone.now()
+    past.starts_at = now - timedelta(minutes=5)  # began a moment ago: not upcoming
+    cancelled.starts_at = now + timedelta(hours=2)
+    cancelled.status = Session.Status.CANCELLED
+    later.starts_at = now + timedelta(days=2)  # created before ``sooner``
+    sooner.starts_at = now + timedelta(days=1)
+    for s in (past, cancelled, later, sooner):
+        s.save()
+    for user in (world.mentor, world.student):
+        upcoming = client_for(user).get("/mentoring/").context["upcoming"]
+        assert upcoming[:2] == [sooner, later]
+        assert past not in upcoming and cancelled not in upcoming
+        assert all(s.starts_at > now for s in upcoming)
+        starts = [s.starts_at for s in upcoming]
+        assert starts == sorted(starts)
+
+
+def test_open_slots_and_my_consultations_list_what_is_ahead_first(
+    world, eligible, client_for
+):
+    eligible(world.student, world.seoul)
+    far, near, booked = _slot(world, 96), _slot(world, 30), _slot(world, 60)
+    gone = _slot(world, 120)
+    CounsellingSlot.objects.filter(pk=gone.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3),
+        ends_at=timezone.now() - timedelta(hours=2),
+    )
+    services.booking_create(
+        actor=world.student, slot_id=booked.pk, topic="career", question="진로"
+    )
+    page = client_for(world.student).get("/mentoring/counselling/")
+    assert [s.pk for s in page.context["slots"]] == [near.pk, far.pk]
+    counsellor = client_for(world.counsellor).get("/mentoring/counselling/")
+    html = counsellor.content.decode()
+    mine = counsellor.context["my_slots"]
+    assert {s.pk for s in mine} == {gone.pk, near.pk, booked.pk, far.pk}
+    # upcoming rows first, soonest first, then the past one
+    rows = [f"/mentoring/counselling/slots/{s.pk}/cancel/" for s in (near, booked, far)]
+    positions = [html.index(r) for r in rows]
+    assert positions == sorted(positions)
+    table = html[html.index('aria-labelledby="slots-h"') :].split("</table>")[0]
+    body_rows = table.split("<tbody>")[1].split("<tr>")[1:]
+    assert len(body_rows) == 4
+    assert "/cancel/" not in body_rows[-1]  # the past slot last, without a cancel

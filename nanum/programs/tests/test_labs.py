@@ -198,3 +198,22 @@ def test_lab_staff_publish_and_a_teacher_books_and_cancels_through_the_api(
     assert r2.status_code == 409 and r2.json()["code"] == "slot_taken"
     r = client.post(f"/api/v1/programs/labs/bookings/{r.json()['id']}/cancel", **t)
     assert r.json()["status"] == "cancelled"
+
+
+def test_the_dashboards_open_lab_link_is_for_those_who_run_a_lab_and_opens(
+    world, lab, client_for
+):
+    """The organiser dashboard offers "Open-lab slots" only to lab staff, and the
+    link they get opens; centre staff without a lab see no link (the page is 404)."""
+    url = "/programs/organiser/labs/"
+    staff = client_for(lab[1])
+    dashboard = staff.get("/programs/organiser/")
+    assert (
+        dashboard.status_code == 200 and f'href="{url}"' in dashboard.content.decode()
+    )
+    assert staff.get(url).status_code == 200
+    centre = client_for(world.centre_staff)
+    dashboard = centre.get("/programs/organiser/")
+    assert dashboard.status_code == 200
+    assert f'href="{url}"' not in dashboard.content.decode()
+    assert centre.get(url).status_code == 404
