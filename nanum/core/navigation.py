@@ -4,11 +4,11 @@ Apps add their entries here. An entry whose URL name does not resolve (an app th
 is not built yet) is left out rather than breaking the page.
 
 Town services: an entry may name the town service it leads to (``service``, a key of
-the towns' service switches such as ``"counselling"`` or ``"jump"``). ``core`` does
-not know towns' rules (it imports no app), so an app registers a *service gate* in
-its ``AppConfig.ready()`` with :func:`service_gate_register`: a callable that returns
-the services offered to a user (Seoul Learn: the switches of the towns where the
-user, or a guardian's child, is a live member). The rule, for the menu, the home
+the towns' service switches such as ``"mentoring"``, ``"counselling"`` or ``"jump"``).
+``core`` does not know towns' rules (it imports no app), so an app registers a
+*service gate* in its ``AppConfig.ready()`` with :func:`service_gate_register`: a
+callable that returns the services offered to a user (Seoul Learn: the switches of
+the towns where the user, or a guardian's child, is a live member). The rule, for the menu, the home
 page cards and the in-page links that ask :func:`nav_allows`:
 
 - a member (``MEMBER_ROLES``: student, guardian) sees a service's entry only when a
@@ -190,6 +190,7 @@ NAV_ITEMS: list[NavItem] = [
         _("Mentoring"),
         _r(Role.MENTOR, Role.STUDENT, Role.ADMINISTRATOR, Role.TENANT_OFFICER),
         _("Sessions, reports and messages with your mentor or mentees."),
+        service="mentoring",
     ),
     NavItem(
         "mentoring:counselling",

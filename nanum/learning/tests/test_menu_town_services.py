@@ -26,6 +26,7 @@ from .conftest import new_student
 pytestmark = pytest.mark.django_db
 
 COUNSELLING = "mentoring:counselling"
+MENTORING = "mentoring:home"
 JUMP = "learning:jump"
 
 
@@ -78,6 +79,33 @@ def test_a_member_sees_only_the_services_their_town_offers(
         mentoring = client.get(reverse("mentoring:home"))
         assert mentoring.context["show_counselling"] is shown
         assert (f'href="{counselling}"' in mentoring.content.decode()) is shown
+
+
+def test_the_mentoring_entry_follows_the_mentoring_switch(
+    world, switches, apply_for, client_for
+):
+    """A Pyeongchang member (counselling, no mentoring) is not sent to an empty
+    mentoring page; a Gimpo member (mentoring) is; mentors and officers keep it."""
+    pc = _member(world, apply_for, world.pyeongchang, world.pyeongchang_officer)
+    gimpo = _member(world, apply_for, world.gimpo, world.gimpo_officer)
+    mentoring = reverse(MENTORING)
+
+    assert mentoring not in _urls(pc)
+    assert not navigation.nav_allows(pc, MENTORING)
+    assert reverse(COUNSELLING) in _urls(pc)  # counselling stands on its own
+    assert mentoring in _urls(gimpo)
+    home = client_for(pc).get(reverse("core:home"))
+    assert mentoring not in {c["url"] for c in home.context["cards"]}
+    assert mentoring not in {c["url"] for c in home.context["nav_items"]}
+    home = client_for(gimpo).get(reverse("core:home"))
+    assert mentoring in {c["url"] for c in home.context["cards"]}
+    # staff who run mentoring keep the entry, whatever their town offers
+    assert navigation.nav_allows(world.mentor, MENTORING)
+    assert navigation.nav_allows(world.pyeongchang_officer, MENTORING)
+    assert navigation.nav_allows(world.admin, MENTORING)
+    # the page itself still answers (and offers the counselling link)
+    page = client_for(pc).get(mentoring)
+    assert page.status_code == 200 and page.context["show_counselling"] is True
 
 
 def test_the_pages_still_refuse_a_town_without_the_service(
@@ -163,6 +191,8 @@ def test_the_demo_people_see_their_towns_services():
     counselling, jump = reverse(COUNSELLING), reverse(JUMP)
     pc = User.objects.get(username="student.pyeongchang")
     assert {counselling, jump} <= _urls(pc)
+    assert reverse(MENTORING) not in _urls(pc)  # Pyeongchang offers no mentoring
+    assert reverse(MENTORING) in _urls(ctx.users["student"])
     assert {counselling, jump} <= _urls(ctx.users["student"])  # Seoul offers both
     gimpo_app = (
         Application.objects.filter(tenant__slug="gimpo", status=Status.APPROVED)
