@@ -193,7 +193,7 @@ class TownRulesIn(Schema):
 
 
 class TownPageIn(Schema):
-    """The town's page (the logo is uploaded on the page only)."""
+    """The town's page (the logo has its own endpoint: POST or DELETE .../logo)."""
 
     tagline_ko: str = Field("", max_length=1000)
     tagline_en: str = Field("", max_length=1000)

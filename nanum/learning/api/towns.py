@@ -1,12 +1,13 @@
 """API twins of the town self-service pages (views/town_admin.py): an administrator
-adds a town; its officers keep its page, rules, services, providers and notices.
+adds a town; its officers keep its page, logo, rules, services, providers and notices.
 Every write is one call into ``services.towns``, which checks and audits it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ninja import Query, Status
+from ninja import File, Query, Status
+from ninja.files import UploadedFile
 
 from nanum.core.errors import PermissionDenied
 from nanum.core.http import ApiRequest
@@ -186,6 +187,35 @@ def town_page(request: ApiRequest, slug: TownSlug, payload: TownPageIn) -> Any:
     policy = _managed(request, slug)
     policy = services.town_page_update(
         actor=request.auth, tenant_id=policy.tenant_id, page=_page(payload)
+    )
+    return _editor(policy)
+
+
+@router.post(
+    "/officer/towns/{slug}/logo",
+    response=TownEditorOut,
+    summary="Replace a town's logo: a PNG, JPEG, WebP or plain SVG file of at most "
+    "512 KB, sent as multipart field 'logo' (its officers)",
+)
+def town_logo(
+    request: ApiRequest, slug: TownSlug, logo: File[UploadedFile]
+) -> dict[str, Any]:
+    policy = _managed(request, slug)
+    policy = services.town_logo_update(
+        actor=request.auth, tenant_id=policy.tenant_id, logo=logo
+    )
+    return _editor(policy)
+
+
+@router.delete(
+    "/officer/towns/{slug}/logo",
+    response=TownEditorOut,
+    summary="Remove a town's logo; its page shows the town's initial (its officers)",
+)
+def town_logo_remove(request: ApiRequest, slug: TownSlug) -> dict[str, Any]:
+    policy = _managed(request, slug)
+    policy = services.town_logo_update(
+        actor=request.auth, tenant_id=policy.tenant_id, logo=None
     )
     return _editor(policy)
 

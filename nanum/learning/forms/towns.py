@@ -109,6 +109,10 @@ class TownPageForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.webp,.svg"}),
     )
+    logo_remove = forms.BooleanField(
+        label=_("Remove the logo (the page shows the town's initial instead)"),
+        required=False,
+    )
 
     def to_page(self) -> TownPage:
         cd = self.cleaned_data
@@ -119,6 +123,7 @@ class TownPageForm(forms.Form):
             page_text_en=cd["page_text_en"],
             primary_colour=cd["primary_colour"],
             logo=cd["logo"] or None,
+            logo_remove=bool(cd.get("logo_remove")),
         )
 
 
@@ -172,6 +177,7 @@ class TownCreateForm(TownPageForm, TownRulesForm):
     officer_username = forms.CharField(
         label=_("First officer (username of an existing account)"), required=False
     )
+    logo_remove = None  # type: ignore[assignment]  # a new town has no logo yet
 
 
 class NoticeForm(forms.Form):

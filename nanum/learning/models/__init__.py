@@ -25,6 +25,7 @@ from .jump import RewardApplication, RewardProgramme
 from .lectures import ProviderLecture
 from .seats import ProviderCourse, ProviderProfile, Seat, SeatAllocation, UsageRecord
 from .towns import (
+    LOGO_CONTENT_TYPES,
     OFFICIAL_RECORD_CATEGORIES,
     SERVICE_CHOICES,
     Category,
@@ -36,6 +37,7 @@ from .towns import (
 
 __all__ = [
     "LIVE_STATUSES",
+    "LOGO_CONTENT_TYPES",
     "OFFICIAL_RECORD_CATEGORIES",
     "REVIEWABLE",
     "SERVICE_CHOICES",

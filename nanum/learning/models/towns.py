@@ -45,6 +45,17 @@ SERVICE_CHOICES = [
 ]
 
 
+# A town logo's stored extension -> the type it is served with. The service names the
+# file after what its bytes are, so the extension is always one of these.
+LOGO_CONTENT_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+    "svg": "image/svg+xml",
+}
+
+
 def default_levels() -> list[str]:
     return [SchoolLevel.ELEMENTARY, SchoolLevel.MIDDLE, SchoolLevel.HIGH]
 

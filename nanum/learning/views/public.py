@@ -12,6 +12,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .. import selectors
+from ..models import LOGO_CONTENT_TYPES
+
+# A logo is an image, never a page: opened on its own it may run nothing and load
+# nothing (an SVG is a document a browser would otherwise execute at our address).
+LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 @require_GET
@@ -46,9 +51,14 @@ def town_theme(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_control(max_age=3600, public=True)
 def town_logo(request: HttpRequest, slug: str) -> HttpResponseBase:
     policy = selectors.town_policy_get(slug=slug)
-    logo = policy.logo.name if policy.logo else None
-    if logo and default_storage.exists(logo):
-        return FileResponse(default_storage.open(logo, "rb"))
+    logo = (policy.logo.name if policy.logo else "") or ""
+    content_type = LOGO_CONTENT_TYPES.get(logo.rsplit(".", 1)[-1].lower())
+    if content_type and default_storage.exists(logo):
+        response: HttpResponseBase = FileResponse(
+            default_storage.open(logo, "rb"), content_type=content_type
+        )
+        response["Content-Security-Policy"] = LOGO_CSP
+        return response
     colour = policy.tenant.primary_colour
     initial = escape(policy.tenant.programme_name_ko[:1] or "런")
     svg = (
@@ -57,4 +67,6 @@ def town_logo(request: HttpRequest, slug: str) -> HttpResponseBase:
         '<text x="32" y="43" font-size="30" text-anchor="middle" fill="#fff" '
         f'font-family="sans-serif">{initial}</text></svg>'
     )
-    return HttpResponse(svg, content_type="image/svg+xml")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Content-Security-Policy"] = LOGO_CSP
+    return response
