@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import re
@@ -124,7 +125,8 @@ def preference_of(user: User) -> ContactPreference:
 @transaction.atomic
 def phone_code_send(*, phone: str, purpose: str, ip: str | None = None) -> None:
     """Send a 6-digit code to ``phone``. At most one a minute and five an hour per
-    number, twenty an hour per address; a refusal says when to try again."""
+    number, twenty an hour per address; a refusal says when to try again. A gateway
+    that fails is a 503 refusal (``sms_unavailable``) that keeps nothing."""
     number = phone_normalise(phone)
     if not number:
         raise InvalidInput(
@@ -173,7 +175,20 @@ def phone_code_send(*, phone: str, purpose: str, ip: str | None = None) -> None:
         _("[%(site)s] Your code is %(code)s (valid for 10 minutes).")
         % {"site": settings.NANUM_SITE_NAME, "code": code}
     )
-    channel_backend(Channel.SMS).send(channel=Channel.SMS, to=number, text=text)
+    try:
+        channel_backend(Channel.SMS).send(channel=Channel.SMS, to=number, text=text)
+    except (OSError, http.client.HTTPException) as exc:
+        # The gateway is down or refused: nothing is kept (the code row rolls back, so
+        # the try does not count against the limits) and the person is told plainly.
+        logger.warning("SMS gateway failed for a verification code: %s", exc)
+        raise DomainError(
+            _(
+                "The text message could not be sent just now. "
+                "Try again in a few minutes."
+            ),
+            code="sms_unavailable",
+            status=503,
+        ) from exc
 
 
 def _wrong_code() -> InvalidInput:

@@ -152,3 +152,35 @@ def test_channels_page(world, client_for):
 def test_channels_page_needs_sign_in(client):
     response = client.get(reverse("core:channels"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def _gateway_down(self: WebhookBackend, *, channel: str, to: str, text: str) -> None:
+    raise OSError("connection refused")
+
+
+@override_settings(NANUM_SMS_URL="https://gateway.example/sms")
+def test_a_gateway_that_is_down_is_a_plain_refusal_that_keeps_nothing(
+    world, client, client_for, monkeypatch
+):
+    """No code is kept (the try does not count against the limits), the person is
+    told in their language on the page, and nothing becomes a server error."""
+    monkeypatch.setattr(WebhookBackend, "send", _gateway_down)
+    with pytest.raises(DomainError) as exc:
+        phone_code_send(phone="010-7777-8888", purpose="verify", ip="10.0.0.7")
+    assert (exc.value.status, exc.value.code) == (503, "sms_unavailable")
+    assert not PhoneCode.objects.exists()
+
+    response = client.post(
+        reverse("core:signup_phone"), {"phone": "010-7777-8888", "send": "1"}
+    )
+    assert response.status_code == 200
+    assert "지금은 문자 메시지를 보낼 수 없습니다" in response.content.decode()
+    page = client_for(world.student)
+    page.cookies["nanum_language"] = "en"
+    response = page.post(
+        reverse("core:channels"), {"phone": "010-7777-8888", "send": "1"}
+    )
+    assert response.status_code == 200
+    assert "could not be sent just now" in response.content.decode()
+    assert not PhoneCode.objects.exists()
+    assert not ContactPreference.objects.filter(user=world.student).exists()
