@@ -156,6 +156,37 @@ class ChildHandoffIn(Schema):
     seat_id: Id
 
 
+class ChildIn(Schema):
+    """A child under 14 added by their guardian (no e-mail, no sign-in yet)."""
+
+    display_name: str = Field(max_length=100)
+    birth_year: Annotated[int, Field(ge=2000, le=2030)]
+
+
+class ChildPasswordIn(Schema):
+    """The child's own username and password; ``consent`` is the guardian's."""
+
+    username: str = Field(max_length=30)
+    password: str = Field(max_length=128)
+    consent: bool = False
+
+
+class ChildConsentIn(Schema):
+    consent: bool = False
+
+
+class ChildSignInOut(Schema):
+    id: int
+    username: str
+
+
+class ChildCodeOut(Schema):
+    """A one-time sign-in code, shown once (only its hash is kept)."""
+
+    code: str
+    expires_in_minutes: int
+
+
 class HandoffOut(Schema):
     url: str
 

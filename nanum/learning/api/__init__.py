@@ -22,9 +22,14 @@ from ..models import Application
 from ..schemas import (
     AnswerIn,
     ApplicationStaffOut,
+    ChildCodeOut,
+    ChildConsentIn,
     ChildHandoffIn,
+    ChildIn,
     ChildOut,
+    ChildPasswordIn,
     ChildProgressOut,
+    ChildSignInOut,
     DecisionIn,
     HandoffOut,
     LearningApplicationOut,
@@ -107,6 +112,62 @@ def children(request: ApiRequest, page: Query[PageQuery]) -> dict[str, Any]:
             "confirmed": link.confirmed_by_id is not None,
         },
     )
+
+
+@router.post(
+    "/children",
+    response={201: ChildOut},
+    summary="Add a child under 14 to apply for (guardians; Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
+)
+def child_add(request: ApiRequest, payload: ChildIn) -> Status:
+    def create() -> tuple[int, Any]:
+        child = services.child_register(
+            actor=request.auth,
+            display_name=payload.display_name,
+            birth_year=payload.birth_year,
+        )
+        return 201, {
+            "id": child.pk,
+            "display_name": child.display_name,
+            "birth_year": child.birth_year,
+            "confirmed": False,
+        }
+
+    return Status(*run_idempotent(request, payload.dict(), create))
+
+
+@router.post(
+    "/children/{child_id}/sign-in/password",
+    response=ChildSignInOut,
+    summary="Give a child their own username and password, with your consent "
+    "(guardians)",
+)
+def child_password(
+    request: ApiRequest, child_id: Id, payload: ChildPasswordIn
+) -> dict[str, Any]:
+    child = services.child_password_set(
+        actor=request.auth,
+        child_id=child_id,
+        username=payload.username,
+        password=payload.password,
+        consent=payload.consent,
+    )
+    return {"id": child.pk, "username": child.username}
+
+
+@router.post(
+    "/children/{child_id}/sign-in/code",
+    response={201: ChildCodeOut},
+    summary="A one-time sign-in code for a child, with your consent (guardians; "
+    "shown once, works once for 30 minutes; earlier codes stop working)",
+)
+def child_code(request: ApiRequest, child_id: Id, payload: ChildConsentIn) -> Status:
+    code = services.child_code_issue(
+        actor=request.auth, child_id=child_id, consent=payload.consent
+    )
+    minutes = int(services.CHILD_CODE_TTL.total_seconds() // 60)
+    return Status(201, {"code": code, "expires_in_minutes": minutes})
 
 
 @router.get(

@@ -28,6 +28,9 @@ from .applications import (
     application_withdraw,
 )
 from .children import (
+    CODE_TTL as CHILD_CODE_TTL,
+)
+from .children import (
     ChildNotConfirmed,
     child_code_issue,
     child_code_redeem,
@@ -92,6 +95,7 @@ from .usage import (
 )
 
 __all__ = [
+    "CHILD_CODE_TTL",
     "ApplicationFilter",
     "ApplicationInput",
     "BadDocument",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nanum.core.errors import DomainError
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
+from nanum.core.services import client_address
 
 from .. import selectors, services
 from ..forms import ChildCodeForm, ChildCodeSignInForm, ChildPasswordForm
@@ -148,7 +149,8 @@ def code_sign_in(request: HttpRequest) -> HttpResponse:
         try:
             kid = services.child_code_redeem(
                 code=form.cleaned_data["code"],
-                client_key=request.META.get("REMOTE_ADDR", "") or "unknown",
+                # the client behind trusted proxies, as the sign-in throttle sees it
+                client_key=client_address(request) or "unknown",
             )
         except DomainError as exc:
             add_domain_error(form, exc, with_summary=True)
