@@ -56,6 +56,15 @@ def _has_nul(value: object) -> bool:
     return False
 
 
+def _body_fits_in_memory(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return limit is None or length <= limit
+
+
 def request_has_nul(request: HttpRequest) -> bool:
     """Whether the path, the query or a text field of the body holds a NUL character.
 
@@ -80,6 +89,11 @@ def request_has_nul(request: HttpRequest) -> bool:
         except ValueError:
             return b"\x00" in body  # unreadable JSON: its parser refuses it anyway
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if _body_fits_in_memory(request):
+            # read the body first: the form is then parsed from the kept copy and a
+            # view that reads request.body (the API) still can; parsing the stream
+            # would consume it
+            request.body  # noqa: B018
         fields = request.POST  # an unreadable body raises: the caller answers 400
         return any(NUL in k or NUL in v for k, vs in fields.lists() for v in vs)
     return False

@@ -188,4 +188,9 @@ def test_certificate_check_is_public_and_reveals_little(client, world):
 
 
 def test_garbage_in_the_query_does_not_break_the_listing(client, world):
-    assert client.get("/api/v1/programs/?q=%00abc").status_code == 200
+    r = client.get("/api/v1/programs/?q=%3Cscript%3E%27abc&page=-1&kind=zz")
+    assert r.status_code in (200, 422)
+    # a NUL character is refused whole (PostgreSQL cannot hold one), not a 500
+    r = client.get("/api/v1/programs/?q=%00abc")
+    assert r.status_code == 400
+    assert r["Content-Type"].startswith("application/problem+json")
