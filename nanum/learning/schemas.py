@@ -150,6 +150,9 @@ class ChildProgressOut(Schema):
     streak_days: int
     mileage: int
     notifications: int
+    services: list[str] = Field(
+        description="Services the child's towns offer (mentoring, counselling, ...)"
+    )
 
 
 class ChildHandoffIn(Schema):

@@ -196,6 +196,7 @@ def child_progress(request: ApiRequest, child_id: Id) -> dict[str, Any]:
         "streak_days": data["streak"],
         "mileage": data["mileage"],
         "notifications": len(data["notifications"]),
+        "services": data["services"],
     }
 
 

@@ -17,6 +17,7 @@ from nanum.core.models import Notification, User
 from ..models import Application, Document, GuardianLink, Seat, Status, StudyDay
 from ..models.applications import ChildSignIn
 from ._rules import mileage_of
+from .members import services_offered_to
 from .students import streak
 from .towns import offered_providers
 
@@ -70,7 +71,9 @@ def guarded_child_get(*, actor: User, child_id: int) -> GuardianLink:
 
 def child_progress(*, actor: User, child_id: int) -> dict[str, Any]:
     """Everything Seoul Learn shows a guardian about one linked child: applications,
-    seat and site, study time by week, streak, mileage, sign-in, notifications."""
+    seat and site, study time by week, streak, mileage, sign-in, notifications, and
+    the services the child's towns offer (``services``; the page links to mentoring
+    only where one of them offers it, as the menu does)."""
     link = guarded_child_get(actor=actor, child_id=child_id)
     child = link.child
     today = clock.today()
@@ -116,6 +119,7 @@ def child_progress(*, actor: User, child_id: int) -> dict[str, Any]:
         "year_minutes": year_minutes,
         "mileage": mileage_of(year_minutes),
         "streak": streak({d for d, m in days.items() if m > 0}, today),
+        "services": sorted(services_offered_to(child)),
         "sign_in": ChildSignIn.objects.filter(child=child).first(),
         "has_password": child.has_usable_password(),
         "notifications": list(

@@ -149,6 +149,38 @@ def test_a_guardian_sees_and_jump_where_their_child_is_a_member(
     assert jump not in _urls(other)
 
 
+def test_the_guardians_child_page_links_to_mentoring_only_where_offered(
+    world, switches, apply_child, client_for, api_token
+):
+    """A child in Pyeongchang (counselling, no mentoring): the guardian's page has no
+    mentoring link and the API twin lists no mentoring; once the town switches
+    mentoring on, both show it."""
+    app = apply_child(world.pyeongchang, school_level="elementary")
+    application_approve(
+        actor=world.pyeongchang_officer,
+        application_id=app.pk,
+        verified_on=timezone.localdate(),
+    )
+    child = app.student
+    page_url = reverse("learning:guardian_child", args=[child.pk])
+    link = f'href="{reverse("mentoring:guardian_child", args=[child.pk])}"'
+    api_url = f"/api/v1/learning/children/{child.pk}/progress"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(world.guardian)}"}
+    client = client_for(world.guardian)
+
+    page = client.get(page_url)
+    assert page.status_code == 200
+    assert link not in page.content.decode()
+    answer = client.get(api_url, **auth).json()
+    assert "mentoring" not in answer["services"]
+    assert "counselling" in answer["services"]
+
+    switches["pyeongchang"].services = ["lectures", "counselling", "mentoring"]
+    switches["pyeongchang"].save()
+    assert link in client.get(page_url).content.decode()
+    assert "mentoring" in client.get(api_url, **auth).json()["services"]
+
+
 def test_staff_keep_their_entries_whatever_their_town_offers(world, switches):
     # a counsellor of Gimpo, which offers no counselling: the page tells them so
     counsellor = make_user("counsellor.gimpo", Role.COUNSELLOR, world.gimpo_hall)
