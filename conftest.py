@@ -80,3 +80,36 @@ def page(browser, live_server):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+_DB_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def uses_the_database(item: pytest.Item) -> bool:
+    """Whether a test reaches the database (a marker or a fixture that needs it)."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return bool(_DB_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """NANUM_ONLY_DATABASE_TESTS=1 (the PostgreSQL lane of ``make test``) leaves out
+    the tests that never touch a database: they ran already in the SQLite lane and
+    would give the same answer here."""
+    if os.environ.get("NANUM_ONLY_DATABASE_TESTS") != "1":
+        return
+    kept = [item for item in items if uses_the_database(item)]
+    left = [item for item in items if not uses_the_database(item)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept

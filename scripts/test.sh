@@ -6,7 +6,8 @@
 #
 # The machine has two cores, so the work runs in two lanes at once:
 #   lane 1: house rules, the suite on SQLite (browser tests included), tiny benchmarks
-#   lane 2: Django checks, the suite on PostgreSQL, the other tiny benchmarks
+#   lane 2: Django checks, the suite on PostgreSQL (the tests that touch a database,
+#           browser journeys included), the other tiny benchmarks
 # Each lane writes to its own log (var/test-lane-N.log), printed when the lane ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,7 +61,10 @@ lane2() {
   limit 300 env NANUM_MANIFEST_STATIC=0 $PY manage.py makemigrations --check --dry-run >/dev/null
   if [ "$have_pg" = "1" ]; then
     step 2 "pytest on PostgreSQL (throwaway cluster)"
-    limit 1500 $PY scripts/pgtmp.py -- $PY -m pytest -o faulthandler_timeout=300 -m "not browser" -p no:cacheprovider --durations=15
+    # only the tests that touch a database (the others ran in lane 1), browser
+    # journeys included: the demo data is seeded once and restored for each journey
+    limit 1500 env NANUM_ONLY_DATABASE_TESTS=1 $PY scripts/pgtmp.py -- $PY -m pytest \
+      -o faulthandler_timeout=300 -p no:cacheprovider --durations=15 "${browser_flag[@]}"
   fi
   step 2 "benchmarks at tiny scale: ${BENCH_LANE2[*]}"
   bash scripts/bench_tiny.sh "${BENCH_LANE2[@]}"
