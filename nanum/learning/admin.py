@@ -3,13 +3,18 @@ every queryset is scoped to the towns the user may see as an officer."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from nanum.core.models import User
 
 from .models import (
+    SERVICE_CHOICES,
     Application,
     ChangeWindow,
     Course,
@@ -49,8 +54,29 @@ class TownScopedAdmin(admin.ModelAdmin):
         return qs.filter(**{f"{self.tenant_field}__in": ids})
 
 
+class TenantPolicyForm(forms.ModelForm):
+    """The services as tick boxes (the town's one switchboard: mentoring included),
+    never raw JSON; the model's ``clean`` refuses anything else."""
+
+    services = forms.MultipleChoiceField(
+        label=_("services offered"),
+        choices=SERVICE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = TenantPolicy
+        fields = ["services"]  # the admin adds the other fields
+
+    def clean_services(self) -> list[str]:
+        chosen: Any = self.cleaned_data.get("services") or []
+        return [key for key, _label in SERVICE_CHOICES if key in chosen]
+
+
 @admin.register(TenantPolicy)
 class TenantPolicyAdmin(TownScopedAdmin):
+    form = TenantPolicyForm
     list_display = (
         "tenant",
         "is_open",
@@ -58,6 +84,10 @@ class TenantPolicyAdmin(TownScopedAdmin):
         "income_line_pct",
         "offers_mentoring",
     )
+
+    @admin.display(boolean=True, description=_("offers mentoring"))
+    def offers_mentoring(self, obj: TenantPolicy) -> bool:
+        return obj.offers_mentoring
 
 
 @admin.register(TenantNotice)

@@ -20,7 +20,6 @@ TOWNS: dict[str, dict[str, Any]] = {
         "policy": dict(
             quota_total=36000,
             income_line_pct=60,
-            offers_mentoring=True,
             services=["lectures", "mentoring", "counselling", "jump"],
             reward_top_n=90,
             reward_min_mileage=100,
@@ -42,7 +41,6 @@ TOWNS: dict[str, dict[str, Any]] = {
         "policy": dict(
             quota_total=1450,
             income_line_pct=60,
-            offers_mentoring=True,
             services=["lectures", "mentoring", "dormitory"],
         ),
         "seats": {"homelearn": 400, "mbest": 500, "megastudy": 550},
@@ -70,7 +68,6 @@ TOWNS: dict[str, dict[str, Any]] = {
             quota_high=300,
             income_line_pct=50,
             school_levels=["high"],
-            offers_mentoring=True,
             priority=["basic_livelihood", "near_poor", "income", *ALL[3:]],
             services=["lectures", "mentoring"],
         ),
@@ -83,7 +80,6 @@ TOWNS: dict[str, dict[str, Any]] = {
     "taebaek": {
         "policy": dict(
             quota_total=500,
-            offers_mentoring=True,
             services=["lectures", "mentoring", "jump", "camp"],
             reward_requires_recommendation=True,
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -79,6 +80,8 @@ class TenantPolicy(models.Model):
     page_text_en = models.TextField(_("page text (English)"), blank=True)
     logo = models.FileField(_("logo"), upload_to="learning/logos/", blank=True)
     is_open = models.BooleanField(_("accepting applications"), default=True)
+    # The one switchboard of the town's services (keys of SERVICE_CHOICES): the menus,
+    # the pages, the API and the rules (mentoring, counselling, ...) all read it.
     services = models.JSONField(_("services offered"), default=list, blank=True)
     # Eligibility
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=6)
@@ -126,7 +129,6 @@ class TenantPolicy(models.Model):
     renewal_notice_days = models.PositiveSmallIntegerField(
         _("renewal reminders start (days before)"), default=30
     )
-    offers_mentoring = models.BooleanField(_("offers mentoring"), default=False)
     # Retention (PIPA)
     document_retention_days = models.PositiveSmallIntegerField(
         _("keep documents (days after decision)"), default=180
@@ -170,9 +172,31 @@ class TenantPolicy(models.Model):
             return self.page_text_en
         return self.page_text_ko
 
+    def clean(self) -> None:
+        super().clean()
+        services = self.services
+        known = {key for key, _label in SERVICE_CHOICES}
+        if not isinstance(services, list) or any(
+            not isinstance(s, str) or s not in known for s in services
+        ):
+            raise ValidationError(
+                {
+                    "services": _("Choose services from the list: %(choices)s.")
+                    % {"choices": ", ".join(sorted(known))}
+                }
+            )
+        # one entry per service, in the list's order
+        self.services = [k for k, _label in SERVICE_CHOICES if k in services]
+
     def offers(self, service: str) -> bool:
         """Whether the town switched ``service`` on (a key of SERVICE_CHOICES)."""
         return service in (self.services or [])
+
+    @property
+    def offers_mentoring(self) -> bool:
+        """University-student mentoring: the "mentoring" service switch (there is no
+        second switch to disagree with it)."""
+        return self.offers("mentoring")
 
     def level_quota(self, level: str) -> int | None:
         quotas: dict[str, int | None] = {

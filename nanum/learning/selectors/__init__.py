@@ -1,8 +1,9 @@
 """Reads of Seoul Learn that have rules (town, role). Other apps use these too.
 
 For the mentoring app: ``member_users``, ``is_active_member`` and
-``TenantPolicy.offers_mentoring``. For the learner model: ``interactions_for`` and the
-``skills`` of ``Lesson``/``Item`` (achievement-standard codes such as [9수01-01]).
+``tenant_offers_mentoring`` (the town's "mentoring" service switch). For the learner
+model: ``interactions_for`` and the ``skills`` of ``Lesson``/``Item``
+(achievement-standard codes such as [9수01-01]).
 
 The reads live in one module per audience (``members``, ``towns``, ``officers``,
 ``providers``, ``students``; ``study`` for the learner model); this package re-exports

@@ -37,11 +37,11 @@ def is_active_member(*, user: User | None, tenant: Tenant | int) -> bool:
 
 
 def tenant_offers_mentoring(*, tenant: Tenant | int) -> bool:
-    """Whether ``tenant``'s Seoul Learn rules include university-student mentoring."""
+    """Whether ``tenant``'s Seoul Learn rules include university-student mentoring:
+    its "mentoring" service switch, the one the menus and pages follow."""
     tenant_id = tenant if isinstance(tenant, int) else tenant.pk
-    return TenantPolicy.objects.filter(
-        tenant_id=tenant_id, offers_mentoring=True
-    ).exists()
+    policy = TenantPolicy.objects.filter(tenant_id=tenant_id).only("services").first()
+    return policy is not None and policy.offers("mentoring")
 
 
 def services_offered_to(user: User) -> set[str]:

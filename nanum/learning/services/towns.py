@@ -245,7 +245,6 @@ def _seat_errors(seats: dict[int, int]) -> Errors:
 def _apply_rules(policy: TenantPolicy, rules: TownRules) -> None:
     for key, value in asdict(rules).items():
         setattr(policy, key, value)
-    policy.offers_mentoring = "mentoring" in rules.services
     kept = [c for c in policy.priority or [] if c in rules.categories]
     policy.priority = kept + [c for c in rules.categories if c not in kept]
 

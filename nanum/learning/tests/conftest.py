@@ -48,7 +48,6 @@ def towns(world: Any) -> dict[str, TenantPolicy]:
         tenant=world.seoul,
         quota_total=None,
         income_line_pct=60,
-        offers_mentoring=True,
         services=["lectures", "mentoring"],
     )
     pc = TenantPolicy.objects.create(
@@ -66,7 +65,7 @@ def towns(world: Any) -> dict[str, TenantPolicy]:
         quota_total=300,
         income_line_pct=50,
         school_levels=["high"],
-        offers_mentoring=True,
+        services=["lectures", "mentoring"],
         priority=["basic_livelihood", "near_poor", "income"],
     )
     return {"seoul": seoul, "pyeongchang": pc, "gimpo": gimpo}

@@ -62,7 +62,6 @@ def policies(world: Any) -> dict[str, TenantPolicy]:
         t.slug: TenantPolicy.objects.create(
             tenant=t,
             quota_total=None,
-            offers_mentoring=True,
             school_levels=["elementary", "middle", "high"],
             services=["mentoring", "counselling"],
         )

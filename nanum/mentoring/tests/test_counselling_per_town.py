@@ -25,7 +25,6 @@ pytestmark = pytest.mark.django_db
 def pc_counselling_only(policies: Any) -> Any:
     policy = policies["pyeongchang"]
     policy.services = ["lectures", "counselling"]
-    policy.offers_mentoring = False
     policy.save()
     seoul = policies["seoul"]
     seoul.services = ["lectures", "mentoring"]
