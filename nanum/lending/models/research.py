@@ -147,6 +147,11 @@ class ZeusSync(models.Model):
     changed = models.PositiveIntegerField(_("changed"), default=0)
     withdrawn = models.PositiveIntegerField(_("withdrawn"), default=0)
     skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    # The API feed was read whole (every page answered, as many items as its
+    # ``total``): only then are unseen items withdrawn. None for an idle list.
+    feed_complete = models.BooleanField(_("complete feed"), null=True, blank=True)
+    # Withdrawals this run would have made but held back (over the share cap).
+    held = models.PositiveIntegerField(_("withdrawals held back"), default=0)
     # NFEC numbers per outcome (the first few hundred) and the problems met.
     details = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)

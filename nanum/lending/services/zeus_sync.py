@@ -6,11 +6,26 @@ disused or left the feed are withdrawn (hidden, rows and requests kept). So a re
 key, a timeout or a malformed page is written to the sync record and changes nothing
 else, and a re-run of the same feed writes no item at all. A record without an NFEC
 number (or otherwise unusable) is skipped and reported; the others are taken.
+
+Withdrawing is guarded twice, because a feed glitch must never empty the catalogue:
+
+* items missing from the feed are withdrawn only when the feed was read whole: every
+  page answered, one ``total`` on every page, exactly that many records served and
+  no item served twice (pages that shifted while they were read). Otherwise the
+  record says the feed was incomplete (``feed_complete`` false, a ``feed_incomplete``
+  problem); added and changed items are still written, nothing missing is withdrawn;
+* a run that would withdraw more than ``ZEUS_WITHDRAW_MAX_SHARE`` (default 20%) of
+  the bank's active items withdraws nothing (``held``, a ``withdrawals_held``
+  problem) unless an operator forces it (``nanum zeus sync --force-withdraw``).
+
+Requests on an item the run withdraws are settled by
+:func:`~nanum.lending.services.research_withdrawn.research_requests_withdrawn`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,6 +42,7 @@ from nanum.core.spreadsheets import ReadLimits, read_table
 from ..models import ResearchItem, ZeusSync
 from ..selectors import central_bank_ids
 from . import zeus_fields as F
+from .research_withdrawn import research_requests_withdrawn
 from .zeus_client import ZeusClient, ZeusError
 
 DETAIL_CAP = 500  # NFEC numbers kept per outcome in the sync record
@@ -35,6 +51,14 @@ BATCH = 1000
 LIST_LIMITS = ReadLimits(max_rows=20_000, max_columns=64, max_seconds=20.0)
 # Written on insert or change: every synchronised field (the NFEC number is the key).
 SYNCED = [f for f in F.Record.__slots__ if f not in ("nfec_no", "withdrawn")]
+# The most a run may withdraw, as a share of the bank's active items, unless forced.
+DEFAULT_WITHDRAW_MAX_SHARE = 0.2
+
+
+def withdraw_max_share() -> float:
+    """``settings.ZEUS_WITHDRAW_MAX_SHARE`` (0..1), else 20%."""
+    share = getattr(settings, "ZEUS_WITHDRAW_MAX_SHARE", DEFAULT_WITHDRAW_MAX_SHARE)
+    return min(max(float(share), 0.0), 1.0)
 
 
 def default_client() -> ZeusClient:
@@ -72,33 +96,85 @@ class _Plan:
             ).values_list("nfec_no", "pk", "digest", "withdrawn_at", "source")
         }
         self.new: list[F.Record] = []
-        self.changed: list[tuple[int, F.Record]] = []
-        self.seen: set[str] = set()
+        # (pk, record, withdrawn before this run)
+        self.changed: list[tuple[int, F.Record, bool]] = []
+        # NFEC number -> (hash of its record, the page it came on)
+        self.seen: dict[str, tuple[int, int]] = {}
+        # the very same record again on a later page: the pages shifted while they
+        # were read, so some other item may have been missed
+        self.served_twice = 0
         self.problems: list[dict[str, Any]] = []
         self.skipped = 0
         self.read = 0
 
-    def take(self, raw: dict[str, str], where: str) -> None:
+    def take(self, raw: dict[str, str], where: str, page: int = 0) -> None:
         self.read += 1
         try:
             rec = F.normalise(raw)
         except F.Unusable as exc:
             self.skip(exc.code, exc.detail, where)
             return
-        if rec.nfec_no in self.seen:
+        first = self.seen.get(rec.nfec_no)
+        if first is not None:
+            if first[0] == hash(rec) and first[1] != page:
+                self.served_twice += 1
             self.skip("duplicate", rec.nfec_no, where)
             return
-        self.seen.add(rec.nfec_no)
+        self.seen[rec.nfec_no] = (hash(rec), page)
         known = self.existing.get(rec.nfec_no)
         if known is None:
             self.new.append(rec)
         elif known[1] != rec.digest() or (known[2] and not rec.withdrawn):
-            self.changed.append((known[0], rec))
+            self.changed.append((known[0], rec, known[2]))
 
     def skip(self, code: str, detail: str, where: str) -> None:
         self.skipped += 1
         if len(self.problems) < PROBLEM_CAP:
             self.problems.append({"code": code, "detail": detail[:80], "at": where})
+
+    def missing(self, source: str) -> list[tuple[int, str]]:
+        """Active items of ``source`` the feed did not carry: (pk, NFEC number)."""
+        return [
+            (pk, nfec)
+            for nfec, (pk, _d, withdrawn, src) in self.existing.items()
+            if not withdrawn and src == source and nfec not in self.seen
+        ]
+
+    def disused(self) -> list[tuple[int, str]]:
+        """Active items the feed now says are disused or deregistered."""
+        return [
+            (pk, r.nfec_no) for pk, r, was in self.changed if r.withdrawn and not was
+        ]
+
+    def active(self) -> int:
+        return sum(
+            1 for _pk, _d, withdrawn, _s in self.existing.values() if not withdrawn
+        )
+
+
+@dataclass
+class _Feed:
+    """What the pages said about the feed as a whole."""
+
+    totals: set[int] = field(default_factory=set)
+    served: int = 0
+
+    def gaps(self, plan: _Plan) -> list[str]:
+        """Why the feed cannot be taken as complete (empty: it can)."""
+        if len(self.totals) != 1:
+            shown = ", ".join(str(t) for t in sorted(self.totals)[:5])
+            return [f"the pages reported different totals ({shown})"]
+        total = next(iter(self.totals))
+        gaps = []
+        if self.served != total:
+            gaps.append(
+                f"the feed served {self.served} of the {total} items it reported"
+            )
+        if plan.served_twice:
+            gaps.append(
+                f"{plan.served_twice} items were served twice (the pages shifted)"
+            )
+        return gaps
 
 
 def _values(rec: F.Record, now: Any) -> dict[str, Any]:
@@ -113,9 +189,12 @@ def _values(rec: F.Record, now: Any) -> dict[str, Any]:
 
 
 def _write(
-    bank: Organisation, source: str, plan: _Plan, *, withdraw_missing: bool
-) -> tuple[list[str], list[str], list[str]]:
-    """Insert, update and withdraw as planned; the NFEC numbers of each."""
+    bank: Organisation,
+    source: str,
+    plan: _Plan,
+    gone: list[tuple[int, str]],
+) -> None:
+    """Insert, update and withdraw as planned."""
     now = clock.now()
     # in slices, so that a first run of 90,000 items never holds them all as rows
     for i in range(0, len(plan.new), BATCH):
@@ -135,27 +214,39 @@ def _write(
     # One UPDATE per changed item: a few hundred a night, each cheap (a bulk CASE
     # statement costs rows x rows comparisons); ZEUS is the authority: an item a list
     # brought in becomes a ZEUS item when the feed carries it, never the other way.
-    for pk, rec in plan.changed:
+    for pk, rec, was_withdrawn in plan.changed:
         values = _values(rec, now)
+        if was_withdrawn and rec.withdrawn:
+            del values["withdrawn_at"]  # keep when it was first withdrawn
         if source == ResearchItem.Source.ZEUS:
             values["source"] = source
         ResearchItem.objects.filter(pk=pk).update(**values)
-    gone: list[str] = []
-    if withdraw_missing:
-        gone = [
-            nfec
-            for nfec, (_pk, _d, withdrawn, src) in plan.existing.items()
-            if not withdrawn and src == source and nfec not in plan.seen
-        ]
-        for i in range(0, len(gone), BATCH):
-            ResearchItem.objects.filter(
-                tenant_id=bank.tenant_id, nfec_no__in=gone[i : i + BATCH]
-            ).update(withdrawn_at=now, updated_at=now)
-    return (
-        [r.nfec_no for r in plan.new],
-        [r.nfec_no for _pk, r in plan.changed],
-        gone,
-    )
+    pks = [pk for pk, _nfec in gone]
+    for i in range(0, len(pks), BATCH):
+        ResearchItem.objects.filter(
+            tenant_id=bank.tenant_id, pk__in=pks[i : i + BATCH]
+        ).update(withdrawn_at=now, updated_at=now)
+
+
+def _hold(
+    plan: _Plan, would: list[tuple[int, str]], max_share: float | None
+) -> dict[str, Any] | None:
+    """The problem to record when ``would`` is too many to withdraw, else None.
+
+    Held items are left exactly as they are (a changed item that would be withdrawn
+    is not written either), so the next run weighs them again."""
+    active = plan.active()
+    if max_share is None or not would or len(would) <= max_share * active:
+        return None
+    plan.changed = [c for c in plan.changed if not (c[1].withdrawn and not c[2])]
+    return {
+        "code": "withdrawals_held",
+        "detail": (
+            f"would withdraw {len(would)} of {active} active items, more than "
+            f"{max_share:.0%}: nothing withdrawn (force with --force-withdraw)"
+        ),
+        "at": None,
+    }
 
 
 def _finish(
@@ -165,26 +256,44 @@ def _finish(
     actor: User | None,
     *,
     withdraw_missing: bool,
+    gaps: list[str] | None = None,
+    max_share: float | None = None,
 ) -> ZeusSync:
+    """Write the plan. ``gaps``: why the feed is incomplete (None: not a feed);
+    ``max_share``: the cap on withdrawals (None: no cap)."""
     with transaction.atomic():
-        added, changed, gone = _write(
-            bank, sync.source, plan, withdraw_missing=withdraw_missing
+        feed_problems: list[dict[str, Any]] = [
+            {"code": "feed_incomplete", "detail": gap[:200], "at": None}
+            for gap in gaps or []
+        ]
+        gone = plan.missing(sync.source) if withdraw_missing and not gaps else []
+        gone += plan.disused()
+        held = _hold(plan, gone, max_share)
+        sync.held = 0
+        if held is not None:
+            sync.held = len(gone)
+            feed_problems.append(held)
+            gone = []
+        _write(bank, sync.source, plan, gone)
+        cancelled, flagged = research_requests_withdrawn(
+            item_ids=[pk for pk, _nfec in gone]
         )
-        withdrawn_now = sum(1 for _pk, r in plan.changed if r.withdrawn)
+        sync.feed_complete = None if gaps is None else not gaps
         sync.seen = plan.read
-        sync.added = len(added)
-        sync.changed = len(changed)
-        sync.withdrawn = len(gone) + withdrawn_now
+        sync.added = len(plan.new)
+        sync.changed = len(plan.changed)
+        sync.withdrawn = len(gone)
         sync.skipped = plan.skipped
-        sync.problems = plan.problems
+        sync.problems = feed_problems + plan.problems
         sync.details = {
-            "added": added[:DETAIL_CAP],
-            "changed": changed[:DETAIL_CAP],
-            "withdrawn": (gone + [r.nfec_no for _p, r in plan.changed if r.withdrawn])[
-                :DETAIL_CAP
-            ],
+            "added": [r.nfec_no for r in plan.new[:DETAIL_CAP]],
+            "changed": [r.nfec_no for _p, r, _w in plan.changed[:DETAIL_CAP]],
+            "withdrawn": [nfec for _pk, nfec in gone[:DETAIL_CAP]],
+            "requests_cancelled": cancelled[:DETAIL_CAP],
+            "loans_flagged": flagged[:DETAIL_CAP],
         }
-        sync.status = ZeusSync.Status.PARTIAL if plan.skipped else ZeusSync.Status.DONE
+        problems = plan.skipped or feed_problems
+        sync.status = ZeusSync.Status.PARTIAL if problems else ZeusSync.Status.DONE
         sync.finished_at = clock.now()
         sync.save()
         audit_record(
@@ -198,6 +307,10 @@ def _finish(
                 "changed": sync.changed,
                 "withdrawn": sync.withdrawn,
                 "skipped": sync.skipped,
+                "feed_complete": sync.feed_complete,
+                "held": sync.held,
+                "requests_cancelled": len(cancelled),
+                "loans_flagged": len(flagged),
             },
         )
     return sync
@@ -220,33 +333,55 @@ def _failed(sync: ZeusSync, exc: ZeusError, actor: User | None) -> ZeusSync:
 
 
 def zeus_sync_run(
-    *, bank_id: int, client: ZeusClient | None = None, actor: User | None = None
+    *,
+    bank_id: int,
+    client: ZeusClient | None = None,
+    actor: User | None = None,
+    force_withdraw: bool = False,
 ) -> ZeusSync:
-    """Read the whole ZEUS feed and bring the bank's copy up to date (see module)."""
+    """Read the whole ZEUS feed and bring the bank's copy up to date (see module).
+    ``force_withdraw``: withdraw even more than the share cap allows (an operator
+    who checked that so many items really left ZEUS)."""
     bank = _bank(bank_id)
     sync = ZeusSync.objects.create(
         tenant_id=bank.tenant_id, bank=bank, source=ResearchItem.Source.ZEUS
     )
     plan = _Plan(bank)
+    feed = _Feed()
     try:
         client = client or default_client()
         for page in client.pages():
             sync.pages += 1
+            feed.totals.add(page.total)
+            feed.served += len(page.records)
             for i, raw in enumerate(page.records):
-                plan.take(raw, f"p{page.number}#{i + 1}")
+                plan.take(raw, f"p{page.number}#{i + 1}", page.number)
     except ZeusError as exc:
         return _failed(sync, exc, actor)
-    return _finish(sync, plan, bank, actor, withdraw_missing=True)
+    return _finish(
+        sync,
+        plan,
+        bank,
+        actor,
+        withdraw_missing=True,
+        gaps=feed.gaps(plan),
+        max_share=None if force_withdraw else withdraw_max_share(),
+    )
 
 
-def zeus_sync_all(*, client: ZeusClient | None = None) -> list[ZeusSync]:
+def zeus_sync_all(
+    *, client: ZeusClient | None = None, force_withdraw: bool = False
+) -> list[ZeusSync]:
     """Synchronise every central bank (the periodic task)."""
     ids = Organisation.objects.filter(
         is_active=True,
         kind=Organisation.Kind.BANK,
         bank_type=Organisation.BankType.CENTRAL,
     ).values_list("pk", flat=True)
-    return [zeus_sync_run(bank_id=pk, client=client) for pk in sorted(ids)]
+    return [
+        zeus_sync_run(bank_id=pk, client=client, force_withdraw=force_withdraw)
+        for pk in sorted(ids)
+    ]
 
 
 def _rows(rows: Iterable[dict[str, str]]) -> Iterable[dict[str, str]]:

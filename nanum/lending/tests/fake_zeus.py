@@ -3,7 +3,12 @@
 It serves recorded-shape pages of records as JSON or XML (``type`` parameter), with
 ``total``, ``page`` and ``pageSize``, checks the key, and can be told to answer a
 page with an error (``500``), a refusal (``403`` or a refusal code in the body), a
-timeout (``slow``), or a malformed body. Used by the tests and bench/zeus_sync.py.
+timeout (``slow``), a malformed body, a throttle (``429``/``503`` with the
+``Retry-After`` in ``retry_after``), an answer that is not HTTP (``garbage``), or a
+page that is wrong but well formed: ``empty``, ``short`` (half its records),
+``shifted`` (one record back: the previous page's last again, its own last lost);
+``totals`` makes a page report another ``total``. Used by the tests and
+bench/zeus_sync.py.
 """
 
 from __future__ import annotations
@@ -91,15 +96,24 @@ class FakeZeus:
         self.fail_times: dict[int, int] = {}  # page -> how many times to fail
         self.asked: Counter[int] = Counter()
         self.slow_seconds = 1.0
+        self.retry_after: str | None = None  # sent with a 429 or 503
+        self.totals: dict[int, int] = {}  # page -> the total it reports instead
         self.url = ""
 
     def body(self, page: int, size: int, fmt: str) -> tuple[int, str, bytes]:
         self.asked[page] += 1
         mode = self.fail.get(page, "")
+        chunk = self.records[(page - 1) * size : page * size]
         if mode and self.fail_times.get(page, 1_000) > 0:
             self.fail_times[page] = self.fail_times.get(page, 1_000) - 1
-            if mode == "500":
-                return 500, "text/plain", b"server error"
+            if mode in ("500", "429", "503"):
+                return int(mode), "text/plain", b"busy"
+            if mode == "empty":
+                chunk = []
+            if mode == "short":
+                chunk = chunk[: len(chunk) // 2]
+            if mode == "shifted":
+                chunk = self.records[(page - 1) * size - 1 : page * size - 1]
             if mode == "refused":
                 return 403, "text/plain", b"forbidden"
             if mode == "slow":
@@ -112,8 +126,7 @@ class FakeZeus:
                     "resultMsg": "SERVICE KEY IS NOT REGISTERED",
                 }
                 return 200, "application/json", json.dumps(refusal).encode()
-        chunk = self.records[(page - 1) * size : page * size]
-        total = len(self.records)
+        total = self.totals.get(page, len(self.records))
         if fmt == "xml":
             items = "".join(
                 "<item>"
@@ -148,6 +161,9 @@ def _handler(state: FakeZeus) -> type[BaseHTTPRequestHandler]:
             q = {k: v[0] for k, v in parse_qs(url.query).items()}
             if not url.path.endswith("/equipments"):
                 code, ctype, body = 404, "text/plain", b"not found"
+            elif state.fail.get(int(q.get("page", "1"))) == "garbage":
+                self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n")
+                return
             elif q.get("serviceKey") != state.key:
                 code, ctype, body = 401, "text/plain", b"key refused"
             else:
@@ -160,6 +176,8 @@ def _handler(state: FakeZeus) -> type[BaseHTTPRequestHandler]:
                 self.send_response(code)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
+                if code in (429, 503) and state.retry_after is not None:
+                    self.send_header("Retry-After", state.retry_after)
                 self.end_headers()
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):

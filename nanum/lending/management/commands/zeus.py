@@ -1,10 +1,13 @@
 """ZEUS research equipment: synchronise from the Open API, or import an idle list.
 
-nanum zeus sync [--bank CODE] [--base-url URL]
+nanum zeus sync [--bank CODE] [--base-url URL] [--force-withdraw]
 nanum zeus import idle.xlsx --user bank [--bank CODE]
 
 The key comes from NANUM_ZEUS_API_KEY and the base URL from NANUM_ZEUS_BASE_URL
-(settings ZEUS_API_KEY, ZEUS_BASE_URL). Exit status 1 when a sync failed.
+(settings ZEUS_API_KEY, ZEUS_BASE_URL). Exit status 1 when a sync failed. A run
+that would withdraw more than ZEUS_WITHDRAW_MAX_SHARE (20%) of the active items
+withdraws nothing and says so; --force-withdraw applies it after an operator has
+checked that those items really left ZEUS.
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ class Command(BaseCommand):
         sync.add_argument("--bank", help="central bank code (default: every one)")
         sync.add_argument("--base-url", help="override NANUM_ZEUS_BASE_URL")
         sync.add_argument("--format", choices=["json", "xml"], default="json")
+        sync.add_argument(
+            "--force-withdraw",
+            action="store_true",
+            help="withdraw the missing items even above the share cap",
+        )
         imp = sub.add_parser("import", help="import an idle-equipment list")
         imp.add_argument("path")
         imp.add_argument("--user", required=True, help="central bank staff username")
@@ -57,7 +65,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{sync.bank.code}: {sync.status} · read {sync.seen} · added {sync.added}"
             f" · changed {sync.changed} · withdrawn {sync.withdrawn}"
-            f" · skipped {sync.skipped} (sync #{sync.pk})"
+            f" · skipped {sync.skipped} · held {sync.held}"
+            f"{' · feed incomplete' if sync.feed_complete is False else ''}"
+            f" (sync #{sync.pk})"
         )
         for p in sync.problems[:20]:
             self.stdout.write(
@@ -77,10 +87,17 @@ class Command(BaseCommand):
                 retries=settings.ZEUS_RETRIES,
                 fmt=opts["format"],
             )
+        force = bool(opts.get("force_withdraw"))
         if opts.get("bank"):
-            syncs = [zeus_sync_run(bank_id=self._bank_id(opts["bank"]), client=client)]
+            syncs = [
+                zeus_sync_run(
+                    bank_id=self._bank_id(opts["bank"]),
+                    client=client,
+                    force_withdraw=force,
+                )
+            ]
         else:
-            syncs = zeus_sync_all(client=client)
+            syncs = zeus_sync_all(client=client, force_withdraw=force)
         if not syncs:
             raise CommandError("no central bank to synchronise")
         for sync in syncs:

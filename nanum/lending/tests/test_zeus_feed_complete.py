@@ -1,0 +1,142 @@
+"""A feed glitch never empties the catalogue: items missing from the ZEUS feed are
+withdrawn only when the whole feed was read, and never too many at once."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from nanum.lending import selectors, services
+from nanum.lending.models import ResearchItem, ZeusSync
+
+from .fake_zeus import KEY, FakeZeus, feed, serve
+
+pytestmark = pytest.mark.django_db
+
+
+def client(url: str) -> services.ZeusClient:
+    return services.ZeusClient(
+        base_url=url,
+        api_key=KEY,
+        page_size=10,
+        timeout=2.0,
+        retries=1,
+        sleep=lambda s: None,
+    )
+
+
+def sync(world, zeus: FakeZeus, **kw) -> ZeusSync:
+    return services.zeus_sync_run(
+        bank_id=world.central_bank.pk, client=client(zeus.url), **kw
+    )
+
+
+def withdrawn() -> set[str]:
+    return set(
+        ResearchItem.objects.filter(withdrawn_at__isnull=False).values_list(
+            "nfec_no", flat=True
+        )
+    )
+
+
+@pytest.mark.parametrize("mode", ["empty", "short", "shifted"])
+def test_a_wrong_page_mid_way_withdraws_nothing_but_keeps_the_changes(world, mode):
+    with serve(FakeZeus(feed(25))) as zeus:
+        first = sync(world, zeus)
+        assert (first.added, first.feed_complete) == (25, True)
+        zeus.records[0]["korNm"] = "새 이름 현미경"  # page 1: a real change
+        zeus.fail[2] = mode
+        again = sync(world, zeus)
+    assert again.feed_complete is False
+    assert again.status == ZeusSync.Status.PARTIAL
+    assert again.problems[0]["code"] == "feed_incomplete"
+    assert (again.changed, again.withdrawn) == (1, 0)
+    assert withdrawn() == set()
+    assert selectors.research_item_list(actor=world.teacher).count() == 25
+    changed = ResearchItem.objects.get(nfec_no=feed(1)[0]["equipNo"])
+    assert changed.name_ko == "새 이름 현미경"
+
+
+def test_a_feed_that_ends_before_its_total_withdraws_nothing(world):
+    with serve(FakeZeus(feed(25))) as zeus:
+        sync(world, zeus)
+        del zeus.records[20:]  # 20 items served ...
+        zeus.totals = {p: 25 for p in range(1, 5)}  # ... of 25 reported
+        again = sync(world, zeus)
+    assert again.feed_complete is False and again.withdrawn == 0
+    assert "20 of the 25" in again.problems[0]["detail"]
+    assert withdrawn() == set()
+
+
+def test_pages_that_disagree_on_the_total_withdraw_nothing(world):
+    with serve(FakeZeus(feed(25))) as zeus:
+        sync(world, zeus)
+        zeus.totals = {2: 12}  # page 2 says the feed has 12 items: the read stops
+        again = sync(world, zeus)
+    assert again.feed_complete is False and again.withdrawn == 0
+    assert "different totals" in again.problems[0]["detail"]
+    assert withdrawn() == set()
+
+
+def test_a_failed_page_mid_way_withdraws_nothing(world):
+    with serve(FakeZeus(feed(25))) as zeus:
+        sync(world, zeus)
+        zeus.fail[3] = "500"
+        again = sync(world, zeus)
+    assert again.status == ZeusSync.Status.FAILED and again.withdrawn == 0
+    assert withdrawn() == set()
+
+
+def test_a_complete_but_empty_feed_is_held_not_applied(world):
+    with serve(FakeZeus(feed(25))) as zeus:
+        sync(world, zeus)
+        zeus.records = []
+        again = sync(world, zeus)
+    assert again.feed_complete is True
+    assert (again.withdrawn, again.held, again.status) == (0, 25, "partial")
+    assert again.problems[0]["code"] == "withdrawals_held"
+    assert withdrawn() == set()
+
+
+def test_more_than_the_share_is_held_until_an_operator_forces_it(world):
+    records = feed(20)
+    with serve(FakeZeus(records)) as zeus:
+        sync(world, zeus)
+        gone = [r["equipNo"] for r in records[:3]]
+        del records[:3]
+        records[0]["idleDisuseCd"] = "3"  # disused: 4 of 20 (20%) is allowed ...
+        records[1]["idleDisuseCd"] = "3"  # ... 5 of 20 is not
+        held = sync(world, zeus)
+        assert (held.withdrawn, held.held, held.changed) == (0, 5, 0)
+        assert "5 of 20" in held.problems[0]["detail"]
+        assert withdrawn() == set()
+        # a re-run weighs them again: still held
+        assert sync(world, zeus).held == 5
+        forced = sync(world, zeus, force_withdraw=True)
+    assert (forced.withdrawn, forced.held, forced.status) == (5, 0, "done")
+    assert withdrawn() == {*gone, records[0]["equipNo"], records[1]["equipNo"]}
+
+
+def test_the_share_is_a_setting(world, settings):
+    settings.ZEUS_WITHDRAW_MAX_SHARE = 0.5
+    records = feed(20)
+    with serve(FakeZeus(records)) as zeus:
+        sync(world, zeus)
+        del records[:8]
+        again = sync(world, zeus)
+    assert (again.withdrawn, again.held) == (8, 0)
+
+
+def test_the_command_can_force_the_withdrawals(world, settings):
+    records = feed(10)
+    with serve(FakeZeus(records)) as zeus:
+        settings.ZEUS_BASE_URL, settings.ZEUS_API_KEY = zeus.url, KEY
+        out = io.StringIO()
+        call_command("zeus", "sync", stdout=out)
+        del records[:5]
+        call_command("zeus", "sync", stdout=out)
+        assert "withdrawals_held" in out.getvalue() and withdrawn() == set()
+        call_command("zeus", "sync", "--force-withdraw", stdout=out)
+    assert len(withdrawn()) == 5
