@@ -2,14 +2,17 @@
 
 The standard library's ``urllib`` is used on purpose: none of the well-kept HTTP
 libraries (httpx, requests, urllib3) is a dependency of the web app, and this client
-needs only GET with a timeout. Timeouts, connection errors and 5xx/429 answers are
-retried with exponential back-off; a refused key (401/403, or a refusal code in the
-body) and a malformed page are not. The key is sent as a query parameter and never
-appears in an error message.
+needs only GET with a timeout. Timeouts, connection errors, answers that are not
+HTTP and 5xx/429 answers are retried with exponential back-off; a 429 or 503 that
+says when to come back (``Retry-After``, in seconds or as an HTTP date) is retried
+after that wait instead, capped at ``max_retry_after``. A refused key (401/403, or a
+refusal code in the body) and a malformed page are not retried. The key is sent as a
+query parameter and never appears in an error message.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -18,12 +21,15 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from . import zeus_fields as F
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 MAX_PAGES = 10_000
+MAX_RETRY_AFTER = 300.0  # seconds: longer waits asked by the server are cut to this
 
 
 class ZeusError(Exception):
@@ -52,6 +58,7 @@ class ZeusClient:
     timeout: float = 10.0
     retries: int = 3
     backoff: float = 1.0  # seconds before the first retry; doubled each time
+    max_retry_after: float = MAX_RETRY_AFTER
     fmt: str = "json"
     sleep: Callable[[float], None] = time.sleep
 
@@ -73,6 +80,7 @@ class ZeusClient:
         )
         delay = self.backoff
         for attempt in range(self.retries + 1):
+            wait: float | None = None  # what the server asked for, if it did
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as resp:  # noqa: S310
                     body = resp.read(MAX_PAGE_BYTES + 1)
@@ -87,6 +95,10 @@ class ZeusClient:
                 last = ZeusError("http_error", f"HTTP {exc.code}", page=page)
                 if exc.code != 429 and exc.code < 500:
                     raise last from None
+                if exc.code in (429, 503):
+                    wait = retry_after_seconds(
+                        exc.headers.get("Retry-After"), cap=self.max_retry_after
+                    )
             except TimeoutError:
                 last = ZeusError("timeout", f"{self.timeout:g} s", page=page)
             except urllib.error.URLError as exc:
@@ -94,10 +106,10 @@ class ZeusClient:
                     last = ZeusError("timeout", f"{self.timeout:g} s", page=page)
                 else:
                     last = ZeusError("unreachable", str(exc.reason)[:200], page=page)
-            except (ConnectionError, OSError) as exc:
+            except (ConnectionError, OSError, http.client.HTTPException) as exc:
                 last = ZeusError("unreachable", type(exc).__name__, page=page)
             if attempt < self.retries:
-                self.sleep(delay)
+                self.sleep(delay if wait is None else wait)
                 delay *= 2
         raise last
 
@@ -116,6 +128,27 @@ class ZeusClient:
                 return
             number += 1
         raise ZeusError("malformed", "too many pages", page=number)
+
+
+def retry_after_seconds(
+    value: str | None, *, cap: float, now: datetime | None = None
+) -> float | None:
+    """The wait a ``Retry-After`` header asks for (delay-seconds or an HTTP date),
+    between 0 and ``cap``; None when there is none or it cannot be read."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        seconds = float(text)
+    else:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), cap)
 
 
 def _int(value: Any, page: int) -> int:
