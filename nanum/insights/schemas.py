@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from .models import NeedIndexRecord, ResearchExport, ResearchProject
-from .selectors import Dashboard
+from .selectors import MIN_CELL, Dashboard
 
 
 class EquityQuery(Schema):
@@ -34,10 +34,11 @@ class CellOut(Schema):
 class ResourceOut(Schema):
     resource: str
     label: str
-    people: int
-    requested: int
-    allocated: int
-    used: int
+    people: int | None
+    requested: int | None
+    allocated: int | None
+    used: int | None
+    suppressed: bool
     utilisation: float | None
     priority_share: float | None
     cells: list[CellOut]
@@ -109,7 +110,7 @@ class GroupOut(Schema):
 def equity_out(board: Dashboard) -> dict[str, Any]:
     return {
         "scope": board.scope.level,
-        "suppressed_below": 5 if board.scope.suppress else None,
+        "suppressed_below": MIN_CELL if board.scope.suppress else None,
         "terms": board.terms,
         "resources": [
             {
@@ -119,6 +120,7 @@ def equity_out(board: Dashboard) -> dict[str, Any]:
                 "requested": v.requested,
                 "allocated": v.allocated,
                 "used": v.used,
+                "suppressed": v.suppressed,
                 "utilisation": v.utilisation,
                 "priority_share": v.priority_share,
                 "cells": [

@@ -1,5 +1,6 @@
 """Every read of insights that has rules (scope, role, project membership)."""
 
+from .cells import Hidden, cells_to_hide, is_small
 from .equity import (
     DIMENSIONS,
     EXPORT_HEADER,
@@ -33,8 +34,10 @@ __all__ = [
     "Dashboard",
     "EquityFilters",
     "EquityScope",
+    "Hidden",
     "ResourceView",
     "can_see_equity",
+    "cells_to_hide",
     "consent_members",
     "consent_of",
     "consenting_member_ids",
@@ -45,6 +48,7 @@ __all__ = [
     "export_get",
     "export_list",
     "is_researcher",
+    "is_small",
     "need_history",
     "priority_share",
     "project_get",

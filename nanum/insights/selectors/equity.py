@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +20,7 @@ from nanum.mentoring import selectors as mentoring_selectors
 from nanum.programs.selectors import insights as programs_insights
 
 from ..models import EquityFact, Resource
+from .cells import cells_to_hide, is_small
 from .scope import MIN_CELL, EquityScope, equity_scope
 
 DIMENSIONS = {
@@ -65,19 +66,25 @@ class Cell:
 
 @dataclass
 class ResourceView:
+    """One resource's figures; below the office a total of fewer than ``MIN_CELL``
+    people (or one that would give a hidden cell away) is hidden (``suppressed``)."""
+
     resource: str
     label: str
     cells: list[Cell]
-    people: int
-    requested: int
-    allocated: int
-    used: int
+    people: int | None
+    requested: int | None
+    allocated: int | None
+    used: int | None
     priority_share: float | None
     chart: Chart | None = None
+    suppressed: bool = False
 
     @property
     def utilisation(self) -> float | None:
-        return round(100 * self.used / self.allocated, 1) if self.allocated else None
+        if self.suppressed or not self.allocated:
+            return None
+        return round(100 * (self.used or 0) / self.allocated, 1)
 
 
 @dataclass
@@ -122,16 +129,9 @@ def _labels(by: str) -> dict[str, str]:
     return labels
 
 
-def _suppress(cells: list[Cell]) -> None:
-    """Hide cells under MIN_CELL people; if exactly one is hidden, hide the next
-    smallest too, so that it cannot be recovered from the total."""
-    small = [c for c in cells if (c.people or 0) < MIN_CELL]
-    if len(small) == 1:
-        rest = sorted((c for c in cells if c not in small), key=lambda c: c.people or 0)
-        small.extend(rest[:1])
-    for c in small:
-        c.people = c.requested = c.allocated = c.used = None
-        c.suppressed = True
+def _hide(cell: Cell) -> None:
+    cell.people = cell.requested = cell.allocated = cell.used = None
+    cell.suppressed = True
 
 
 def priority_share(rows: list[dict[str, Any]]) -> float | None:
@@ -158,15 +158,52 @@ def equity_terms(*, actor: User) -> list[str]:
 
 Rows = list[dict[str, Any]]
 CACHE_SECONDS = 600
+SUMS = {
+    "people": Count("person", distinct=True),
+    "requested": Sum("requested"),
+    "allocated": Sum("allocated"),
+    "used": Sum("used"),
+}
 
 
-def _aggregates(
-    scope: EquityScope, filters: EquityFilters, by: str
-) -> tuple[Rows, Rows, dict[str, dict[str, Any]]]:
+@dataclass
+class Sums:
+    """The sums behind the dashboard, and below the office the people outside the
+    filters (``rest_*``): a figure is hidden where the unfiltered view would give
+    away a small group by subtraction."""
+
+    grouped: Rows
+    by_quintile: Rows
+    totals: dict[str, dict[str, Any]]
+    rest_grouped: dict[tuple[str, str], int] = field(default_factory=dict)
+    rest_by_quintile: dict[tuple[str, str], int] = field(default_factory=dict)
+    rest_totals: dict[str, int] = field(default_factory=dict)
+
+
+def _filtered(filters: EquityFilters) -> Q:
+    cond = Q()
+    if filters.term:
+        cond &= Q(term=filters.term)
+    if filters.district_office:
+        cond &= Q(district_office_id=filters.district_office)
+    if filters.school_level:
+        cond &= Q(school_level=filters.school_level)
+    return cond
+
+
+def _people(qs: Any, *fields: str) -> dict[tuple[str, str], int]:
+    rows = qs.values("resource", *fields).annotate(n=Count("person", distinct=True))
+    return {
+        (r["resource"], str(r[fields[0]]) if fields else ""): r["n"]
+        for r in rows.order_by()
+    }
+
+
+def _aggregates(scope: EquityScope, filters: EquityFilters, by: str) -> Sums:
     """The sums behind the dashboard. Facts change only when they are rebuilt, so the
     sums are cached under the newest fact's id and the number of facts, for at most
     10 minutes."""
-    qs = scope.filter(EquityFact.objects.all())
+    base = scope.filter(EquityFact.objects.all())
     # A rebuild inserts facts with new ids, or only deletes some: both show here.
     version = tuple(EquityFact.objects.aggregate(v=Max("id"), n=Count("id")).values())
     key = (
@@ -175,35 +212,108 @@ def _aggregates(
     )
     cached = cache.get(key)
     if cached is not None:
-        return cast(tuple[Rows, Rows, dict[str, dict[str, Any]]], cached)
-    if filters.term:
-        qs = qs.filter(term=filters.term)
-    if filters.district_office:
-        qs = qs.filter(district_office_id=filters.district_office)
-    if filters.school_level:
-        qs = qs.filter(school_level=filters.school_level)
+        return cast(Sums, cached)
     if filters.resource:
-        qs = qs.filter(resource=filters.resource)
-    sums = {
-        "people": Count("person", distinct=True),
-        "requested": Sum("requested"),
-        "allocated": Sum("allocated"),
-        "used": Sum("used"),
-    }
-    grouped: Rows = [
-        dict(r)
-        for r in qs.values("resource", by).annotate(**sums).order_by("resource", by)
+        base = base.filter(resource=filters.resource)
+    cond = _filtered(filters)
+    qs = base.filter(cond)
+    sums = Sums(
+        grouped=[
+            dict(r)
+            for r in qs.values("resource", by).annotate(**SUMS).order_by("resource", by)
+        ],
+        by_quintile=[
+            dict(r)
+            for r in qs.values("resource", "quintile")
+            .annotate(**SUMS)
+            .order_by("resource", "quintile")
+        ],
+        totals={
+            r["resource"]: dict(r)
+            for r in qs.values("resource").annotate(**SUMS).order_by()
+        },
+    )
+    if scope.suppress and cond:
+        rest = base.exclude(cond)
+        sums.rest_grouped = _people(rest, by)
+        sums.rest_by_quintile = _people(rest, "quintile")
+        sums.rest_totals = {r: n for (r, _k), n in _people(rest).items()}
+    cache.set(key, sums, CACHE_SECONDS)
+    return sums
+
+
+def _cells(rows: Rows, by: str, labels: dict[str, str]) -> list[Cell]:
+    return [
+        Cell(
+            key=str(r[by]),
+            label=labels.get(str(r[by]), str(r[by])),
+            people=r["people"],
+            requested=r["requested"] or 0,
+            allocated=r["allocated"] or 0,
+            used=r["used"] or 0,
+        )
+        for r in rows
     ]
-    by_quintile: Rows = [
-        dict(r)
-        for r in qs.values("resource", "quintile").annotate(**sums).order_by("resource")
-    ]
-    totals: dict[str, dict[str, Any]] = {
-        r["resource"]: dict(r)
-        for r in qs.values("resource").annotate(**sums).order_by()
-    }
-    cache.set(key, (grouped, by_quintile, totals), CACHE_SECONDS)
-    return grouped, by_quintile, totals
+
+
+def _suppress(
+    cells: list[Cell], total: int, rest: dict[str, int], rest_total: int
+) -> bool:
+    """Hide the cells the small-cell rule hides (``rest``: people outside the filters
+    per cell); True when the total must be hidden too."""
+    hidden = cells_to_hide(
+        [c.people or 0 for c in cells],
+        k=MIN_CELL,
+        total=total,
+        also=[i for i, c in enumerate(cells) if is_small(rest.get(c.key), MIN_CELL)],
+        total_also=is_small(rest_total, MIN_CELL),
+    )
+    for i in hidden.cells:
+        _hide(cells[i])
+    return hidden.total
+
+
+def _view(
+    scope: EquityScope,
+    sums: Sums,
+    code: str,
+    name: str,
+    by: str,
+    labels: dict[str, str],
+) -> ResourceView:
+    total = sums.totals[code]
+    cells = _cells([r for r in sums.grouped if r["resource"] == code], by, labels)
+    q_rows = [r for r in sums.by_quintile if r["resource"] == code]
+    share = priority_share(q_rows)
+    view = ResourceView(
+        resource=code,
+        label=name,
+        cells=cells,
+        people=total["people"],
+        requested=total["requested"] or 0,
+        allocated=total["allocated"] or 0,
+        used=total["used"] or 0,
+        priority_share=share,
+    )
+    if not scope.suppress:
+        return view
+
+    def rest(grouped: dict[tuple[str, str], int]) -> dict[str, int]:
+        return {key: n for (r, key), n in grouped.items() if r == code}
+
+    rest_total = sums.rest_totals.get(code, 0)
+    if _suppress(cells, total["people"], rest(sums.rest_grouped), rest_total):
+        view.people = view.requested = view.allocated = view.used = None
+        view.suppressed = True
+    # The share is shown only where it follows from shown figures: the total, the
+    # top quintile and the people whose need is not known (or none of them).
+    q_cells = _cells(q_rows, "quintile", {})
+    _suppress(q_cells, total["people"], rest(sums.rest_by_quintile), rest_total)
+    hidden = {c.key for c in q_cells if c.suppressed}
+    known = {c.key for c in q_cells}
+    if view.suppressed or str(TOP) not in known or {str(TOP), "0"} & hidden:
+        view.priority_share = None
+    return view
 
 
 def equity_dashboard(*, actor: User, filters: EquityFilters) -> Dashboard:
@@ -211,44 +321,15 @@ def equity_dashboard(*, actor: User, filters: EquityFilters) -> Dashboard:
     by = filters.by if filters.by in DIMENSIONS else "quintile"
     board = Dashboard(scope=scope, filters=filters)
     board.terms = _terms(scope)
-    grouped, by_quintile, totals = _aggregates(scope, filters, by)
+    sums = _aggregates(scope, filters, by)
     labels = _labels(by)
     for code, name in Resource.choices:
         if filters.resource and code != filters.resource:
             continue
-        total = totals.get(code)
-        if total is None:
+        if code not in sums.totals:
             continue
-        cells = [
-            Cell(
-                key=str(r[by]),
-                label=labels.get(str(r[by]), str(r[by])),
-                people=r["people"],
-                requested=r["requested"] or 0,
-                allocated=r["allocated"] or 0,
-                used=r["used"] or 0,
-            )
-            for r in grouped
-            if r["resource"] == code
-        ]
-        q_rows = [r for r in by_quintile if r["resource"] == code]
-        share = priority_share(q_rows)
-        if scope.suppress:
-            _suppress(cells)
-            top = [r for r in q_rows if r["quintile"] == TOP]
-            if not top or top[0]["people"] < MIN_CELL:
-                share = None
-        view = ResourceView(
-            resource=code,
-            label=str(name),
-            cells=cells,
-            people=total["people"],
-            requested=total["requested"] or 0,
-            allocated=total["allocated"] or 0,
-            used=total["used"] or 0,
-            priority_share=share,
-        )
-        shown = [c for c in cells if not c.suppressed]
+        view = _view(scope, sums, code, str(name), by, labels)
+        shown = [c for c in view.cells if not c.suppressed]
         if shown:
             view.chart = bar_chart(
                 title=str(name),
@@ -278,15 +359,30 @@ EXPORT_HEADER = [
 
 
 def equity_rows(board: Dashboard) -> list[list[Any]]:
-    """The dashboard as rows for CSV/Excel (suppressed cells stay empty)."""
+    """The dashboard as rows for CSV/Excel: each resource's total, then its groups
+    (hidden figures stay empty, hidden people read "<k")."""
     rows: list[list[Any]] = []
+    hidden = f"<{MIN_CELL}"
     for view in board.resources:
+        rows.append(
+            [
+                view.label,
+                _("All"),
+                hidden if view.suppressed else view.people,
+                view.requested,
+                view.allocated,
+                view.used,
+                None,
+                view.utilisation,
+                view.priority_share,
+            ]
+        )
         for c in view.cells:
             rows.append(
                 [
                     view.label,
                     c.label,
-                    "<5" if c.suppressed else c.people,
+                    hidden if c.suppressed else c.people,
                     c.requested,
                     c.allocated,
                     c.used,

@@ -328,11 +328,15 @@ def research_aggregate(
     per: dict[str, list[int]] = {}
     for pid, n in counts.items():
         per.setdefault(people[pid][index], []).append(n)
+    ordered = sorted(per.items())
+    # The export's people and rows are the total of these groups: the small-cell
+    # rule hides the next smallest group too where one alone would be recoverable.
+    hidden = selectors.cells_to_hide([len(v) for _g, v in ordered], k=project.k)
     groups = [
-        Group(group=g, people=len(v), rows=sum(v), suppressed=False)
-        if len(v) >= project.k
-        else Group(group=g, people=None, rows=None, suppressed=True)
-        for g, v in sorted(per.items())
+        Group(group=g, people=None, rows=None, suppressed=True)
+        if i in hidden.cells
+        else Group(group=g, people=len(v), rows=sum(v), suppressed=False)
+        for i, (g, v) in enumerate(ordered)
     ]
     access_record(
         actor=actor,

@@ -121,7 +121,7 @@ def test_priority_share_and_utilisation(equity_world: Any) -> None:
     # 6 and got 4. Allocations to Q5: 24/34; demand of Q5: 24/48.
     assert view.priority_share == round((24 / 34) / (24 / 48), 2)
     assert view.allocated == 34
-    assert view.utilisation == round(100 * view.used / 34, 1)
+    assert view.utilisation == round(100 * (view.used or 0) / 34, 1)
 
 
 def test_export_csv_and_excel(equity_world: Any, client_for: Any) -> None:
