@@ -19,7 +19,7 @@ from ..models.applications import ChildSignIn
 from ._rules import mileage_of
 from .members import services_offered_to
 from .students import streak
-from .towns import offered_providers
+from .towns import offered_providers, service_page_url
 
 GUARDIAN_CONSENT_AGE = 14
 
@@ -73,7 +73,7 @@ def child_progress(*, actor: User, child_id: int) -> dict[str, Any]:
     """Everything Seoul Learn shows a guardian about one linked child: applications,
     seat and site, study time by week, streak, mileage, sign-in, notifications, and
     the services the child's towns offer (``services``; the page links to mentoring
-    only where one of them offers it, as the menu does)."""
+    and to camps only where one of them offers it, as the menu does)."""
     link = guarded_child_get(actor=actor, child_id=child_id)
     child = link.child
     today = clock.today()
@@ -102,6 +102,7 @@ def child_progress(*, actor: User, child_id: int) -> dict[str, Any]:
         {"start": s, "minutes": m, "pct": round(100 * m / peak)} for s, m in totals
     ]
     year_minutes = sum(m for d, m in days.items() if d.year == today.year)
+    services = sorted(services_offered_to(child))
     seat = (
         Seat.objects.filter(student=child, state=Seat.State.ACTIVE)
         .select_related("provider", "tenant")
@@ -119,7 +120,8 @@ def child_progress(*, actor: User, child_id: int) -> dict[str, Any]:
         "year_minutes": year_minutes,
         "mileage": mileage_of(year_minutes),
         "streak": streak({d for d, m in days.items() if m > 0}, today),
-        "services": sorted(services_offered_to(child)),
+        "services": services,
+        "camps_url": service_page_url("camp") if "camp" in services else "",
         "sign_in": ChildSignIn.objects.filter(child=child).first(),
         "has_password": child.has_usable_password(),
         "notifications": list(

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
@@ -71,6 +72,38 @@ def offered_providers(
     )
 
 
+# Where each service lives (URL name, query): the town page links a service it offers
+# to it. Camps and residential stays are centre programmes of that type.
+SERVICE_PAGES: dict[str, tuple[str, str]] = {
+    "mentoring": ("mentoring:home", ""),
+    "counselling": ("mentoring:counselling", ""),
+    "jump": ("learning:jump", ""),
+    "camp": ("programs:list", "?kind=camp"),
+    "dormitory": ("programs:list", "?kind=residential"),
+}
+
+
+def service_page_url(service: str) -> str:
+    """The page where ``service`` is found ("" when it has none, or its app is off)."""
+    name, query = SERVICE_PAGES.get(service, ("", ""))
+    if not name:
+        return ""
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:
+        return ""
+
+
+def town_services(policy: TenantPolicy) -> list[dict[str, Any]]:
+    """The services ``policy`` switched on, in the list's order: key, label and the
+    page where it is found (only services the town offers are named at all)."""
+    return [
+        {"key": key, "label": label, "url": service_page_url(key)}
+        for key, label in SERVICE_CHOICES
+        if policy.offers(key)
+    ]
+
+
 def town_page(policy: TenantPolicy) -> dict[str, Any]:
     allocs = offered_providers(tenant_id=policy.tenant_id)
     courses: defaultdict[int, list[ProviderCourse]] = defaultdict(list)
@@ -80,12 +113,11 @@ def town_page(policy: TenantPolicy) -> dict[str, Any]:
         courses[c.provider_id].append(c)
     levels = dict(SchoolLevel.choices)
     cats = dict(Category.choices)
-    services = dict(SERVICE_CHOICES)
     return {
         "policy": policy,
         "level_labels": [levels[v] for v in policy.school_levels or [] if v in levels],
         "category_labels": [cats[v] for v in policy.categories or [] if v in cats],
-        "service_labels": [services[v] for v in policy.services or [] if v in services],
+        "services": town_services(policy),
         "min_hours": round(policy.min_monthly_minutes / 60, 1),
         "notices": list(TenantNotice.objects.filter(tenant_id=policy.tenant_id)[:5]),
         "providers": [(a, courses.get(a.provider_id, [])[:6]) for a in allocs],

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,3 +155,36 @@ def test_a_town_whose_two_switches_disagreed_keeps_mentoring(world):
         "gimpo": ["lectures"],
         "seoul": ["lectures", "mentoring"],
     }
+
+
+def test_the_camp_switch_leads_to_camps_from_the_town_and_guardian_pages(
+    world, towns, apply_child, client_for
+):
+    """Pyeongchang without camps: its page names no camp and the guardian of a member
+    child gets no camp link; with the camp switch on, both lead to the camp listing
+    (which opens)."""
+    policy = towns["pyeongchang"]
+    policy.services = ["lectures", "counselling"]
+    policy.save()
+    app = apply_child(world.pyeongchang, school_level="elementary")
+    application_approve(
+        actor=world.pyeongchang_officer,
+        application_id=app.pk,
+        verified_on=timezone.localdate(),
+    )
+    camps = reverse("programs:list") + "?kind=camp"
+    town = reverse("learning:town", args=["pyeongchang"])
+    child = reverse("learning:guardian_child", args=[app.student_id])
+    guardian = client_for(world.guardian)
+
+    assert f'href="{camps}"' not in Client().get(town).content.decode()
+    assert f'href="{camps}"' not in guardian.get(child).content.decode()
+    # the services the town offers link to where they are found
+    page = Client().get(town).content.decode()
+    assert f'href="{reverse("mentoring:counselling")}"' in page
+
+    policy.services = ["lectures", "counselling", "camp"]
+    policy.save()
+    assert f'href="{camps}"' in Client().get(town).content.decode()
+    assert f'href="{camps}"' in guardian.get(child).content.decode()
+    assert guardian.get(camps).status_code == 200
