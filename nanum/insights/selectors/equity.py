@@ -10,7 +10,7 @@ from typing import Any, cast
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from nanum.core.charts import Chart, Series, bar_chart
 from nanum.core.models import Organisation, User
@@ -367,7 +367,7 @@ def equity_rows(board: Dashboard) -> list[list[Any]]:
         rows.append(
             [
                 view.label,
-                _("All"),
+                pgettext("equity export", "All groups"),
                 hidden if view.suppressed else view.people,
                 view.requested,
                 view.allocated,
