@@ -401,6 +401,14 @@ class ResearchItemOut(Schema):
     specs: str
     photo_url: str
     visible: bool
+    requestable: bool = Field(..., description="a school may request it")
+    not_requestable: str = Field(
+        ...,
+        description=(
+            "why not: withdrawn, sole_use, in_use (its owner uses it) or "
+            "not_lendable; empty when requestable"
+        ),
+    )
 
 
 class ResearchRequestIn(Schema):

@@ -19,6 +19,23 @@ from django.utils.translation import gettext_lazy as _
 from nanum.core.models import BilingualName, Organisation, Tenant
 from nanum.lending.models.catalogue import Asset
 
+# Why an item cannot be requested, by code (the service refuses with the same text,
+# the search and the item page show it).
+NOT_REQUESTABLE = {
+    "withdrawn": _("This item is no longer offered through ZEUS."),
+    "sole_use": _(
+        "The owner registered this item for its own use only (sole use): "
+        "it cannot be requested."
+    ),
+    "in_use": _(
+        "Its owner is using this item (it is not idle): it cannot be requested."
+    ),
+    "not_lendable": _(
+        "This item is idle but its owner does not lend it or receive "
+        "visitors: it cannot be requested."
+    ),
+}
+
 
 class ResearchItem(BilingualName):
     """One piece of research equipment registered in ZEUS, as the bank knows it."""
@@ -120,6 +137,28 @@ class ResearchItem(BilingualName):
     @property
     def visible(self) -> bool:
         return self.withdrawn_at is None and self.transfer != self.Transfer.ACCEPTED
+
+    @property
+    def not_requestable(self) -> str:
+        """Why a school cannot request this item (a NOT_REQUESTABLE code), or ""."""
+        if not self.visible:
+            return "withdrawn"
+        if self.use_scope == self.UseScope.SOLE:
+            return "sole_use"
+        if self.idle_status == self.Idle.IN_USE:
+            return "in_use"
+        if self.lending == self.Lending.NONE:
+            return "not_lendable"
+        return ""
+
+    @property
+    def requestable(self) -> bool:
+        return not self.not_requestable
+
+    @property
+    def not_requestable_reason(self) -> str:
+        code = self.not_requestable
+        return str(NOT_REQUESTABLE[code]) if code else ""
 
 
 class ZeusSync(models.Model):

@@ -85,8 +85,13 @@ def research_item_list(
 def research_search(
     *, actor: User, q: str, page: int = 1
 ) -> tuple[list[ResearchItem], int]:
-    """One page of matching research items for the equipment search, and the total."""
-    qs = research_item_list(actor=actor, q=q)
+    """One page of matching research items for the equipment search, and the total.
+    Items their owners are using (not idle) are not on offer and are left out; sole
+    use and not lendable ones are shown, marked with why they cannot be requested
+    (``ResearchItem.not_requestable``)."""
+    qs = research_item_list(actor=actor, q=q).exclude(
+        idle_status=ResearchItem.Idle.IN_USE
+    )
     start = (max(page, 1) - 1) * RESEARCH_PAGE
     return list(qs[start : start + RESEARCH_PAGE]), qs.count()
 

@@ -37,6 +37,7 @@ from nanum.lending import tasks
 
 from .. import selectors
 from ..models import ResearchItem, ResearchRequest
+from ..models.research import NOT_REQUESTABLE
 
 LEAD_DAYS = selectors.LEAD_DAYS
 MAX_LOAN_DAYS = 30
@@ -54,24 +55,9 @@ def _refuse(message: Any, code: str, field: str | None = None) -> DomainError:
 
 
 def _check_item(item: ResearchItem, mode: str) -> None:
-    if not item.visible:
-        raise _refuse(_("This item is no longer offered through ZEUS."), "withdrawn")
-    if item.use_scope == ResearchItem.UseScope.SOLE:
-        raise _refuse(
-            _(
-                "The owner registered this item for its own use only (sole use): "
-                "it cannot be requested."
-            ),
-            "sole_use",
-        )
-    if item.lending == ResearchItem.Lending.NONE:
-        raise _refuse(
-            _(
-                "This item is idle but its owner does not lend it or receive "
-                "visitors: it cannot be requested."
-            ),
-            "not_lendable",
-        )
+    code = item.not_requestable
+    if code:
+        raise _refuse(NOT_REQUESTABLE[code], code)
     if mode == ResearchRequest.Mode.LOAN and item.lending != ResearchItem.Lending.LOAN:
         raise _refuse(
             _("This item can only be used on site: request a visit with pupils."),
