@@ -40,6 +40,7 @@ from .children import (
 )
 from .documents import BadDocument
 from .guardians import child_register
+from .home import home_touch
 from .jump import (
     ProgrammeInput,
     reward_apply,
@@ -133,6 +134,7 @@ __all__ = [
     "goal_set",
     "handoff_link",
     "handoff_verify",
+    "home_touch",
     "inactivity_sweep",
     "lecture_catalogue_import",
     "lecture_rows_read",

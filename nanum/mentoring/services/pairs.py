@@ -11,6 +11,7 @@ from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import User
 from nanum.core.services import audit_record, notification_send
+from nanum.learning import services as learning_services
 
 from ..models import Match, MatchRun, Session
 from ..selectors import match_get, match_run_get
@@ -69,6 +70,7 @@ def end_match(*, match: Match, actor: User, reason: str) -> None:
     Session.objects.filter(
         match=match, status=Session.Status.SCHEDULED, starts_at__gt=clock.now()
     ).update(status=Session.Status.CANCELLED)
+    learning_services.home_touch(student_ids=[match.student_id], steps=False)
     audit_record(
         actor=actor,
         action="mentoring.match.end",

@@ -18,6 +18,7 @@ from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import Tenant, User
 from nanum.core.services import Message as NoteText
 from nanum.core.services import access_record, audit_record, notification_send
+from nanum.learning import services as learning_services
 
 from ..models import (
     Match,
@@ -59,6 +60,8 @@ def sessions_schedule(
         )
         when += timedelta(days=7)
     Session.objects.bulk_create(rows, ignore_conflicts=True)
+    # The student's home shows the next session: its stored summary is stale now.
+    learning_services.home_touch(student_ids=[match.student_id], steps=False)
     return len(rows)
 
 

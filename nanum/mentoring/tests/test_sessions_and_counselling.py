@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
@@ -352,3 +353,24 @@ def test_open_slots_and_my_consultations_list_what_is_ahead_first(
     body_rows = table.split("<tbody>")[1].split("<tr>")[1:]
     assert len(body_rows) == 4
     assert "/cancel/" not in body_rows[-1]  # the past slot last, without a cancel
+
+
+def test_the_students_home_shows_new_sessions_at_once(
+    world, term, eligible, active_mentor, client_for
+):
+    """The home keeps its summary in a row shared by every web process; sessions
+    scheduled for the student (a published pair) or cancelled (the pair ended) make
+    it stale, so the next visit shows them, not a minute later."""
+    eligible(world.student, world.seoul)
+    services.survey_submit(actor=world.student, term_id=term.pk, data=survey_input())
+    active_mentor(user=world.mentor)
+    client = client_for(world.student)
+    home = reverse("learning:student_home")
+    assert "session" not in client.get(home).context["steps"]  # stored now
+    run = services.match_run_create(actor=world.seoul_officer, term_id=term.pk)
+    services.match_run_publish(actor=world.seoul_officer, run_id=run.pk)
+    match = Match.objects.get()
+    step = client.get(home).context["steps"].get("session")
+    assert step is not None and step.url == reverse("mentoring:pair", args=[match.pk])
+    services.end_match(match=match, actor=world.seoul_officer, reason="test")
+    assert "session" not in client.get(home).context["steps"]
