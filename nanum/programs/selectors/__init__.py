@@ -1,7 +1,7 @@
 """Reads with rules of programmes and lab visits (never a write)."""
 
 from ._rules import (
-    district_need,
+    applicant_need,
     grade_range_of_student,
     grades_fit,
     is_organiser,
@@ -57,6 +57,7 @@ __all__ = [
     "ApplyOptions",
     "ListingFilters",
     "OrganiserActions",
+    "applicant_need",
     "applications_chart",
     "attendance_counts",
     "attendance_grid",
@@ -66,7 +67,6 @@ __all__ = [
     "children_of",
     "completed",
     "dashboard_totals",
-    "district_need",
     "grade_range_of_student",
     "grades_fit",
     "is_organiser",

@@ -53,12 +53,15 @@ def grades_fit(lo: int | None, hi: int | None, have: tuple[int, int]) -> bool:
     return have[0] <= hi and have[1] >= lo
 
 
-def district_need(user: User) -> Decimal | None:
-    """The need index of the district of the user's school or centre, if known."""
+def applicant_need(user: User) -> Decimal | None:
+    """The current need index of the user's school (the yearly import keeps it on
+    the school, docs/insights.md), else that of its district, if known."""
     org = role_org(user, Role.STUDENT, Role.TEACHER, Role.GUARDIAN)
-    if org is None or org.district is None:
+    if org is None:
         return None
-    return org.district.need_index
+    if org.need_index is not None:
+        return org.need_index
+    return org.district.need_index if org.district is not None else None
 
 
 def managed_org_ids(actor: User) -> set[int] | None:

@@ -134,7 +134,7 @@ def _create_application(
             _("There is already an application for this person."), "duplicate"
         )
     need_user = participant if participant is not None else actor
-    need = selectors.district_need(need_user)
+    need = selectors.applicant_need(need_user)
     app = Application(
         programme=p,
         participant=participant,
