@@ -33,6 +33,9 @@ NANUM_SECURE            "1" behind HTTPS: secure cookies, HSTS, SSL redirect.
 NANUM_LOG_LEVEL         default INFO.
 NANUM_ZEUS_BASE_URL, NANUM_ZEUS_API_KEY, NANUM_ZEUS_TIMEOUT, NANUM_ZEUS_PAGE_SIZE,
 NANUM_ZEUS_RETRIES      the ZEUS Open API (research equipment; docs/lending.md).
+NANUM_ZEUS_WITHDRAW_MAX_SHARE
+                        a sync that would withdraw more than this share of the active
+                        ZEUS items (default 0.2) withdraws nothing until forced.
 """
 
 from __future__ import annotations
@@ -355,6 +358,7 @@ ZEUS_API_KEY = os.environ.get("NANUM_ZEUS_API_KEY", "")
 ZEUS_TIMEOUT = float(os.environ.get("NANUM_ZEUS_TIMEOUT", "10"))
 ZEUS_PAGE_SIZE = int(os.environ.get("NANUM_ZEUS_PAGE_SIZE", "500"))
 ZEUS_RETRIES = int(os.environ.get("NANUM_ZEUS_RETRIES", "3"))
+ZEUS_WITHDRAW_MAX_SHARE = float(os.environ.get("NANUM_ZEUS_WITHDRAW_MAX_SHARE", "0.2"))
 
 # --- Background tasks ------------------------------------------------------
 TASKS = {

@@ -140,3 +140,22 @@ def test_the_command_can_force_the_withdrawals(world, settings):
         assert "withdrawals_held" in out.getvalue() and withdrawn() == set()
         call_command("zeus", "sync", "--force-withdraw", stdout=out)
     assert len(withdrawn()) == 5
+
+
+def test_the_sync_page_shows_an_incomplete_feed_and_the_held_withdrawals(
+    world, client_for
+):
+    with serve(FakeZeus(feed(25))) as zeus:
+        sync(world, zeus)
+        zeus.fail[2] = "empty"
+        sync(world, zeus)  # incomplete: nothing withdrawn
+        zeus.fail.clear()
+        del zeus.records[5:]
+        sync(world, zeus)  # complete, but 20 of 25 would go: held
+    page = client_for(world.bank_officer).get("/lending/research/syncs/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count("피드를 끝까지 읽지 못함: 철회하지 않음") == 1
+    assert "보류된 철회" in html
+    # the last run: 0 withdrawn, 20 held back, 0 skipped
+    assert "<td>0</td><td>20</td><td>0</td>" in html
