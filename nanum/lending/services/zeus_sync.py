@@ -24,6 +24,7 @@ Requests on an item the run withdraws are settled by
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +45,8 @@ from ..selectors import central_bank_ids
 from . import zeus_fields as F
 from .research_withdrawn import research_requests_withdrawn
 from .zeus_client import ZeusClient, ZeusError
+
+logger = logging.getLogger(__name__)
 
 DETAIL_CAP = 500  # NFEC numbers kept per outcome in the sync record
 PROBLEM_CAP = 500
@@ -332,6 +335,17 @@ def _failed(sync: ZeusSync, exc: ZeusError, actor: User | None) -> ZeusSync:
     return sync
 
 
+def _failed_unexpectedly(sync: ZeusSync, exc: Exception, actor: User | None) -> None:
+    """A fault that is not the feed's (a database error, a bug): the record says the
+    run failed instead of staying 'running'; the caller raises the fault on. When
+    even that record cannot be written (the database is down), it is logged."""
+    error = ZeusError("internal_error", f"{type(exc).__name__}: {exc}")
+    try:
+        _failed(sync, error, actor)
+    except Exception:
+        logger.exception("ZEUS sync %s: the failure could not be recorded", sync.pk)
+
+
 def zeus_sync_run(
     *,
     bank_id: int,
@@ -358,15 +372,22 @@ def zeus_sync_run(
                 plan.take(raw, f"p{page.number}#{i + 1}", page.number)
     except ZeusError as exc:
         return _failed(sync, exc, actor)
-    return _finish(
-        sync,
-        plan,
-        bank,
-        actor,
-        withdraw_missing=True,
-        gaps=feed.gaps(plan),
-        max_share=None if force_withdraw else withdraw_max_share(),
-    )
+    except Exception as exc:
+        _failed_unexpectedly(sync, exc, actor)
+        raise
+    try:
+        return _finish(
+            sync,
+            plan,
+            bank,
+            actor,
+            withdraw_missing=True,
+            gaps=feed.gaps(plan),
+            max_share=None if force_withdraw else withdraw_max_share(),
+        )
+    except Exception as exc:  # the writes rolled back: nothing changed
+        _failed_unexpectedly(sync, exc, actor)
+        raise
 
 
 def zeus_sync_all(

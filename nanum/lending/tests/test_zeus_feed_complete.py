@@ -159,3 +159,30 @@ def test_the_sync_page_shows_an_incomplete_feed_and_the_held_withdrawals(
     assert "보류된 철회" in html
     # the last run: 0 withdrawn, 20 held back, 0 skipped
     assert "<td>0</td><td>20</td><td>0</td>" in html
+
+
+@pytest.mark.parametrize("where", ["reading", "writing"])
+def test_an_unexpected_fault_marks_the_run_failed_and_changes_nothing(
+    world, monkeypatch, where
+):
+    from nanum.lending.services import zeus_sync as module
+
+    with serve(FakeZeus(feed(12))) as zeus:
+        sync(world, zeus)
+        zeus.records[0]["korNm"] = "바뀐 이름"
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("a bug")
+
+        if where == "reading":
+            monkeypatch.setattr(module._Plan, "take", boom)
+        else:
+            monkeypatch.setattr(module, "research_requests_withdrawn", boom)
+        with pytest.raises(RuntimeError):
+            sync(world, zeus)
+    last = ZeusSync.objects.order_by("-pk").first()
+    assert last is not None and last.status == ZeusSync.Status.FAILED
+    assert last.problems[0]["code"] == "internal_error"
+    assert "RuntimeError" in last.problems[0]["detail"]
+    assert last.finished_at is not None
+    assert not ResearchItem.objects.filter(name_ko="바뀐 이름").exists()
