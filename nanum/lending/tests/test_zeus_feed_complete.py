@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from nanum.lending import selectors, services
 from nanum.lending.models import ResearchItem, ZeusSync
+from nanum.lending.services import zeus_sync as module
 
 from .fake_zeus import KEY, FakeZeus, feed, serve
 
@@ -165,8 +166,6 @@ def test_the_sync_page_shows_an_incomplete_feed_and_the_held_withdrawals(
 def test_an_unexpected_fault_marks_the_run_failed_and_changes_nothing(
     world, monkeypatch, where
 ):
-    from nanum.lending.services import zeus_sync as module
-
     with serve(FakeZeus(feed(12))) as zeus:
         sync(world, zeus)
         zeus.records[0]["korNm"] = "바뀐 이름"
