@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 STAMP_ML := $(VENV)/.installed-ml
 
-.PHONY: demo test check lint test-sqlite test-postgres test-browser bench-tiny messages clean
+.PHONY: demo test check lint test-sqlite test-postgres test-browser test-browser-postgres bench-tiny messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test-postgres: $(STAMP)
 
 test-browser: $(STAMP)
 	$(PY) -m pytest -m browser
+
+# The browser tests and journeys on a throwaway PostgreSQL cluster (CI runs them in
+# make test through NANUM_BROWSER_ON_POSTGRES=1).
+test-browser-postgres: $(STAMP)
+	$(PY) scripts/pgtmp.py -- $(PY) -m pytest -m browser
 
 bench-tiny: $(STAMP)
 	@bash scripts/bench_tiny.sh
