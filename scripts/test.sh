@@ -68,7 +68,7 @@ lane2() {
   if [ "$have_pg" = "1" ]; then
     step 2 "pytest on PostgreSQL (throwaway cluster)"
     # only the tests that touch a database (the others ran in lane 1); the browser
-    # tests too where NANUM_BROWSER_ON_POSTGRES=1 (CI; about ten minutes more here)
+    # tests too where NANUM_BROWSER_ON_POSTGRES=1 (CI; about seven minutes more here)
     limit 2400 env NANUM_ONLY_DATABASE_TESTS=1 $PY scripts/pgtmp.py -- $PY -m pytest \
       -o faulthandler_timeout=300 -p no:cacheprovider --durations=15 "${pg_marks[@]}"
   fi
