@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from nanum.core.models import Organisation, User
+from nanum.core.models import Organisation, Tenant, User
 
 from . import services
 from .models import Child, Programme, Room
@@ -35,10 +35,24 @@ class FilterForm(forms.Form):
         queryset=Organisation.objects.none(),
         empty_label=_("All organisers"),
     )
+    town = forms.ModelChoiceField(
+        label=_("Town"),
+        required=False,
+        queryset=Tenant.objects.none(),
+        to_field_name="slug",
+        empty_label=_("All towns"),
+    )
     open_only = forms.BooleanField(label=_("Open for applications now"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        town = cast(forms.ModelChoiceField, self.fields["town"])
+        # every town on the platform: a town without programmes yet lists none
+        town.queryset = (
+            Tenant.objects.exclude(status=Tenant.Status.ENDED)
+            .only("pk", "slug", "name_ko", "name_en")
+            .order_by("name_ko")
+        )
         organiser = cast(forms.ModelChoiceField, self.fields["organiser"])
         organiser.queryset = (
             Organisation.objects.filter(programmes__status=Programme.Status.PUBLISHED)

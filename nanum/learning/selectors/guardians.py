@@ -121,7 +121,11 @@ def child_progress(*, actor: User, child_id: int) -> dict[str, Any]:
         "mileage": mileage_of(year_minutes),
         "streak": streak({d for d, m in days.items() if m > 0}, today),
         "services": services,
-        "camps_url": service_page_url("camp") if "camp" in services else "",
+        "camps_url": (
+            service_page_url("camp", town=member.tenant.slug if member else "")
+            if "camp" in services
+            else ""
+        ),
         "sign_in": ChildSignIn.objects.filter(child=child).first(),
         "has_password": child.has_usable_password(),
         "notifications": list(

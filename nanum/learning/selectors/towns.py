@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -73,7 +74,8 @@ def offered_providers(
 
 
 # Where each service lives (URL name, query): the town page links a service it offers
-# to it. Camps and residential stays are centre programmes of that type.
+# to it. Camps and residential stays are centre programmes of that type, listed for
+# the town (``&town=<path>``) when the link is drawn for one town.
 SERVICE_PAGES: dict[str, tuple[str, str]] = {
     "mentoring": ("mentoring:home", ""),
     "counselling": ("mentoring:counselling", ""),
@@ -83,22 +85,27 @@ SERVICE_PAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def service_page_url(service: str) -> str:
-    """The page where ``service`` is found ("" when it has none, or its app is off)."""
+def service_page_url(service: str, *, town: str = "") -> str:
+    """The page where ``service`` is found ("" when it has none, or its app is off);
+    ``town``: a town's path, to list only that town's programmes."""
     name, query = SERVICE_PAGES.get(service, ("", ""))
     if not name:
         return ""
     try:
-        return reverse(name) + query
+        url = reverse(name) + query
     except NoReverseMatch:
         return ""
+    if town and name == "programs:list":
+        url += "&" + urlencode({"town": town})
+    return url
 
 
 def town_services(policy: TenantPolicy) -> list[dict[str, Any]]:
     """The services ``policy`` switched on, in the list's order: key, label and the
     page where it is found (only services the town offers are named at all)."""
+    town = policy.tenant.slug
     return [
-        {"key": key, "label": label, "url": service_page_url(key)}
+        {"key": key, "label": label, "url": service_page_url(key, town=town)}
         for key, label in SERVICE_CHOICES
         if policy.offers(key)
     ]

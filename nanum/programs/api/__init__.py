@@ -58,6 +58,7 @@ def programme_list(
     grade: int | None = Query(None, ge=1, le=12),
     open_only: bool = False,
     organiser_id: Id | None = None,
+    town: str = Query("", max_length=40, description="a town's path, e.g. pyeongchang"),
 ) -> dict[str, Any]:
     f = selectors.ListingFilters(
         q=q.replace("\x00", "")[:100],
@@ -66,6 +67,7 @@ def programme_list(
         grade=grade,
         organiser=organiser_id,
         open_only=open_only,
+        town=town,
     )
     return page_of(selectors.programme_list(filters=f), page, programme_out)
 

@@ -26,6 +26,7 @@ class ListingFilters:
     grade: int | None = None
     organiser: int | None = None
     open_only: bool = False
+    town: str = ""  # a town's (tenant's) path, e.g. "pyeongchang"
 
 
 def programme_list(
@@ -56,6 +57,8 @@ def programme_list(
         )
     if f.organiser:
         qs = qs.filter(organiser_id=f.organiser)
+    if f.town:
+        qs = qs.filter(tenant__slug=f.town)
     if f.open_only:
         qs = qs.filter(apply_opens_at__lte=now, apply_closes_at__gt=now)
     return qs.order_by("apply_closes_at", "pk")

@@ -33,6 +33,7 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.ListingFilters
             grade=d["grade"],
             open_only=d["open_only"],
             organiser=d["organiser"].pk if d["organiser"] else None,
+            town=d["town"].slug if d["town"] else "",
         )
     return form, f
 
