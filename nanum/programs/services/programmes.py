@@ -21,6 +21,7 @@ from nanum.core.services import Message, audit_record, snapshot
 
 from ..models import Application, Programme, ResidentialStay, Session
 from ..selectors import residential as residential_selectors
+from ..selectors import town_services
 from ._common import _check_organiser, _notify
 
 
@@ -134,6 +135,16 @@ def programme_set_status(
         )
     if status == Programme.Status.PUBLISHED and p.kind == Programme.Kind.RESIDENTIAL:
         _check_residential_publishable(p)
+    if status == Programme.Status.PUBLISHED and town_services.service_missing_for(
+        kind=p.kind, tenant=p.tenant_id
+    ):
+        raise DomainError(
+            _(
+                "This town does not offer camps: its officers can switch the camp "
+                "service on in the town's settings before a camp is published."
+            ),
+            code="service_off",
+        )
     before = p.status
     p.status = status
     p.save(update_fields=["status"])
