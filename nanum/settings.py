@@ -36,6 +36,9 @@ NANUM_ZEUS_RETRIES      the ZEUS Open API (research equipment; docs/lending.md).
 NANUM_ZEUS_WITHDRAW_MAX_SHARE
                         a sync that would withdraw more than this share of the active
                         ZEUS items (default 0.2) withdraws nothing until forced.
+NANUM_ZEUS_WITHDRAW_MIN_HOLD
+                        withdrawals of at most this many items (default 5) are never
+                        held back by the share above.
 """
 
 from __future__ import annotations
@@ -359,6 +362,7 @@ ZEUS_TIMEOUT = float(os.environ.get("NANUM_ZEUS_TIMEOUT", "10"))
 ZEUS_PAGE_SIZE = int(os.environ.get("NANUM_ZEUS_PAGE_SIZE", "500"))
 ZEUS_RETRIES = int(os.environ.get("NANUM_ZEUS_RETRIES", "3"))
 ZEUS_WITHDRAW_MAX_SHARE = float(os.environ.get("NANUM_ZEUS_WITHDRAW_MAX_SHARE", "0.2"))
+ZEUS_WITHDRAW_MIN_HOLD = int(os.environ.get("NANUM_ZEUS_WITHDRAW_MIN_HOLD", "5"))
 
 # --- Background tasks ------------------------------------------------------
 TASKS = {

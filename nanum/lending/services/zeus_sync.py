@@ -13,10 +13,15 @@ Withdrawing is guarded twice, because a feed glitch must never empty the catalog
   page answered, one ``total`` on every page, exactly that many records served and
   no item served twice (pages that shifted while they were read). Otherwise the
   record says the feed was incomplete (``feed_complete`` false, a ``feed_incomplete``
-  problem); added and changed items are still written, nothing missing is withdrawn;
+  problem); added and changed items are still written, nothing missing is withdrawn.
+  When the pages add up exactly to ``total`` and the last one was full, the page
+  after it is asked for too (a ``total`` that is too low looks complete otherwise):
+  if it serves items, or cannot be read, the feed is incomplete;
 * a run that would withdraw more than ``ZEUS_WITHDRAW_MAX_SHARE`` (default 20%) of
   the bank's active items withdraws nothing (``held``, a ``withdrawals_held``
   problem) unless an operator forces it (``nanum zeus sync --force-withdraw``).
+  Withdrawals of at most ``ZEUS_WITHDRAW_MIN_HOLD`` items (default 5) are never
+  held, so a small catalogue is not stuck on a single withdrawal.
 
 Requests on an item the run withdraws are settled by
 :func:`~nanum.lending.services.research_withdrawn.research_requests_withdrawn`.
@@ -56,12 +61,20 @@ LIST_LIMITS = ReadLimits(max_rows=20_000, max_columns=64, max_seconds=20.0)
 SYNCED = [f for f in F.Record.__slots__ if f not in ("nfec_no", "withdrawn")]
 # The most a run may withdraw, as a share of the bank's active items, unless forced.
 DEFAULT_WITHDRAW_MAX_SHARE = 0.2
+# Withdrawals of at most this many items are never held, whatever the share.
+DEFAULT_WITHDRAW_MIN_HOLD = 5
 
 
 def withdraw_max_share() -> float:
     """``settings.ZEUS_WITHDRAW_MAX_SHARE`` (0..1), else 20%."""
     share = getattr(settings, "ZEUS_WITHDRAW_MAX_SHARE", DEFAULT_WITHDRAW_MAX_SHARE)
     return min(max(float(share), 0.0), 1.0)
+
+
+def withdraw_min_hold() -> int:
+    """``settings.ZEUS_WITHDRAW_MIN_HOLD`` (0 or more), else 5."""
+    floor = getattr(settings, "ZEUS_WITHDRAW_MIN_HOLD", DEFAULT_WITHDRAW_MIN_HOLD)
+    return max(int(floor), 0)
 
 
 def default_client() -> ZeusClient:
@@ -161,6 +174,35 @@ class _Feed:
 
     totals: set[int] = field(default_factory=set)
     served: int = 0
+    last_page: int = 0
+    last_size: int = 0  # records on the last page read
+    beyond: str = ""  # what the page after the last one said, when it was asked for
+
+    def looks_complete(self) -> bool:
+        return len(self.totals) == 1 and self.served == next(iter(self.totals))
+
+    def probe(self, client: ZeusClient, plan: _Plan) -> None:
+        """Ask for the page after a full last page that made up ``total`` exactly:
+        items there mean ``total`` was too low. Its items are taken (they are real
+        items); the feed counts as incomplete. A page that cannot be read counts as
+        incomplete too: nothing is withdrawn on a guess."""
+        if not self.last_size or self.last_size < client.page_size:
+            return
+        if not self.looks_complete():
+            return
+        number = self.last_page + 1
+        try:
+            page = client.page(number)
+        except ZeusError as exc:
+            self.beyond = f"the page after the last ({number}) failed: {exc.code}"
+            return
+        if page.records:
+            self.beyond = (
+                f"page {number}, after the {self.served} items reported, "
+                f"served {len(page.records)} more"
+            )
+            for i, raw in enumerate(page.records):
+                plan.take(raw, f"p{number}#{i + 1}", number)
 
     def gaps(self, plan: _Plan) -> list[str]:
         """Why the feed cannot be taken as complete (empty: it can)."""
@@ -173,6 +215,8 @@ class _Feed:
             gaps.append(
                 f"the feed served {self.served} of the {total} items it reported"
             )
+        if self.beyond:
+            gaps.append(self.beyond)
         if plan.served_twice:
             gaps.append(
                 f"{plan.served_twice} items were served twice (the pages shifted)"
@@ -232,21 +276,26 @@ def _write(
 
 
 def _hold(
-    plan: _Plan, would: list[tuple[int, str]], max_share: float | None
+    plan: _Plan,
+    would: list[tuple[int, str]],
+    max_share: float | None,
+    min_hold: int = DEFAULT_WITHDRAW_MIN_HOLD,
 ) -> dict[str, Any] | None:
-    """The problem to record when ``would`` is too many to withdraw, else None.
+    """The problem to record when ``would`` is too many to withdraw, else None:
+    more than ``max_share`` of the active items and more than ``min_hold`` items.
 
     Held items are left exactly as they are (a changed item that would be withdrawn
     is not written either), so the next run weighs them again."""
     active = plan.active()
-    if max_share is None or not would or len(would) <= max_share * active:
+    if max_share is None or len(would) <= max(max_share * active, min_hold):
         return None
     plan.changed = [c for c in plan.changed if not (c[1].withdrawn and not c[2])]
     return {
         "code": "withdrawals_held",
         "detail": (
             f"would withdraw {len(would)} of {active} active items, more than "
-            f"{max_share:.0%}: nothing withdrawn (force with --force-withdraw)"
+            f"{max_share:.0%} and more than {min_hold}: nothing withdrawn "
+            "(force with --force-withdraw)"
         ),
         "at": None,
     }
@@ -271,7 +320,7 @@ def _finish(
         ]
         gone = plan.missing(sync.source) if withdraw_missing and not gaps else []
         gone += plan.disused()
-        held = _hold(plan, gone, max_share)
+        held = _hold(plan, gone, max_share, withdraw_min_hold())
         sync.held = 0
         if held is not None:
             sync.held = len(gone)
@@ -368,8 +417,10 @@ def zeus_sync_run(
             sync.pages += 1
             feed.totals.add(page.total)
             feed.served += len(page.records)
+            feed.last_page, feed.last_size = page.number, len(page.records)
             for i, raw in enumerate(page.records):
                 plan.take(raw, f"p{page.number}#{i + 1}", page.number)
+        feed.probe(client, plan)
     except ZeusError as exc:
         return _failed(sync, exc, actor)
     except Exception as exc:

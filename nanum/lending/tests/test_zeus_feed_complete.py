@@ -101,7 +101,8 @@ def test_a_complete_but_empty_feed_is_held_not_applied(world):
     assert withdrawn() == set()
 
 
-def test_more_than_the_share_is_held_until_an_operator_forces_it(world):
+def test_more_than_the_share_is_held_until_an_operator_forces_it(world, settings):
+    settings.ZEUS_WITHDRAW_MIN_HOLD = 0  # the share alone
     records = feed(20)
     with serve(FakeZeus(records)) as zeus:
         sync(world, zeus)
@@ -136,11 +137,86 @@ def test_the_command_can_force_the_withdrawals(world, settings):
         settings.ZEUS_BASE_URL, settings.ZEUS_API_KEY = zeus.url, KEY
         out = io.StringIO()
         call_command("zeus", "sync", stdout=out)
-        del records[:5]
+        del records[:6]  # more than 5 and more than 20%
         call_command("zeus", "sync", stdout=out)
         assert "withdrawals_held" in out.getvalue() and withdrawn() == set()
         call_command("zeus", "sync", "--force-withdraw", stdout=out)
-    assert len(withdrawn()) == 5
+    assert len(withdrawn()) == 6
+
+
+@pytest.mark.parametrize(("gone", "held"), [(5, 0), (6, 6)])
+def test_a_small_catalogue_is_not_stuck_on_a_few_withdrawals(world, gone, held):
+    """Up to ZEUS_WITHDRAW_MIN_HOLD (5) withdrawals are never held: 5 of 8 go, 6 wait."""
+    records = feed(8)
+    with serve(FakeZeus(records)) as zeus:
+        sync(world, zeus)
+        del records[:gone]
+        again = sync(world, zeus)
+    assert (again.withdrawn, again.held) == (gone - held, held)
+    assert len(withdrawn()) == gone - held
+    assert again.status == ("partial" if held else "done")
+
+
+def test_a_single_withdrawal_from_a_tiny_catalogue_is_not_held(world):
+    records = feed(3)
+    with serve(FakeZeus(records)) as zeus:
+        sync(world, zeus)
+        del records[:1]  # 1 of 3 is 33%: over the share, under the floor
+        again = sync(world, zeus)
+    assert (again.withdrawn, again.held, again.status) == (1, 0, "done")
+
+
+@pytest.mark.parametrize(("floor", "held"), [(2, 3), (3, 0)])
+def test_the_floor_is_a_setting(world, settings, floor, held):
+    settings.ZEUS_WITHDRAW_MIN_HOLD = floor
+    records = feed(10)
+    with serve(FakeZeus(records)) as zeus:
+        sync(world, zeus)
+        del records[:3]  # 3 of 10: over 20%
+        again = sync(world, zeus)
+    assert (again.withdrawn, again.held) == (3 - held, held)
+
+
+def test_a_total_too_low_with_a_full_last_page_is_incomplete(world):
+    """Pages of 10; the feed says 20 but a third page still serves items."""
+    records = feed(25)
+    with serve(FakeZeus(records)) as zeus:
+        zeus.totals = {1: 20, 2: 20, 3: 20}
+        first = sync(world, zeus)
+        assert zeus.asked[3] == 1  # the page after a full last page was asked for
+        assert first.feed_complete is False and first.status == ZeusSync.Status.PARTIAL
+        assert first.problems[0]["code"] == "feed_incomplete"
+        assert "served 5 more" in first.problems[0]["detail"]
+        assert first.added == 25  # the items found there are real: taken
+        del records[:2]  # now two are gone, but the feed still looks short
+        again = sync(world, zeus)
+    assert (again.feed_complete, again.withdrawn) == (False, 0)
+    assert withdrawn() == set()
+
+
+def test_a_full_last_page_followed_by_an_empty_one_is_complete(world):
+    records = feed(20)
+    with serve(FakeZeus(records)) as zeus:
+        sync(world, zeus)
+        del records[:2]
+        records.extend(feed(22)[20:])  # still 20 items: two full pages
+        again = sync(world, zeus)
+        assert zeus.asked[3] == 2  # asked each run, empty each time
+    assert (again.feed_complete, again.status) == (True, "done")
+    assert (again.added, again.withdrawn) == (2, 2)
+
+
+def test_a_page_after_the_last_that_fails_withdraws_nothing(world):
+    records = feed(20)
+    with serve(FakeZeus(records)) as zeus:
+        sync(world, zeus)
+        del records[:1]
+        records.append(feed(21)[20])
+        zeus.fail[3] = "500"
+        again = sync(world, zeus)
+    assert (again.feed_complete, again.withdrawn, again.added) == (False, 0, 1)
+    assert "page after the last (3) failed" in again.problems[0]["detail"]
+    assert withdrawn() == set()
 
 
 def test_the_sync_page_shows_an_incomplete_feed_and_the_held_withdrawals(
