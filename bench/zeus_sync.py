@@ -1,6 +1,6 @@
 """ZEUS sync at the national scale: 90,000 items from empty, then again with 1% changed.
 
-A fake ZEUS Open API (nanum/lending/tests/fake_zeus.py) runs in a forked child process
+A fake ZEUS Open API (bench/_zeusfeed.py, the bench's own) runs in a forked child process
 and serves the feed as JSON pages over local HTTP; the benchmark process runs the real
 ``zeus_sync_run`` (HTTP client, paging, parsing, upsert by NFEC number) and prints, for
 each run, items/s, the peak resident memory of the syncing process, and the rows
@@ -31,6 +31,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _zeusfeed import KEY, feed, serve  # noqa: E402  (bench/ on the path first)
 
 CHANGED_SHARE = 0.01
 
@@ -75,11 +78,9 @@ def rss_mb() -> float:
 
 def _serve(n: int, changed: bool, port_out: Any) -> None:
     """The fake ZEUS, in the child: the feed is built here, not in the syncing process."""
-    from nanum.lending.tests.fake_zeus import FakeZeus, feed, serve
-
     records = changed_feed(n) if changed else feed(n)
-    with serve(FakeZeus(records)) as zeus:
-        port_out.put(zeus.url)
+    with serve(records) as url:
+        port_out.put(url)
         while True:
             time.sleep(3600)
 
@@ -89,8 +90,6 @@ STEP = round(1 / CHANGED_SHARE)
 
 def changed_feed(n: int) -> list[dict[str, str]]:
     """The feed with 1% of its items changed (every 100th: a new install location)."""
-    from nanum.lending.tests.fake_zeus import feed
-
     records = feed(n)
     for i in range(0, n, STEP):
         records[i]["installPlace"] += " (이전 설치)"
@@ -127,7 +126,7 @@ def sync_once(bank_id: int, n: int, changed: bool, page_size: int) -> dict[str, 
     server.start()
     try:
         url = port.get(timeout=60)
-        client = ZeusClient(base_url=url, api_key="test-key", page_size=page_size)
+        client = ZeusClient(base_url=url, api_key=KEY, page_size=page_size)
         writes = {"statements": 0}
 
         def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:

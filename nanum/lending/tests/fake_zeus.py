@@ -7,8 +7,8 @@ timeout (``slow``), a malformed body, a throttle (``429``/``503`` with the
 ``Retry-After`` in ``retry_after``), an answer that is not HTTP (``garbage``), or a
 page that is wrong but well formed: ``empty``, ``short`` (half its records),
 ``shifted`` (one record back: the previous page's last again, its own last lost);
-``totals`` makes a page report another ``total``. Used by the tests and
-bench/zeus_sync.py.
+``totals`` makes a page report another ``total``. Used by the tests only
+(bench/zeus_sync.py has its own feed, bench/_zeusfeed.py).
 """
 
 from __future__ import annotations
