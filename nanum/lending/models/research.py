@@ -120,6 +120,8 @@ class ResearchItem(BilingualName):
         verbose_name=_("bank unit"),
     )
     transfer_mailed_at = models.DateTimeField(null=True, blank=True)
+    # when the owner's contact was mailed the confirmation of their decision
+    transfer_decision_mailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
 from nanum.core.errors import InvalidInput, NotFound
-from nanum.core.models import Tenant, User
+from nanum.core.models import Role, RoleAssignment, Tenant, User
 from nanum.core.services import (
     Message,
+    Text,
     absolute_url,
     audit_record,
+    notification_send,
     tasks_enqueue,
 )
 
@@ -93,6 +95,7 @@ def _transfer_decide(item_id: int, *, approve: bool, name: str) -> ResearchItem:
         item.transfer = ResearchItem.Transfer.DECLINED
         item.save(update_fields=["transfer"])
         _audit(None, "transfer_decline", item, by=name)
+        _transfer_notify(item, name=name)
         return item
     model = EquipmentModel(
         tenant_id=item.tenant_id,
@@ -140,7 +143,67 @@ def _transfer_decide(item_id: int, *, approve: bool, name: str) -> ResearchItem:
         tenant=Tenant(pk=item.tenant_id),
         after={"tag_code": asset.tag_code, "from": item.nfec_no},
     )
+    _transfer_notify(item, name=name)
     return item
+
+
+def _transfer_body(item: ResearchItem, name: str = "") -> Message:
+    """What was decided; with ``name`` (for the bank's staff), who decided."""
+    if name:
+        return Message(
+            _("%(what)s\nDecided by %(by)s."), what=_transfer_body(item), by=name
+        )
+    if item.transfer == ResearchItem.Transfer.ACCEPTED:
+        return Message(
+            _(
+                "%(owner)s agreed to transfer %(item)s (%(nfec)s) to the "
+                "K-STEM Bank for good: it is now the bank unit %(tag)s."
+            ),
+            owner=item.owner_name,
+            item=item.name,
+            nfec=item.nfec_no,
+            tag=item.transferred_asset.tag_code if item.transferred_asset else "",
+        )
+    return Message(
+        _(
+            "%(owner)s declined the transfer of %(item)s (%(nfec)s) to the "
+            "K-STEM Bank: it stays with them and can still be requested."
+        ),
+        owner=item.owner_name,
+        item=item.name,
+        nfec=item.nfec_no,
+    )
+
+
+def _transfer_subject(item: ResearchItem) -> Text:
+    if item.transfer == ResearchItem.Transfer.ACCEPTED:
+        return _("Transfer to the K-STEM Bank accepted")
+    return _("Transfer to the K-STEM Bank declined")
+
+
+def _transfer_notify(item: ResearchItem, *, name: str) -> None:
+    """The owner's decision on a transfer, told to the central bank's staff (each in
+    their language) and, by mail, to the owner's contact (see the mail below)."""
+    accepted = item.transfer == ResearchItem.Transfer.ACCEPTED
+    kind = f"lending.research_transfer_{'accepted' if accepted else 'declined'}"
+    subject = _transfer_subject(item)
+    staff = User.objects.filter(
+        pk__in=RoleAssignment.objects.filter(
+            organisation_id=item.bank_id, role=Role.BANK_STAFF, is_active=True
+        ).values("user_id"),
+        is_active=True,
+    )
+    url = reverse("lending:research_item", args=[item.pk])
+    for user in staff:
+        notification_send(
+            user=user,
+            kind=kind,
+            subject=subject,
+            body=_transfer_body(item, name),
+            url=url,
+        )
+    if item.contact_email:
+        tasks_enqueue(tasks.research_owner_email, "d", item.pk)
 
 
 def research_owner_email_send(*, kind: str, pk: int) -> bool:
@@ -154,6 +217,8 @@ def research_owner_email_send(*, kind: str, pk: int) -> bool:
             item: ResearchItem = r.item
             row: ResearchRequest | ResearchItem = r
             mark = "owner_mailed_at"
+        elif kind == "d":
+            return _decision_email(pk)
         else:
             found = ResearchItem.objects.select_for_update().filter(pk=pk).first()
             if (
@@ -192,4 +257,29 @@ def research_owner_email_send(*, kind: str, pk: int) -> bool:
         setattr(row, mark, clock.now())
         row.save(update_fields=[mark])
         send_mail(subject, "\n\n---\n\n".join(parts), None, [item.contact_email])
+    return True
+
+
+def _decision_email(pk: int) -> bool:
+    """Confirm the owner's decision on a transfer to their contact, once. The owner
+    has no saved language: Korean, then English (inside the caller's transaction)."""
+    item = ResearchItem.objects.select_for_update().filter(pk=pk).first()
+    if (
+        item is None
+        or not item.contact_email
+        or item.transfer_decision_mailed_at
+        or item.transfer
+        not in (ResearchItem.Transfer.ACCEPTED, ResearchItem.Transfer.DECLINED)
+    ):
+        return False
+    parts: list[str] = []
+    subject = ""
+    for language in ("ko", "en"):
+        with translation.override(language):
+            parts.append(str(_transfer_body(item)))
+            if not subject:
+                subject = str(_transfer_subject(item))
+    item.transfer_decision_mailed_at = clock.now()
+    item.save(update_fields=["transfer_decision_mailed_at"])
+    send_mail(subject, "\n\n---\n\n".join(parts), None, [item.contact_email])
     return True
