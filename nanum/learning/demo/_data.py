@@ -20,7 +20,7 @@ TOWNS: dict[str, dict[str, Any]] = {
         "policy": dict(
             quota_total=36000,
             income_line_pct=60,
-            services=["lectures", "mentoring", "counselling", "jump"],
+            services=["lectures", "mentoring", "counselling", "jump", "camp"],
             reward_top_n=90,
             reward_min_mileage=100,
         ),

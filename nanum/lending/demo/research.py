@@ -100,14 +100,19 @@ class DemoFeed(ZeusClient):
         super().__init__(base_url="demo://zeus", api_key="demo", page_size=100)
         self.records = records
 
+    def page(self, number: int) -> FeedPage:
+        """Page ``number`` (from 1); past the end, an empty page, as the Open API
+        answers (the sync asks for the page after a full last one)."""
+        start = (number - 1) * self.page_size
+        return FeedPage(
+            number=number,
+            total=len(self.records),
+            records=self.records[start : start + self.page_size],
+        )
+
     def pages(self) -> Iterator[FeedPage]:
-        size = self.page_size
-        for n in range(0, len(self.records), size):
-            yield FeedPage(
-                number=n // size + 1,
-                total=len(self.records),
-                records=self.records[n : n + size],
-            )
+        for n in range(0, len(self.records), self.page_size):
+            yield self.page(n // self.page_size + 1)
 
 
 def seed(ctx: DemoContext) -> list[str]:
