@@ -41,6 +41,8 @@ class NavItem:
     roles: frozenset[str]
     description: str | Promise = ""
     service: str | None = None
+    #: Appended to the page's URL (a list filtered to what the entry names).
+    query: str = ""
 
 
 def _r(*roles: str) -> frozenset[str]:
@@ -180,6 +182,14 @@ NAV_ITEMS: list[NavItem] = [
         _("Classes, camps, academies and teacher training at the centres."),
     ),
     NavItem(
+        "programs:list",
+        _("Camps"),
+        _r(Role.STUDENT),
+        _("Science camps your town runs: dates, places and how to apply."),
+        service="camp",
+        query="?kind=camp",
+    ),
+    NavItem(
         "programs:organiser",
         _("Run programmes"),
         _r(Role.CENTRE_STAFF, Role.ADMINISTRATOR),
@@ -284,7 +294,7 @@ def nav_for(user: User) -> list[dict[str, str]]:
         if not visibility.shows(item):
             continue
         try:
-            url = reverse(item.url_name)
+            url = reverse(item.url_name) + item.query
         except NoReverseMatch:
             continue
         items.append(

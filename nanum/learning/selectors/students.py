@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 
 from nanum.core import clock
@@ -26,7 +27,7 @@ from ..models import (
     WeeklyGoal,
 )
 from ._rules import mileage_of
-from .towns import offered_providers
+from .towns import offered_providers, service_page_url
 
 
 def my_applications(*, actor: User) -> QuerySet[Application]:
@@ -108,22 +109,50 @@ def home_stored(*, student: User) -> HomeSummary | None:
 
 
 def home_applications(*, student: User) -> tuple[list[Application], Application | None]:
-    """The student's latest applications (always read fresh) and their membership."""
+    """The student's latest applications (always read fresh) and their membership;
+    the town's service switches come in the same query (:func:`home_camps`)."""
     apps = list(
         Application.objects.filter(Q(student=student) | Q(applicant=student))
-        .select_related("tenant")
+        .select_related("tenant", "tenant__learning_policy")
         .only(  # what the home shows and keys on, and the town's programme name
             "status",
             "updated_at",
             "valid_until",
             "seat_wait_since",
             "submitted_at",
+            "student_id",
+            "tenant__slug",
             "tenant__programme_name_ko",
             "tenant__programme_name_en",
+            "tenant__learning_policy__services",
         )
         .order_by("-submitted_at")[:5]
     )
     return apps, next((a for a in apps if a.status == Status.APPROVED), None)
+
+
+def home_camps(
+    *, student: User, member: Application | None, today: date
+) -> list[dict[str, str]]:
+    """The camps card of the home: the student's town, when it is a live membership
+    of the student's own and the town's switches offer camps, and where its camps
+    are listed (``/programs/?kind=camp&town=<path>``); else nothing. Read from the
+    row :func:`home_applications` loaded (no query), so a town that switches camps on
+    or off shows at the student's next visit."""
+    if member is None or member.student_id != student.pk:
+        return []
+    if member.valid_until is not None and member.valid_until < today:
+        return []
+    try:
+        policy = member.tenant.learning_policy
+    except ObjectDoesNotExist:  # a town without Seoul Learn rules offers nothing
+        return []
+    url = (
+        service_page_url("camp", town=member.tenant.slug)
+        if policy.offers("camp")
+        else ""
+    )
+    return [{"town": member.tenant.programme_name, "url": url}] if url else []
 
 
 def home_summary(

@@ -30,6 +30,7 @@ from ..models import HomeSummary
 from ..selectors.students import (
     home_applications,
     home_cache_seconds,
+    home_camps,
     home_stored,
     home_summary,
     home_unread,
@@ -152,7 +153,12 @@ def student_home_show(*, student: User) -> dict[str, Any]:
     row when it is current, else computed and stored."""
     today = clock.today()
     apps, member = home_applications(student=student)
-    fresh = {"today": today, "applications": apps, "member": member}
+    fresh = {
+        "today": today,
+        "applications": apps,
+        "member": member,
+        "camps": home_camps(student=student, member=member, today=today),
+    }
     seconds = home_cache_seconds()
     if seconds <= 0:
         everything = home_summary(student, member, today)
