@@ -16,7 +16,15 @@ from rich.console import Console
 
 from .baselines import accuracy, auc
 from .data import DATASETS, load_split
-from .evaluate import MODEL_NAMES, evaluate, summary_rows, summary_table, tiny_split
+from .evaluate import (
+    MODEL_NAMES,
+    evaluate,
+    reliability_report,
+    summary_rows,
+    summary_table,
+    tiny_split,
+)
+from .report import pooled
 from .train import TrainSettings, export_artefact, predict_sequences, train_model
 
 
@@ -35,6 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         p.add_argument("--threads", type=int, default=1)
         p.add_argument("--lr", type=float, default=None)
         p.add_argument("--patience", type=int, default=None)
+        p.add_argument(
+            "--seed",
+            type=int,
+            default=None,
+            help="seed of the networks' initialisation and batch order (default 0)",
+        )
         p.add_argument(
             "--dim",
             type=int,
@@ -65,6 +79,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             )
             p.add_argument("--json-out", type=Path, default=None)
             p.add_argument(
+                "--reliability-svg",
+                type=Path,
+                default=None,
+                help="write the reliability plot (SVG) of the test predictions",
+            )
+            p.add_argument(
                 "--export-dir",
                 type=Path,
                 default=None,
@@ -76,7 +96,7 @@ def _settings(args: argparse.Namespace) -> TrainSettings:
     s = TrainSettings(threads=args.threads)
     if args.tiny:
         s.epochs, s.dim, s.hidden = 2, 16, 16
-    for name in ("epochs", "lr", "patience"):
+    for name in ("epochs", "lr", "patience", "seed"):
         if getattr(args, name, None) is not None:
             setattr(s, name, getattr(args, name))
     if getattr(args, "dim", None) is not None:
@@ -105,13 +125,26 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
             args.log,
             on_result=lambda r: console.print(
                 f"{r.dataset} fold {r.fold} {r.model}: AUC {r.auc:.4f} "
-                f"acc {r.accuracy:.4f} ({r.n_scored} scored, "
-                f"train {r.train_seconds:.1f} s) {r.info or ''}"
+                f"acc {r.accuracy:.4f} ECE {r.ece:.4f} ({r.n_scored} scored, "
+                f"train {r.train_seconds:.1f} s) "
+                f"{ {k: v for k, v in r.info.items() if k != 'reliability'} or '' }"
             ),
         )
         for note in notes:
             console.print(f"[yellow]note:[/yellow] {note}")
         console.print(summary_table(results, f"{args.dataset}: test scores"))
+        for model in models:
+            bins = pooled(
+                r.info.get("reliability", []) for r in results if r.model == model
+            )
+            console.print(
+                f"reliability {model} (predicted -> observed, count): "
+                + ", ".join(f"{p:.3f}->{o:.3f} ({n})" for p, o, n in bins)
+            )
+        if args.reliability_svg:
+            args.reliability_svg.parent.mkdir(parents=True, exist_ok=True)
+            args.reliability_svg.write_text(reliability_report(results, args.dataset))
+            console.print(f"reliability plot: {args.reliability_svg}")
         console.print(f"settings: {settings.to_dict()}")
         console.print(
             f"wall time {time.perf_counter() - start:.0f} s, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import statistics
 import time
@@ -17,6 +18,8 @@ from rich.table import Table
 from .baselines import LogisticPFA, SkillMean, accuracy, auc
 from .data import Split, load_split
 from .features import add_features
+from .production import calibration
+from .report import pooled, reliability_svg
 from .train import TrainSettings, export_artefact, predict_sequences, train_model
 
 MODEL_NAMES = ("ours", "dkt", "irt", "skillmean")
@@ -32,6 +35,7 @@ class FoldResult:
     accuracy: float
     n_scored: int
     train_seconds: float
+    ece: float = math.nan  # expected calibration error on the test positions
     info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -101,6 +105,8 @@ def run_fold(
                 )
         else:
             raise ValueError(f"unknown model {name!r}; choose from {MODEL_NAMES}")
+        ece, reliability = calibration(np.asarray(y), np.asarray(p, dtype=np.float64))
+        info["reliability"] = reliability
         out.append(
             FoldResult(
                 split.dataset,
@@ -110,6 +116,7 @@ def run_fold(
                 accuracy(y, p),
                 len(y),
                 seconds,
+                ece,
                 info,
             )
         )
@@ -169,6 +176,7 @@ def summary_rows(results: list[FoldResult]) -> list[dict[str, str]]:
                 "folds": ",".join(str(r.fold) for r in rs),
                 "auc": _mean_sd([r.auc for r in rs]),
                 "accuracy": _mean_sd([r.accuracy for r in rs]),
+                "ece": _mean_sd([r.ece for r in rs]),
                 "train_s": _mean_sd([r.train_seconds for r in rs], 1),
                 "published_best": str(PUBLISHED_BEST.get(dataset, "-")),
             }
@@ -184,6 +192,7 @@ def summary_table(results: list[FoldResult], title: str = "Test scores") -> Tabl
         "folds",
         "test AUC (mean ± sd)",
         "test accuracy",
+        "test ECE",
         "train time s/fold",
         "published best AUC",
     ):
@@ -191,3 +200,20 @@ def summary_table(results: list[FoldResult], title: str = "Test scores") -> Tabl
     for row in summary_rows(results):
         table.add_row(*row.values())
     return table
+
+
+def reliability_report(results: list[FoldResult], dataset: str) -> str:
+    """The dataset's reliability plot (SVG): each model's bins pooled over its folds."""
+    curves = {
+        model: pooled(
+            r.info.get("reliability", [])
+            for r in results
+            if r.dataset == dataset and r.model == model
+        )
+        for model in MODEL_NAMES
+        if any(r.dataset == dataset and r.model == model for r in results)
+    }
+    folds = sorted({r.fold for r in results if r.dataset == dataset})
+    return reliability_svg(
+        curves, f"{dataset}: reliability, folds {','.join(map(str, folds))}"
+    )
