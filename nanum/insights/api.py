@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 
 from nanum.core.http import ApiRequest
 from nanum.core.idempotency import run_idempotent
@@ -19,6 +21,7 @@ from .schemas import (
     ExportIn,
     ExportOut,
     GroupOut,
+    NeedImportOut,
     ProjectOut,
     SchoolNeedOut,
     equity_out,
@@ -53,6 +56,27 @@ def school_need(request: ApiRequest, school_id: Id) -> dict[str, Any]:
         else None,
         "history": [need_record_out(r) for r in selectors.need_history(school=school)],
     }
+
+
+@router.post(
+    "/need-index/imports",
+    response={201: NeedImportOut},
+    summary="Import a year's need index figures (CSV or Excel; all rows or none)",
+    openapi_extra=IDEMPOTENT,
+)
+def need_import(
+    request: ApiRequest, file: File[UploadedFile], source: Form[str] = ""
+) -> Status:
+    data = file.read(services.NEED_INDEX_LIMITS.max_bytes + 1)
+
+    def create() -> tuple[int, Any]:
+        result = services.need_index_import_file(
+            actor=request.auth, filename=file.name or "", data=data, source=source
+        )
+        return 201, result.__dict__
+
+    body = {"file": hashlib.sha256(data).hexdigest(), "source": source}
+    return Status(*run_idempotent(request, body, create))
 
 
 @router.get(

@@ -60,6 +60,16 @@ class EquityFilterForm(forms.Form):
         )
 
 
+class NeedImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel (.xlsx) or CSV file"))
+    source = forms.CharField(
+        label=_("Source of the figures"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: 학교알리미 2026 (school information disclosure)."),
+    )
+
+
 class ExportForm(forms.Form):
     dataset = forms.ChoiceField(label=_("Dataset"), choices=Dataset.choices)
 

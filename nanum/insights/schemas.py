@@ -61,6 +61,12 @@ class NeedRecordOut(Schema):
     source: str
 
 
+class NeedImportOut(Schema):
+    created: int
+    updated: int
+    current_changed: int
+
+
 class SchoolNeedOut(Schema):
     school: int
     name: str

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", office.dashboard, name="dashboard"),
     path("refresh/", office.refresh, name="refresh"),
     path("schools/", office.schools, name="schools"),
+    path("schools/import/", office.need_import, name="need_import"),
     path("schools/<int:school_id>/", office.school_need, name="school_need"),
     path("research/", research.home, name="research"),
     path("research/new/", office.project_new, name="project_new"),

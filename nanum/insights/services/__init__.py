@@ -24,6 +24,7 @@ from .need_index import (
 from .need_index import (
     ImportResult,
     need_index_import,
+    need_index_import_file,
     need_index_roll_year,
 )
 from .research import (
@@ -57,6 +58,7 @@ __all__ = [
     "k_anonymise",
     "key_for",
     "need_index_import",
+    "need_index_import_file",
     "need_index_roll_year",
     "person_export",
     "project_key",

@@ -19,13 +19,14 @@ from nanum.core import clock
 from nanum.core.errors import InvalidInput, PermissionDenied
 from nanum.core.models import Organisation, User
 from nanum.core.services import audit_record
-from nanum.core.spreadsheets import ReadLimits
+from nanum.core.spreadsheets import ReadLimits, is_formula_like, read_table
 from nanum.core.tenancy import is_platform_admin
 
 from ..models import NeedIndexRecord, need_index_formula
 
 REQUIRED = ("school_code", "year", "benefit_pct", "multicultural_pct", "students")
 LIMITS = ReadLimits(max_rows=5_000, max_columns=16, max_seconds=20.0)
+TEXT_COLUMNS = ("school_code", "source")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,15 @@ def need_index_import(
     for n, row in enumerate(rows, start=2):  # row 1 is the header
         field = "school_code"
         try:
+            for field in TEXT_COLUMNS:
+                if is_formula_like((row.get(field) or "").strip()):
+                    raise ValueError(
+                        _(
+                            "This cell looks like a spreadsheet formula; "
+                            "type the value itself."
+                        )
+                    )
+            field = "school_code"
             school = schools.get(row.get("school_code", "").strip())
             if school is None:
                 raise ValueError(_("No school with this code."))
@@ -169,6 +179,31 @@ def need_index_import(
             after={"created": created, "updated": updated, "source": source[:200]},
         )
     return ImportResult(created=created, updated=updated, current_changed=changed)
+
+
+def need_index_import_file(
+    *, actor: User, filename: str, data: bytes, source: str = ""
+) -> ImportResult:
+    """The upload page's and the API's import: the same rules as the command.
+
+    Only office administrators; the file is read with the limited reader (CSV or
+    XLSX, bounded rows, columns and size); any bad row rejects the whole file."""
+    if not is_platform_admin(actor):
+        raise PermissionDenied()
+    if not filename.lower().endswith((".csv", ".xlsx")):
+        raise InvalidInput(
+            _("Upload an .xlsx or .csv file."),
+            field_errors={"file": [_("Upload an .xlsx or .csv file.")]},
+        )
+    rows = read_table(data, filename, limits=LIMITS, required=REQUIRED)
+    source = source.strip()
+    if is_formula_like(source):
+        raise InvalidInput(
+            field_errors={
+                "source": [_("This looks like a spreadsheet formula; type the text.")]
+            }
+        )
+    return need_index_import(actor=actor, rows=rows, source=source or filename[:200])
 
 
 def _set_current(

@@ -19,7 +19,7 @@ from nanum.core.spreadsheets import spreadsheet_response
 from nanum.core.tenancy import is_platform_admin
 
 from .. import selectors, services
-from ..forms import EquityFilterForm, ProjectForm
+from ..forms import EquityFilterForm, NeedImportForm, ProjectForm
 
 
 @require_GET
@@ -72,7 +72,59 @@ def refresh(request: AuthedHttpRequest) -> HttpResponse:
 def schools(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     rows = selectors.school_list(actor=request.user, query=query)[:200]
-    return render(request, "insights/schools.html", {"schools": rows, "q": query})
+    return render(
+        request,
+        "insights/schools.html",
+        {"schools": rows, "q": query, "can_import": is_platform_admin(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def need_import(request: AuthedHttpRequest) -> HttpResponse:
+    """Office administrators upload the yearly indicators (the command's twin)."""
+    if not is_platform_admin(request.user):
+        raise NotFound()
+    form = NeedImportForm(request.POST or None, request.FILES or None)
+    row_errors: list[dict[str, object]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.need_index_import_file(
+                actor=request.user,
+                filename=upload.name or "",
+                data=upload.read(services.NEED_INDEX_LIMITS.max_bytes + 1),
+                source=form.cleaned_data["source"],
+            )
+        except DomainError as exc:
+            row_errors = list(exc.extra.get("row_errors", []))
+            if row_errors:
+                form.add_error(None, str(exc.message))
+            else:
+                add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(created)s records created, %(updated)s updated; "
+                    "%(changed)s schools have a new current index."
+                )
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "changed": result.current_changed,
+                },
+            )
+            return redirect("insights:schools")
+    return render(
+        request,
+        "insights/need_import.html",
+        {
+            "form": form,
+            "row_errors": row_errors,
+            "columns": services.NEED_INDEX_COLUMNS,
+        },
+    )
 
 
 @require_GET
