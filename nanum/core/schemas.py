@@ -194,3 +194,52 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
                 if code not in op["responses"] and str(code) not in op["responses"]:
                     op["responses"][code] = answer
     return schema
+
+
+# --- Sign-up by phone and notification channels (services.channels) ----------------
+
+
+class PhoneCodeIn(Schema):
+    phone: str = Field(
+        ..., max_length=20, description="A mobile number, 010-1234-5678."
+    )
+
+
+class PhoneCodeSentOut(Schema):
+    sent: bool
+    expires_in: int = Field(..., description="Seconds the code stays valid.")
+
+
+class PhoneVerifyIn(Schema):
+    phone: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=6)
+
+
+class PhoneSignUpIn(Schema):
+    """The phone sign-up page's fields; ``password`` is typed once."""
+
+    phone: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=6)
+    role: str = Field(..., description="student (14 or older) or guardian")
+    tenant: int = Field(..., ge=1, le=INT64_MAX, description="The town's id.")
+    display_name: str = Field(..., max_length=100)
+    birth_year: int = Field(..., ge=1930, le=2030)
+    username: str = Field(..., max_length=40)
+    password: str = Field(..., max_length=128)
+
+
+class PhoneSignUpOut(Schema):
+    id: int
+    username: str
+    channels: list[str]
+
+
+class ChannelsIn(Schema):
+    channels: list[str] = Field(..., max_length=8)
+
+
+class ChannelsOut(Schema):
+    channels: list[str]
+    phone: str
+    phone_verified: bool
+    available: list[str]

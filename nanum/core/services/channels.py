@@ -45,6 +45,8 @@ from .audit import audit_record
 logger = logging.getLogger(__name__)
 
 CODE_TTL = timedelta(minutes=10)
+# Seconds a caller waits after the SMS gateway failed (the API's Retry-After).
+SMS_RETRY_AFTER_S = 60
 CODE_MAX_ATTEMPTS = 5
 TEXT_CHANNELS = (Channel.SMS, Channel.KAKAO)
 _PHONE = re.compile(r"^01[016789]\d{7,8}$")
@@ -144,12 +146,14 @@ def phone_code_send(*, phone: str, purpose: str, ip: str | None = None) -> None:
             _("A code was just sent. Wait a minute before asking for another."),
             code="rate_limited",
             status=429,
+            extra={"retry_after": window},
         )
     if recent.filter(created_at__gt=now - timedelta(seconds=hour)).count() >= per_hour:
         raise DomainError(
             _("Too many codes for this number. Try again in an hour."),
             code="rate_limited",
             status=429,
+            extra={"retry_after": hour},
         )
     if (
         ip
@@ -162,6 +166,7 @@ def phone_code_send(*, phone: str, purpose: str, ip: str | None = None) -> None:
             _("Too many codes from this address. Try again in an hour."),
             code="rate_limited",
             status=429,
+            extra={"retry_after": hour},
         )
     code = f"{secrets.randbelow(10**6):06d}"
     PhoneCode.objects.create(
@@ -188,6 +193,7 @@ def phone_code_send(*, phone: str, purpose: str, ip: str | None = None) -> None:
             ),
             code="sms_unavailable",
             status=503,
+            extra={"retry_after": SMS_RETRY_AFTER_S},
         ) from exc
 
 
