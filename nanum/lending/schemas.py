@@ -437,12 +437,39 @@ class ResearchRequestOut(Schema):
     owner_decided_by: str
 
 
+class ResearchConditionsIn(Schema):
+    lending: Literal["loan", "on_site", "none"]
+    training_required: bool
+    insurance_required: bool
+    operator_needed: bool
+    contact_name: str = Field("", max_length=100)
+    contact_email: str = Field("", max_length=254)
+    contact_phone: str = Field("", max_length=40)
+    note: str = Field("", max_length=1000, description="shown to teachers")
+
+
+class ResearchConditionsOut(ResearchConditionsIn):
+    item_id: int
+    local_fields: list[str] = Field(
+        ..., description="fields set at the bank: the sync does not overwrite them"
+    )
+
+
 RESEARCH_ACTIONS = Literal["cancel", "forward", "refuse", "out", "back"]
 
 
 def research_item_out(i: Any) -> dict[str, Any]:
     return {f: getattr(i, f) for f in ResearchItemOut.model_fields if f != "id"} | {
         "id": i.pk
+    }
+
+
+def research_conditions_out(i: Any) -> dict[str, Any]:
+    fields = ResearchConditionsIn.model_fields
+    return {f: getattr(i, f) for f in fields if f != "note"} | {
+        "note": i.conditions_note,
+        "item_id": i.pk,
+        "local_fields": list(i.local_fields or ()),
     }
 
 

@@ -50,6 +50,16 @@ urlpatterns = [
     path(
         "research/<int:pk>/transfer/", views.research_transfer, name="research_transfer"
     ),
+    path(
+        "research/<int:pk>/conditions/",
+        views.research_conditions,
+        name="research_conditions",
+    ),
+    path(
+        "research/<int:pk>/conditions/reset/",
+        views.research_conditions_reset,
+        name="research_conditions_reset",
+    ),
     path("research/my/", views.research_my, name="research_my"),
     path("research/review/", views.research_review, name="research_review"),
     path("research/syncs/", views.research_syncs, name="research_syncs"),

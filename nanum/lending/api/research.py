@@ -15,9 +15,12 @@ from .. import selectors, services
 from ..schemas import (
     RESEARCH_ACTIONS,
     ReasonIn,
+    ResearchConditionsIn,
+    ResearchConditionsOut,
     ResearchItemOut,
     ResearchRequestIn,
     ResearchRequestOut,
+    research_conditions_out,
     research_item_out,
     research_request_out,
 )
@@ -39,6 +42,40 @@ def research_item(request: ApiRequest, item_id: Id) -> dict[str, Any]:
         actor=request.auth, item_id=item_id, hidden=central
     )
     return research_item_out(item)
+
+
+@router.get(
+    "/research/items/{item_id}/conditions",
+    response=ResearchConditionsOut,
+    summary="Conditions of use of a ZEUS item (central bank staff)",
+)
+def research_conditions(request: ApiRequest, item_id: Id) -> dict[str, Any]:
+    item = selectors.research_conditions_item(actor=request.auth, item_id=item_id)
+    return research_conditions_out(item)
+
+
+@router.put(
+    "/research/items/{item_id}/conditions",
+    response=ResearchConditionsOut,
+    summary="Set the conditions of use of a ZEUS item (kept through syncs)",
+)
+def research_conditions_set(
+    request: ApiRequest, item_id: Id, payload: ResearchConditionsIn
+) -> dict[str, Any]:
+    item = services.research_conditions_set(
+        actor=request.auth, item_id=item_id, **payload.dict()
+    )
+    return research_conditions_out(item)
+
+
+@router.delete(
+    "/research/items/{item_id}/conditions",
+    response=ResearchConditionsOut,
+    summary="Take the conditions of use from ZEUS again at the next sync",
+)
+def research_conditions_reset(request: ApiRequest, item_id: Id) -> dict[str, Any]:
+    item = services.research_conditions_reset(actor=request.auth, item_id=item_id)
+    return research_conditions_out(item)
 
 
 @router.post(

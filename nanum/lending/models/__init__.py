@@ -19,7 +19,12 @@ from nanum.lending.models.operations import (
     MaintenanceTicket,
     Transfer,
 )
-from nanum.lending.models.research import ResearchItem, ResearchRequest, ZeusSync
+from nanum.lending.models.research import (
+    LOCAL_CONDITIONS,
+    ResearchItem,
+    ResearchRequest,
+    ZeusSync,
+)
 from nanum.lending.models.reservations import (
     Allocation,
     AllocationRound,
@@ -30,6 +35,7 @@ from nanum.lending.models.reservations import (
 )
 
 __all__ = [
+    "LOCAL_CONDITIONS",
     "Allocation",
     "AllocationRound",
     "Asset",

@@ -37,6 +37,19 @@ NOT_REQUESTABLE = {
 }
 
 
+# The fields of an item the central bank may set locally (its conditions of use and
+# the owner's contact); the sync keeps its hands off each one once set.
+LOCAL_CONDITIONS = (
+    "lending",
+    "training_required",
+    "insurance_required",
+    "operator_needed",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
 class ResearchItem(BilingualName):
     """One piece of research equipment registered in ZEUS, as the bank knows it."""
 
@@ -104,8 +117,23 @@ class ResearchItem(BilingualName):
     source_modified = models.CharField(
         _("last change in ZEUS"), max_length=40, blank=True
     )
-    # A digest of every synchronised field: a re-run of the same feed writes nothing.
+    # A digest of every synchronised field as the feed last gave them: a re-run of the
+    # same feed writes nothing.
     digest = models.CharField(max_length=64)
+    # Conditions of use the central bank set itself (names from LOCAL_CONDITIONS): a
+    # sync never writes these fields of this item again until they are reset.
+    local_fields = models.JSONField(default=list, blank=True)
+    conditions_note = models.TextField(
+        _("notes on the conditions of use"), max_length=1000, blank=True
+    )
+    conditions_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    conditions_set_at = models.DateTimeField(null=True, blank=True)
     # Disused or no longer in the feed: hidden from search, history kept.
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     transfer = models.CharField(
@@ -152,6 +180,15 @@ class ResearchItem(BilingualName):
         if self.lending == self.Lending.NONE:
             return "not_lendable"
         return ""
+
+    @property
+    def local_labels(self) -> list[str]:
+        """The names of the fields the central bank set itself (kept through syncs)."""
+        return [
+            str(getattr(self._meta.get_field(f), "verbose_name", f))
+            for f in LOCAL_CONDITIONS
+            if f in (self.local_fields or ())
+        ]
 
     @property
     def requestable(self) -> bool:

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
-from nanum.core.errors import DomainError, NotFound
+from nanum.core.errors import DomainError, NotFound, PermissionDenied
 from nanum.core.models import Organisation, Role, RoleAssignment, User
 from nanum.core.tenancy import is_platform_admin
 
@@ -119,6 +119,19 @@ def research_item_get(
 ) -> ResearchItem:
     item = research_item_list(actor=actor, hidden=hidden).filter(pk=item_id).first()
     if item is None:
+        raise NotFound()
+    return item
+
+
+def research_conditions_item(*, actor: User, item_id: int) -> ResearchItem:
+    """An item whose conditions of use ``actor`` may set: staff of the central bank
+    that keeps it (withdrawn ones too). Others: ``PermissionDenied``; another bank's
+    or tenant's item: ``NotFound``."""
+    central = central_bank_ids(actor)
+    if central is not None and not central:
+        raise PermissionDenied()
+    item = research_item_get(actor=actor, item_id=item_id, hidden=True)
+    if central is not None and item.bank_id not in central:
         raise NotFound()
     return item
 

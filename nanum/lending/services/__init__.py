@@ -39,6 +39,10 @@ from .research import (
     research_request_hand_over,
     research_request_refuse,
 )
+from .research_conditions import (
+    research_conditions_reset,
+    research_conditions_set,
+)
 from .research_owner import (
     research_owner_decide,
     research_owner_email_send,
@@ -96,6 +100,8 @@ __all__ = [
     "offers_expire",
     "overdue_remind",
     "read_table",
+    "research_conditions_reset",
+    "research_conditions_set",
     "research_owner_decide",
     "research_owner_email_send",
     "research_request_cancel",

@@ -5,7 +5,8 @@ new items are inserted, items whose digest changed are updated and items that be
 disused or left the feed are withdrawn (hidden, rows and requests kept). So a refused
 key, a timeout or a malformed page is written to the sync record and changes nothing
 else, and a re-run of the same feed writes no item at all. A record without an NFEC
-number (or otherwise unusable) is skipped and reported; the others are taken.
+number (or otherwise unusable) is skipped and reported; the others are taken. The
+conditions of use the central bank set itself (``local_fields``) are never written.
 
 Withdrawing is guarded twice, because a feed glitch must never empty the catalogue:
 
@@ -48,6 +49,7 @@ from nanum.core.spreadsheets import ReadLimits, read_table
 from ..models import ResearchItem, ZeusSync
 from ..selectors import central_bank_ids
 from . import zeus_fields as F
+from .research_conditions import local_fields_of
 from .research_withdrawn import research_requests_withdrawn
 from .zeus_client import ZeusClient, ZeusError
 
@@ -261,8 +263,11 @@ def _write(
     # One UPDATE per changed item: a few hundred a night, each cheap (a bulk CASE
     # statement costs rows x rows comparisons); ZEUS is the authority: an item a list
     # brought in becomes a ZEUS item when the feed carries it, never the other way.
+    local = local_fields_of([pk for pk, _rec, _was in plan.changed])
     for pk, rec, was_withdrawn in plan.changed:
         values = _values(rec, now)
+        for name in local.get(pk, ()):
+            values.pop(name, None)  # set by the central bank: not the feed's to write
         if was_withdrawn and rec.withdrawn:
             del values["withdrawn_at"]  # keep when it was first withdrawn
         if source == ResearchItem.Source.ZEUS:

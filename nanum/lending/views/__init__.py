@@ -3,6 +3,8 @@
 from .browse import catalogue, model_calendar
 from .class_requests import class_request_detail
 from .research import (
+    research_conditions,
+    research_conditions_reset,
     research_item,
     research_my,
     research_owner,
@@ -62,6 +64,8 @@ __all__ = [
     "model_calendar",
     "model_file",
     "my_reservations",
+    "research_conditions",
+    "research_conditions_reset",
     "research_item",
     "research_my",
     "research_owner",

@@ -17,8 +17,14 @@ from nanum.core.http import AuthedHttpRequest
 from nanum.core.idempotency import form_once
 
 from .. import selectors, services
-from ..forms import OwnerDecisionForm, ReasonForm, ResearchRequestForm, ZeusListForm
-from ..models import ResearchRequest
+from ..forms import ReasonForm
+from ..forms.research import (
+    OwnerDecisionForm,
+    ResearchConditionsForm,
+    ResearchRequestForm,
+    ZeusListForm,
+)
+from ..models import LOCAL_CONDITIONS, ResearchRequest
 
 
 def _refusal_text(exc: DomainError) -> str:
@@ -231,6 +237,47 @@ def research_transfer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _refusal_text(exc))
     else:
         messages.success(request, _("Transfer proposed to the owner institution."))
+    return redirect("lending:research_item", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def research_conditions(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The central bank's staff set an item's conditions of use (kept through syncs)."""
+    item = selectors.research_conditions_item(actor=request.user, item_id=pk)
+    initial = {f: getattr(item, f) for f in LOCAL_CONDITIONS}
+    form = ResearchConditionsForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial | {"note": item.conditions_note},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.research_conditions_set(
+                actor=request.user, item_id=item.pk, **form.cleaned_data
+            )
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            add_domain_error(form, exc, with_summary=True)
+        else:
+            messages.success(request, _("Conditions of use saved."))
+            return redirect("lending:research_item", pk=item.pk)
+    return render(
+        request,
+        "lending/research/conditions.html",
+        {"item": item, "form": form, "local": set(item.local_fields or ())},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def research_conditions_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    services.research_conditions_reset(actor=request.user, item_id=pk)
+    messages.success(
+        request,
+        _("The conditions of use will be taken from ZEUS again at the next sync."),
+    )
     return redirect("lending:research_item", pk=pk)
 
 

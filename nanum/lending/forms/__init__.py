@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nanum.core.models import Organisation
 
-from .models import Asset, Category, EquipmentModel, ResearchRequest, Reservation
+from ..models import Asset, Category, EquipmentModel, Reservation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -378,68 +378,6 @@ class DayListForm(forms.Form):
         label=_("List"),
         choices=[("pick", _("Pick list")), ("delivery", _("Delivery list"))],
     )
-
-
-class ResearchRequestForm(forms.Form):
-    """A teacher's request for a research item from ZEUS."""
-
-    mode = forms.ChoiceField(
-        label=_("Kind of use"),
-        choices=ResearchRequest.Mode.choices,
-        widget=forms.RadioSelect,
-    )
-    school = forms.ModelChoiceField(
-        label=_("School"), queryset=Organisation.objects.none()
-    )
-    bank = forms.ModelChoiceField(
-        label=_("Pickup and return bank"), queryset=Organisation.objects.none()
-    )
-    start_date = forms.DateField(label=_("From"), widget=DATE)
-    end_date = forms.DateField(label=_("Until"), widget=DATE)
-    pupils = forms.IntegerField(
-        label=_("Pupils (visits)"), min_value=0, max_value=500, initial=0
-    )
-    purpose = forms.CharField(label=_("Purpose"), max_length=300)
-
-    def __init__(
-        self,
-        *args: Any,
-        schools: QuerySet[Organisation],
-        banks: QuerySet[Organisation],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _choices(self, "school", schools)
-        _choices(self, "bank", banks)
-
-
-class OwnerDecisionForm(forms.Form):
-    """The owner institution's contact approves or declines (no account)."""
-
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve")), ("decline", _("Decline"))],
-        widget=forms.RadioSelect,
-    )
-    name = forms.CharField(label=_("Your name"), max_length=100)
-    reason = forms.CharField(
-        label=_("Message to the school (optional)"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class ZeusListForm(forms.Form):
-    file = forms.FileField(label=_("Idle-equipment list (.xlsx or .csv)"))
-
-    def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
-        if f.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        return f
 
 
 class CatalogueForm(forms.Form):
