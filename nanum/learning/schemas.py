@@ -403,3 +403,32 @@ class TravelConsentOut(Schema):
 
 class MileageOut(Schema):
     mileage: int
+
+
+# --- A town's providers (services.town_providers) -----------------------------------
+
+
+class TownProviderIn(Schema):
+    """The providers page's fields; the service checks them (name, https:// address,
+    telephone, seats from 0) with messages in the caller's language."""
+
+    name_ko: str = Field(..., max_length=400)
+    name_en: str = Field("", max_length=400)
+    launch_url: str = Field(..., max_length=600, description="https://…")
+    phone: str = Field("", max_length=80)
+    seats: Int32 | None = Field(
+        None, description="This year's seats; null keeps them as they are."
+    )
+
+
+class TownProviderOut(Schema):
+    id: int
+    name_ko: str
+    name_en: str
+    launch_url: str
+    phone: str
+    seats: int
+    used: int
+    shared: bool = Field(
+        ..., description="Other towns buy seats here: only the seats may change."
+    )

@@ -11,6 +11,7 @@ from .views import (
     public,
     student,
     town_admin,
+    town_providers,
 )
 
 app_name = "learning"
@@ -68,6 +69,16 @@ urlpatterns = [
     path("officer/towns/<slug:slug>/rules", town_admin.town_rules, name="town_rules"),
     path("officer/towns/<slug:slug>/page", town_admin.town_page_save, name="town_page"),
     path("officer/towns/<slug:slug>/seats", town_admin.town_seats, name="town_seats"),
+    path(
+        "officer/towns/<slug:slug>/providers/",
+        town_providers.town_providers,
+        name="town_providers",
+    ),
+    path(
+        "officer/towns/<slug:slug>/providers/<int:pk>/",
+        town_providers.town_provider_edit,
+        name="town_provider_edit",
+    ),
     path(
         "officer/towns/<slug:slug>/notices",
         town_admin.town_notice_add,

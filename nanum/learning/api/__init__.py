@@ -358,4 +358,4 @@ def recommend(request: ApiRequest, payload: RecommendationIn) -> Status:
 
 
 # Town self-service and & Jump add their endpoints to this router.
-from . import children, jump, towns  # noqa: E402,F401
+from . import children, jump, providers, towns  # noqa: E402,F401

@@ -65,6 +65,7 @@ from .students import (
     streak,
     student_home,
 )
+from .town_providers import TownProvider, town_provider_get, town_provider_list
 from .towns import (
     managed_town_get,
     managed_towns,
@@ -83,6 +84,7 @@ from .towns import (
 __all__ = [
     "MINUTES_PER_MILEAGE",
     "SeatLecture",
+    "TownProvider",
     "application_get",
     "application_list",
     "child_get",
@@ -135,6 +137,8 @@ __all__ = [
     "town_notices",
     "town_page",
     "town_policy_get",
+    "town_provider_get",
+    "town_provider_list",
     "town_seats",
     "travel_consents_pending",
     "usage_stats",

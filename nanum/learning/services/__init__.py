@@ -76,6 +76,7 @@ from .study import (
     plan_entry_add,
     plan_entry_remove,
 )
+from .town_providers import ProviderInput, town_provider_add, town_provider_update
 from .towns import (
     TownInput,
     TownPage,
@@ -107,6 +108,7 @@ __all__ = [
     "LectureImport",
     "NotEligible",
     "ProgrammeInput",
+    "ProviderInput",
     "SeatsFull",
     "TownInput",
     "TownPage",
@@ -167,6 +169,8 @@ __all__ = [
     "town_notice_add",
     "town_notice_delete",
     "town_page_update",
+    "town_provider_add",
+    "town_provider_update",
     "town_rules_update",
     "town_seats_update",
     "usage_import",

@@ -1,0 +1,90 @@
+"""API twins of the town officer's providers page (views/town_providers.py): list the
+providers a town added, add one, edit one. Every write is one call into
+``services.town_providers``, which checks and audits it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Query, Status
+
+from nanum.core.http import ApiRequest
+from nanum.core.idempotency import run_idempotent
+from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
+
+from .. import selectors, services
+from ..schemas import TownProviderIn, TownProviderOut, TownSlug
+from . import router
+from .towns import _managed
+
+
+def _out(row: selectors.TownProvider) -> dict[str, Any]:
+    org = row.provider
+    return {
+        "id": org.pk,
+        "name_ko": org.name_ko,
+        "name_en": org.name_en,
+        "launch_url": row.launch_url,
+        "phone": org.phone,
+        "seats": row.seats,
+        "used": row.used,
+        "shared": row.shared,
+    }
+
+
+def _input(payload: TownProviderIn) -> services.ProviderInput:
+    return services.ProviderInput(**payload.dict())
+
+
+@router.get(
+    "/officer/towns/{slug}/providers",
+    response=Page[TownProviderOut],
+    summary="The providers a town added, with this year's seats (its officers)",
+)
+def town_providers(
+    request: ApiRequest, slug: TownSlug, page: Query[PageQuery]
+) -> dict[str, Any]:
+    policy = _managed(request, slug)
+    return page_of(selectors.town_provider_list(policy=policy), page, _out)
+
+
+@router.post(
+    "/officer/towns/{slug}/providers",
+    response={201: TownProviderOut},
+    summary="Add a provider the town buys seats from (its officers; "
+    "Idempotency-Key supported)",
+    openapi_extra=IDEMPOTENT,
+)
+def town_provider_add(
+    request: ApiRequest, slug: TownSlug, payload: TownProviderIn
+) -> Status:
+    policy = _managed(request, slug)
+
+    def create() -> tuple[int, Any]:
+        org = services.town_provider_add(
+            actor=request.auth, tenant_id=policy.tenant_id, data=_input(payload)
+        )
+        row = selectors.town_provider_get(policy=policy, provider_id=org.pk)
+        return 201, _out(row)
+
+    body = {**payload.dict(), "town": slug}
+    return Status(*run_idempotent(request, body, create))
+
+
+@router.put(
+    "/officer/towns/{slug}/providers/{provider_id}",
+    response=TownProviderOut,
+    summary="Change a provider the town added: name, address, contact, seats "
+    "(its officers; 409 provider_shared once other towns buy seats there)",
+)
+def town_provider_update(
+    request: ApiRequest, slug: TownSlug, provider_id: Id, payload: TownProviderIn
+) -> dict[str, Any]:
+    policy = _managed(request, slug)
+    services.town_provider_update(
+        actor=request.auth,
+        tenant_id=policy.tenant_id,
+        provider_id=provider_id,
+        data=_input(payload),
+    )
+    return _out(selectors.town_provider_get(policy=policy, provider_id=provider_id))
