@@ -70,6 +70,14 @@ class NeedImportForm(forms.Form):
     )
 
 
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revoking"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class ExportForm(forms.Form):
     dataset = forms.ChoiceField(label=_("Dataset"), choices=Dataset.choices)
 

@@ -252,6 +252,16 @@ class ResearchProject(models.Model):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoke_reason = models.TextField(_("reason for revoking"), blank=True)
     researchers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("researchers")
     )

@@ -13,6 +13,12 @@ urlpatterns = [
     path("research/", research.home, name="research"),
     path("research/new/", office.project_new, name="project_new"),
     path("research/<int:project_id>/", research.project, name="project"),
+    path("research/<int:project_id>/edit/", office.project_edit, name="project_edit"),
+    path(
+        "research/<int:project_id>/revoke/",
+        office.project_revoke,
+        name="project_revoke",
+    ),
     path(
         "research/<int:project_id>/exports/",
         research.export_create,

@@ -1,5 +1,11 @@
 """Every write of insights: need index imports, equity facts, research data."""
 
+from .agreements import (
+    ProjectInput,
+    research_project_approve,
+    research_project_revoke,
+    research_project_update,
+)
 from .deidentify import (
     KResult,
     birth_band,
@@ -30,7 +36,6 @@ from .need_index import (
 from .research import (
     EXPORT_DAYS,
     Group,
-    ProjectInput,
     check_agreement,
     consenting_people,
     key_for,
@@ -39,7 +44,6 @@ from .research import (
     research_export_create,
     research_export_download,
     research_exports_expire,
-    research_project_approve,
 )
 
 __all__ = [
@@ -71,5 +75,7 @@ __all__ = [
     "research_export_download",
     "research_exports_expire",
     "research_project_approve",
+    "research_project_revoke",
+    "research_project_update",
     "term_of",
 ]

@@ -7,10 +7,9 @@ covered, nobody left after consent and k-anonymity) and changes nothing.
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +23,6 @@ from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Organisation, Role, RoleAssignment, Tenant, User
 from nanum.core.services import access_record, audit_record
-from nanum.core.tenancy import is_platform_admin
 from nanum.learner_model import selectors as learner_selectors
 from nanum.learning.selectors import insights as learning_insights
 from nanum.lending.selectors import insights as lending_insights
@@ -52,6 +50,16 @@ def _refuse(message: Any, code: str) -> DomainError:
 
 def check_agreement(project: ResearchProject, dataset: str) -> None:
     """Refuse (with the reason) what the agreement does not allow today."""
+    if project.status == ResearchProject.Status.REVOKED:
+        when = timezone.localdate(project.revoked_at) if project.revoked_at else None
+        raise _refuse(
+            _(
+                "This data-use agreement was revoked on %(date)s (%(reason)s): "
+                "no export can be made or downloaded."
+            )
+            % {"date": when or "–", "reason": project.revoke_reason or "–"},
+            "revoked",
+        )
     if project.status != ResearchProject.Status.APPROVED:
         raise _refuse(_("This data-use agreement is not approved."), "not_approved")
     today = clock.today()
@@ -389,65 +397,6 @@ def research_consent_set(
             after={"consented": consented, "by_guardian": by_guardian},
         )
     return consent
-
-
-@dataclass(frozen=True)
-class ProjectInput:
-    title: str
-    institution_id: int
-    principal_investigator: str
-    purpose: str
-    irb_ref: str
-    starts_on: date
-    ends_on: date
-    datasets: list[str]
-    researcher_ids: list[int]
-    k: int = 5
-
-
-def research_project_approve(*, actor: User, data: ProjectInput) -> ResearchProject:
-    """An office administrator records an approved data-use agreement."""
-    if not is_platform_admin(actor):
-        raise PermissionDenied()
-    bad = [d for d in data.datasets if d not in Dataset.values]
-    if bad or not data.datasets:
-        raise InvalidInput(field_errors={"datasets": [_("Choose the datasets.")]})
-    researchers = list(User.objects.filter(pk__in=data.researcher_ids, is_active=True))
-    if not researchers or not all(u.has_role("researcher") for u in researchers):
-        raise InvalidInput(
-            field_errors={
-                "researchers": [_("Choose researchers with the researcher role.")]
-            }
-        )
-    institution = Organisation.objects.filter(pk=data.institution_id).first()
-    if institution is None:
-        raise InvalidInput(field_errors={"institution": [_("Choose an institution.")]})
-    with transaction.atomic():
-        project = ResearchProject(
-            title=data.title,
-            institution=institution,
-            principal_investigator=data.principal_investigator,
-            purpose=data.purpose,
-            irb_ref=data.irb_ref,
-            starts_on=data.starts_on,
-            ends_on=data.ends_on,
-            datasets=sorted(set(data.datasets)),
-            k=data.k,
-            status=ResearchProject.Status.APPROVED,
-            approved_by=actor,
-            approved_at=clock.now(),
-            key_salt=secrets.token_hex(16),
-        )
-        project.full_clean()
-        project.save()
-        project.researchers.set(researchers)
-        audit_record(
-            actor=actor,
-            action="insights.research_project_approve",
-            obj=project,
-            after={"datasets": project.datasets, "irb_ref": project.irb_ref},
-        )
-    return project
 
 
 def research_exports_expire() -> int:

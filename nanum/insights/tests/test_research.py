@@ -168,7 +168,8 @@ def test_pseudonyms_differ_across_projects(
         ({"starts_on": 5, "ends_on": 50}, "outside_period"),
         ({"starts_on": -50, "ends_on": -5}, "outside_period"),
         ({"dataset": "mastery"}, "dataset_not_covered"),
-        ({"status": "revoked"}, "not_approved"),
+        ({"status": "draft"}, "not_approved"),
+        ({"status": "revoked"}, "revoked"),
     ],
 )
 def test_refusals_say_why_and_change_nothing(

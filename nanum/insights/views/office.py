@@ -4,6 +4,7 @@ index of each school; office administrators also record research agreements."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,8 @@ from nanum.core.spreadsheets import spreadsheet_response
 from nanum.core.tenancy import is_platform_admin
 
 from .. import selectors, services
-from ..forms import EquityFilterForm, NeedImportForm, ProjectForm
+from ..forms import EquityFilterForm, NeedImportForm, ProjectForm, RevokeForm
+from .research import project_page
 
 
 @require_GET
@@ -164,6 +166,21 @@ def school_need(request: AuthedHttpRequest, school_id: int) -> HttpResponse:
     )
 
 
+def _project_input(d: dict[str, Any]) -> services.ProjectInput:
+    return services.ProjectInput(
+        title=d["title"],
+        institution_id=d["institution"].pk,
+        principal_investigator=d["principal_investigator"],
+        purpose=d["purpose"],
+        irb_ref=d["irb_ref"],
+        starts_on=d["starts_on"],
+        ends_on=d["ends_on"],
+        datasets=list(d["datasets"]),
+        researcher_ids=[u.pk for u in d["researchers"]],
+        k=d["k"],
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def project_new(request: AuthedHttpRequest) -> HttpResponse:
@@ -171,22 +188,9 @@ def project_new(request: AuthedHttpRequest) -> HttpResponse:
         raise NotFound()
     form = ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
             project = services.research_project_approve(
-                actor=request.user,
-                data=services.ProjectInput(
-                    title=d["title"],
-                    institution_id=d["institution"].pk,
-                    principal_investigator=d["principal_investigator"],
-                    purpose=d["purpose"],
-                    irb_ref=d["irb_ref"],
-                    starts_on=d["starts_on"],
-                    ends_on=d["ends_on"],
-                    datasets=list(d["datasets"]),
-                    researcher_ids=[u.pk for u in d["researchers"]],
-                    k=d["k"],
-                ),
+                actor=request.user, data=_project_input(form.cleaned_data)
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -194,3 +198,68 @@ def project_new(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, _("The data-use agreement was recorded."))
             return redirect("insights:project", project_id=project.pk)
     return render(request, "insights/project_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def project_edit(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
+    """An office administrator amends an agreement (not a revoked one)."""
+    if not is_platform_admin(request.user):
+        raise NotFound()
+    project = selectors.project_get(actor=request.user, project_id=project_id)
+    initial = {
+        "title": project.title,
+        "institution": project.institution_id,
+        "principal_investigator": project.principal_investigator,
+        "purpose": project.purpose,
+        "irb_ref": project.irb_ref,
+        "starts_on": project.starts_on,
+        "ends_on": project.ends_on,
+        "datasets": project.datasets,
+        "researchers": list(project.researchers.values_list("pk", flat=True)),
+        "k": project.k,
+    }
+    form = ProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.research_project_update(
+                actor=request.user,
+                project_id=project.pk,
+                data=_project_input(form.cleaned_data),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The data-use agreement was changed."))
+            return redirect("insights:project", project_id=project.pk)
+    return render(
+        request, "insights/project_new.html", {"form": form, "project": project}
+    )
+
+
+@require_POST
+@login_required
+def project_revoke(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
+    """An office administrator revokes an agreement; its exports stop at once."""
+    if not is_platform_admin(request.user):
+        raise NotFound()
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.research_project_revoke(
+                actor=request.user,
+                project_id=project_id,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The agreement was revoked: its researchers can no longer make "
+                    "or download exports."
+                ),
+            )
+            return redirect("insights:project", project_id=project_id)
+    return project_page(request, project_id, revoke_form=form, status=422)

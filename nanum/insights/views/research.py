@@ -16,7 +16,7 @@ from nanum.core.spreadsheets import CSV_CONTENT_TYPE, file_response
 from nanum.core.tenancy import is_platform_admin
 
 from .. import selectors, services
-from ..forms import AggregateForm, ExportForm
+from ..forms import AggregateForm, ExportForm, RevokeForm
 
 
 @require_GET
@@ -34,10 +34,11 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _project_page(
+def project_page(
     request: AuthedHttpRequest,
     project_id: int,
     export_form: ExportForm | None = None,
+    revoke_form: RevokeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     project = selectors.project_get(actor=request.user, project_id=project_id)
@@ -66,6 +67,8 @@ def _project_page(
             "aggregate_form": aggregate_form,
             "groups": groups,
             "is_member": project.researchers.filter(pk=request.user.pk).exists(),
+            "is_admin": is_platform_admin(request.user),
+            "revoke_form": revoke_form or RevokeForm(),
         },
         status=status,
     )
@@ -74,7 +77,7 @@ def _project_page(
 @require_GET
 @login_required
 def project(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
-    return _project_page(request, project_id)
+    return project_page(request, project_id)
 
 
 @require_POST
@@ -100,7 +103,7 @@ def export_create(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
                 % {"rows": export.row_count, "k": export.min_k},
             )
             return redirect("insights:project", project_id=project_id)
-    return _project_page(request, project_id, export_form=form, status=422)
+    return project_page(request, project_id, export_form=form, status=422)
 
 
 @require_http_methods(["GET"])
