@@ -27,8 +27,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role, User
@@ -285,10 +286,56 @@ def nav_allows(user: User, url_name: str) -> bool:
     )
 
 
+#: The menus made so far, by what decides them: the roles held, the services
+#: offered (None: no gate), the language and the script prefix. A menu depends on
+#: nothing else, so a kept one is never stale; there are few such combinations.
+_MENUS: dict[tuple[object, ...], tuple[dict[str, str], ...]] = {}
+_MENUS_MAX = 512
+#: Whether the menu of a set of roles depends on the towns' services.
+_ASKS: dict[frozenset[str], bool] = {}
+
+
 def nav_for(user: User) -> list[dict[str, str]]:
+    """The menu of ``user``: the entries of their roles and their towns' services.
+    The roles and (for a member) the services are read each time: a town's switch
+    shows at once; the entries' URLs and labels are made once per combination of
+    them and the language (see ``_MENUS``)."""
     if not user.is_authenticated:
         return []
     visibility = _Visibility(user)
+    roles = frozenset(visibility.roles)
+    offered = visibility.offered() if _asks_services(roles) else None
+    key = (
+        roles,
+        None if offered is None else frozenset(offered),
+        get_language(),
+        get_script_prefix(),
+    )
+    menu = _MENUS.get(key)
+    if menu is None:
+        menu = tuple(_menu(visibility))
+        if len(_MENUS) >= _MENUS_MAX:
+            _MENUS.clear()
+        _MENUS[key] = menu
+    return [dict(entry) for entry in menu]
+
+
+def _asks_services(roles: frozenset[str]) -> bool:
+    """Whether the menu of these roles depends on the towns' services: an entry of
+    a service that they hold only as members (so a teacher's menu reads no town)."""
+    asks = _ASKS.get(roles)
+    if asks is None:
+        asks = any(
+            item.service is not None
+            and item.roles & roles
+            and not (item.roles & roles) - MEMBER_ROLES
+            for item in NAV_ITEMS
+        )
+        _ASKS[roles] = asks
+    return asks
+
+
+def _menu(visibility: _Visibility) -> list[dict[str, str]]:
     items = []
     for item in NAV_ITEMS:
         if not visibility.shows(item):
