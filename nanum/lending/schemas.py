@@ -400,6 +400,9 @@ class ResearchItemOut(Schema):
     operator_needed: bool
     specs: str
     photo_url: str
+    conditions_note: str = Field(
+        ..., description="the central bank's note for teachers"
+    )
     visible: bool
     requestable: bool = Field(..., description="a school may request it")
     not_requestable: str = Field(

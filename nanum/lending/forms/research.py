@@ -93,7 +93,9 @@ class ResearchConditionsForm(forms.Form):
     contact_name = forms.CharField(
         label=_("contact person"), max_length=100, required=False
     )
-    contact_email = forms.EmailField(label=_("contact e-mail"), required=False)
+    contact_email = forms.EmailField(
+        label=_("contact e-mail"), max_length=254, required=False
+    )
     contact_phone = forms.CharField(
         label=_("contact telephone"), max_length=40, required=False
     )

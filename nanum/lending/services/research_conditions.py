@@ -71,6 +71,8 @@ def _clean(
         errors["contact_name"] = [_("At most 100 characters.")]
     if values["contact_email"]:
         try:
+            if len(values["contact_email"]) > 254:  # the column's width
+                raise ValidationError("too long")
             validate_email(values["contact_email"])
         except ValidationError:
             errors["contact_email"] = [_("Enter a valid e-mail address.")]

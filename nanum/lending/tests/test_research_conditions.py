@@ -175,6 +175,7 @@ def test_a_change_is_audited_with_the_values_before_and_after(world):
     [
         ("lending", "sometimes"),
         ("contact_email", "not-an-address"),
+        ("contact_email", "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".kr"),
         ("contact_phone", "call me maybe"),
         ("contact_name", "가" * 101),
         ("note", "x" * 1001),
@@ -278,6 +279,9 @@ def test_the_api_reads_sets_and_resets_them(world, client, api_token):
     assert put.status_code == 200, put.content
     body = put.json()
     assert body["lending"] == "none" and body["note"] == "보호 안경 지참"
+    # teachers read the note with the item
+    seen = api(client, api_token(world.teacher), "get", f"/{item.pk}").json()
+    assert seen["conditions_note"] == "보호 안경 지참" and seen["lending"] == "none"
     assert "contact_phone" in body["local_fields"] and body["item_id"] == item.pk
     bad = api(
         client,
