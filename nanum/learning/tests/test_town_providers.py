@@ -85,6 +85,9 @@ def test_an_officer_adds_a_provider_with_its_seats(world, towns, client_for):
     # Its seats can also be set with every other provider's on the town's page.
     edit = client.get(reverse("learning:town_edit", args=["pyeongchang"]))
     assert f"seats_{org.pk}" in edit.content.decode()
+    assert reverse("learning:town_providers", args=["pyeongchang"]) in (
+        edit.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
