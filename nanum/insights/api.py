@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from nanum.core.http import ApiRequest
 from nanum.core.idempotency import run_idempotent
 from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
-from nanum.core.spreadsheets import CSV_CONTENT_TYPE, file_response
+from nanum.core.spreadsheets import file_response
 
 from . import selectors, services
 from .schemas import (
@@ -110,6 +110,7 @@ def export_create(request: ApiRequest, project_id: Id, payload: ExportIn) -> Sta
             actor=request.auth,
             project_id=project_id,
             dataset=payload.dataset,
+            fmt=payload.fmt,
             request=request,
         )
         return 201, export_out(export)
@@ -118,15 +119,18 @@ def export_create(request: ApiRequest, project_id: Id, payload: ExportIn) -> Sta
     return Status(*run_idempotent(request, body, create))
 
 
-@router.get("/research/exports/{export_id}/file", summary="Download an export (CSV)")
+@router.get(
+    "/research/exports/{export_id}/file",
+    summary="Download an export (CSV or Parquet, as it was made)",
+)
 def export_file(request: ApiRequest, export_id: Id) -> HttpResponse:
     export = services.research_export_download(
         actor=request.auth, export_id=export_id, request=request
     )
     return file_response(
         bytes(export.content or b""),
-        content_type=CSV_CONTENT_TYPE,
-        filename=f"nanum-research-{export.project_id}-{export.dataset}-{export.pk}.csv",
+        content_type=export.content_type,
+        filename=export.filename,
     )
 
 

@@ -80,6 +80,13 @@ class RevokeForm(forms.Form):
 
 class ExportForm(forms.Form):
     dataset = forms.ChoiceField(label=_("Dataset"), choices=Dataset.choices)
+    fmt = forms.ChoiceField(
+        label=_("File format"),
+        choices=[("csv", "CSV"), ("parquet", "Parquet")],
+        initial="csv",
+        required=False,
+        help_text=_("Parquet keeps the column types, for pandas, R or Spark."),
+    )
 
 
 class AggregateForm(forms.Form):

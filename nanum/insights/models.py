@@ -344,3 +344,14 @@ class ResearchExport(models.Model):
     @property
     def expired(self) -> bool:
         return self.content is None or self.expires_at <= timezone.now()
+
+    @property
+    def filename(self) -> str:
+        ext = "parquet" if self.fmt == "parquet" else "csv"
+        return f"nanum-research-{self.project_id}-{self.dataset}-{self.pk}.{ext}"
+
+    @property
+    def content_type(self) -> str:
+        if self.fmt == "parquet":
+            return "application/vnd.apache.parquet"
+        return "text/csv; charset=utf-8"

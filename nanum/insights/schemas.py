@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -90,12 +90,14 @@ class ProjectOut(Schema):
 
 class ExportIn(Schema):
     dataset: str
+    fmt: Literal["csv", "parquet"] = "csv"
 
 
 class ExportOut(Schema):
     id: int
     project: int
     dataset: str
+    fmt: str
     created_at: datetime
     expires_at: datetime
     row_count: int
@@ -182,6 +184,7 @@ def export_out(e: ResearchExport) -> dict[str, Any]:
         "id": e.pk,
         "project": e.project_id,
         "dataset": e.dataset,
+        "fmt": e.fmt,
         "created_at": e.created_at,
         "expires_at": e.expires_at,
         "row_count": e.row_count,

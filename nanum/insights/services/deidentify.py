@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from nanum.core.spreadsheets import csv_bytes
 
 SUPPRESSED = "*"
+FORMATS = ("csv", "parquet")
 BAND_WIDTH = 3
 
 
@@ -101,8 +106,9 @@ def person_export(
     key: bytes,
     k: int,
     kind: str = "person",
+    fmt: str = "csv",
 ) -> ExportFile:
-    """The CSV of ``rows`` (each starting with a person or school id) for the people
+    """The CSV (or Parquet) file of ``rows`` (each starting with a person or school id) for the people
     that k-anonymity releases: the id becomes a pseudonym and the quasi-identifiers
     follow it; rows of suppressed people are left out."""
     result = k_anonymise(people, k=k)
@@ -118,5 +124,33 @@ def person_export(
             count += 1
             yield [names[pid], *qi, *rest]
 
-    content = csv_bytes(header, lines())
+    if fmt == "parquet":
+        content = parquet_bytes(header, lines())
+    else:
+        content = csv_bytes(header, lines())
     return ExportFile(content=content, rows=count, k=result)
+
+
+def _column(values: list[Any]) -> Any:
+    """An Arrow column of one type: numbers and dates as they are, anything the
+    types cannot hold together (or an empty column) as text."""
+    if not values:
+        return pa.array([], type=pa.string())
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in values])
+
+
+def parquet_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A Parquet file (zstd-compressed) with one typed column per ``header`` name."""
+    columns: list[list[Any]] = [[] for _ in header]
+    for row in rows:
+        for col, value in zip(columns, row, strict=True):
+            col.append(value)
+    table = pa.table(
+        {name: _column(col) for name, col in zip(header, columns, strict=True)}
+    )
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()

@@ -30,7 +30,7 @@ from nanum.programs.selectors import insights as programs_insights
 
 from .. import selectors
 from ..models import Dataset, ResearchConsent, ResearchExport, ResearchProject
-from .deidentify import birth_band, k_anonymise, person_export, project_key
+from .deidentify import FORMATS, birth_band, k_anonymise, person_export, project_key
 
 EXPORT_DAYS = 7
 ADULT_CONSENT_AGE = 14
@@ -162,7 +162,7 @@ class Built:
     min_k: int
 
 
-def _build(project: ResearchProject, dataset: str) -> Built:
+def _build(project: ResearchProject, dataset: str, fmt: str) -> Built:
     key = key_for(project)
     header = HEADERS[Dataset(dataset)]
     if dataset == Dataset.EQUIPMENT:
@@ -187,6 +187,7 @@ def _build(project: ResearchProject, dataset: str) -> Built:
             key=key,
             k=project.k,
             kind="school",
+            fmt=fmt,
         )
     else:
         people = consenting_people()
@@ -202,6 +203,7 @@ def _build(project: ResearchProject, dataset: str) -> Built:
             rows=rows(sorted(released)),
             key=key,
             k=project.k,
+            fmt=fmt,
         )
     return Built(
         content=out.content,
@@ -217,14 +219,18 @@ def research_export_create(
     actor: User,
     project_id: int,
     dataset: str,
+    fmt: str = "csv",
     request: HttpRequest | None = None,
 ) -> ResearchExport:
-    """Make a de-identified file for the project (it expires after EXPORT_DAYS)."""
+    """Make a de-identified file (CSV or Parquet) for the project; it expires after
+    EXPORT_DAYS."""
     project = selectors.project_get(actor=actor, project_id=project_id)
     if not project.researchers.filter(pk=actor.pk).exists():
         raise PermissionDenied(_("Only the project's researchers may export its data."))
     check_agreement(project, dataset)
-    built = _build(project, dataset)
+    if fmt not in FORMATS:
+        raise InvalidInput(field_errors={"fmt": [_("Choose CSV or Parquet.")]})
+    built = _build(project, dataset, fmt)
     if built.rows == 0 or built.min_k < project.k:
         raise _refuse(
             _(
@@ -239,7 +245,7 @@ def research_export_create(
         export = ResearchExport(
             project=project,
             dataset=dataset,
-            fmt="csv",
+            fmt=fmt,
             requested_by=actor,
             created_at=now,
             expires_at=min(now + timedelta(days=EXPORT_DAYS), _end_of(project)),
@@ -266,7 +272,12 @@ def research_export_create(
             actor=actor,
             action="insights.research_export",
             obj=export,
-            after={"dataset": dataset, "rows": built.rows, "min_k": built.min_k},
+            after={
+                "dataset": dataset,
+                "format": fmt,
+                "rows": built.rows,
+                "min_k": built.min_k,
+            },
         )
     return export
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nanum.core.errors import DomainError, NotFound, PermissionDenied
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
-from nanum.core.spreadsheets import CSV_CONTENT_TYPE, file_response
+from nanum.core.spreadsheets import file_response
 from nanum.core.tenancy import is_platform_admin
 
 from .. import selectors, services
@@ -90,6 +90,7 @@ def export_create(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
                 actor=request.user,
                 project_id=project_id,
                 dataset=form.cleaned_data["dataset"],
+                fmt=form.cleaned_data["fmt"] or "csv",
                 request=request,
             )
         except (NotFound, PermissionDenied):
@@ -114,6 +115,6 @@ def export_download(request: AuthedHttpRequest, export_id: int) -> HttpResponse:
     )
     return file_response(
         bytes(export.content or b""),
-        content_type=CSV_CONTENT_TYPE,
-        filename=f"nanum-research-{export.project_id}-{export.dataset}-{export.pk}.csv",
+        content_type=export.content_type,
+        filename=export.filename,
     )
