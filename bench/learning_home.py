@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/learning_home.py           # full scale, PostgreSQL via pgtmp
     .venv/bin/python bench/learning_home.py --tiny    # 500 students, a few seconds
+    .venv/bin/python bench/learning_home.py --tiny --profile 200   # where the CPU goes
 
 Without DATABASE_URL the script re-runs itself under scripts/pgtmp.py (a throwaway
 PostgreSQL cluster). It builds 50,000 member students (applications, seats, 12 weeks
@@ -148,6 +149,33 @@ def cpu_per_page_inprocess(
     return out
 
 
+def profile_pages(user_ids: list[int], rounds: int, path: str) -> None:
+    """Print where the CPU of ``rounds`` pages goes: cProfile with a CPU clock over
+    in-process requests (after one visit per student, as in a repeat visit; with
+    --no-cache every visit computes everything), by cumulative and by own time."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    from nanum.core.models import User
+
+    clients = []
+    for user in User.objects.filter(pk__in=user_ids):
+        client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+        client.force_login(user)
+        client.get(path)
+        clients.append(client)
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for i in range(rounds):
+        clients[i % len(clients)].get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(20)
+
+
 def worker_cpu_seconds(master_pid: int) -> float:
     """User + system CPU seconds of gunicorn's workers (children of the master)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -265,6 +293,13 @@ def main() -> None:
     parser.add_argument(
         "--sqlite", action="store_true", help="use a temporary SQLite file"
     )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="PAGES",
+        help="print a CPU profile of this many pages (in-process) and stop",
+    )
     args = parser.parse_args()
     if args.tiny:
         args.students, args.users, args.seconds = 500, 20, 5
@@ -300,6 +335,15 @@ def main() -> None:
     build_s = time.perf_counter() - t0
     keys = sessions(load_ids)
     queries = queries_per_page(load_ids[0])
+    if args.profile:
+        if args.no_cache:
+            from django.test import override_settings
+
+            with override_settings(NANUM_HOME_CACHE_SECONDS=0):
+                profile_pages(load_ids[:20], args.profile, args.path)
+        else:
+            profile_pages(load_ids[:20], args.profile, args.path)
+        return
     load_before = loadavg()
     reference = reference_seconds()
     if args.no_cache:
