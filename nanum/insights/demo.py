@@ -189,7 +189,7 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
         else []
     )
     facts = learning_insights.member_facts(members)
-    this_year = clock.today().year
+    today = clock.today()
     ResearchConsent.objects.bulk_create(
         [
             ResearchConsent(
@@ -197,8 +197,9 @@ def seed(ctx: DemoContext, scale: str) -> list[str]:
                 consented=True,
                 given_by_id=pid,
                 # Under 14 the guardian's consent was collected on the paper form.
-                by_guardian=this_year - (facts.get(pid, {}).get("birth_year") or 2000)
-                < 14,
+                by_guardian=not services.old_enough(
+                    facts.get(pid, {}).get("birth_year") or 2000, today
+                ),
             )
             for pid in members
         ]

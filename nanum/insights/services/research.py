@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -99,9 +99,20 @@ def _regions() -> tuple[dict[int, str], dict[int, str]]:
     return {k: v or "" for k, v in schools.items()}, towns
 
 
-def consenting_people() -> dict[int, tuple[str, str, str]]:
-    """Consenting members (a guardian's consent under 14) and their generalised
-    quasi-identifiers: birth-year band, district (or town), school level."""
+def old_enough(born: int | None, on: date, age: int = ADULT_CONSENT_AGE) -> bool:
+    """Whether someone born in year ``born`` is certainly ``age`` or older on the day
+    ``on``. Only the birth year is kept, so the birthday is taken as the year's last
+    day: born in 2012, one is 14 for sure on 31 December 2026, not before. Unknown
+    birth year: no."""
+    if born is None or born + age > on.year:
+        return False
+    return on >= date(born + age, 12, 31)
+
+
+def consenting_people(on: date | None = None) -> dict[int, tuple[str, str, str]]:
+    """Consenting members and their generalised quasi-identifiers: birth-year band,
+    district (or town), school level. Someone not certainly 14 on the day ``on``
+    (the export's date; today by default) is left out unless a guardian consented."""
     consents = selectors.consenting_member_ids()
     facts = learning_insights.member_facts(consents)
     births = dict(
@@ -118,13 +129,12 @@ def consenting_people() -> dict[int, tuple[str, str, str]]:
             organisation__kind=Organisation.Kind.SCHOOL,
         ).values_list("user_id", "organisation_id", "organisation__school_level")
     }
-    this_year = clock.today().year
+    on = on or clock.today()
     people: dict[int, tuple[str, str, str]] = {}
     for pid, by_guardian in consents.items():
         fact = facts.get(pid, {})
         born = births.get(pid) or fact.get("birth_year")
-        adult_enough = born is not None and this_year - born >= ADULT_CONSENT_AGE
-        if not (adult_enough or by_guardian):
+        if not (by_guardian or old_enough(born, on)):
             continue
         school_id, level = enrolled.get(pid, (fact.get("school_id"), ""))
         level = level or fact.get("school_level") or ""
@@ -386,7 +396,7 @@ def research_consent_set(
         born = member.birth_year or learning_insights.member_facts([member.pk]).get(
             member.pk, {}
         ).get("birth_year")
-        if born is None or clock.today().year - born < ADULT_CONSENT_AGE:
+        if not old_enough(born, clock.today()):
             raise PermissionDenied(
                 _("Under 14, a guardian gives or withdraws this consent.")
             )
