@@ -11,6 +11,11 @@ tables, and the research aggregates) goes through :func:`cells_to_hide`:
 - a total of 1..k-1 people is hidden with every cell under it, and so is a total whose
   hidden cells could not be covered.
 
+A person may be counted in two cells (requests in two categories): cells then do not
+add up to the total. ``multi`` lists, for each such person, the cells they are in, and
+the hidden cells are covered only when the people in no shown cell number 0 or k+,
+and the total less the shown cells (what a reader can subtract) is not 1..k-1 either.
+
 Cells that another view would give away by subtraction (``also``) start hidden.
 """
 
@@ -37,6 +42,7 @@ def cells_to_hide(
     total: int | None = None,
     also: Collection[int] = (),
     total_also: bool = False,
+    multi: Sequence[Collection[int]] = (),
 ) -> Hidden:
     """Which of ``people`` (a count per cell) to hide, and whether the total too."""
     if total_also or is_small(total, k):
@@ -45,7 +51,18 @@ def cells_to_hide(
 
     def exposed() -> bool:
         held = sum(people[i] for i in hide)
-        return len(hide) == 1 or 0 < held < k
+        # The people in hidden cells only: each person counted in several cells is
+        # taken off once per hidden cell and added back once if all theirs are hidden.
+        alone = held
+        for cells in multi:
+            inside = sum(1 for i in cells if i in hide)
+            alone -= inside - (1 if inside == len(cells) else 0)
+        residual = (
+            None
+            if total is None
+            else total - sum(p for i, p in enumerate(people) if i not in hide)
+        )
+        return len(hide) == 1 or 0 < held < k or 0 < alone < k or is_small(residual, k)
 
     while hide and exposed():
         shown = [i for i in range(len(people)) if i not in hide and people[i] > 0]

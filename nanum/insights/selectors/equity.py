@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any, cast
 
 from django.core.cache import cache
@@ -168,26 +169,36 @@ SUMS = {
 
 @dataclass
 class Sums:
-    """The sums behind the dashboard, and below the office the people outside the
-    filters (``rest_*``): a figure is hidden where the unfiltered view would give
-    away a small group by subtraction."""
+    """The sums behind the dashboard, and below the office what another view gives
+    away by subtraction: the cells and totals (``leaky_*``) where a wider view (fewer
+    filters) holds 1..k-1 more people, and the people counted in two cells or more
+    (``multi_*``: per resource, the cells of each)."""
 
     grouped: Rows
     by_quintile: Rows
     totals: dict[str, dict[str, Any]]
-    rest_grouped: dict[tuple[str, str], int] = field(default_factory=dict)
-    rest_by_quintile: dict[tuple[str, str], int] = field(default_factory=dict)
-    rest_totals: dict[str, int] = field(default_factory=dict)
+    leaky_grouped: set[tuple[str, str]] = field(default_factory=set)
+    leaky_by_quintile: set[tuple[str, str]] = field(default_factory=set)
+    leaky_totals: set[str] = field(default_factory=set)
+    multi_grouped: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    multi_by_quintile: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+
+
+def _conditions(filters: EquityFilters) -> list[Q]:
+    conds = []
+    if filters.term:
+        conds.append(Q(term=filters.term))
+    if filters.district_office:
+        conds.append(Q(district_office_id=filters.district_office))
+    if filters.school_level:
+        conds.append(Q(school_level=filters.school_level))
+    return conds
 
 
 def _filtered(filters: EquityFilters) -> Q:
     cond = Q()
-    if filters.term:
-        cond &= Q(term=filters.term)
-    if filters.district_office:
-        cond &= Q(district_office_id=filters.district_office)
-    if filters.school_level:
-        cond &= Q(school_level=filters.school_level)
+    for c in _conditions(filters):
+        cond &= c
     return cond
 
 
@@ -197,6 +208,61 @@ def _people(qs: Any, *fields: str) -> dict[tuple[str, str], int]:
         (r["resource"], str(r[fields[0]]) if fields else ""): r["n"]
         for r in rows.order_by()
     }
+
+
+def _leaky(
+    wider: dict[tuple[str, str], int], here: dict[tuple[str, str], int]
+) -> set[tuple[str, str]]:
+    """Where the wider view less this one leaves 1..k-1 people."""
+    return {key for key, n in wider.items() if is_small(n - here.get(key, 0), MIN_CELL)}
+
+
+def _multi(qs: Any, by: str) -> dict[str, list[frozenset[str]]]:
+    """Per resource, the groups of each person counted in two groups or more."""
+    several = (
+        qs.values("resource", "person")
+        .annotate(n=Count(by, distinct=True))
+        .filter(n__gt=1)
+        .order_by()
+    )
+    wanted = {(r["resource"], r["person"]) for r in several}
+    if not wanted:
+        return {}
+    groups: dict[tuple[str, str], set[str]] = {}
+    people = {person for _r, person in wanted}
+    for r in (
+        qs.filter(person__in=people)
+        .values("resource", "person", by)
+        .distinct()
+        .order_by()
+    ):
+        if (r["resource"], r["person"]) in wanted:
+            groups.setdefault((r["resource"], r["person"]), set()).add(str(r[by]))
+    out: dict[str, list[frozenset[str]]] = {}
+    for (resource, _p), keys in groups.items():
+        out.setdefault(resource, []).append(frozenset(keys))
+    return out
+
+
+def _differences(base: Any, filters: EquityFilters, by: str, sums: Sums) -> None:
+    """Below the office: compare with every wider view a reader can ask for (each
+    subset of the filters, none included) and note the people counted twice."""
+    qs = base.filter(_filtered(filters))
+    here_grouped = _people(qs, by)
+    here_quintile = _people(qs, "quintile")
+    here_totals = _people(qs)
+    conds = _conditions(filters)
+    for size in range(len(conds)):
+        for subset in combinations(conds, size):
+            cond = Q()
+            for c in subset:
+                cond &= c
+            wider = base.filter(cond)
+            sums.leaky_grouped |= _leaky(_people(wider, by), here_grouped)
+            sums.leaky_by_quintile |= _leaky(_people(wider, "quintile"), here_quintile)
+            sums.leaky_totals |= {r for r, _k in _leaky(_people(wider), here_totals)}
+    sums.multi_grouped = _multi(qs, by)
+    sums.multi_by_quintile = _multi(qs, "quintile")
 
 
 def _aggregates(scope: EquityScope, filters: EquityFilters, by: str) -> Sums:
@@ -215,8 +281,7 @@ def _aggregates(scope: EquityScope, filters: EquityFilters, by: str) -> Sums:
         return cast(Sums, cached)
     if filters.resource:
         base = base.filter(resource=filters.resource)
-    cond = _filtered(filters)
-    qs = base.filter(cond)
+    qs = base.filter(_filtered(filters))
     sums = Sums(
         grouped=[
             dict(r)
@@ -233,11 +298,8 @@ def _aggregates(scope: EquityScope, filters: EquityFilters, by: str) -> Sums:
             for r in qs.values("resource").annotate(**SUMS).order_by()
         },
     )
-    if scope.suppress and cond:
-        rest = base.exclude(cond)
-        sums.rest_grouped = _people(rest, by)
-        sums.rest_by_quintile = _people(rest, "quintile")
-        sums.rest_totals = {r: n for (r, _k), n in _people(rest).items()}
+    if scope.suppress:
+        _differences(base, filters, by, sums)
     cache.set(key, sums, CACHE_SECONDS)
     return sums
 
@@ -257,16 +319,23 @@ def _cells(rows: Rows, by: str, labels: dict[str, str]) -> list[Cell]:
 
 
 def _suppress(
-    cells: list[Cell], total: int, rest: dict[str, int], rest_total: int
+    cells: list[Cell],
+    total: int,
+    leaky: set[str],
+    total_leaky: bool,
+    multi: list[frozenset[str]],
 ) -> bool:
-    """Hide the cells the small-cell rule hides (``rest``: people outside the filters
-    per cell); True when the total must be hidden too."""
+    """Hide the cells the small-cell rule hides (``leaky``: cells a wider view gives
+    away; ``multi``: the cells of each person counted in several); True when the
+    total must be hidden too."""
+    index = {c.key: i for i, c in enumerate(cells)}
     hidden = cells_to_hide(
         [c.people or 0 for c in cells],
         k=MIN_CELL,
         total=total,
-        also=[i for i, c in enumerate(cells) if is_small(rest.get(c.key), MIN_CELL)],
-        total_also=is_small(rest_total, MIN_CELL),
+        also=[i for i, c in enumerate(cells) if c.key in leaky],
+        total_also=total_leaky,
+        multi=[{index[key] for key in keys if key in index} for keys in multi],
     )
     for i in hidden.cells:
         _hide(cells[i])
@@ -298,17 +367,29 @@ def _view(
     if not scope.suppress:
         return view
 
-    def rest(grouped: dict[tuple[str, str], int]) -> dict[str, int]:
-        return {key: n for (r, key), n in grouped.items() if r == code}
+    def leaky(keys: set[tuple[str, str]]) -> set[str]:
+        return {key for r, key in keys if r == code}
 
-    rest_total = sums.rest_totals.get(code, 0)
-    if _suppress(cells, total["people"], rest(sums.rest_grouped), rest_total):
+    total_leaky = code in sums.leaky_totals
+    if _suppress(
+        cells,
+        total["people"],
+        leaky(sums.leaky_grouped),
+        total_leaky,
+        sums.multi_grouped.get(code, []),
+    ):
         view.people = view.requested = view.allocated = view.used = None
         view.suppressed = True
     # The share is shown only where it follows from shown figures: the total, the
     # top quintile and the people whose need is not known (or none of them).
     q_cells = _cells(q_rows, "quintile", {})
-    _suppress(q_cells, total["people"], rest(sums.rest_by_quintile), rest_total)
+    _suppress(
+        q_cells,
+        total["people"],
+        leaky(sums.leaky_by_quintile),
+        total_leaky,
+        sums.multi_by_quintile.get(code, []),
+    )
     hidden = {c.key for c in q_cells if c.suppressed}
     known = {c.key for c in q_cells}
     if view.suppressed or str(TOP) not in known or {str(TOP), "0"} & hidden:
