@@ -432,3 +432,35 @@ class TownProviderOut(Schema):
     shared: bool = Field(
         ..., description="Other towns buy seats here: only the seats may change."
     )
+
+
+class ProviderStaffIn(Schema):
+    """A staff account for a provider the town added: a name and a username."""
+
+    name: str = Field(..., max_length=400)
+    username: str = Field(..., max_length=200)
+
+
+class ProviderStaffOut(Schema):
+    """The new account; ``password`` is shown once (only its hash is kept)."""
+
+    id: int
+    username: str
+    name: str
+    provider: int
+    password: str = Field(..., description="One-time password, shown only here.")
+
+
+class ProviderSecretIn(Schema):
+    new: bool = Field(
+        False,
+        description="false: show the current secret (once only); true: make a new "
+        "one; the old one stops verifying at once.",
+    )
+
+
+class ProviderSecretOut(Schema):
+    """The provider's hand-off secret, shown only here."""
+
+    secret: str
+    new: bool

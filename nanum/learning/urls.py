@@ -80,6 +80,16 @@ urlpatterns = [
         name="town_provider_edit",
     ),
     path(
+        "officer/towns/<slug:slug>/providers/<int:pk>/staff/",
+        town_providers.town_provider_staff_add,
+        name="town_provider_staff_add",
+    ),
+    path(
+        "officer/towns/<slug:slug>/providers/<int:pk>/secret/",
+        town_providers.town_provider_secret,
+        name="town_provider_secret",
+    ),
+    path(
         "officer/towns/<slug:slug>/notices",
         town_admin.town_notice_add,
         name="town_notice_add",

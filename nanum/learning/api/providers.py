@@ -1,6 +1,7 @@
 """API twins of the town officer's providers page (views/town_providers.py): list the
-providers a town added, add one, edit one. Every write is one call into
-``services.town_providers``, which checks and audits it."""
+providers a town added, add one, edit one, give it a staff account, show or renew
+its hand-off secret. Every write is one call into ``services.town_providers``, which
+checks and audits it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from nanum.core.idempotency import run_idempotent
 from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 
 from .. import selectors, services
-from ..schemas import TownProviderIn, TownProviderOut, TownSlug
+from ..schemas import (
+    ProviderSecretIn,
+    ProviderSecretOut,
+    ProviderStaffIn,
+    ProviderStaffOut,
+    TownProviderIn,
+    TownProviderOut,
+    TownSlug,
+)
 from . import router
 from .towns import _managed
 
@@ -88,3 +97,53 @@ def town_provider_update(
         data=_input(payload),
     )
     return _out(selectors.town_provider_get(policy=policy, provider_id=provider_id))
+
+
+@router.post(
+    "/officer/towns/{slug}/providers/{provider_id}/staff",
+    response={201: ProviderStaffOut},
+    summary="Give a staff member of a provider the town added an account with the "
+    "provider role; the one-time password is in the answer only (its officers; "
+    "409 provider_shared once other towns buy seats there)",
+)
+def town_provider_staff_add(
+    request: ApiRequest, slug: TownSlug, provider_id: Id, payload: ProviderStaffIn
+) -> Status:
+    policy = _managed(request, slug)
+    account = services.town_provider_staff_add(
+        actor=request.auth,
+        tenant_id=policy.tenant_id,
+        provider_id=provider_id,
+        name=payload.name,
+        username=payload.username,
+    )
+    return Status(
+        201,
+        {
+            "id": account.user.pk,
+            "username": account.user.username,
+            "name": account.user.display_name,
+            "provider": provider_id,
+            "password": account.password,
+        },
+    )
+
+
+@router.post(
+    "/officer/towns/{slug}/providers/{provider_id}/secret",
+    response=ProviderSecretOut,
+    summary="Show a provider's hand-off secret once (409 secret_shown after that) or "
+    "make a new one, which ends the old one at once (its officers; 409 "
+    "provider_shared once other towns buy seats there)",
+)
+def town_provider_secret(
+    request: ApiRequest, slug: TownSlug, provider_id: Id, payload: ProviderSecretIn
+) -> dict[str, Any]:
+    policy = _managed(request, slug)
+    secret = services.town_provider_secret(
+        actor=request.auth,
+        tenant_id=policy.tenant_id,
+        provider_id=provider_id,
+        new=payload.new,
+    )
+    return {"secret": secret, "new": payload.new}

@@ -38,3 +38,37 @@ class ProviderForm(forms.Form):
             phone=cd["phone"],
             seats=cd["seats"],
         )
+
+
+class ProviderStaffForm(forms.Form):
+    """A staff account for the provider: a name and a username, no e-mail address.
+    The rules (a name, a free username) are checked in services.town_providers."""
+
+    name = forms.CharField(label=_("Staff member's name"), required=False)
+    username = forms.CharField(
+        label=_("Username for signing in"),
+        required=False,
+        help_text=_("4 to 30 lowercase letters, digits, dots, dashes or underscores."),
+    )
+
+
+class ProviderSecretForm(forms.Form):
+    """Show the hand-off secret (once) or make a new one (after a confirmation)."""
+
+    new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that the old secret stops working at once and that the "
+            "provider needs the new one."
+        ),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, object]:
+        cd = super().clean() or {}
+        if cd.get("new") and not cd.get("confirm"):
+            self.add_error(
+                "confirm",
+                _("Tick the box to confirm that the old secret may stop working."),
+            )
+        return cd

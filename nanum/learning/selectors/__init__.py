@@ -65,7 +65,13 @@ from .students import (
     streak,
     student_home,
 )
-from .town_providers import TownProvider, town_provider_get, town_provider_list
+from .town_providers import (
+    TownProvider,
+    town_provider_get,
+    town_provider_list,
+    town_provider_secret_shown,
+    town_provider_staff,
+)
 from .towns import (
     managed_town_get,
     managed_towns,
@@ -139,6 +145,8 @@ __all__ = [
     "town_policy_get",
     "town_provider_get",
     "town_provider_list",
+    "town_provider_secret_shown",
+    "town_provider_staff",
     "town_seats",
     "travel_consents_pending",
     "usage_stats",

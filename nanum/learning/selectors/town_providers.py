@@ -11,9 +11,15 @@ from django.db.models import QuerySet
 
 from nanum.core import clock
 from nanum.core.errors import NotFound
-from nanum.core.models import Organisation
+from nanum.core.models import AuditLog, Organisation, Role, User
 
 from ..models import ProviderProfile, SeatAllocation, TenantPolicy
+
+#: The audit actions after which a provider's hand-off secret has been shown here.
+SECRET_SHOWN = (
+    "learning.town.provider.secret_show",
+    "learning.town.provider.secret_new",
+)
 
 
 @dataclass(frozen=True)
@@ -78,3 +84,25 @@ def town_provider_get(*, policy: TenantPolicy, provider_id: int) -> TownProvider
     if org is None:
         raise NotFound()
     return _rows(policy, [org])[0]
+
+
+def town_provider_staff(*, provider: Organisation) -> list[User]:
+    """The provider's staff: users with an active provider role there, by name."""
+    return list(
+        User.objects.filter(
+            role_assignments__role=Role.PROVIDER,
+            role_assignments__organisation=provider,
+            role_assignments__is_active=True,
+        )
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+def town_provider_secret_shown(*, provider_id: int) -> bool:
+    """Whether the provider's hand-off secret was shown (or replaced) here before."""
+    return AuditLog.objects.filter(
+        action__in=SECRET_SHOWN,
+        object_type="core.Organisation",
+        object_id=str(provider_id),
+    ).exists()

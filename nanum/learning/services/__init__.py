@@ -76,7 +76,14 @@ from .study import (
     plan_entry_add,
     plan_entry_remove,
 )
-from .town_providers import ProviderInput, town_provider_add, town_provider_update
+from .town_providers import (
+    ProviderInput,
+    StaffAccount,
+    town_provider_add,
+    town_provider_secret,
+    town_provider_staff_add,
+    town_provider_update,
+)
 from .towns import (
     TownInput,
     TownPage,
@@ -110,6 +117,7 @@ __all__ = [
     "ProgrammeInput",
     "ProviderInput",
     "SeatsFull",
+    "StaffAccount",
     "TownInput",
     "TownPage",
     "TownRules",
@@ -170,6 +178,8 @@ __all__ = [
     "town_notice_delete",
     "town_page_update",
     "town_provider_add",
+    "town_provider_secret",
+    "town_provider_staff_add",
     "town_provider_update",
     "town_rules_update",
     "town_seats_update",

@@ -7,7 +7,13 @@ seats from any provider on its own edit page. Once another town holds seats at a
 provider, its name, address and contact are fixed for everyone but an administrator
 in the Django admin (a change would move the other towns' students too): the officer
 is told so (409 ``provider_shared``) and nothing changes. Every change is validated
-here and audited (``learning.town.provider.add`` / ``.edit``)."""
+here and audited (``learning.town.provider.add`` / ``.edit``).
+
+The same officers give the provider's staff their accounts (``town_provider_staff_add``:
+a user with the provider role at that provider and a one-time password shown once)
+and hand over its hand-off secret (``town_provider_secret``: shown once, or replaced
+by a new one that is shown once). A shared provider's staff and secret stay with an
+administrator (409 ``provider_shared``)."""
 
 from __future__ import annotations
 
@@ -22,11 +28,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import DomainError, InvalidInput, NotFound
-from nanum.core.models import Organisation, User
+from nanum.core.models import Organisation, Role, RoleAssignment, User
 from nanum.core.services import audit_record
 
 from ..models import ProviderProfile, SeatAllocation, TenantPolicy
+from ..models.seats import new_secret
+from ..selectors.town_providers import town_provider_secret_shown
 from ._common import require_officer
+from .children import USERNAME_CHARS
 from .towns import town_seats_update
 
 SEATS_MAX = 100_000
@@ -210,3 +219,123 @@ def town_provider_update(
         )
     _seats(actor, tenant_id, org, data.seats)
     return org
+
+
+#: Letters and digits that cannot be mistaken for one another (no 0/o, 1/l/i).
+UNAMBIGUOUS = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _own_provider(actor: User, tenant_id: int, provider_id: int) -> Organisation:
+    """The town's own provider, locked, that no other town buys seats from: another
+    town's (or none) is not found; a shared one stays with an administrator."""
+    _check_town(actor, tenant_id)
+    org = (
+        Organisation.objects.select_for_update()
+        .select_related("tenant")
+        .filter(pk=provider_id, kind=Organisation.Kind.PROVIDER, tenant_id=tenant_id)
+        .first()
+    )
+    if org is None:
+        raise NotFound()
+    if (
+        SeatAllocation.objects.filter(provider=org)
+        .exclude(tenant_id=tenant_id)
+        .exists()
+    ):
+        raise DomainError(
+            _(
+                "Other towns buy seats from this provider, so its staff accounts and "
+                "hand-off secret are managed by the administrator."
+            ),
+            code="provider_shared",
+            status=409,
+        )
+    return org
+
+
+def _one_time_password() -> str:
+    raw = "".join(secrets.choice(UNAMBIGUOUS) for _i in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    """A new staff account and its one-time password (shown once, never stored)."""
+
+    user: User
+    password: str
+
+
+@transaction.atomic
+def town_provider_staff_add(
+    *, actor: User, tenant_id: int, provider_id: int, name: str, username: str
+) -> StaffAccount:
+    """An officer of the town that added the provider gives one of its staff an
+    account: the provider role at that provider, no e-mail address, and a one-time
+    password returned to show once (only its hash is kept)."""
+    org = _own_provider(actor, tenant_id, provider_id)
+    name = (name or "").strip()
+    username = (username or "").strip().lower()
+    errors: Errors = {}
+    if not name:
+        errors["name"] = [_("Enter the staff member's name.")]
+    elif len(name) > 100:
+        errors["name"] = [_("Keep the name to 100 characters.")]
+    if not 4 <= len(username) <= 30 or not set(username) <= USERNAME_CHARS:
+        errors["username"] = [
+            _("Use 4 to 30 lowercase letters, digits, dots, dashes or underscores.")
+        ]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This username is taken. Choose another.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    password = _one_time_password()
+    user = User(username=username, display_name=name, home_tenant_id=org.tenant_id)
+    user.set_password(password)
+    user.full_clean(exclude=["password", "email"])
+    user.save()
+    RoleAssignment.objects.create(
+        user=user, role=Role.PROVIDER, organisation=org, tenant_id=org.tenant_id
+    )
+    audit_record(
+        actor=actor,
+        action="learning.town.provider.staff_add",
+        obj=org,
+        tenant=org.tenant,
+        after={"user": user.pk, "username": username, "name": name},
+    )
+    return StaffAccount(user=user, password=password)
+
+
+@transaction.atomic
+def town_provider_secret(
+    *, actor: User, tenant_id: int, provider_id: int, new: bool
+) -> str:
+    """The provider's hand-off secret, to show once to an officer of the town that
+    added it. ``new=False``: the current secret, only if it was never shown or
+    replaced (409 ``secret_shown`` after that: make a new one). ``new=True``: a new
+    secret replaces the old one, which stops verifying at once. Both are audited
+    (the secret itself never is)."""
+    org = _own_provider(actor, tenant_id, provider_id)
+    profile = (
+        ProviderProfile.objects.select_for_update().filter(organisation=org).first()
+    )
+    if profile is None:
+        raise NotFound()
+    if not new:
+        if town_provider_secret_shown(provider_id=org.pk):
+            raise DomainError(
+                _(
+                    "The hand-off secret was already shown once. If it is lost, "
+                    "make a new one (the old one then stops working)."
+                ),
+                code="secret_shown",
+                status=409,
+            )
+        action = "learning.town.provider.secret_show"
+    else:
+        profile.handoff_secret = new_secret()
+        profile.save(update_fields=["handoff_secret"])
+        action = "learning.town.provider.secret_new"
+    audit_record(actor=actor, action=action, obj=org, tenant=org.tenant)
+    return str(profile.handoff_secret)

@@ -1,7 +1,9 @@
 """The town officer's providers page: add a provider the town buys seats from (name,
-sign-in address, contact, seats) and edit the ones the town added. Every write is one
-call into ``services.town_providers``, which checks and audits it; another town's
-slug or provider is simply not found."""
+sign-in address, contact, seats) and edit the ones the town added; on a provider's
+page, give its staff accounts (a one-time password shown once) and show or renew its
+hand-off secret (shown once). Every write is one call into
+``services.town_providers``, which checks and audits it; another town's slug or
+provider is simply not found."""
 
 from __future__ import annotations
 
@@ -9,14 +11,15 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from nanum.core.errors import DomainError
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
 
 from .. import selectors, services
-from ..forms.providers import ProviderForm
+from ..forms.providers import ProviderForm, ProviderSecretForm, ProviderStaffForm
+from ..models import TenantPolicy
 from ._common import officer_required
 
 
@@ -44,7 +47,7 @@ def town_providers(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     _("%(name)s was added to the town's providers.")
                     % {"name": org.name},
                 )
-                return redirect("learning:town_providers", slug)
+                return redirect("learning:town_provider_edit", slug, org.pk)
     context = {
         "policy": policy,
         "providers": selectors.town_provider_list(policy=policy),
@@ -53,11 +56,17 @@ def town_providers(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     return render(request, "learning/town_providers.html", context, status=status)
 
 
-@officer_required
-@require_http_methods(["GET", "POST"])
-def town_provider_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    policy = selectors.managed_town_get(actor=request.user, slug=slug)
-    row = selectors.town_provider_get(policy=policy, provider_id=pk)
+def _edit_page(
+    request: AuthedHttpRequest,
+    policy: TenantPolicy,
+    row: selectors.TownProvider,
+    *,
+    form: ProviderForm | None = None,
+    staff_form: ProviderStaffForm | None = None,
+    secret_form: ProviderSecretForm | None = None,
+    shown: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     org = row.provider
     initial = {
         "name_ko": org.name_ko,
@@ -66,23 +75,101 @@ def town_provider_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRe
         "phone": org.phone,
         "seats": row.seats,
     }
-    form = ProviderForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.town_provider_update(
-                    actor=request.user,
-                    tenant_id=policy.tenant_id,
-                    provider_id=org.pk,
-                    data=form.to_input(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc, with_summary=True)
-                status = exc.status
-            else:
-                messages.success(request, _("The provider was saved."))
-                return redirect("learning:town_providers", slug)
-    context = {"policy": policy, "row": row, "form": form}
-    return render(request, "learning/town_provider_edit.html", context, status=status)
+    context = {
+        "policy": policy,
+        "row": row,
+        "form": form or ProviderForm(initial=initial),
+        "staff": selectors.town_provider_staff(provider=org),
+        "staff_form": staff_form or ProviderStaffForm(),
+        "secret_form": secret_form or ProviderSecretForm(),
+        "secret_shown": selectors.town_provider_secret_shown(provider_id=org.pk),
+        "shown": shown or {},
+    }
+    response = render(
+        request, "learning/town_provider_edit.html", context, status=status
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def town_provider_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    policy = selectors.managed_town_get(actor=request.user, slug=slug)
+    row = selectors.town_provider_get(policy=policy, provider_id=pk)
+    if request.method != "POST":
+        return _edit_page(request, policy, row)
+    form = ProviderForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            services.town_provider_update(
+                actor=request.user,
+                tenant_id=policy.tenant_id,
+                provider_id=row.provider.pk,
+                data=form.to_input(),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, with_summary=True)
+            status = exc.status
+        else:
+            messages.success(request, _("The provider was saved."))
+            return redirect("learning:town_providers", slug)
+    return _edit_page(request, policy, row, form=form, status=status)
+
+
+@officer_required
+@require_POST
+def town_provider_staff_add(
+    request: AuthedHttpRequest, slug: str, pk: int
+) -> HttpResponse:
+    """A staff account for the provider; its one-time password is shown once."""
+    policy = selectors.managed_town_get(actor=request.user, slug=slug)
+    row = selectors.town_provider_get(policy=policy, provider_id=pk)
+    form = ProviderStaffForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            account = services.town_provider_staff_add(
+                actor=request.user,
+                tenant_id=policy.tenant_id,
+                provider_id=row.provider.pk,
+                name=form.cleaned_data["name"],
+                username=form.cleaned_data["username"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, with_summary=True)
+            status = exc.status
+        else:
+            shown = {
+                "username": account.user.username,
+                "password": account.password,
+            }
+            return _edit_page(request, policy, row, shown=shown)
+    return _edit_page(request, policy, row, staff_form=form, status=status)
+
+
+@officer_required
+@require_POST
+def town_provider_secret(
+    request: AuthedHttpRequest, slug: str, pk: int
+) -> HttpResponse:
+    """Show the provider's hand-off secret once, or make a new one (confirmed)."""
+    policy = selectors.managed_town_get(actor=request.user, slug=slug)
+    row = selectors.town_provider_get(policy=policy, provider_id=pk)
+    form = ProviderSecretForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            secret = services.town_provider_secret(
+                actor=request.user,
+                tenant_id=policy.tenant_id,
+                provider_id=row.provider.pk,
+                new=form.cleaned_data["new"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, with_summary=True)
+            status = exc.status
+        else:
+            return _edit_page(request, policy, row, shown={"secret": secret})
+    return _edit_page(request, policy, row, secret_form=form, status=status)
