@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -419,8 +420,11 @@ class ResearchRequestIn(Schema):
     school_id: Id
     bank_id: Id = Field(..., description="where a loan is picked up and returned")
     mode: Literal["loan", "visit"]
-    start_date: date
-    end_date: date
+    start_date: date | None = Field(None, description="a loan's first day")
+    end_date: date | None = Field(None, description="a loan's last day")
+    slot_id: Id | None = Field(
+        None, description="a visit: one of the item's free slots"
+    )
     pupils: int = Field(0, ge=0, le=500)
     purpose: str = Field(..., min_length=1, max_length=300)
 
@@ -434,6 +438,7 @@ class ResearchRequestOut(Schema):
     start_date: date
     end_date: date
     pupils: int
+    slot_id: int | None = Field(..., description="the visit slot booked (visits)")
     purpose: str
     status: str
     reason: str
@@ -456,6 +461,29 @@ class ResearchConditionsOut(ResearchConditionsIn):
     local_fields: list[str] = Field(
         ..., description="fields set at the bank: the sync does not overwrite them"
     )
+
+
+class ResearchSlotIn(Schema):
+    date: dt.date
+    start_time: dt.time = Field(..., description="Seoul time, HH:MM")
+    end_time: dt.time = Field(..., description="Seoul time, after start_time")
+    max_pupils: int = Field(..., ge=1, le=200)
+
+
+class ResearchSlotOut(ResearchSlotIn):
+    id: int
+    item_id: int
+    cancelled: bool
+    booked: bool = Field(..., description="a live request holds it (bank staff view)")
+
+
+def research_slot_out(s: Any) -> dict[str, Any]:
+    return {f: getattr(s, f) for f in ResearchSlotIn.model_fields} | {
+        "id": s.pk,
+        "item_id": s.item_id,
+        "cancelled": s.cancelled_at is not None,
+        "booked": getattr(s, "booking", None) is not None,
+    }
 
 
 RESEARCH_ACTIONS = Literal["cancel", "forward", "refuse", "out", "back"]

@@ -60,6 +60,16 @@ urlpatterns = [
         views.research_conditions_reset,
         name="research_conditions_reset",
     ),
+    path(
+        "research/<int:pk>/slots/",
+        views.research_slot_create,
+        name="research_slot_create",
+    ),
+    path(
+        "research/<int:pk>/slots/<int:slot_pk>/cancel/",
+        views.research_slot_cancel,
+        name="research_slot_cancel",
+    ),
     path("research/my/", views.research_my, name="research_my"),
     path("research/review/", views.research_review, name="research_review"),
     path("research/syncs/", views.research_syncs, name="research_syncs"),

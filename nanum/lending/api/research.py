@@ -20,9 +20,12 @@ from ..schemas import (
     ResearchItemOut,
     ResearchRequestIn,
     ResearchRequestOut,
+    ResearchSlotIn,
+    ResearchSlotOut,
     research_conditions_out,
     research_item_out,
     research_request_out,
+    research_slot_out,
 )
 from . import _idempotent, router
 
@@ -76,6 +79,52 @@ def research_conditions_set(
 def research_conditions_reset(request: ApiRequest, item_id: Id) -> dict[str, Any]:
     item = services.research_conditions_reset(actor=request.auth, item_id=item_id)
     return research_conditions_out(item)
+
+
+@router.get(
+    "/research/items/{item_id}/slots",
+    response=Page[ResearchSlotOut],
+    summary="Visit slots of a ZEUS item: free ones (teachers), every live one (bank)",
+)
+def research_slots(
+    request: ApiRequest, item_id: Id, page: Query[PageQuery]
+) -> dict[str, Any]:
+    slots = selectors.research_slot_list(actor=request.auth, item_id=item_id)
+    return page_of(slots, page, research_slot_out)
+
+
+@router.post(
+    "/research/items/{item_id}/slots",
+    response={201: ResearchSlotOut},
+    summary="Publish a visit slot (central bank staff; Idempotency-Key accepted)",
+    openapi_extra=IDEMPOTENT,
+)
+def research_slot_create(
+    request: ApiRequest, item_id: Id, payload: ResearchSlotIn
+) -> tuple[int, Any]:
+    return _idempotent(
+        request,
+        payload,
+        lambda: research_slot_out(
+            services.research_slot_create(
+                actor=request.auth, item_id=item_id, **payload.dict()
+            )
+        ),
+    )
+
+
+@router.post(
+    "/research/items/{item_id}/slots/{slot_id}/cancel",
+    response=ResearchSlotOut,
+    summary="Cancel a visit slot nobody has booked (central bank staff)",
+)
+def research_slot_cancel(
+    request: ApiRequest, item_id: Id, slot_id: Id
+) -> dict[str, Any]:
+    slot = services.research_slot_cancel(
+        actor=request.auth, item_id=item_id, slot_id=slot_id
+    )
+    return research_slot_out(slot)
 
 
 @router.post(

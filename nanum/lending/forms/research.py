@@ -3,15 +3,16 @@ an idle-equipment list and the central bank's conditions of use of an item."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.models import Organisation
 
-from ..models import ResearchItem, ResearchRequest
+from ..models import ResearchItem, ResearchRequest, ResearchVisitSlot
 from . import DATE, _choices
 
 
@@ -29,8 +30,15 @@ class ResearchRequestForm(forms.Form):
     bank = forms.ModelChoiceField(
         label=_("Pickup and return bank"), queryset=Organisation.objects.none()
     )
-    start_date = forms.DateField(label=_("From"), widget=DATE)
-    end_date = forms.DateField(label=_("Until"), widget=DATE)
+    start_date = forms.DateField(label=_("From (loans)"), widget=DATE, required=False)
+    end_date = forms.DateField(label=_("Until (loans)"), widget=DATE, required=False)
+    slot = forms.TypedChoiceField(
+        label=_("Visit slot (visits)"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     pupils = forms.IntegerField(
         label=_("Pupils (visits)"), min_value=0, max_value=500, initial=0
     )
@@ -41,11 +49,44 @@ class ResearchRequestForm(forms.Form):
         *args: Any,
         schools: QuerySet[Organisation],
         banks: QuerySet[Organisation],
+        slots: list[ResearchVisitSlot] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "school", schools)
         _choices(self, "bank", banks)
+        field = cast(forms.TypedChoiceField, self.fields["slot"])
+        field.choices = [(s.pk, slot_label(s)) for s in slots or ()]
+        if not slots:
+            field.help_text = _("No free visit slot is offered at the moment.")
+
+
+def slot_label(s: ResearchVisitSlot) -> str:
+    """ "Mon, 14 December 2026, 10:00–12:00 (up to 30 pupils)" in the active language."""
+    return str(
+        _("%(date)s, %(start)s–%(end)s (up to %(n)s pupils)")
+        % {
+            "date": formats.date_format(s.date, "DATE_FORMAT"),
+            "start": f"{s.start_time:%H:%M}",
+            "end": f"{s.end_time:%H:%M}",
+            "n": s.max_pupils,
+        }
+    )
+
+
+class ResearchSlotForm(forms.Form):
+    """A visit slot the central bank publishes (Seoul time)."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    max_pupils = forms.IntegerField(
+        label=_("Maximum pupils"), min_value=1, max_value=200, initial=30
+    )
 
 
 class OwnerDecisionForm(forms.Form):

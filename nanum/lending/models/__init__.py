@@ -23,6 +23,7 @@ from nanum.lending.models.research import (
     LOCAL_CONDITIONS,
     ResearchItem,
     ResearchRequest,
+    ResearchVisitSlot,
     ZeusSync,
 )
 from nanum.lending.models.reservations import (
@@ -51,6 +52,7 @@ __all__ = [
     "MaintenanceTicket",
     "ResearchItem",
     "ResearchRequest",
+    "ResearchVisitSlot",
     "Reservation",
     "TrainingRecord",
     "Transfer",

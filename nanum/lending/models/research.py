@@ -4,8 +4,10 @@ A :class:`ResearchItem` is owned by an outside institution (a university, a rese
 institute) and registered in ZEUS under its NFEC number; the central bank of a tenant
 keeps a synchronised copy (:class:`ZeusSync` records every run). Teachers request an
 item (:class:`ResearchRequest`); the central bank reviews, the owner's contact decides
-from a signed link. On PostgreSQL an exclusion constraint (migration 0007) makes two
-holding requests of one item with overlapping periods impossible.
+from a signed link. On PostgreSQL an exclusion constraint (migration 0007, narrowed by 0011)
+makes two holding requests of one item with overlapping periods impossible; a visit
+books a :class:`ResearchVisitSlot` (a time of day the central bank published), at most
+one live request per slot.
 """
 
 from __future__ import annotations
@@ -286,6 +288,15 @@ class ResearchRequest(models.Model):
     end_date = models.DateField(_("until"))
     pupils = models.PositiveSmallIntegerField(_("pupils"), default=0)
     purpose = models.CharField(_("purpose"), max_length=300)
+    # A visit books one of the item's visit slots (a time of day); a loan has none.
+    slot = models.ForeignKey(
+        "lending.ResearchVisitSlot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("visit slot"),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.REVIEW
     )
@@ -304,6 +315,13 @@ class ResearchRequest(models.Model):
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="lending_rreq_dates",
             ),
+            # one live request per visit slot (no double booking), on both databases
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=Q(slot__isnull=False)
+                & Q(status__in=["review", "with_owner", "approved", "handed_out"]),
+                name="lending_rreq_one_per_slot",
+            ),
         ]
         indexes = [models.Index(fields=["item", "status", "start_date"])]
         verbose_name = _("research equipment request")
@@ -311,3 +329,49 @@ class ResearchRequest(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.item_id} {self.start_date}–{self.end_date}"
+
+
+class ResearchVisitSlot(models.Model):
+    """A time of day when pupils may visit a research item at its owner's site,
+    published by the central bank's staff. Times are Seoul time. On PostgreSQL an
+    exclusion constraint (migration 0011) refuses two live slots of one item that
+    overlap; the service checks the same under a lock on the item's row."""
+
+    MAX_PUPILS = 200
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        ResearchItem, on_delete=models.PROTECT, related_name="visit_slots"
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"))
+    max_pupils = models.PositiveSmallIntegerField(_("maximum pupils"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "start_time", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="lending_rslot_times",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_pupils__gte=1) & Q(max_pupils__lte=200),
+                name="lending_rslot_pupils",
+            ),
+        ]
+        indexes = [models.Index(fields=["item", "date"])]
+        verbose_name = _("visit slot")
+        verbose_name_plural = _("visit slots")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def live(self) -> bool:
+        return self.cancelled_at is None

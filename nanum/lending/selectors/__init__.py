@@ -45,6 +45,12 @@ from .research import (
     research_search,
     zeus_sync_list,
 )
+from .research_slots import (
+    free_slots,
+    lent_days,
+    research_slot_get,
+    research_slot_list,
+)
 from .reservations import (
     board,
     calendar_feed_get,
@@ -122,10 +128,12 @@ __all__ = [
     "class_request_parts",
     "class_request_plan",
     "consumables_in_stock",
+    "free_slots",
     "import_job_get",
     "is_bank_staff",
     "is_central_bank_staff",
     "last_month",
+    "lent_days",
     "model_calendar",
     "model_get",
     "model_list",
@@ -139,6 +147,8 @@ __all__ = [
     "research_request_get",
     "research_request_list",
     "research_search",
+    "research_slot_get",
+    "research_slot_list",
     "reservation_get",
     "reservation_get_for_staff",
     "reservation_list",

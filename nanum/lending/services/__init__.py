@@ -48,6 +48,7 @@ from .research_owner import (
     research_owner_email_send,
     research_transfer_propose,
 )
+from .research_slots import research_slot_cancel, research_slot_create
 from .reservations import (
     ReservationOpened,
     offers_expire,
@@ -109,6 +110,8 @@ __all__ = [
     "research_request_forward",
     "research_request_hand_over",
     "research_request_refuse",
+    "research_slot_cancel",
+    "research_slot_create",
     "research_transfer_propose",
     "reservation_accept_offer",
     "reservation_approve",

@@ -1,11 +1,14 @@
 """Requests for research equipment from ZEUS, the owner's decision, transfers.
 
 A teacher requests an item for a loan period (picked up and returned at a bank) or
-for an on-site visit with pupils; the central bank reviews and forwards it to the
-owner institution's contact, who approves or declines from a signed link (no account
+for an on-site visit with pupils in one of the item's visit slots (a time of day the
+central bank published, services/research_slots.py); the central bank reviews and
+forwards it to the owner institution's contact, who approves or declines from a signed link (no account
 needed). The same no-overlap guarantee as bank units: the item's row is locked while
 the check runs (SQLite: IMMEDIATE transactions), and on PostgreSQL an exclusion
-constraint refuses two holding requests with overlapping periods. The central bank
+constraint refuses two holding requests with overlapping periods (a visit in a slot
+holds its slot, not the whole day: one live request per slot, and none on a day a loan
+holds the item). The central bank
 may also propose a permanent transfer of an idle item into the bank (ZEUS's transfer
 programme); once the owner agrees it becomes a bank unit with its provenance kept
 (services/research_owner.py).
@@ -36,12 +39,11 @@ from nanum.core.services import (
 from nanum.lending import tasks
 
 from .. import selectors
-from ..models import ResearchItem, ResearchRequest
+from ..models import ResearchItem, ResearchRequest, ResearchVisitSlot
 from ..models.research import NOT_REQUESTABLE
 
 LEAD_DAYS = selectors.LEAD_DAYS
 MAX_LOAN_DAYS = 30
-MAX_PUPILS = 60
 S = ResearchRequest.Status
 
 
@@ -49,7 +51,7 @@ def _refuse(message: Any, code: str, field: str | None = None) -> DomainError:
     return DomainError(
         message,
         code=code,
-        status=409 if code in ("item_taken", "wrong_status") else 422,
+        status=409 if code in ("item_taken", "slot_taken", "wrong_status") else 422,
         field_errors={field: [message]} if field else None,
     )
 
@@ -66,7 +68,8 @@ def _check_item(item: ResearchItem, mode: str) -> None:
         )
 
 
-def _check_dates(mode: str, start: date, end: date, pupils: int) -> None:
+def _check_dates(start: date, end: date) -> None:
+    """A loan's period."""
     errors: dict[str, list[Any]] = {}
     earliest = clock.today() + timedelta(days=LEAD_DAYS)
     if end < start:
@@ -78,8 +81,6 @@ def _check_dates(mode: str, start: date, end: date, pupils: int) -> None:
             )
             % {"days": LEAD_DAYS, "date": formats.date_format(earliest, "DATE_FORMAT")}
         ]
-    elif mode == ResearchRequest.Mode.VISIT and end != start:
-        errors["end_date"] = [_("A visit is one day: use the same first and last day.")]
     elif (end - start).days + 1 > MAX_LOAN_DAYS:
         errors["end_date"] = [
             _("A loan lasts at most %(days)s days.") % {"days": MAX_LOAN_DAYS}
@@ -87,10 +88,6 @@ def _check_dates(mode: str, start: date, end: date, pupils: int) -> None:
     elif any(d.weekday() >= 5 for d in (start, end)):
         errors["start_date" if start.weekday() >= 5 else "end_date"] = [
             _("Not a school day.")
-        ]
-    if mode == ResearchRequest.Mode.VISIT and not 1 <= pupils <= MAX_PUPILS:
-        errors["pupils"] = [
-            _("A visit needs between 1 and %(n)s pupils.") % {"n": MAX_PUPILS}
         ]
     if errors:
         raise InvalidInput(field_errors=errors)
@@ -165,24 +162,43 @@ def research_request_create(
     school_id: int,
     bank_id: int,
     mode: str,
-    start_date: date,
-    end_date: date,
     purpose: str,
+    start_date: date | None = None,
+    end_date: date | None = None,
     pupils: int = 0,
+    slot_id: int | None = None,
 ) -> ResearchRequest:
-    """A teacher asks for a research item; refused with the reason when the item's
-    use scope, conditions or the period do not allow it."""
+    """A teacher asks for a research item: a loan for a period, or a visit with
+    pupils in one of the item's free visit slots (``slot_id``). Refused with the
+    reason when the item's use scope, conditions, the period or the slot do not
+    allow it."""
     schools = selectors.teacher_school_ids(actor)
     if schools is not None and school_id not in schools:
         raise PermissionDenied()
     if mode not in ResearchRequest.Mode.values:
         raise InvalidInput(field_errors={"mode": [_("Choose a kind of use.")]})
-    _check_dates(mode, start_date, end_date, pupils)
+    visit = mode == ResearchRequest.Mode.VISIT
+    if visit and slot_id is None:
+        raise InvalidInput(field_errors={"slot": [_("Choose a free visit slot.")]})
+    if not visit:
+        if start_date is None or end_date is None:
+            raise InvalidInput(
+                field_errors={
+                    f: [_("Enter a date.")]
+                    for f, v in (("start_date", start_date), ("end_date", end_date))
+                    if v is None
+                }
+            )
+        _check_dates(start_date, end_date)
     with transaction.atomic():
         item = selectors.research_item_get(actor=actor, item_id=item_id)
         _check_item(item, mode)
-        # the item's row is the lock every request for it queues on
-        ResearchItem.objects.select_for_update().filter(pk=item.pk).first()
+        # the item's row is the lock every request (and slot) of it queues on
+        item = ResearchItem.objects.select_for_update().get(pk=item.pk)
+        slot = _free_slot(item, slot_id, pupils) if visit and slot_id else None
+        if slot is not None:
+            start_date = end_date = slot.date
+        assert start_date is not None and end_date is not None
         school = Organisation.objects.filter(
             pk=school_id, kind=Organisation.Kind.SCHOOL, tenant_id=item.tenant_id
         ).first()
@@ -196,12 +212,16 @@ def research_request_create(
             raise InvalidInput(
                 field_errors={"bank": [_("Choose a bank of your town.")]}
             )
-        if ResearchRequest.objects.filter(
+        held = ResearchRequest.objects.filter(
             item=item,
             status__in=ResearchRequest.HOLDING,
             start_date__lte=end_date,
             end_date__gte=start_date,
-        ).exists():
+        )
+        if slot is not None:
+            # other slots of the same day may be booked; a loan holds the whole day
+            held = held.filter(slot__isnull=True)
+        if held.exists():
             raise _item_taken()
         r = ResearchRequest(
             tenant_id=item.tenant_id,
@@ -212,7 +232,8 @@ def research_request_create(
             mode=mode,
             start_date=start_date,
             end_date=end_date,
-            pupils=pupils if mode == ResearchRequest.Mode.VISIT else 0,
+            pupils=pupils if visit else 0,
+            slot=slot,
             purpose=purpose.strip()[:300],
             status=S.REVIEW,
         )
@@ -220,11 +241,62 @@ def research_request_create(
         try:
             with transaction.atomic():
                 r.save()
-        except IntegrityError:  # the exclusion constraint (PostgreSQL)
-            raise _item_taken() from None
-        _audit(actor, "request", r, status=r.status, item=item.nfec_no)
+        except IntegrityError:  # the exclusion or the one-per-slot constraint
+            raise (_slot_taken() if slot else _item_taken()) from None
+        extra = {"slot": slot.pk} if slot else {}
+        _audit(actor, "request", r, status=r.status, item=item.nfec_no, **extra)
         _notify(r, bank_ids=(item.bank_id,))
     return r
+
+
+def _free_slot(item: ResearchItem, slot_id: int, pupils: int) -> ResearchVisitSlot:
+    """The live slot ``slot_id`` of ``item`` if a visit of ``pupils`` may book it
+    (the caller holds the item's lock)."""
+    slot = ResearchVisitSlot.objects.filter(
+        pk=slot_id, item=item, cancelled_at__isnull=True
+    ).first()
+    if slot is None:
+        raise InvalidInput(
+            field_errors={"slot": [_("This visit slot is no longer offered.")]}
+        )
+    earliest = clock.today() + timedelta(days=LEAD_DAYS)
+    if slot.date < earliest:
+        raise InvalidInput(
+            field_errors={
+                "slot": [
+                    _(
+                        "Request at least %(days)s days ahead: the first possible "
+                        "day is %(date)s."
+                    )
+                    % {
+                        "days": LEAD_DAYS,
+                        "date": formats.date_format(earliest, "DATE_FORMAT"),
+                    }
+                ]
+            }
+        )
+    if not 1 <= pupils <= slot.max_pupils:
+        raise InvalidInput(
+            field_errors={
+                "pupils": [
+                    _("This visit slot takes between 1 and %(n)s pupils.")
+                    % {"n": slot.max_pupils}
+                ]
+            }
+        )
+    if ResearchRequest.objects.filter(
+        slot=slot, status__in=ResearchRequest.HOLDING
+    ).exists():
+        raise _slot_taken()
+    return slot
+
+
+def _slot_taken() -> DomainError:
+    return _refuse(
+        _("Another school has already asked for this visit slot."),
+        "slot_taken",
+        "slot",
+    )
 
 
 def _item_taken() -> DomainError:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from nanum.core import clock
 from nanum.lending import services
-from nanum.lending.models import ResearchItem, ResearchRequest
+from nanum.lending.models import ResearchItem, ResearchRequest, ResearchVisitSlot
 
 _n = [0]
 
@@ -53,4 +53,31 @@ def request_item(
         "purpose": "세포 관찰 심화 수업",
     }
     args.update(kw)
+    if args["mode"] == "visit" and "slot_id" not in args:
+        # a visit books a slot: publish one on its day (the central bank's staff)
+        day = args.pop("start_date")
+        args.pop("end_date")
+        args["slot_id"] = publish_slot(world, item, day=day).pk
     return services.research_request_create(**args)
+
+
+def publish_slot(
+    world: Any,
+    item: ResearchItem,
+    *,
+    day: date | None = None,
+    start: str = "10:00",
+    end: str = "12:00",
+    max_pupils: int = 30,
+    actor: Any = None,
+) -> ResearchVisitSlot:
+    """A visit slot of ``item`` published by the central bank's staff (through the
+    service: every rule applies)."""
+    return services.research_slot_create(
+        actor=actor or world.bank_officer,
+        item_id=item.pk,
+        date=day or monday(),
+        start_time=time.fromisoformat(start),
+        end_time=time.fromisoformat(end),
+        max_pupils=max_pupils,
+    )

@@ -16,7 +16,7 @@ from nanum.core.models import AuditLog, Notification
 from nanum.lending import selectors, services
 from nanum.lending.models import Asset, ResearchItem, ResearchRequest
 
-from .research_helpers import make_item, monday, request_item
+from .research_helpers import make_item, monday, publish_slot, request_item
 
 pytestmark = pytest.mark.django_db
 
@@ -67,21 +67,32 @@ def test_refusals_say_why_in_korean_and_english_and_change_nothing(
 def test_bad_dates_and_visits_without_pupils_are_refused_field_by_field(world):
     item = make_item(world, lending="on_site")
     start = monday()
-    with pytest.raises(InvalidInput) as caught:
-        request_item(world, item, mode="visit", end_date=start + timedelta(days=1))
-    assert set(caught.value.field_errors) == {"end_date", "pupils"}
+    slot = publish_slot(world, item, max_pupils=30)
+    with pytest.raises(InvalidInput) as no_pupils:
+        request_item(world, item, mode="visit", slot_id=slot.pk)
+    assert set(no_pupils.value.field_errors) == {"pupils"}
+    with pytest.raises(InvalidInput) as too_many:
+        request_item(world, item, mode="visit", slot_id=slot.pk, pupils=31)
+    assert "30" in str(too_many.value.field_errors["pupils"][0])
+    with pytest.raises(InvalidInput) as no_slot:
+        request_item(world, item, mode="visit", pupils=10, slot_id=None)
+    assert set(no_slot.value.field_errors) == {"slot"}
+    loan_item = make_item(world)
     with pytest.raises(InvalidInput) as too_soon:
         request_item(
             world,
-            item,
-            mode="visit",
-            pupils=10,
+            loan_item,
             start_date=start - timedelta(days=14),
             end_date=start - timedelta(days=14),
         )
     assert "start_date" in too_soon.value.field_errors
-    visit = request_item(world, item, mode="visit", pupils=25, end_date=start)
+    with pytest.raises(InvalidInput) as backwards:
+        request_item(world, loan_item, end_date=start - timedelta(days=1))
+    assert "end_date" in backwards.value.field_errors
+    assert not ResearchRequest.objects.exists()
+    visit = request_item(world, item, mode="visit", pupils=25, slot_id=slot.pk)
     assert (visit.mode, visit.pupils) == ("visit", 25)
+    assert (visit.start_date, visit.end_date) == (start, start)
 
 
 def test_no_overlap_like_bank_units(world):

@@ -11,6 +11,8 @@ from .research import (
     research_request_action,
     research_request_detail,
     research_review,
+    research_slot_cancel,
+    research_slot_create,
     research_syncs,
     research_transfer,
 )
@@ -72,6 +74,8 @@ __all__ = [
     "research_request_action",
     "research_request_detail",
     "research_review",
+    "research_slot_cancel",
+    "research_slot_create",
     "research_syncs",
     "research_transfer",
     "reservation_action",

@@ -4,6 +4,8 @@ records, and the owner institution's decision from a signed link (no account).""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,9 +24,10 @@ from ..forms.research import (
     OwnerDecisionForm,
     ResearchConditionsForm,
     ResearchRequestForm,
+    ResearchSlotForm,
     ZeusListForm,
 )
-from ..models import LOCAL_CONDITIONS, ResearchRequest
+from ..models import LOCAL_CONDITIONS, ResearchItem, ResearchRequest
 
 
 def _refusal_text(exc: DomainError) -> str:
@@ -33,20 +36,59 @@ def _refusal_text(exc: DomainError) -> str:
     )
 
 
+def _request_form(
+    request: AuthedHttpRequest, item: ResearchItem, data: Any = None
+) -> ResearchRequestForm:
+    return ResearchRequestForm(
+        data,
+        schools=selectors.school_list(actor=request.user),
+        banks=selectors.bank_choices(actor=request.user),
+        slots=selectors.free_slots(item),
+        initial={
+            "mode": "loan" if item.lending == item.Lending.LOAN else "visit",
+            **selectors.research_request_defaults(actor=request.user),
+        },
+    )
+
+
+def _item_page(
+    request: AuthedHttpRequest,
+    item: ResearchItem,
+    form: ResearchRequestForm,
+    slot_form: ResearchSlotForm | None = None,
+) -> HttpResponse:
+    """The item's page: its request form (teachers) and, for the staff of the central
+    bank that keeps it, its visit slots with the form that publishes one."""
+    central = selectors.is_central_bank_staff(request.user)
+    banks = selectors.central_bank_ids(request.user)
+    keeps = banks is None or item.bank_id in banks
+    slots = selectors.research_slot_list(actor=request.user, item_id=item.pk)
+    failed = bool(form.errors) or bool(slot_form and slot_form.errors)
+    return render(
+        request,
+        "lending/research/item.html",
+        {
+            "item": item,
+            "form": form,
+            "can_request": selectors.school_list(actor=request.user).exists()
+            and item.visible,
+            "central": central,
+            "keeps": keeps,
+            "slots": slots,
+            "slot_form": slot_form or ResearchSlotForm(prefix="slot"),
+            "visits": item.lending != item.Lending.NONE,
+        },
+        status=422 if failed else 200,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def research_item(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     central = selectors.is_central_bank_staff(request.user)
     item = selectors.research_item_get(actor=request.user, item_id=pk, hidden=central)
-    schools = selectors.school_list(actor=request.user)
-    form = ResearchRequestForm(
-        request.POST if request.method == "POST" else None,
-        schools=schools,
-        banks=selectors.bank_choices(actor=request.user),
-        initial={
-            "mode": "loan" if item.lending == item.Lending.LOAN else "visit",
-            **selectors.research_request_defaults(actor=request.user),
-        },
+    form = _request_form(
+        request, item, request.POST if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -62,6 +104,7 @@ def research_item(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     mode=d["mode"],
                     start_date=d["start_date"],
                     end_date=d["end_date"],
+                    slot_id=d["slot"],
                     pupils=d["pupils"] or 0,
                     purpose=d["purpose"],
                 )
@@ -73,17 +116,44 @@ def research_item(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     _("Request #%(id)s sent to the central bank.") % {"id": r.pk},
                 )
                 return once.done(redirect("lending:research_request", pk=r.pk))
-    return render(
-        request,
-        "lending/research/item.html",
-        {
-            "item": item,
-            "form": form,
-            "can_request": schools.exists() and item.visible,
-            "central": central,
-        },
-        status=422 if form.errors else 200,
-    )
+    return _item_page(request, item, form)
+
+
+@login_required
+@require_POST
+def research_slot_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The central bank's staff publish a visit slot from the item's page."""
+    item = selectors.research_conditions_item(actor=request.user, item_id=pk)
+    slot_form = ResearchSlotForm(request.POST, prefix="slot")
+    if slot_form.is_valid():
+        try:
+            services.research_slot_create(
+                actor=request.user, item_id=item.pk, **slot_form.cleaned_data
+            )
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            add_domain_error(slot_form, exc, with_summary=True)
+        else:
+            messages.success(request, _("Visit slot published."))
+            return redirect("lending:research_item", pk=item.pk)
+    return _item_page(request, item, _request_form(request, item), slot_form)
+
+
+@login_required
+@require_POST
+def research_slot_cancel(
+    request: AuthedHttpRequest, pk: int, slot_pk: int
+) -> HttpResponse:
+    try:
+        services.research_slot_cancel(actor=request.user, item_id=pk, slot_id=slot_pk)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(request, _("Visit slot cancelled."))
+    return redirect("lending:research_item", pk=pk)
 
 
 @login_required
