@@ -9,7 +9,7 @@ from itertools import combinations
 from typing import Any, cast
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Case, Count, Max, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -31,6 +31,7 @@ DIMENSIONS = {
     "category": gettext_lazy("Category"),
 }
 TOP = 5
+CHUNK = 500  # people per query (SQLite's limit on parameters)
 
 
 @dataclass(frozen=True)
@@ -217,31 +218,49 @@ def _leaky(
     return {key for key, n in wider.items() if is_small(n - here.get(key, 0), MIN_CELL)}
 
 
-def _multi(qs: Any, by: str) -> dict[str, list[frozenset[str]]]:
-    """Per resource, the groups of each person counted in two groups or more."""
+Multi = dict[str, list[frozenset[str]]]
+
+
+def _groups_of(field: str) -> Any:
+    """How many groups of ``field`` a person's facts fall in (an empty one counts)."""
+    return Count(field, distinct=True) + Max(
+        Case(When(**{f"{field}__isnull": True}, then=Value(1)), default=Value(0))
+    )
+
+
+def _multi(qs: Any, by: str) -> tuple[Multi, Multi]:
+    """Per resource, the groups (of ``by``, and of need quintile) of each person
+    counted in two groups or more: one grouped query, then those people's facts."""
     several = (
         qs.values("resource", "person")
-        .annotate(n=Count(by, distinct=True))
-        .filter(n__gt=1)
+        .annotate(a=_groups_of(by), b=_groups_of("quintile"))
+        .filter(Q(a__gt=1) | Q(b__gt=1))
         .order_by()
     )
     wanted = {(r["resource"], r["person"]) for r in several}
-    if not wanted:
-        return {}
-    groups: dict[tuple[str, str], set[str]] = {}
-    people = {person for _r, person in wanted}
-    for r in (
-        qs.filter(person__in=people)
-        .values("resource", "person", by)
-        .distinct()
-        .order_by()
-    ):
-        if (r["resource"], r["person"]) in wanted:
-            groups.setdefault((r["resource"], r["person"]), set()).add(str(r[by]))
-    out: dict[str, list[frozenset[str]]] = {}
-    for (resource, _p), keys in groups.items():
-        out.setdefault(resource, []).append(frozenset(keys))
-    return out
+    people = sorted({person for _r, person in wanted})
+    groups: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    for start in range(0, len(people), CHUNK):
+        rows = (
+            qs.filter(person__in=people[start : start + CHUNK])
+            .values("resource", "person", by, "quintile")
+            .distinct()
+            .order_by()
+        )
+        for r in rows:
+            key = (r["resource"], r["person"])
+            if key in wanted:
+                mine, quintiles = groups.setdefault(key, (set(), set()))
+                mine.add(str(r[by]))
+                quintiles.add(str(r["quintile"]))
+    grouped: Multi = {}
+    by_quintile: Multi = {}
+    for (resource, _p), (mine, quintiles) in groups.items():
+        if len(mine) > 1:
+            grouped.setdefault(resource, []).append(frozenset(mine))
+        if len(quintiles) > 1:
+            by_quintile.setdefault(resource, []).append(frozenset(quintiles))
+    return grouped, by_quintile
 
 
 def _differences(base: Any, filters: EquityFilters, by: str, sums: Sums) -> None:
@@ -261,8 +280,7 @@ def _differences(base: Any, filters: EquityFilters, by: str, sums: Sums) -> None
             sums.leaky_grouped |= _leaky(_people(wider, by), here_grouped)
             sums.leaky_by_quintile |= _leaky(_people(wider, "quintile"), here_quintile)
             sums.leaky_totals |= {r for r, _k in _leaky(_people(wider), here_totals)}
-    sums.multi_grouped = _multi(qs, by)
-    sums.multi_by_quintile = _multi(qs, "quintile")
+    sums.multi_grouped, sums.multi_by_quintile = _multi(qs, by)
 
 
 def _aggregates(scope: EquityScope, filters: EquityFilters, by: str) -> Sums:
