@@ -1,17 +1,20 @@
 """Demo research equipment: a few hundred idle items from Seoul universities and
 institutes, read through the real ZEUS sync (an in-memory feed in the Open API's
-shape), one request waiting for the central bank and one approved by its owner."""
+shape), one request waiting for the central bank and one approved by its owner, and a few free
+visit slots on two on-site-only items."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, time, timedelta
 from typing import TYPE_CHECKING
 
 from nanum.core import clock
+from nanum.core.models import User
 
 from .. import selectors, services
+from ..models import ResearchVisitSlot
 from ..services import ZeusClient
 from ..services.zeus_client import FeedPage
 
@@ -154,9 +157,37 @@ def seed(ctx: DemoContext) -> list[str]:
             name="김연구",
             reason="장비 사용 교육 후 대여합니다.",
         )
+    slots = _visit_slots(teacher, staff, start) if staff is not None else []
     return [
         f"ZEUS: {sync.added} research items from Seoul universities and institutes "
         f"({sync.withdrawn} disused, hidden); search '현미경' as 'teacher'. Request "
         f"#{made[0].pk} waits for the central bank ('bank.central': Research equipment "
-        f"requests), #{made[1].pk} is approved by its owner."
+        f"requests), #{made[1].pk} is approved by its owner. {len(slots)} free visit "
+        f"slots on {len({sl.item_id for sl in slots})} on-site items (items' pages)."
     ]
+
+
+def _visit_slots(teacher: User, staff: User, monday: date) -> list[ResearchVisitSlot]:
+    """Three future visit slots on each of two on-site-only items (published by the
+    central bank's staff): a morning and an afternoon, and one the week after."""
+    on_site = selectors.research_item_list(actor=teacher).filter(
+        use_scope="shared", lending="on_site", idle_status__in=("idle", "under_used")
+    )[:2]
+    made = []
+    for item in on_site:
+        for days, start, end, pupils in (
+            (1, time(10, 0), time(12, 0), 30),
+            (1, time(14, 0), time(16, 0), 25),
+            (8, time(10, 0), time(11, 30), 20),
+        ):
+            made.append(
+                services.research_slot_create(
+                    actor=staff,
+                    item_id=item.pk,
+                    date=monday + timedelta(days=days),
+                    start_time=start,
+                    end_time=end,
+                    max_pupils=pupils,
+                )
+            )
+    return made
