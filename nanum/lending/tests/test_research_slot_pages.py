@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from nanum.core.models import Organisation, Role
 from nanum.core.testing import make_user
+from nanum.lending import selectors
 from nanum.lending.models import ResearchRequest, ResearchVisitSlot
 from nanum.lending.schemas import ResearchSlotOut
 
@@ -138,6 +139,10 @@ def test_a_teacher_sees_the_free_slots_and_books_one_on_the_page(
     assert ok.status_code == 302
     r = ResearchRequest.objects.get(requested_by=world.teacher)
     assert (r.slot_id, r.pupils, r.start_date) == (slot.pk, 24, slot.date)
+    # the request's page and the owner's signed link name the slot's time
+    assert "10:00–12:00" in c.get(ok["Location"]).content.decode()
+    owner = f"/lending/research/owner/{selectors.owner_token('r', r.pk)}/"
+    assert "10:00–12:00" in Client().get(owner).content.decode()
     # the slot is no longer offered to anyone
     again = c.get(f"/lending/research/{item.pk}/").content.decode()
     assert f'value="{slot.pk}"' not in again
