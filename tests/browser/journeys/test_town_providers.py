@@ -1,7 +1,7 @@
 """Town providers journey (Korean): Pyeongchang's officer adds a lecture site with this
 year's seats, gives one of its staff an account (a one-time password shown once; a
-taken username is refused first), and that staff member signs in with it and sees
-the site's seats page; no administrator and no Django admin on the way."""
+taken username is refused first) and shows the site's hand-off secret once; the staff
+member signs in with the password and sees the site's seats page; no administrator and no Django admin on the way."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from nanum.core.models import AuditLog, Organisation, Role, User
-from nanum.learning.models import SeatAllocation
+from nanum.learning.models import ProviderProfile, SeatAllocation
 
 from .conftest import sign_in
 
@@ -49,13 +49,19 @@ def test_an_officer_adds_a_provider_and_its_staff_signs_in(demo: None, page: Pag
         action="learning.town.provider.staff_add", object_id=str(org.pk)
     ).exists()
 
+    # The hand-off secret, shown once, for the provider's technical contact.
+    page.get_by_role("button", name="비밀값을 한 번 보기").click()  # 8
+    profile = ProviderProfile.objects.get(organisation=org)
+    expect(page.locator("#secret-value")).to_have_text(str(profile.handoff_secret))
+    expect(page.get_by_role("button", name="비밀값을 한 번 보기")).to_have_count(0)
+
     # The staff member signs in with the one-time password.
     page.context.clear_cookies()
     page.goto("/")
     page.get_by_label("아이디").fill("pc.academy")
     page.get_by_label("비밀번호").fill(password)
-    page.get_by_role("button", name="로그인").click()  # 8
+    page.get_by_role("button", name="로그인").click()  # 9
     page.wait_for_url("**/")
-    page.get_by_role("link", name="이용권과 이용 현황", exact=True).first.click()  # 9
+    page.get_by_role("link", name="이용권과 이용 현황", exact=True).first.click()  # 10
     expect(page.get_by_role("heading", level=1)).to_contain_text("평창 온라인 학당")
     expect(page.get_by_role("heading", name="사용 중인 좌석")).to_be_visible()
