@@ -7,6 +7,9 @@ HTTP (GET /api/v1/lending/availability, gunicorn, one client). Target: p95 <= 50
 
     .venv/bin/python bench/lending_search.py          # full scale
     .venv/bin/python bench/lending_search.py --tiny   # 2,000 assets, 20,000 reservations
+    .venv/bin/python bench/lending_search.py --models 100 --per-model 100 --profile 200
+        # where the CPU of a search goes (10,000 assets, 100,000 reservations): the
+        # selector alone and whole requests in-process, CPU per search, then cProfile
 """
 
 from __future__ import annotations
@@ -251,13 +254,83 @@ def bare_sql_times(teacher: Any, queries: list[dict]) -> list[float]:
     return times
 
 
+def cpu_split(teacher: Any, token: str, queries: list[dict]) -> tuple[float, float]:
+    """CPU seconds per search, the least of three rounds (process clock, this process
+    only; PostgreSQL's own CPU is not in it): the selector alone, and the whole
+    request in-process (the same URL and token as over HTTP, through Django's test
+    client: middleware, token check, django-ninja, the answer's JSON)."""
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    from nanum.lending import selectors
+
+    client = Client()
+    auth = {"Authorization": f"Bearer {token}"}
+    paths = [
+        "/api/v1/lending/availability?" + urlencode({k: str(v) for k, v in q.items()})
+        for q in queries
+    ]
+    for path in paths[:10]:  # warm: first-request imports, plans, caches
+        assert client.get(path, headers=auth).status_code == 200, path
+    selector = whole = float("inf")
+    for _round in range(3):  # alternating; the least of three (a loaded host's noise)
+        t = time.process_time()
+        for q in queries:
+            selectors.availability_search(actor=teacher, **q)
+        selector = min(selector, (time.process_time() - t) / len(queries))
+        t = time.process_time()
+        for path in paths:
+            client.get(path, headers=auth)
+        whole = min(whole, (time.process_time() - t) / len(queries))
+    return selector, whole
+
+
+def profile_searches(token: str, queries: list[dict], rounds: int) -> None:
+    """cProfile (CPU clock) of ``rounds`` in-process searches, by cumulative and own time."""
+    import cProfile
+    import pstats
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    client = Client()
+    auth = {"Authorization": f"Bearer {token}"}
+    paths = [
+        "/api/v1/lending/availability?" + urlencode({k: str(v) for k, v in q.items()})
+        for q in queries
+    ]
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for i in range(rounds):
+        client.get(paths[i % len(paths)], headers=auth)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true")
     parser.add_argument("--queries", type=int, default=None)
+    parser.add_argument("--models", type=int, default=None, help="models (1,000)")
+    parser.add_argument(
+        "--per-model", type=int, default=None, help="assets per model (100)"
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="SEARCHES",
+        help="print the CPU per search (selector alone, whole request in-process) "
+        "and a CPU profile of this many in-process searches, then stop (no HTTP)",
+    )
     args = parser.parse_args()
     kit.ensure_postgres(__file__, sys.argv[1:])
     n_models, per_model, per_asset = (100, 20, 10) if args.tiny else (1000, 100, 10)
+    n_models = args.models or n_models
+    per_model = args.per_model or per_model
     n_queries = args.queries or (30 if args.tiny else 300)
     rng = random.Random(2026)
 
@@ -270,6 +343,21 @@ def main() -> int:
     data = build(n_models, per_model, per_asset, rng)
     teacher = data["world"]["users"][0]
     queries = [random_query(rng, data) for _ in range(n_queries)]
+    if args.profile:
+        token = data["world"]["tokens"][0]
+        selector, whole = cpu_split(teacher, token, queries)
+        profile_searches(token, queries, args.profile)
+        print(
+            f"lending_search --profile: {data['assets']:,} assets, "
+            f"{data['reservations']:,} reservations, {n_queries} searches"
+        )
+        print(
+            f"CPU per search (this process): whole request in-process "
+            f"{whole * 1000:.1f} ms = selector {selector * 1000:.1f} ms + the rest "
+            f"{(whole - selector) * 1000:.1f} ms"
+        )
+        print(f"load average (1, 5, 15 min): before {load_before}, after {loadavg()}")
+        return 0
     bare = bare_sql_times(teacher, queries)
     for q in queries[:5]:  # warm caches
         selectors.availability_search(actor=teacher, **q)
