@@ -14,21 +14,24 @@ from .roles import BANK_KINDS, actor_tenant_ids, staff_bank_ids, teacher_school_
 def model_list(
     *, actor: User, q: str = "", category: str = "", grade: int | None = None
 ) -> QuerySet[EquipmentModel]:
-    qs = EquipmentModel.objects.filter(is_active=True)
+    # One filter() of one Q: each filter() call copies the query, and this runs on
+    # every search (twice when the count is read).
+    where = Q(is_active=True)
     tenants = actor_tenant_ids(actor)
     if tenants is not None:
-        qs = qs.filter(tenant_id__in=tenants)
+        where &= Q(tenant_id__in=tenants)
     if q:
-        qs = qs.filter(
+        where &= (
             Q(name_ko__icontains=q)
             | Q(name_en__icontains=q)
             | Q(code__icontains=q)
             | Q(maker__icontains=q)
         )
     if category:
-        qs = qs.filter(category=category)
+        where &= Q(category=category)
     if grade:
-        qs = qs.filter(min_grade__lte=grade, max_grade__gte=grade)
+        where &= Q(min_grade__lte=grade, max_grade__gte=grade)
+    qs = EquipmentModel.objects.filter(where)
     return qs.order_by("category", "name_ko", "pk")
 
 
