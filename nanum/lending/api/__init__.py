@@ -56,6 +56,7 @@ from ..schemas import (
     training_out,
     transfer_out,
 )
+from ..selectors.search import availability_page
 
 router = Router()
 
@@ -143,13 +144,14 @@ def availability(
     if (params.end - params.start).days > 366:
         raise InvalidInput(field_errors={"end": ["period too long"]})
     # The search works in pages of AVAILABILITY_PAGE models; read the ones we need.
-    # When the last one read is the catalogue's last, it tells the count as well.
+    # A page that is not empty tells the count as well (read with it); when the last
+    # one read is the catalogue's last, so does its length.
     first = page.offset // AVAILABILITY_PAGE
     results = []
     count = None
     number = first + 1
     while True:
-        found, more = selectors.availability_search(
+        found, more, total = availability_page(
             actor=request.auth,
             start=params.start,
             end=params.end,
@@ -161,6 +163,8 @@ def availability(
             page=number,
         )
         results.extend(found)
+        if total is not None:
+            count = total
         if not more:
             if found or number == 1:
                 count = (number - 1) * AVAILABILITY_PAGE + len(found)

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from operator import itemgetter
 from typing import Any, cast
 
+from django.db.models import Count, Window
+
 from nanum.core import clock
 from nanum.core.models import District, Organisation, User
 from nanum.core.selectors import closed_days
@@ -149,15 +151,47 @@ def availability_search(
 
     Banks in the school's own district office come first. Returns (results, has_more).
     """
+    results, has_more, _total = availability_page(
+        actor=actor,
+        start=start,
+        end=end,
+        quantity=quantity,
+        q=q,
+        category=category,
+        grade=grade,
+        school_id=school_id,
+        page=page,
+        alternatives=alternatives,
+    )
+    return results, has_more
+
+
+def availability_page(
+    *,
+    actor: User,
+    start: date,
+    end: date,
+    quantity: int = 1,
+    q: str = "",
+    category: str = "",
+    grade: int | None = None,
+    school_id: int | None = None,
+    page: int = 1,
+    alternatives: bool = True,
+) -> tuple[list[SearchResult], bool, int | None]:
+    """``availability_search`` and the number of models matching the filters, read
+    with the page (a window count, not a second query); None when the page is empty.
+    """
     models = list(
-        model_list(actor=actor, q=q, category=category, grade=grade)[
-            (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1
-        ]
+        model_list(actor=actor, q=q, category=category, grade=grade).annotate(
+            matching=Window(Count("pk"))
+        )[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
     )
     has_more = len(models) > PAGE_SIZE
     models = models[:PAGE_SIZE]
     if not models:
-        return [], False
+        return [], False, None
+    total = cast(int, models[0].matching)
     banks, points, school_do = _network(actor=actor, school_id=school_id)
     groups: dict[tuple[int, int], list[int]] = defaultdict(list)
     for m in models:
@@ -205,7 +239,7 @@ def availability_search(
         lacking = lacking[:5]
         if lacking:
             _add_alternatives(lacking, start, end, quantity, banks)
-    return results, has_more
+    return results, has_more, total
 
 
 def _split(
