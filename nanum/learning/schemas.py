@@ -451,6 +451,20 @@ class ProviderStaffOut(Schema):
     password: str = Field(..., description="One-time password, shown only here.")
 
 
+class ProviderStaffStateOut(Schema):
+    """A staff account after it was deactivated or reactivated."""
+
+    id: int
+    username: str
+    name: str
+    provider: int
+    active: bool = Field(
+        ...,
+        description="false: it cannot sign in, and its API tokens were revoked "
+        "(they stay revoked after a reactivation).",
+    )
+
+
 class ProviderSecretIn(Schema):
     new: bool = Field(
         False,

@@ -90,6 +90,11 @@ urlpatterns = [
         name="town_provider_secret",
     ),
     path(
+        "officer/towns/<slug:slug>/providers/<int:pk>/staff/<int:user_id>/<str:act>/",
+        town_providers.town_provider_staff_manage,
+        name="town_provider_staff_manage",
+    ),
+    path(
         "officer/towns/<slug:slug>/notices",
         town_admin.town_notice_add,
         name="town_notice_add",

@@ -1,6 +1,7 @@
 """API twins of the town officer's providers page (views/town_providers.py): list the
 providers a town added, add one, edit one, give it a staff account, show or renew
-its hand-off secret. Every write is one call into ``services.town_providers``, which
+its hand-off secret, deactivate or reactivate a staff account or give it a new
+one-time password. Every write is one call into ``services.town_providers``, which
 checks and audits it."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from ninja import Query, Status
 
 from nanum.core.http import ApiRequest
 from nanum.core.idempotency import run_idempotent
+from nanum.core.models import User
 from nanum.core.schemas import IDEMPOTENT, Id, Page, PageQuery, page_of
 
 from .. import selectors, services
@@ -19,6 +21,7 @@ from ..schemas import (
     ProviderSecretOut,
     ProviderStaffIn,
     ProviderStaffOut,
+    ProviderStaffStateOut,
     TownProviderIn,
     TownProviderOut,
     TownSlug,
@@ -147,3 +150,83 @@ def town_provider_secret(
         new=payload.new,
     )
     return {"secret": secret, "new": payload.new}
+
+
+def _state(user: User, provider_id: int) -> dict[str, Any]:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": user.display_name,
+        "provider": provider_id,
+        "active": user.is_active,
+    }
+
+
+@router.post(
+    "/officer/towns/{slug}/providers/{provider_id}/staff/{user_id}/deactivate",
+    response=ProviderStaffStateOut,
+    summary="Deactivate a staff account of a provider the town added: it can no "
+    "longer sign in and its API tokens are revoked (its officers; 404 for anyone "
+    "not on this provider's staff; 409 provider_shared once other towns buy seats "
+    "there, 409 account_shared if the account has a role elsewhere)",
+)
+def town_provider_staff_deactivate(
+    request: ApiRequest, slug: TownSlug, provider_id: Id, user_id: Id
+) -> dict[str, Any]:
+    policy = _managed(request, slug)
+    user = services.town_provider_staff_deactivate(
+        actor=request.auth,
+        tenant_id=policy.tenant_id,
+        provider_id=provider_id,
+        user_id=user_id,
+    )
+    return _state(user, provider_id)
+
+
+@router.post(
+    "/officer/towns/{slug}/providers/{provider_id}/staff/{user_id}/reactivate",
+    response=ProviderStaffStateOut,
+    summary="Reactivate a staff account of a provider the town added: it signs in "
+    "with its password again; revoked API tokens stay revoked (its officers; the "
+    "same refusals as deactivate)",
+)
+def town_provider_staff_reactivate(
+    request: ApiRequest, slug: TownSlug, provider_id: Id, user_id: Id
+) -> dict[str, Any]:
+    policy = _managed(request, slug)
+    user = services.town_provider_staff_reactivate(
+        actor=request.auth,
+        tenant_id=policy.tenant_id,
+        provider_id=provider_id,
+        user_id=user_id,
+    )
+    return _state(user, provider_id)
+
+
+@router.post(
+    "/officer/towns/{slug}/providers/{provider_id}/staff/{user_id}/password",
+    response={201: ProviderStaffOut},
+    summary="Give a staff account of a provider the town added a new one-time "
+    "password, in the answer only; the old one stops working at once (its "
+    "officers; the same refusals as deactivate)",
+)
+def town_provider_staff_password(
+    request: ApiRequest, slug: TownSlug, provider_id: Id, user_id: Id
+) -> Status:
+    policy = _managed(request, slug)
+    account = services.town_provider_staff_password(
+        actor=request.auth,
+        tenant_id=policy.tenant_id,
+        provider_id=provider_id,
+        user_id=user_id,
+    )
+    return Status(
+        201,
+        {
+            "id": account.user.pk,
+            "username": account.user.username,
+            "name": account.user.display_name,
+            "provider": provider_id,
+            "password": account.password,
+        },
+    )

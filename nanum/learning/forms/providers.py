@@ -72,3 +72,24 @@ class ProviderSecretForm(forms.Form):
                 _("Tick the box to confirm that the old secret may stop working."),
             )
         return cd
+
+
+class StaffDeactivateForm(forms.Form):
+    """Deactivate a staff account, after a confirmation."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that this account can no longer sign in and that its API "
+            "tokens stop working at once."
+        ),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, object]:
+        cd = super().clean() or {}
+        if not cd.get("confirm"):
+            self.add_error(
+                "confirm",
+                _("Tick the box to confirm that the account may stop working."),
+            )
+        return cd

@@ -58,6 +58,11 @@ from .membership import (
     restriction_lift,
 )
 from .privacy import my_data, my_data_zip, retention_purge
+from .provider_staff import (
+    town_provider_staff_deactivate,
+    town_provider_staff_password,
+    town_provider_staff_reactivate,
+)
 from .quota import places_allocate
 from .rewards import recommendation_add, reward_decide, reward_shortlist_build
 from .seats import (
@@ -180,6 +185,9 @@ __all__ = [
     "town_provider_add",
     "town_provider_secret",
     "town_provider_staff_add",
+    "town_provider_staff_deactivate",
+    "town_provider_staff_password",
+    "town_provider_staff_reactivate",
     "town_provider_update",
     "town_rules_update",
     "town_seats_update",

@@ -1,14 +1,15 @@
 """The town officer's providers page: add a provider the town buys seats from (name,
 sign-in address, contact, seats) and edit the ones the town added; on a provider's
 page, give its staff accounts (a one-time password shown once) and show or renew its
-hand-off secret (shown once). Every write is one call into
+hand-off secret (shown once); deactivate or reactivate a staff account (confirmed)
+or give it a new one-time password (shown once). Every write is one call into
 ``services.town_providers``, which checks and audits it; another town's slug or
 provider is simply not found."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +19,12 @@ from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
 
 from .. import selectors, services
-from ..forms.providers import ProviderForm, ProviderSecretForm, ProviderStaffForm
+from ..forms.providers import (
+    ProviderForm,
+    ProviderSecretForm,
+    ProviderStaffForm,
+    StaffDeactivateForm,
+)
 from ..models import TenantPolicy
 from ._common import officer_required
 
@@ -65,6 +71,7 @@ def _edit_page(
     staff_form: ProviderStaffForm | None = None,
     secret_form: ProviderSecretForm | None = None,
     shown: dict[str, str] | None = None,
+    staff_error: dict[str, object] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     org = row.provider
@@ -84,6 +91,8 @@ def _edit_page(
         "secret_form": secret_form or ProviderSecretForm(),
         "secret_shown": selectors.town_provider_secret_shown(provider_id=org.pk),
         "shown": shown or {},
+        "staff_error": staff_error or {},
+        "deactivate_form": StaffDeactivateForm(),
     }
     response = render(
         request, "learning/town_provider_edit.html", context, status=status
@@ -173,3 +182,64 @@ def town_provider_secret(
         else:
             return _edit_page(request, policy, row, shown={"secret": secret})
     return _edit_page(request, policy, row, secret_form=form, status=status)
+
+
+_STAFF_ACTS = ("deactivate", "reactivate", "password")
+
+
+@officer_required
+@require_POST
+def town_provider_staff_manage(
+    request: AuthedHttpRequest, slug: str, pk: int, user_id: int, act: str
+) -> HttpResponse:
+    """Deactivate (confirmed) or reactivate a staff account of the provider, or give
+    it a new one-time password, shown once; anyone else's account is not found."""
+    if act not in _STAFF_ACTS:
+        raise Http404()
+    policy = selectors.managed_town_get(actor=request.user, slug=slug)
+    row = selectors.town_provider_get(policy=policy, provider_id=pk)
+    actor, tenant_id, provider_id = request.user, policy.tenant_id, row.provider.pk
+    if act == "deactivate":
+        form = StaffDeactivateForm(request.POST)
+        if not form.is_valid():
+            staff = selectors.town_provider_staff(provider=row.provider)
+            if user_id not in {u.pk for u in staff}:
+                raise Http404()
+            errors = [str(e) for e in form.errors.get("confirm", [])]
+            error = {"user": user_id, "messages": errors}
+            return _edit_page(request, policy, row, staff_error=error, status=422)
+    try:
+        if act == "password":
+            account = services.town_provider_staff_password(
+                actor=actor,
+                tenant_id=tenant_id,
+                provider_id=provider_id,
+                user_id=user_id,
+            )
+            user = account.user
+        else:
+            change = (
+                services.town_provider_staff_deactivate
+                if act == "deactivate"
+                else services.town_provider_staff_reactivate
+            )
+            user = change(
+                actor=actor,
+                tenant_id=tenant_id,
+                provider_id=provider_id,
+                user_id=user_id,
+            )
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        error = {"user": user_id, "messages": [str(exc.message)]}
+        return _edit_page(request, policy, row, staff_error=error, status=exc.status)
+    if act == "password":
+        shown = {"username": user.username, "password": account.password, "reset": "1"}
+        return _edit_page(request, policy, row, shown=shown)
+    if act == "deactivate":
+        text = _("%(username)s can no longer sign in; its API tokens were revoked.")
+    else:
+        text = _("%(username)s can sign in again with its password.")
+    messages.success(request, text % {"username": user.username})
+    return redirect("learning:town_provider_edit", slug, provider_id)
