@@ -19,12 +19,12 @@ from .data import DATASETS, load_split
 from .evaluate import (
     MODEL_NAMES,
     evaluate,
+    reliability_curves,
     reliability_report,
     summary_rows,
     summary_table,
     tiny_split,
 )
-from .report import pooled
 from .train import TrainSettings, export_artefact, predict_sequences, train_model
 
 
@@ -133,10 +133,7 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
         for note in notes:
             console.print(f"[yellow]note:[/yellow] {note}")
         console.print(summary_table(results, f"{args.dataset}: test scores"))
-        for model in models:
-            bins = pooled(
-                r.info.get("reliability", []) for r in results if r.model == model
-            )
+        for model, bins in reliability_curves(results, args.dataset).items():
             console.print(
                 f"reliability {model} (predicted -> observed, count): "
                 + ", ".join(f"{p:.3f}->{o:.3f} ({n})" for p, o, n in bins)

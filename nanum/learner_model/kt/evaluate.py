@@ -202,9 +202,11 @@ def summary_table(results: list[FoldResult], title: str = "Test scores") -> Tabl
     return table
 
 
-def reliability_report(results: list[FoldResult], dataset: str) -> str:
-    """The dataset's reliability plot (SVG): each model's bins pooled over its folds."""
-    curves = {
+def reliability_curves(
+    results: list[FoldResult], dataset: str
+) -> dict[str, list[tuple[float, float, int]]]:
+    """Each model's reliability bins for ``dataset``, pooled over its folds."""
+    return {
         model: pooled(
             r.info.get("reliability", [])
             for r in results
@@ -213,7 +215,12 @@ def reliability_report(results: list[FoldResult], dataset: str) -> str:
         for model in MODEL_NAMES
         if any(r.dataset == dataset and r.model == model for r in results)
     }
+
+
+def reliability_report(results: list[FoldResult], dataset: str) -> str:
+    """The dataset's reliability plot (SVG) of :func:`reliability_curves`."""
     folds = sorted({r.fold for r in results if r.dataset == dataset})
     return reliability_svg(
-        curves, f"{dataset}: reliability, folds {','.join(map(str, folds))}"
+        reliability_curves(results, dataset),
+        f"{dataset}: reliability, folds {','.join(map(str, folds))}",
     )
