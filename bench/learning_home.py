@@ -49,6 +49,7 @@ ENV = {
 }
 
 from _learninghomekit import build  # noqa: E402  (bench/ is on sys.path)
+from _profiling import print_cpu_profile  # noqa: E402
 
 
 def sessions(user_ids: list[int]) -> list[str]:
@@ -153,9 +154,6 @@ def profile_pages(user_ids: list[int], rounds: int, path: str) -> None:
     """Print where the CPU of ``rounds`` pages goes: cProfile with a CPU clock over
     in-process requests (after one visit per student, as in a repeat visit; with
     --no-cache every visit computes everything), by cumulative and by own time."""
-    import cProfile
-    import pstats
-
     from django.test import Client
 
     from nanum.core.models import User
@@ -166,14 +164,9 @@ def profile_pages(user_ids: list[int], rounds: int, path: str) -> None:
         client.force_login(user)
         client.get(path)
         clients.append(client)
-    profiler = cProfile.Profile(time.process_time)
-    profiler.enable()
-    for i in range(rounds):
-        clients[i % len(clients)].get(path)
-    profiler.disable()
-    stats = pstats.Stats(profiler, stream=sys.stdout)
-    stats.sort_stats("cumulative").print_stats(40)
-    stats.sort_stats("tottime").print_stats(20)
+    print_cpu_profile(
+        lambda i: clients[i % len(clients)].get(path), rounds, cumulative=40, own=20
+    )
 
 
 def worker_cpu_seconds(master_pid: int) -> float:

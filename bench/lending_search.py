@@ -26,6 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import _lendingkit as kit
+from _profiling import print_cpu_profile
 
 WORDS = [
     "현미경",
@@ -288,8 +289,6 @@ def cpu_split(teacher: Any, token: str, queries: list[dict]) -> tuple[float, flo
 
 def profile_searches(token: str, queries: list[dict], rounds: int) -> None:
     """cProfile (CPU clock) of ``rounds`` in-process searches, by cumulative and own time."""
-    import cProfile
-    import pstats
     from urllib.parse import urlencode
 
     from django.test import Client
@@ -300,14 +299,12 @@ def profile_searches(token: str, queries: list[dict], rounds: int) -> None:
         "/api/v1/lending/availability?" + urlencode({k: str(v) for k, v in q.items()})
         for q in queries
     ]
-    profiler = cProfile.Profile(time.process_time)
-    profiler.enable()
-    for i in range(rounds):
-        client.get(paths[i % len(paths)], headers=auth)
-    profiler.disable()
-    stats = pstats.Stats(profiler, stream=sys.stdout)
-    stats.sort_stats("cumulative").print_stats(45)
-    stats.sort_stats("tottime").print_stats(30)
+    print_cpu_profile(
+        lambda i: client.get(paths[i % len(paths)], headers=auth),
+        rounds,
+        cumulative=45,
+        own=30,
+    )
 
 
 def main() -> int:
