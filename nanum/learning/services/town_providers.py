@@ -118,6 +118,30 @@ def _check_town(actor: User, tenant_id: int) -> None:
         raise NotFound()
 
 
+def _town_provider(actor: User, tenant_id: int, provider_id: int) -> Organisation:
+    """A provider this town added, locked, its town loaded; another town's (or none)
+    is not found."""
+    _check_town(actor, tenant_id)
+    org = (
+        Organisation.objects.select_for_update(of=("self",))
+        .select_related("tenant")
+        .filter(pk=provider_id, kind=Organisation.Kind.PROVIDER, tenant_id=tenant_id)
+        .first()
+    )
+    if org is None:
+        raise NotFound()
+    return org
+
+
+def _shared(org: Organisation) -> bool:
+    """Another town than the one that added the provider buys seats from it."""
+    return (
+        SeatAllocation.objects.filter(provider=org)
+        .exclude(tenant_id=org.tenant_id)
+        .exists()
+    )
+
+
 def _seats(actor: User, tenant_id: int, org: Organisation, seats: int | None) -> None:
     if seats is not None:
         town_seats_update(actor=actor, tenant_id=tenant_id, seats={org.pk: seats})
@@ -163,14 +187,7 @@ def town_provider_update(
     """An officer of the town that added the provider changes it. Another town's
     provider is not found; one whose seats another town holds keeps its name,
     address and contact (409 ``provider_shared``), though its seats may change."""
-    _check_town(actor, tenant_id)
-    org = (
-        Organisation.objects.select_for_update()
-        .filter(pk=provider_id, kind=Organisation.Kind.PROVIDER, tenant_id=tenant_id)
-        .first()
-    )
-    if org is None:
-        raise NotFound()
+    org = _town_provider(actor, tenant_id, provider_id)
     errors = _errors(data, provider_id=org.pk)
     if errors:
         raise InvalidInput(field_errors=errors)
@@ -183,12 +200,7 @@ def town_provider_update(
         "launch_url": data.launch_url.strip(),
     }
     if after != before:
-        shared = (
-            SeatAllocation.objects.filter(provider=org)
-            .exclude(tenant_id=tenant_id)
-            .exists()
-        )
-        if shared:
+        if _shared(org):
             raise DomainError(
                 _(
                     "Other towns buy seats from this provider, so its name, address "
@@ -228,20 +240,8 @@ UNAMBIGUOUS = "abcdefghjkmnpqrstuvwxyz23456789"
 def _own_provider(actor: User, tenant_id: int, provider_id: int) -> Organisation:
     """The town's own provider, locked, that no other town buys seats from: another
     town's (or none) is not found; a shared one stays with an administrator."""
-    _check_town(actor, tenant_id)
-    org = (
-        Organisation.objects.select_for_update()
-        .select_related("tenant")
-        .filter(pk=provider_id, kind=Organisation.Kind.PROVIDER, tenant_id=tenant_id)
-        .first()
-    )
-    if org is None:
-        raise NotFound()
-    if (
-        SeatAllocation.objects.filter(provider=org)
-        .exclude(tenant_id=tenant_id)
-        .exists()
-    ):
+    org = _town_provider(actor, tenant_id, provider_id)
+    if _shared(org):
         raise DomainError(
             _(
                 "Other towns buy seats from this provider, so its staff accounts and "
