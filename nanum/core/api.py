@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import translation
 from ninja import Query, Router, Status
 
 from . import selectors, services
@@ -143,20 +142,7 @@ def signup_phone(request: ApiRequest, payload: PhoneSignUpIn) -> Any:
                 for field, msgs in form.errors.items()
             }
         )
-    cd = form.cleaned_data
-    user = services.user_register_by_phone(
-        data=services.PhoneSignUp(
-            phone=cd["phone"],
-            code=cd["code"],
-            username=cd["username"],
-            display_name=cd["display_name"],
-            password=cd["password1"],
-            birth_year=cd["birth_year"],
-            role=cd["role"],
-            tenant=cd["tenant"],
-            language=translation.get_language() or "",
-        )
-    )
+    user = services.user_register_by_phone(data=form.signup())
     pref = services.preference_of(user)
     return Status(
         201, {"id": user.pk, "username": user.username, "channels": pref.channels}

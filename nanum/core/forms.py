@@ -214,3 +214,19 @@ class PhoneSignUpForm(SignUpForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["email"]
+
+    def signup(self) -> services.PhoneSignUp:
+        """The valid form's input for ``services.user_register_by_phone`` (the page
+        and the API's ``POST /signup/phone`` both send it)."""
+        cd = self.cleaned_data
+        return services.PhoneSignUp(
+            phone=cd["phone"],
+            code=cd["code"],
+            username=cd["username"],
+            display_name=cd["display_name"],
+            password=cd["password1"],
+            birth_year=cd["birth_year"],
+            role=cd["role"],
+            tenant=cd["tenant"],
+            language=get_language() or "",
+        )

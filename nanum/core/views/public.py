@@ -152,21 +152,8 @@ def signup_phone(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("A code was sent to your phone."))
     elif request.method == "POST" and form.is_valid():
-        cd = form.cleaned_data
         try:
-            user = services.user_register_by_phone(
-                data=services.PhoneSignUp(
-                    phone=cd["phone"],
-                    code=cd["code"],
-                    username=cd["username"],
-                    display_name=cd["display_name"],
-                    password=cd["password1"],
-                    birth_year=cd["birth_year"],
-                    role=cd["role"],
-                    tenant=cd["tenant"],
-                    language=translation.get_language() or "",
-                )
-            )
+            user = services.user_register_by_phone(data=form.signup())
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
