@@ -6,7 +6,8 @@ checks and audits it."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ninja import Query, Status
 
@@ -29,6 +30,8 @@ from ..schemas import (
 from . import router
 from .towns import _managed
 
+_T = TypeVar("_T")
+
 
 def _out(row: selectors.TownProvider) -> dict[str, Any]:
     org = row.provider
@@ -46,6 +49,17 @@ def _out(row: selectors.TownProvider) -> dict[str, Any]:
 
 def _input(payload: TownProviderIn) -> services.ProviderInput:
     return services.ProviderInput(**payload.dict())
+
+
+def _account(account: services.StaffAccount, provider_id: int) -> dict[str, Any]:
+    user = account.user
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": user.display_name,
+        "provider": provider_id,
+        "password": account.password,
+    }
 
 
 @router.get(
@@ -120,16 +134,7 @@ def town_provider_staff_add(
         name=payload.name,
         username=payload.username,
     )
-    return Status(
-        201,
-        {
-            "id": account.user.pk,
-            "username": account.user.username,
-            "name": account.user.display_name,
-            "provider": provider_id,
-            "password": account.password,
-        },
-    )
+    return Status(201, _account(account, provider_id))
 
 
 @router.post(
@@ -150,6 +155,24 @@ def town_provider_secret(
         new=payload.new,
     )
     return {"secret": secret, "new": payload.new}
+
+
+def _on_staff(
+    request: ApiRequest,
+    slug: str,
+    provider_id: int,
+    user_id: int,
+    change: Callable[..., _T],
+) -> _T:
+    """One change to a staff account of a provider the town added (the service
+    checks and audits it)."""
+    policy = _managed(request, slug)
+    return change(
+        actor=request.auth,
+        tenant_id=policy.tenant_id,
+        provider_id=provider_id,
+        user_id=user_id,
+    )
 
 
 def _state(user: User, provider_id: int) -> dict[str, Any]:
@@ -173,12 +196,8 @@ def _state(user: User, provider_id: int) -> dict[str, Any]:
 def town_provider_staff_deactivate(
     request: ApiRequest, slug: TownSlug, provider_id: Id, user_id: Id
 ) -> dict[str, Any]:
-    policy = _managed(request, slug)
-    user = services.town_provider_staff_deactivate(
-        actor=request.auth,
-        tenant_id=policy.tenant_id,
-        provider_id=provider_id,
-        user_id=user_id,
+    user = _on_staff(
+        request, slug, provider_id, user_id, services.town_provider_staff_deactivate
     )
     return _state(user, provider_id)
 
@@ -193,12 +212,8 @@ def town_provider_staff_deactivate(
 def town_provider_staff_reactivate(
     request: ApiRequest, slug: TownSlug, provider_id: Id, user_id: Id
 ) -> dict[str, Any]:
-    policy = _managed(request, slug)
-    user = services.town_provider_staff_reactivate(
-        actor=request.auth,
-        tenant_id=policy.tenant_id,
-        provider_id=provider_id,
-        user_id=user_id,
+    user = _on_staff(
+        request, slug, provider_id, user_id, services.town_provider_staff_reactivate
     )
     return _state(user, provider_id)
 
@@ -213,20 +228,7 @@ def town_provider_staff_reactivate(
 def town_provider_staff_password(
     request: ApiRequest, slug: TownSlug, provider_id: Id, user_id: Id
 ) -> Status:
-    policy = _managed(request, slug)
-    account = services.town_provider_staff_password(
-        actor=request.auth,
-        tenant_id=policy.tenant_id,
-        provider_id=provider_id,
-        user_id=user_id,
+    account = _on_staff(
+        request, slug, provider_id, user_id, services.town_provider_staff_password
     )
-    return Status(
-        201,
-        {
-            "id": account.user.pk,
-            "username": account.user.username,
-            "name": account.user.display_name,
-            "provider": provider_id,
-            "password": account.password,
-        },
-    )
+    return Status(201, _account(account, provider_id))
