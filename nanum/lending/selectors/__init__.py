@@ -48,6 +48,7 @@ from .research import (
 from .research_slots import (
     free_slots,
     lent_days,
+    live_slots,
     research_slot_get,
     research_slot_list,
 )
@@ -134,6 +135,7 @@ __all__ = [
     "is_central_bank_staff",
     "last_month",
     "lent_days",
+    "live_slots",
     "model_calendar",
     "model_get",
     "model_list",

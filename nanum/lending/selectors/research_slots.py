@@ -69,6 +69,20 @@ def free_slots(item: ResearchItem) -> list[ResearchVisitSlot]:
     return [s for s in slots if s.pk not in booked and s.date not in lent]
 
 
+def live_slots(item: ResearchItem) -> list[ResearchVisitSlot]:
+    """Every live slot of ``item`` from today on, each with ``slot.booking``, its live
+    request or None (what the staff of the central bank that keeps it see)."""
+    slots = list(
+        ResearchVisitSlot.objects.filter(
+            item=item, cancelled_at__isnull=True, date__gte=clock.today()
+        ).order_by("date", "start_time", "pk")[:MAX_SLOTS_SHOWN]
+    )
+    booked = _booked(slots)
+    for s in slots:
+        s.booking = booked.get(s.pk)  # type: ignore[attr-defined]
+    return slots
+
+
 def research_slot_list(*, actor: User, item_id: int) -> list[ResearchVisitSlot]:
     """Staff of the central bank that keeps the item: every live slot from today on
     (``slot.booking`` is its live request or None). Everyone else who may see the
@@ -78,15 +92,7 @@ def research_slot_list(*, actor: User, item_id: int) -> list[ResearchVisitSlot]:
         actor=actor, item_id=item_id, hidden=central is None or bool(central)
     )
     if central is None or item.bank_id in central:
-        slots = list(
-            ResearchVisitSlot.objects.filter(
-                item=item, cancelled_at__isnull=True, date__gte=clock.today()
-            ).order_by("date", "start_time", "pk")[:MAX_SLOTS_SHOWN]
-        )
-        booked = _booked(slots)
-        for s in slots:
-            s.booking = booked.get(s.pk)  # type: ignore[attr-defined]
-        return slots
+        return live_slots(item)
     slots = free_slots(item)
     for s in slots:
         s.booking = None  # type: ignore[attr-defined]

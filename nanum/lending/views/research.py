@@ -59,10 +59,9 @@ def _item_page(
 ) -> HttpResponse:
     """The item's page: its request form (teachers) and, for the staff of the central
     bank that keeps it, its visit slots with the form that publishes one."""
-    central = selectors.is_central_bank_staff(request.user)
     banks = selectors.central_bank_ids(request.user)
     keeps = banks is None or item.bank_id in banks
-    slots = selectors.research_slot_list(actor=request.user, item_id=item.pk)
+    visits = item.lending != item.Lending.NONE
     failed = bool(form.errors) or bool(slot_form and slot_form.errors)
     return render(
         request,
@@ -72,11 +71,12 @@ def _item_page(
             "form": form,
             "can_request": selectors.school_list(actor=request.user).exists()
             and item.visible,
-            "central": central,
+            "central": banks is None or bool(banks),
             "keeps": keeps,
-            "slots": slots,
+            # only the staff of the bank that keeps the item see its slots' table
+            "slots": selectors.live_slots(item) if keeps and visits else [],
             "slot_form": slot_form or ResearchSlotForm(prefix="slot"),
-            "visits": item.lending != item.Lending.NONE,
+            "visits": visits,
         },
         status=422 if failed else 200,
     )
