@@ -212,16 +212,18 @@ def research_request_create(
             raise InvalidInput(
                 field_errors={"bank": [_("Choose a bank of your town.")]}
             )
-        held = ResearchRequest.objects.filter(
-            item=item,
-            status__in=ResearchRequest.HOLDING,
-            start_date__lte=end_date,
-            end_date__gte=start_date,
-        )
         if slot is not None:
             # other slots of the same day may be booked; a loan holds the whole day
-            held = held.filter(slot__isnull=True)
-        if held.exists():
+            # (the rule a slot's publishing and the free slots read as well)
+            taken = bool(selectors.lent_days(item, slot.date, slot.date))
+        else:
+            taken = ResearchRequest.objects.filter(
+                item=item,
+                status__in=ResearchRequest.HOLDING,
+                start_date__lte=end_date,
+                end_date__gte=start_date,
+            ).exists()
+        if taken:
             raise _item_taken()
         r = ResearchRequest(
             tenant_id=item.tenant_id,
