@@ -4,6 +4,7 @@ quintile, district office, school level or category, per term, scoped to the act
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, cast
@@ -196,11 +197,15 @@ def _conditions(filters: EquityFilters) -> list[Q]:
     return conds
 
 
-def _filtered(filters: EquityFilters) -> Q:
+def _all(conds: Iterable[Q]) -> Q:
     cond = Q()
-    for c in _conditions(filters):
+    for c in conds:
         cond &= c
     return cond
+
+
+def _filtered(filters: EquityFilters) -> Q:
+    return _all(_conditions(filters))
 
 
 def _people(qs: Any, *fields: str) -> dict[tuple[str, str], int]:
@@ -263,20 +268,21 @@ def _multi(qs: Any, by: str) -> tuple[Multi, Multi]:
     return grouped, by_quintile
 
 
-def _differences(base: Any, filters: EquityFilters, by: str, sums: Sums) -> None:
-    """Below the office: compare with every wider view a reader can ask for (each
-    subset of the filters, none included) and note the people counted twice."""
-    qs = base.filter(_filtered(filters))
-    here_grouped = _people(qs, by)
-    here_quintile = _people(qs, "quintile")
-    here_totals = _people(qs)
+def _differences(
+    base: Any, qs: Any, filters: EquityFilters, by: str, sums: Sums
+) -> None:
+    """Below the office: compare ``qs`` (``base`` filtered) with every wider view a
+    reader can ask for (each subset of the filters, none included) and note the
+    people counted twice. This view's people are the ones ``sums`` already holds."""
+    here_grouped = {(r["resource"], str(r[by])): r["people"] for r in sums.grouped}
+    here_quintile = {
+        (r["resource"], str(r["quintile"])): r["people"] for r in sums.by_quintile
+    }
+    here_totals = {(r, ""): t["people"] for r, t in sums.totals.items()}
     conds = _conditions(filters)
     for size in range(len(conds)):
         for subset in combinations(conds, size):
-            cond = Q()
-            for c in subset:
-                cond &= c
-            wider = base.filter(cond)
+            wider = base.filter(_all(subset))
             sums.leaky_grouped |= _leaky(_people(wider, by), here_grouped)
             sums.leaky_by_quintile |= _leaky(_people(wider, "quintile"), here_quintile)
             sums.leaky_totals |= {r for r, _k in _leaky(_people(wider), here_totals)}
@@ -317,7 +323,7 @@ def _aggregates(scope: EquityScope, filters: EquityFilters, by: str) -> Sums:
         },
     )
     if scope.suppress:
-        _differences(base, filters, by, sums)
+        _differences(base, qs, filters, by, sums)
     cache.set(key, sums, CACHE_SECONDS)
     return sums
 
