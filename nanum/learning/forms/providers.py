@@ -30,14 +30,8 @@ class ProviderForm(forms.Form):
     )
 
     def to_input(self) -> ProviderInput:
-        cd = self.cleaned_data
-        return ProviderInput(
-            name_ko=cd["name_ko"],
-            name_en=cd["name_en"],
-            launch_url=cd["launch_url"],
-            phone=cd["phone"],
-            seats=cd["seats"],
-        )
+        # The fields are ProviderInput's, by name (as the API's TownProviderIn).
+        return ProviderInput(**self.cleaned_data)
 
 
 class ProviderStaffForm(forms.Form):
