@@ -43,8 +43,9 @@ def local_fields_of(pks: list[int]) -> dict[int, list[str]]:
     return found
 
 
-def _item_for_update(actor: User, item_id: int) -> ResearchItem:
-    """The item, locked, if ``actor`` is staff of the central bank that keeps it."""
+def item_for_update(actor: User, item_id: int) -> ResearchItem:
+    """The item, locked, if ``actor`` is staff of the central bank that keeps it (the
+    item's row is the lock its conditions, slots and requests queue on)."""
     item = selectors.research_conditions_item(actor=actor, item_id=item_id)
     return ResearchItem.objects.select_for_update().get(pk=item.pk)
 
@@ -120,7 +121,7 @@ def research_conditions_set(
         "operator_needed": bool(operator_needed),
     }
     with transaction.atomic():
-        item = _item_for_update(actor, item_id)
+        item = item_for_update(actor, item_id)
         changed = [f for f, v in values.items() if getattr(item, f) != v]
         if not changed:
             return item
@@ -156,7 +157,7 @@ def research_conditions_reset(*, actor: User, item_id: int) -> ResearchItem:
     """Hand every locally set field back to the feed: the next sync writes them all
     (the item's digest is cleared so that even an unchanged feed rewrites it)."""
     with transaction.atomic():
-        item = _item_for_update(actor, item_id)
+        item = item_for_update(actor, item_id)
         if not item.local_fields:
             return item
         before = list(item.local_fields)

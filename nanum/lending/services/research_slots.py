@@ -29,6 +29,7 @@ from nanum.core.services import audit_record
 from .. import selectors
 from ..models import ResearchItem, ResearchRequest, ResearchVisitSlot
 from ..models.research import NOT_REQUESTABLE
+from .research_conditions import item_for_update
 
 MAX_PUPILS = ResearchVisitSlot.MAX_PUPILS
 
@@ -80,14 +81,12 @@ def research_slot_create(
     max_pupils: int,
 ) -> ResearchVisitSlot:
     """Publish a visit slot of a research item (central bank staff)."""
-    item = selectors.research_conditions_item(actor=actor, item_id=item_id)
-    code = item.not_requestable
-    if code:
-        raise DomainError(NOT_REQUESTABLE[code], code=code, status=422)
-    _clean(date, start_time, end_time, max_pupils)
     with transaction.atomic():
-        # the item's row is the lock every slot and request of it queues on
-        item = ResearchItem.objects.select_for_update().get(pk=item.pk)
+        item = item_for_update(actor, item_id)
+        code = item.not_requestable
+        if code:
+            raise DomainError(NOT_REQUESTABLE[code], code=code, status=422)
+        _clean(date, start_time, end_time, max_pupils)
         if ResearchVisitSlot.objects.filter(
             item=item,
             cancelled_at__isnull=True,
