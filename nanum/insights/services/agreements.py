@@ -74,25 +74,32 @@ def _checked(actor: User, data: ProjectInput) -> tuple[Organisation, list[User]]
     return institution, researchers
 
 
+def _fill(
+    project: ResearchProject, data: ProjectInput, institution: Organisation
+) -> None:
+    """Set the agreement's terms (the ``EDITABLE`` fields) from ``data``."""
+    project.title = data.title
+    project.institution = institution
+    project.principal_investigator = data.principal_investigator
+    project.purpose = data.purpose
+    project.irb_ref = data.irb_ref
+    project.starts_on = data.starts_on
+    project.ends_on = data.ends_on
+    project.datasets = sorted(set(data.datasets))
+    project.k = data.k
+
+
 def research_project_approve(*, actor: User, data: ProjectInput) -> ResearchProject:
     """An office administrator records an approved data-use agreement."""
     institution, researchers = _checked(actor, data)
     with transaction.atomic():
         project = ResearchProject(
-            title=data.title,
-            institution=institution,
-            principal_investigator=data.principal_investigator,
-            purpose=data.purpose,
-            irb_ref=data.irb_ref,
-            starts_on=data.starts_on,
-            ends_on=data.ends_on,
-            datasets=sorted(set(data.datasets)),
-            k=data.k,
             status=ResearchProject.Status.APPROVED,
             approved_by=actor,
             approved_at=clock.now(),
             key_salt=secrets.token_hex(16),
         )
+        _fill(project, data, institution)
         project.full_clean()
         project.save()
         project.researchers.set(researchers)
@@ -138,15 +145,7 @@ def research_project_update(
     with transaction.atomic():
         project = _locked(actor, project_id)
         before = _state(project)
-        project.title = data.title
-        project.institution = institution
-        project.principal_investigator = data.principal_investigator
-        project.purpose = data.purpose
-        project.irb_ref = data.irb_ref
-        project.starts_on = data.starts_on
-        project.ends_on = data.ends_on
-        project.datasets = sorted(set(data.datasets))
-        project.k = data.k
+        _fill(project, data, institution)
         project.full_clean()
         project.save()
         project.researchers.set(researchers)
