@@ -8,6 +8,8 @@ provider is simply not found."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nanum.core.errors import DomainError
 from nanum.core.forms import add_domain_error
 from nanum.core.http import AuthedHttpRequest
+from nanum.core.models import User
 
 from .. import selectors, services
 from ..forms.providers import (
@@ -62,6 +65,14 @@ def town_providers(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     return render(request, "learning/town_providers.html", context, status=status)
 
 
+def _provider(
+    request: AuthedHttpRequest, slug: str, pk: int
+) -> tuple[TenantPolicy, selectors.TownProvider]:
+    """The officer's town and one provider it added; anything else is not found."""
+    policy = selectors.managed_town_get(actor=request.user, slug=slug)
+    return policy, selectors.town_provider_get(policy=policy, provider_id=pk)
+
+
 def _edit_page(
     request: AuthedHttpRequest,
     policy: TenantPolicy,
@@ -104,8 +115,7 @@ def _edit_page(
 @officer_required
 @require_http_methods(["GET", "POST"])
 def town_provider_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    policy = selectors.managed_town_get(actor=request.user, slug=slug)
-    row = selectors.town_provider_get(policy=policy, provider_id=pk)
+    policy, row = _provider(request, slug, pk)
     if request.method != "POST":
         return _edit_page(request, policy, row)
     form = ProviderForm(request.POST)
@@ -133,8 +143,7 @@ def town_provider_staff_add(
     request: AuthedHttpRequest, slug: str, pk: int
 ) -> HttpResponse:
     """A staff account for the provider; its one-time password is shown once."""
-    policy = selectors.managed_town_get(actor=request.user, slug=slug)
-    row = selectors.town_provider_get(policy=policy, provider_id=pk)
+    policy, row = _provider(request, slug, pk)
     form = ProviderStaffForm(request.POST)
     status = 422
     if form.is_valid():
@@ -164,8 +173,7 @@ def town_provider_secret(
     request: AuthedHttpRequest, slug: str, pk: int
 ) -> HttpResponse:
     """Show the provider's hand-off secret once, or make a new one (confirmed)."""
-    policy = selectors.managed_town_get(actor=request.user, slug=slug)
-    row = selectors.town_provider_get(policy=policy, provider_id=pk)
+    policy, row = _provider(request, slug, pk)
     form = ProviderSecretForm(request.POST)
     status = 422
     if form.is_valid():
@@ -184,7 +192,12 @@ def town_provider_secret(
     return _edit_page(request, policy, row, secret_form=form, status=status)
 
 
-_STAFF_ACTS = ("deactivate", "reactivate", "password")
+#: What each staff button calls (the service checks and audits it).
+_STAFF_ACTS: dict[str, Callable[..., User | services.StaffAccount]] = {
+    "deactivate": services.town_provider_staff_deactivate,
+    "reactivate": services.town_provider_staff_reactivate,
+    "password": services.town_provider_staff_password,
+}
 
 
 @officer_required
@@ -194,11 +207,11 @@ def town_provider_staff_manage(
 ) -> HttpResponse:
     """Deactivate (confirmed) or reactivate a staff account of the provider, or give
     it a new one-time password, shown once; anyone else's account is not found."""
-    if act not in _STAFF_ACTS:
+    change = _STAFF_ACTS.get(act)
+    if change is None:
         raise Http404()
-    policy = selectors.managed_town_get(actor=request.user, slug=slug)
-    row = selectors.town_provider_get(policy=policy, provider_id=pk)
-    actor, tenant_id, provider_id = request.user, policy.tenant_id, row.provider.pk
+    policy, row = _provider(request, slug, pk)
+    provider_id = row.provider.pk
     if act == "deactivate":
         form = StaffDeactivateForm(request.POST)
         if not form.is_valid():
@@ -209,37 +222,27 @@ def town_provider_staff_manage(
             error = {"user": user_id, "messages": errors}
             return _edit_page(request, policy, row, staff_error=error, status=422)
     try:
-        if act == "password":
-            account = services.town_provider_staff_password(
-                actor=actor,
-                tenant_id=tenant_id,
-                provider_id=provider_id,
-                user_id=user_id,
-            )
-            user = account.user
-        else:
-            change = (
-                services.town_provider_staff_deactivate
-                if act == "deactivate"
-                else services.town_provider_staff_reactivate
-            )
-            user = change(
-                actor=actor,
-                tenant_id=tenant_id,
-                provider_id=provider_id,
-                user_id=user_id,
-            )
+        done = change(
+            actor=request.user,
+            tenant_id=policy.tenant_id,
+            provider_id=provider_id,
+            user_id=user_id,
+        )
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
         error = {"user": user_id, "messages": [str(exc.message)]}
         return _edit_page(request, policy, row, staff_error=error, status=exc.status)
-    if act == "password":
-        shown = {"username": user.username, "password": account.password, "reset": "1"}
+    if isinstance(done, services.StaffAccount):
+        shown = {
+            "username": done.user.username,
+            "password": done.password,
+            "reset": "1",
+        }
         return _edit_page(request, policy, row, shown=shown)
     if act == "deactivate":
         text = _("%(username)s can no longer sign in; its API tokens were revoked.")
     else:
         text = _("%(username)s can sign in again with its password.")
-    messages.success(request, text % {"username": user.username})
+    messages.success(request, text % {"username": done.username})
     return redirect("learning:town_provider_edit", slug, provider_id)
