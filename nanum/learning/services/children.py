@@ -18,6 +18,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core import clock
@@ -116,6 +117,18 @@ def _check_consent(consent: bool) -> None:
         )
 
 
+def username_errors(username: str, holders: QuerySet[User]) -> list[Any]:
+    """What is wrong with a new sign-in name (empty: nothing): its form, or that
+    ``holders`` (the accounts that would clash with it) is not empty."""
+    if not 4 <= len(username) <= 30 or not set(username) <= USERNAME_CHARS:
+        return [
+            _("Use 4 to 30 lowercase letters, digits, dots, dashes or underscores.")
+        ]
+    if holders.exists():
+        return [_("This username is taken. Choose another.")]
+    return []
+
+
 @transaction.atomic
 def child_password_set(
     *, actor: User, child_id: int, username: str, password: str, consent: bool
@@ -125,12 +138,11 @@ def child_password_set(
     _check_consent(consent)
     username = (username or "").strip().lower()
     errors: dict[str, list[Any]] = {}
-    if not 4 <= len(username) <= 30 or not set(username) <= USERNAME_CHARS:
-        errors["username"] = [
-            _("Use 4 to 30 lowercase letters, digits, dots, dashes or underscores.")
-        ]
-    elif User.objects.filter(username=username).exclude(pk=child.pk).exists():
-        errors["username"] = [_("This username is taken. Choose another.")]
+    wrong = username_errors(
+        username, User.objects.filter(username=username).exclude(pk=child.pk)
+    )
+    if wrong:
+        errors["username"] = wrong
     try:
         validate_password(password or "", user=child)
     except ValidationError as exc:

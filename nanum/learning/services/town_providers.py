@@ -35,7 +35,7 @@ from ..models import ProviderProfile, SeatAllocation, TenantPolicy
 from ..models.seats import new_secret
 from ..selectors.town_providers import town_provider_secret_shown
 from ._common import require_officer
-from .children import USERNAME_CHARS
+from .children import username_errors
 from .towns import town_seats_update
 
 SEATS_MAX = 100_000
@@ -281,12 +281,9 @@ def town_provider_staff_add(
         errors["name"] = [_("Enter the staff member's name.")]
     elif len(name) > 100:
         errors["name"] = [_("Keep the name to 100 characters.")]
-    if not 4 <= len(username) <= 30 or not set(username) <= USERNAME_CHARS:
-        errors["username"] = [
-            _("Use 4 to 30 lowercase letters, digits, dots, dashes or underscores.")
-        ]
-    elif User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [_("This username is taken. Choose another.")]
+    wrong = username_errors(username, User.objects.filter(username__iexact=username))
+    if wrong:
+        errors["username"] = wrong
     if errors:
         raise InvalidInput(field_errors=errors)
     password = _one_time_password()
