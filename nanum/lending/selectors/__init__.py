@@ -51,6 +51,7 @@ from .research_slots import (
     live_slots,
     research_slot_get,
     research_slot_list,
+    slot_booked,
 )
 from .reservations import (
     board,
@@ -156,6 +157,7 @@ __all__ = [
     "reservation_list",
     "round_list",
     "school_list",
+    "slot_booked",
     "staff_bank_choices",
     "staff_bank_ids",
     "staff_banks",

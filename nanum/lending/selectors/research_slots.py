@@ -33,6 +33,13 @@ def _booked(slots: list[ResearchVisitSlot]) -> dict[int, ResearchRequest]:
     return {r.slot_id: r for r in found if r.slot_id is not None}
 
 
+def slot_booked(slot: ResearchVisitSlot) -> bool:
+    """Whether a live request holds ``slot``."""
+    return ResearchRequest.objects.filter(
+        slot=slot, status__in=ResearchRequest.HOLDING
+    ).exists()
+
+
 def lent_days(item: ResearchItem, first: date, last: date) -> set[date]:
     """Days between ``first`` and ``last`` the item is held for whole days (a loan,
     or a visit made before slots existed) by a live request."""

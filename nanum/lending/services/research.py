@@ -68,6 +68,13 @@ def _check_item(item: ResearchItem, mode: str) -> None:
         )
 
 
+def _too_soon(earliest: date) -> str:
+    """Why a loan or a visit slot before ``earliest`` (``LEAD_DAYS`` ahead) is refused."""
+    return _(
+        "Request at least %(days)s days ahead: the first possible day is %(date)s."
+    ) % {"days": LEAD_DAYS, "date": formats.date_format(earliest, "DATE_FORMAT")}
+
+
 def _check_dates(start: date, end: date) -> None:
     """A loan's period."""
     errors: dict[str, list[Any]] = {}
@@ -75,12 +82,7 @@ def _check_dates(start: date, end: date) -> None:
     if end < start:
         errors["end_date"] = [_("The last day must not be before the first day.")]
     elif start < earliest:
-        errors["start_date"] = [
-            _(
-                "Request at least %(days)s days ahead: the first possible day is %(date)s."
-            )
-            % {"days": LEAD_DAYS, "date": formats.date_format(earliest, "DATE_FORMAT")}
-        ]
+        errors["start_date"] = [_too_soon(earliest)]
     elif (end - start).days + 1 > MAX_LOAN_DAYS:
         errors["end_date"] = [
             _("A loan lasts at most %(days)s days.") % {"days": MAX_LOAN_DAYS}
@@ -263,20 +265,7 @@ def _free_slot(item: ResearchItem, slot_id: int, pupils: int) -> ResearchVisitSl
         )
     earliest = clock.today() + timedelta(days=LEAD_DAYS)
     if slot.date < earliest:
-        raise InvalidInput(
-            field_errors={
-                "slot": [
-                    _(
-                        "Request at least %(days)s days ahead: the first possible "
-                        "day is %(date)s."
-                    )
-                    % {
-                        "days": LEAD_DAYS,
-                        "date": formats.date_format(earliest, "DATE_FORMAT"),
-                    }
-                ]
-            }
-        )
+        raise InvalidInput(field_errors={"slot": [_too_soon(earliest)]})
     if not 1 <= pupils <= slot.max_pupils:
         raise InvalidInput(
             field_errors={
@@ -286,9 +275,7 @@ def _free_slot(item: ResearchItem, slot_id: int, pupils: int) -> ResearchVisitSl
                 ]
             }
         )
-    if ResearchRequest.objects.filter(
-        slot=slot, status__in=ResearchRequest.HOLDING
-    ).exists():
+    if selectors.slot_booked(slot):
         raise _slot_taken()
     return slot
 

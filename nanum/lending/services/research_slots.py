@@ -27,7 +27,7 @@ from nanum.core.models import Tenant, User
 from nanum.core.services import audit_record
 
 from .. import selectors
-from ..models import ResearchItem, ResearchRequest, ResearchVisitSlot
+from ..models import ResearchItem, ResearchVisitSlot
 from ..models.research import NOT_REQUESTABLE
 from .research_conditions import item_for_update
 
@@ -139,9 +139,7 @@ def research_slot_cancel(
         slot.refresh_from_db()
         if slot.cancelled_at is not None:
             return slot
-        if ResearchRequest.objects.filter(
-            slot=slot, status__in=ResearchRequest.HOLDING
-        ).exists():
+        if selectors.slot_booked(slot):
             raise DomainError(
                 _(
                     "A teacher has booked this slot: refuse the request (or the "
