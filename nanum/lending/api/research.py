@@ -22,12 +22,40 @@ from ..schemas import (
     ResearchRequestOut,
     ResearchSlotIn,
     ResearchSlotOut,
-    research_conditions_out,
-    research_item_out,
-    research_request_out,
-    research_slot_out,
 )
 from . import _idempotent, router
+
+
+# The answers of these endpoints, built from the models (their schemas are in
+# ``schemas.py``).
+def research_slot_out(s: Any) -> dict[str, Any]:
+    return {f: getattr(s, f) for f in ResearchSlotIn.model_fields} | {
+        "id": s.pk,
+        "item_id": s.item_id,
+        "cancelled": s.cancelled_at is not None,
+        "booked": getattr(s, "booking", None) is not None,
+    }
+
+
+def research_item_out(i: Any) -> dict[str, Any]:
+    return {f: getattr(i, f) for f in ResearchItemOut.model_fields if f != "id"} | {
+        "id": i.pk
+    }
+
+
+def research_conditions_out(i: Any) -> dict[str, Any]:
+    fields = ResearchConditionsIn.model_fields
+    return {f: getattr(i, f) for f in fields if f != "note"} | {
+        "note": i.conditions_note,
+        "item_id": i.pk,
+        "local_fields": list(i.local_fields or ()),
+    }
+
+
+def research_request_out(r: Any) -> dict[str, Any]:
+    return {f: getattr(r, f) for f in ResearchRequestOut.model_fields if f != "id"} | {
+        "id": r.pk
+    }
 
 
 @router.get("/research/items", response=Page[ResearchItemOut], summary="ZEUS items")
