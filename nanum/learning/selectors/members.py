@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
 
 from nanum.core import clock
 from nanum.core.models import Tenant, User
+from nanum.core.prepared import PreparedRead
 
 from ..models import (
     Application,
@@ -50,19 +53,31 @@ def services_offered_to(user: User) -> set[str]:
     service gate (``nanum.core.navigation``) and the pages' links use it."""
     if not user.is_authenticated:
         return set()
-    children = GuardianLink.objects.filter(guardian_id=user.pk).values("child_id")
-    towns = (
-        Application.objects.filter(status=Status.APPROVED)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=clock.today()))
-        .filter(Q(student_id=user.pk) | Q(student_id__in=children))
-        .values("tenant_id")
-    )
     offered: set[str] = set()
-    for services in TenantPolicy.objects.filter(tenant_id__in=towns).values_list(
-        "services", flat=True
-    ):
+    for services in _SERVICES(user_id=user.pk, today=clock.today()):
         offered.update(services or [])
     return offered
+
+
+#: Asked by the menu on every signed-in page: compiled once (nanum.core.prepared);
+#: through the ORM each time it cost ~1.5 ms of CPU a page, the database ~0.1 ms.
+_SERVICES: PreparedRead[list[str] | None] = PreparedRead(
+    lambda user_id, today: TenantPolicy.objects.filter(
+        tenant_id__in=Application.objects.filter(status=Status.APPROVED)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .filter(
+            Q(student_id=user_id)
+            | Q(
+                student_id__in=GuardianLink.objects.filter(guardian_id=user_id).values(
+                    "child_id"
+                )
+            )
+        )
+        .values("tenant_id")
+    ).values_list("services", flat=True),
+    user_id=int,
+    today=date,
+)
 
 
 def interactions_for(*, student: User | int) -> QuerySet[Interaction]:

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from nanum.core import clock
 from nanum.core.errors import NotFound
 from nanum.core.models import Notification, User
+from nanum.core.prepared import PreparedRead
 
 from ..models import (
     Application,
@@ -105,14 +106,31 @@ def home_cache_seconds() -> int:
 
 def home_stored(*, student: User) -> HomeSummary | None:
     """The student's stored home summary row (one query), if there is one."""
-    return HomeSummary.objects.filter(student_id=student.pk).first()
+    rows = _STORED(student_id=student.pk)
+    return rows[0] if rows else None
+
+
+_STORED: PreparedRead[HomeSummary] = PreparedRead(
+    lambda student_id: HomeSummary.objects.filter(student_id=student_id).order_by("pk")[
+        :1
+    ],
+    student_id=int,
+)
 
 
 def home_applications(*, student: User) -> tuple[list[Application], Application | None]:
     """The student's latest applications (always read fresh) and their membership;
     the town's service switches come in the same query (:func:`home_camps`)."""
-    apps = list(
-        Application.objects.filter(Q(student=student) | Q(applicant=student))
+    apps = _APPLICATIONS(student_id=student.pk)
+    return apps, next((a for a in apps if a.status == Status.APPROVED), None)
+
+
+#: Always read fresh, on every visit of the home: compiled once (nanum.core.prepared).
+_APPLICATIONS: PreparedRead[Application] = PreparedRead(
+    lambda student_id: (
+        Application.objects.filter(
+            Q(student_id=student_id) | Q(applicant_id=student_id)
+        )
         .select_related("tenant", "tenant__learning_policy")
         .only(  # what the home shows and keys on, and the town's programme name
             "status",
@@ -127,8 +145,9 @@ def home_applications(*, student: User) -> tuple[list[Application], Application 
             "tenant__learning_policy__services",
         )
         .order_by("-submitted_at")[:5]
-    )
-    return apps, next((a for a in apps if a.status == Status.APPROVED), None)
+    ),
+    student_id=int,
+)
 
 
 def home_camps(
@@ -230,9 +249,14 @@ def student_home(*, student: User) -> dict[str, Any]:
 
 def home_unread(*, student: User) -> list[dict[str, Any]]:
     """The student's unread notifications, newest first (at most five)."""
-    return [
-        dict(row)
-        for row in Notification.objects.filter(user=student, read_at__isnull=True)
+    return _UNREAD(user_id=student.pk)
+
+
+_UNREAD: PreparedRead[dict[str, Any]] = PreparedRead(
+    lambda user_id: (
+        Notification.objects.filter(user_id=user_id, read_at__isnull=True)
         .order_by("-created_at")
         .values("subject", "url", "created_at")[:5]
-    ]
+    ),
+    user_id=int,
+)
