@@ -75,6 +75,17 @@ class CountEstimator:
         right = sum(c for _, c in self.item_success.values())
         self.global_rate = (right + 1) / (total + 2)
         self.decay = decay
+        # The estimate of the last history asked about: a page asks p_correct of
+        # dozens of items for one history (as ArtefactEstimator keeps its state).
+        self._last: tuple[History, Estimate] | None = None
+
+    def _estimate_of(self, history: History) -> Estimate:
+        last = self._last
+        if last is not None and last[0] is history:
+            return last[1]
+        est = self.estimate(history)
+        self._last = (history, est)
+        return est
 
     def estimate(self, history: History) -> Estimate:
         weights: dict[str, list[float]] = {}
@@ -99,7 +110,7 @@ class CountEstimator:
     def p_correct(
         self, history: History, item: Hashable, skills: Sequence[str]
     ) -> float:
-        est = self.estimate(history)
+        est = self._estimate_of(history)
         ms = [est.mastery.get(s, 0.5) for s in skills] or [0.5]
         skill_part = _logit(sum(ms) / len(ms))
         item_part = _logit(self.item_rate(item)) - _logit(self.global_rate)

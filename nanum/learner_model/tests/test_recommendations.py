@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import pytest
 from django.urls import reverse
 
 from nanum.core.models import AccessLog, Role, RoleAssignment
 from nanum.learner_model import selectors, services
-from nanum.learner_model.engine.estimators import CountEstimator, SkillStats
+from nanum.learner_model.engine.estimators import (
+    CountEstimator,
+    Estimate,
+    History,
+    SkillStats,
+)
 from nanum.learner_model.engine.recommend import Learner, LessonInfo, rank_lessons
 from nanum.learner_model.kt.inference import random_weights, save_artefact
 from nanum.learner_model.models import RecommendationEvent, Standard
@@ -211,6 +218,41 @@ def test_count_estimator_ranks_a_strong_skill_above_a_weak_one():
     est = CountEstimator().estimate(history)
     assert est.mastery["A"] > 0.8 > 0.2 > est.mastery["B"]
     assert est.stats["A"] == SkillStats(6, 6)
+
+
+def test_count_estimator_estimates_a_history_once_for_many_items(monkeypatch):
+    """A page asks p_correct of dozens of items for one history: the history is
+    estimated once, and each answer is the one a fresh estimator gives."""
+    history = [(1, ["A"], True), (2, ["B"], False), (3, ["A", "B"], True)]
+    success: dict[Hashable, tuple[int, int]] = {
+        1: (10, 7),
+        2: (10, 2),
+        3: (4, 4),
+        9: (20, 10),
+    }
+    shared = CountEstimator(success)
+    calls: list[int] = []
+    real = CountEstimator.estimate
+
+    def counted(self: CountEstimator, h: History) -> Estimate:
+        calls.append(1)
+        return real(self, h)
+
+    monkeypatch.setattr(CountEstimator, "estimate", counted)
+    asked = [(9, ["A"]), (2, ["B"]), (3, ["A", "B"]), (4, ["C"])]
+    got = [shared.p_correct(history, item, skills) for item, skills in asked]
+    assert len(calls) == 1
+    other = [(1, ["A"], False)]  # another history is estimated again
+    assert shared.p_correct(other, 9, ["A"]) == CountEstimator(success).p_correct(
+        other, 9, ["A"]
+    )
+    assert len(calls) == 3  # once for `shared`, once for the fresh one
+    fresh = [
+        CountEstimator(success).p_correct(history, item, skills)
+        for item, skills in asked
+    ]
+    assert got == fresh
+    assert got[0] > got[1]  # a strong skill and an easy item above a weak one
 
 
 def test_a_trained_artefact_takes_over_from_the_counting_estimator(
