@@ -147,13 +147,24 @@ def lighthouse(
     if cookie:
         argv.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = dict(os.environ, CHROME_PATH=chromium)
-    done = subprocess.run(
-        argv, capture_output=True, text=True, env=env, timeout=300, check=False
-    )
-    if done.returncode != 0 or not done.stdout.strip().startswith("{"):
-        raise SystemExit(f"lighthouse failed on {url}:\n{done.stderr[-2000:]}")
+    for attempt in range(1, RETRIES + 2):
+        done = subprocess.run(
+            argv, capture_output=True, text=True, env=env, timeout=300, check=False
+        )
+        if done.returncode == 0 and done.stdout.strip().startswith("{"):
+            break
+        # Lighthouse 13 with a recent Chromium sometimes fails to record the page
+        # load's trace and asks to be run again; anything else is a real failure.
+        if "NO_NAVSTART" not in done.stderr or attempt > RETRIES:
+            raise SystemExit(f"lighthouse failed on {url}:\n{done.stderr[-2000:]}")
+        RETRIED.append(url)
     report: dict[str, Any] = json.loads(done.stdout)
     return report
+
+
+#: Runs of a page retried after Lighthouse's NO_NAVSTART (printed with the table).
+RETRIES = 2
+RETRIED: list[str] = []
 
 
 def figures(report: dict[str, Any]) -> dict[str, Any]:
@@ -326,6 +337,10 @@ def measure(args: argparse.Namespace, pages: list[tuple[Target, str]]) -> int:
         f"(target >= {TARGET['performance']:.2f}; accessibility and best practices 1.0)"
     )
     print(f"pages short     {short} of {len(rows)}")
+    print(
+        f"retried         {len(RETRIED)} run(s) after Lighthouse's NO_NAVSTART "
+        "(a failed trace recording; the retry's figures are used)"
+    )
     bench_index = statistics.median(f["benchmark"] for _t, _p, f in rows)
     print(f"benchmark index {bench_index:.0f} (Lighthouse's CPU speed estimate)")
     print(f"reference       {reference:.2f} s for 10^7 squares (same run)")
