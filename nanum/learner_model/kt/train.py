@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,9 +48,27 @@ class TrainSettings:
     max_train_minutes: float = 30.0
     irt_head: bool = True  # ours: start the linear head from the fitted IRT/PFA
     freeze_head: bool = True  # keep all of it fixed (else only question biases)
+    # The DKT baseline's own size, step and patience (None: as above). The evaluation
+    # command sets the validated ones (``cli.DKT_DIM``, ``DKT_LR``,
+    # ``DKT_PATIENCE``).
+    dkt_dim: int | None = None
+    dkt_lr: float | None = None
+    dkt_patience: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+    def for_model(self, kind: str) -> TrainSettings:
+        """The settings ``kind`` trains with: DKT's own where they are set."""
+        if kind != "dkt":
+            return self
+        return replace(
+            self,
+            dim=self.dkt_dim or self.dim,
+            hidden=self.dkt_dim or self.hidden,
+            lr=self.dkt_lr or self.lr,
+            patience=self.dkt_patience or self.patience,
+        )
 
 
 @dataclass
@@ -179,6 +197,7 @@ def train_model(
     kind: str, split: Split, settings: TrainSettings, irt: LogisticPFA | None = None
 ) -> TrainResult:
     """Train ``kind`` ("dkt" or "ours") with early stopping on the valid learners."""
+    settings = settings.for_model(kind)
     # optional: torch
     import torch
 

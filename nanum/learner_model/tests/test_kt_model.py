@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -11,6 +12,13 @@ import numpy as np
 import pytest
 
 from nanum.learner_model.kt.baselines import SkillMean, auc
+from nanum.learner_model.kt.cli import (
+    DKT_DIM,
+    DKT_LR,
+    DKT_PATIENCE,
+    _settings,
+    add_arguments,
+)
 from nanum.learner_model.kt.data import Sequence
 from nanum.learner_model.kt.features import add_features
 from nanum.learner_model.kt.inference import (
@@ -163,3 +171,25 @@ def test_model_recovers_known_skill_levels_better_than_skill_mean(
                 true.append(truth.ability_end[u, s])
     corr = np.corrcoef(est, true)[0, 1]
     assert corr > 0.5, corr
+
+
+def test_dkt_trains_with_its_own_validated_settings() -> None:
+    base = TrainSettings(dim=64, hidden=64, lr=2e-3, patience=2)
+    assert base.for_model("dkt") == base  # none set: as ours
+    both = TrainSettings(dim=64, hidden=64, dkt_dim=200, dkt_lr=1e-3, dkt_patience=3)
+    dkt = both.for_model("dkt")
+    assert (dkt.dim, dkt.hidden, dkt.lr, dkt.patience) == (200, 200, 1e-3, 3)
+    assert both.for_model("ours") is both
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    cli = _settings(parser.parse_args(["evaluate", "--dataset", "assist2015"]))
+    assert (cli.dkt_dim, cli.dkt_lr, cli.dkt_patience) == (
+        DKT_DIM,
+        DKT_LR,
+        DKT_PATIENCE,
+    )
+    assert (cli.dim, cli.lr) == (64, 2e-3)  # ours keeps its own
+    argv = "evaluate --dataset assist2015 --dim 32 --lr 0.004 --dkt-dim 48"
+    given = _settings(parser.parse_args(argv.split()))
+    assert (given.for_model("ours").dim, given.for_model("ours").lr) == (32, 0.004)
+    assert (given.for_model("dkt").dim, given.for_model("dkt").lr) == (48, DKT_LR)
