@@ -58,6 +58,7 @@ CORE_KERNEL = {
     "idempotency",
     "middleware",
     "navigation",
+    "prepared",
     "problems",
     "spreadsheets",
     "tenancy",
