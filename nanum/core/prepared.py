@@ -20,7 +20,6 @@ compiled.
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
@@ -55,7 +54,6 @@ class PreparedRead(Generic[T]):
         self._build = build
         self._kinds = kinds
         self._compiled: dict[str, tuple[Any, ...]] = {}
-        self._lock = threading.Lock()
 
     def _compile(self, alias: str) -> tuple[Any, ...]:
         ops = connections[alias].ops
@@ -86,8 +84,8 @@ class PreparedRead(Generic[T]):
         if missing:
             raise ValueError(f"parameters not found in the compiled query: {missing}")
         entry = (queryset, compiler, sql, tuple(params), tuple(slots))
-        with self._lock:
-            self._compiled[alias] = entry
+        # Two threads compiling at once both store the same thing: no lock needed.
+        self._compiled[alias] = entry
         return entry
 
     def __call__(self, *, using: str = "default", **values: Any) -> list[T]:
