@@ -9,11 +9,15 @@ and one person per role.
 from __future__ import annotations
 
 import itertools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import factory
+from django.db import connections
 
+from .errors import DomainError
 from .models import District, Organisation, Role, RoleAssignment, Tenant, User
 
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test password
@@ -318,3 +322,28 @@ def build_world() -> World:
         provider=make_user("provider", Role.PROVIDER, provider_org),
         researcher=make_user("researcher", Role.RESEARCHER, uni),
     )
+
+
+def race(calls: list[Callable[[], object]]) -> list[str]:
+    """Run ``calls`` at once, one thread each, released together by a barrier (real
+    concurrent transactions on PostgreSQL): each call's outcome is ``"ok"`` or the
+    code of the ``DomainError`` it raised, in the order they finished."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[str] = []
+
+    def run(call: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("ok")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes

@@ -3,41 +3,18 @@ one wins each race (real concurrent transactions, PostgreSQL)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from nanum.core.errors import DomainError
+from nanum.core.testing import race
 from nanum.lending.models import ResearchRequest, ResearchVisitSlot
 
 from .research_helpers import make_item, publish_slot, request_item
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def race(calls: list[Callable[[], Any]]) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            call()
-            outcomes.append("ok")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def test_two_requests_for_one_slot_give_one_booking(world):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
-from nanum.core.errors import DomainError
+from nanum.core.testing import race
 from nanum.mentoring import services
 from nanum.mentoring.models import CounsellingBooking
 
@@ -24,26 +24,18 @@ def test_racing_bookings_give_one_booking(world, eligible, new_student):
     slot = services.slot_publish(
         actor=world.counsellor, starts_at=start, ends_at=start + timedelta(minutes=50)
     )
-    barrier = threading.Barrier(len(students))
-    outcomes: list[str] = []
-
-    def book(student) -> None:
-        barrier.wait()
-        try:
-            services.booking_create(
-                actor=student, slot_id=slot.pk, topic="career", question="진로"
+    outcomes = race(
+        [
+            partial(
+                services.booking_create,
+                actor=s,
+                slot_id=slot.pk,
+                topic="career",
+                question="진로",
             )
-            outcomes.append("ok")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=book, args=(s,)) for s in students]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+            for s in students
+        ]
+    )
     assert outcomes.count("ok") == 1
     assert set(outcomes) - {"ok"} <= {"slot_taken", "slot_unavailable"}
     assert CounsellingBooking.objects.filter(slot=slot, status="booked").count() == 1

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
-from nanum.core.errors import DomainError
 from nanum.core.models import Organisation, Role
-from nanum.core.testing import make_user
+from nanum.core.testing import make_user, race
 from nanum.programs import services
 from nanum.programs.models import Application, LabBooking
 from nanum.programs.tests.helpers import make_programme
@@ -23,28 +21,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="needs PostgreSQL row locks"
     ),
 ]
-
-
-def _hammer(n: int, fn: Callable[[int], object]) -> list[str]:
-    results: list[str] = []
-    barrier = threading.Barrier(n)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            fn(i)
-            results.append("ok")
-        except DomainError as exc:
-            results.append(exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_eight_teachers_race_for_one_slot_and_one_wins(world):
@@ -74,11 +50,17 @@ def test_eight_teachers_race_for_one_slot_and_one_wins(world):
     teachers = [
         make_user(f"race.t{i}", Role.TEACHER, world.small_school) for i in range(8)
     ]
-    results = _hammer(
-        8,
-        lambda i: services.lab_book(
-            actor=teachers[i], slot_id=slot.pk, class_name=f"{i}-1", students=10
-        ),
+    results = race(
+        [
+            partial(
+                services.lab_book,
+                actor=teachers[i],
+                slot_id=slot.pk,
+                class_name=f"{i}-1",
+                students=10,
+            )
+            for i in range(8)
+        ]
     )
     assert results.count("ok") == 1 and results.count("slot_taken") == 7
     assert LabBooking.objects.filter(slot=slot, status="booked").count() == 1
@@ -92,8 +74,8 @@ def test_first_come_places_are_never_oversold(world):
         make_user(f"race.s{i}", Role.STUDENT, world.middle_school, birth_year=2012)
         for i in range(10)
     ]
-    results = _hammer(
-        10, lambda i: services.application_apply(actor=students[i], programme=p)
+    results = race(
+        [partial(services.application_apply, actor=s, programme=p) for s in students]
     )
     assert results.count("ok") == 10
     assert Application.objects.filter(programme=p, status="selected").count() == 3
