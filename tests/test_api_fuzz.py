@@ -11,6 +11,7 @@ Small by default (a few examples per operation, well under a minute);
 
 from __future__ import annotations
 
+import copy
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -52,7 +53,8 @@ def wsgi_app() -> Iterator[WSGIHandler]:
 def _fuzz(
     app: WSGIHandler, token: str, modes: tuple[GenerationMode, ...]
 ) -> tuple[Counter[int], list[str]]:
-    schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
+    # a copy: the API's schema is built once and shared
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(api.get_openapi_schema()))
     schema.app = app
     headers = {"Authorization": f"Bearer {token}"}
     statuses: Counter[int] = Counter()
