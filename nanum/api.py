@@ -67,7 +67,10 @@ class NanumAPI(NinjaAPI):
     change it (``copy.deepcopy`` it first).
     """
 
-    _schemas: dict[tuple[str | None, str, str | None], Any] = {}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # per instance: another NanumAPI (a later version) has its own schema
+        self._schemas: dict[tuple[str | None, str, str | None], Any] = {}
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: Any = None
