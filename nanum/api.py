@@ -70,7 +70,7 @@ class NanumAPI(NinjaAPI):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # per instance: another NanumAPI (a later version) has its own schema
-        self._schemas: dict[tuple[str | None, str, str | None], Any] = {}
+        self.schemas: dict[tuple[str | None, str, str | None], Any] = {}
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: Any = None
@@ -80,14 +80,14 @@ class NanumAPI(NinjaAPI):
             repr(sorted((path_params or {}).items())),
             translation.get_language(),
         )
-        schema = self._schemas.get(key)
+        schema = self.schemas.get(key)
         if schema is None:
             schema = document_problems(
                 super().get_openapi_schema(
                     path_prefix=path_prefix, path_params=path_params
                 )
             )
-            self._schemas[key] = schema
+            self.schemas[key] = schema
         return schema
 
 
