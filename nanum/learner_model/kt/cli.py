@@ -59,6 +59,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         p.add_argument("--dkt-lr", type=float, default=None, help="DKT's step")
         p.add_argument("--dkt-patience", type=int, default=None)
         p.add_argument(
+            "--ensemble-seeds",
+            type=int,
+            default=None,
+            help="seeds of our model in the ensemble (default 3; DKT is the other member)",
+        )
+        p.add_argument(
             "--tiny",
             action="store_true",
             help="small subset of learners, 2 epochs (quick check)",
@@ -110,7 +116,7 @@ def _settings(args: argparse.Namespace) -> TrainSettings:
         threads=args.threads, dkt_dim=DKT_DIM, dkt_lr=DKT_LR, dkt_patience=DKT_PATIENCE
     )
     if args.tiny:
-        s.epochs, s.dim, s.hidden, s.dkt_dim = 2, 16, 16, 16
+        s.epochs, s.dim, s.hidden, s.dkt_dim, s.ensemble_seeds = 2, 16, 16, 16, 2
     for name in (
         "epochs",
         "lr",
@@ -119,6 +125,7 @@ def _settings(args: argparse.Namespace) -> TrainSettings:
         "dkt_dim",
         "dkt_lr",
         "dkt_patience",
+        "ensemble_seeds",
     ):
         if getattr(args, name, None) is not None:
             setattr(s, name, getattr(args, name))

@@ -17,12 +17,19 @@ from rich.table import Table
 
 from .baselines import LogisticPFA, SkillMean, accuracy, auc
 from .data import Split, load_split
+from .ensemble import Stack, fit_stack
 from .features import add_features
 from .production import calibration
 from .report import pooled, reliability_svg
-from .train import TrainSettings, export_artefact, predict_sequences, train_model
+from .train import (
+    TrainResult,
+    TrainSettings,
+    export_artefact,
+    predict_sequences,
+    train_model,
+)
 
-MODEL_NAMES = ("ours", "dkt", "irt", "skillmean")
+MODEL_NAMES = ("ensemble", "ours", "dkt", "irt", "skillmean")
 PUBLISHED_BEST = {"assist2015": 0.7502, "assist2009": 0.7878, "statics2011": 0.8309}
 
 
@@ -55,6 +62,83 @@ def tiny_split(split: Split, n_train: int = 150, n_eval: int = 60) -> Split:
     )
 
 
+class Trained:
+    """The fold's sequence models, each trained once (per kind and seed) and scored
+    once per part, shared by the "ours", "dkt" and "ensemble" rows."""
+
+    def __init__(
+        self, split: Split, settings: TrainSettings, irt: LogisticPFA | None
+    ) -> None:
+        self.split, self.settings, self.irt = split, settings, irt
+        self.models: dict[tuple[str, int], tuple[TrainResult, float]] = {}
+        self.scores: dict[tuple[str, int, str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def model(self, kind: str, seed: int) -> tuple[TrainResult, float]:
+        """The trained model and its training seconds."""
+        if (kind, seed) not in self.models:
+            start = time.perf_counter()
+            res = train_model(
+                kind,
+                self.split,
+                replace(self.settings, seed=seed),
+                self.irt if kind == "ours" else None,
+            )
+            self.models[kind, seed] = (res, time.perf_counter() - start)
+        return self.models[kind, seed]
+
+    def predict(self, kind: str, seed: int, part: str) -> tuple[np.ndarray, np.ndarray]:
+        """Labels and probabilities on the "valid" or "test" learners."""
+        if (kind, seed, part) not in self.scores:
+            res, _ = self.model(kind, seed)
+            seqs = self.split.valid if part == "valid" else self.split.test
+            self.scores[kind, seed, part] = predict_sequences(res.model, seqs)
+        return self.scores[kind, seed, part]
+
+
+def ensemble_members(settings: TrainSettings) -> list[tuple[str, int, str]]:
+    """(kind, seed, name) of each member: our model from ``ensemble_seeds`` seeds
+    and DKT."""
+    ours = [("ours", settings.seed + i) for i in range(settings.ensemble_seeds)]
+    return [(k, s, f"{k}{s}") for k, s in ours] + [("dkt", settings.seed, "dkt")]
+
+
+def _scores(
+    trained: Trained, members: list[tuple[str, int, str]], part: str
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    y: np.ndarray | None = None
+    probs: dict[str, np.ndarray] = {}
+    for kind, seed, name in members:
+        labels, probs[name] = trained.predict(kind, seed, part)
+        if y is None:
+            y = labels
+        elif not np.array_equal(labels, y):
+            raise RuntimeError("ensemble members scored positions in different orders")
+    assert y is not None
+    return y, probs
+
+
+def fit_ensemble(
+    trained: Trained, settings: TrainSettings
+) -> tuple[Stack, float, dict[str, Any]]:
+    """Train the members and fit the stack on the validation learners only.
+
+    Returns the stack, the members' training seconds and the info for the log."""
+    members = ensemble_members(settings)
+    seconds = sum(trained.model(kind, seed)[1] for kind, seed, _ in members)
+    y_valid, valid = _scores(trained, members, "valid")
+    stack = fit_stack(y_valid, valid)
+    info: dict[str, Any] = {
+        "members": [name for _, _, name in members],
+        "member_valid_auc": {
+            name: round(trained.model(kind, seed)[0].valid_auc, 5)
+            for kind, seed, name in members
+        },
+        "stack": stack.to_dict(),
+        "valid_auc": round(auc(y_valid, stack.predict(valid)), 5),
+    }
+    return stack, seconds, info
+
+
 def run_fold(
     split: Split,
     models: Iterable[str],
@@ -67,11 +151,13 @@ def run_fold(
     models = list(models)
     irt: LogisticPFA | None = None
     irt_seconds = 0.0
-    if "irt" in models or ("ours" in models and settings.irt_head):
+    needs_head = settings.irt_head and bool({"ours", "ensemble"} & set(models))
+    if "irt" in models or needs_head:
         start = time.perf_counter()  # fitted once, used by "irt" and our head
         irt = LogisticPFA(split.n_questions, split.n_skills)
         irt.fit(split.train, split.valid)
         irt_seconds = time.perf_counter() - start
+    trained = Trained(split, settings, irt)
     for name in models:
         start = time.perf_counter()
         info: dict[str, Any] = {}
@@ -85,9 +171,14 @@ def run_fold(
             seconds = irt_seconds
             info["l2"] = irt.l2
             y, p = irt.predict(split.test)
+        elif name == "ensemble":
+            stack, seconds, info = fit_ensemble(trained, settings)
+            y, test = _scores(trained, ensemble_members(settings), "test")
+            p = stack.predict(test)
+            if settings.irt_head:
+                seconds += irt_seconds  # its members' heads start from the IRT fit
         elif name in ("dkt", "ours"):
-            res = train_model(name, split, settings, irt if name == "ours" else None)
-            seconds = time.perf_counter() - start
+            res, seconds = trained.model(name, settings.seed)
             if name == "ours" and settings.irt_head:
                 seconds += irt_seconds  # our model includes fitting its IRT head
                 info["irt_head_seconds"] = round(irt_seconds, 1)
@@ -96,7 +187,7 @@ def run_fold(
                 valid_auc=round(res.valid_auc, 5),
                 valid_history=[round(h, 5) for h in res.history],
             )
-            y, p = predict_sequences(res.model, split.test)
+            y, p = trained.predict(name, settings.seed, "test")
             if name == "ours" and export_dir is not None:
                 path = Path(export_dir) / f"{split.dataset}_fold{split.fold}"
                 metrics = {"test_auc": auc(y, p), "test_accuracy": accuracy(y, p)}

@@ -20,6 +20,7 @@ _STYLES = (
     ("#b3261e", "square", "6 3"),
     ("#2e7d32", "diamond", "2 3"),
     ("#6a1b9a", "triangle", "8 3 2 3"),
+    ("#8a4b00", "square", "1 3"),
 )
 
 

@@ -54,6 +54,8 @@ class TrainSettings:
     dkt_dim: int | None = None
     dkt_lr: float | None = None
     dkt_patience: int | None = None
+    # The ensemble: our model from this many seeds (seed, seed + 1, ...) and DKT.
+    ensemble_seeds: int = 3
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

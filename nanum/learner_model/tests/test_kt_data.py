@@ -14,6 +14,7 @@ from nanum.learner_model.kt.data import (
     make_sequence,
     merge_multiskill,
 )
+from nanum.learner_model.kt.evaluate import Trained, fit_ensemble
 from nanum.learner_model.kt.features import WINDOW, history_features, next_features
 from nanum.learner_model.kt.synthetic import (
     generate,
@@ -202,3 +203,6 @@ def test_no_choice_reads_the_test_learners() -> None:
 
     result = train_model("ours", split, TrainSettings(epochs=1, dim=8, hidden=8))
     assert 0.0 <= result.valid_auc <= 1.0
+    tiny = TrainSettings(epochs=1, dim=8, hidden=8, dkt_dim=8, ensemble_seeds=2)
+    stack, _, info = fit_ensemble(Trained(split, tiny, None), tiny)
+    assert info["members"] == ["ours0", "ours1", "dkt"] and len(stack.weights) == 2
