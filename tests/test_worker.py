@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import signal
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
@@ -99,6 +100,20 @@ def test_the_worker_runs_tasks_of_every_queue(world, settings, mailoutbox):
     }
     assert len(mailoutbox) == 1
     assert Notification.objects.get(pk=note.pk).emailed_at is not None
+
+
+def test_an_in_process_worker_leaves_no_signal_handlers_behind(world, settings):
+    # db_worker binds SIGINT/SIGTERM/SIGQUIT to its worker and never unbinds them; left
+    # in place, a process forked later (a multiprocessing pool in a race test) ignored its
+    # first SIGTERM and Pool.terminate() waited for it forever.
+    settings.TASKS = DB_TASKS
+    names = [n for n in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, n)]
+    before = {n: signal.getsignal(getattr(signal, n)) for n in names}
+    core_tasks.access_log_purge.enqueue()
+    call_command("worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+    after = {n: signal.getsignal(getattr(signal, n)) for n in names}
+    assert after == before
 
 
 def _running(task_id: UUID | str, seconds_ago: float) -> None:

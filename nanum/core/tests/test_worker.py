@@ -27,6 +27,6 @@ def test_notification_email_waits_in_the_queue_until_the_worker_runs(
     services.notification_send(user=world.teacher, kind="test", subject="반납 안내")
     assert len(mailoutbox) == 0
     assert DBTaskResult.objects.filter(status="READY").count() == 1
-    call_command("db_worker", batch=True, no_startup_delay=True, queue_name="*")
+    call_command("worker", batch=True, no_startup_delay=True, queue_name="*")
     assert len(mailoutbox) == 1
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
