@@ -46,4 +46,5 @@ class Command(db_worker.Command):
             super().handle(*args, **options)
         finally:
             for sig, handler in previous.items():
-                signal.signal(sig, handler)
+                if handler is not None:  # None: installed outside Python, left alone
+                    signal.signal(sig, handler)
