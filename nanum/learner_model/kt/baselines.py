@@ -6,6 +6,7 @@ from collections.abc import Sequence as Seq
 
 import numpy as np
 from scipy import optimize, sparse
+from scipy.special import expit
 from scipy.stats import rankdata
 
 from .data import Sequence, eval_windows
@@ -55,6 +56,33 @@ def _flat(seqs: Seq[Sequence], first: int = 1) -> dict[str, np.ndarray]:
             out[name].append(np.pad(arr[first:], ((0, 0), (0, pad))))
         out["dense"].append(s.extra["dense"][first:])
     return {k: np.concatenate(v) for k, v in out.items()}
+
+
+def fit_logistic(
+    x: sparse.csr_matrix | np.ndarray,
+    y: np.ndarray,
+    l2: float,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """L2-penalised logistic regression by L-BFGS (sum of log-losses plus
+    ``l2 / 2 * |w|^2``); column 0 of ``x`` is the intercept and is not penalised."""
+    pen = np.ones(x.shape[1])
+    pen[0] = 0.0
+    xt = x.T if isinstance(x, np.ndarray) else x.T.tocsr()
+
+    def fg(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ w
+        # log(1 + exp(z)) - y z, stable
+        loss = np.logaddexp(0.0, z) - y * z
+        p = expit(z)
+        g = xt @ (p - y) + l2 * pen * w
+        return float(loss.sum() + 0.5 * l2 * np.sum(pen * w * w)), g
+
+    x0 = np.zeros(x.shape[1]) if start is None else start
+    res = optimize.minimize(
+        fg, x0, jac=True, method="L-BFGS-B", options={"maxiter": 300}
+    )
+    return np.asarray(res.x)
 
 
 class SkillMean:
@@ -147,23 +175,7 @@ class LogisticPFA:
         l2: float,
         start: np.ndarray | None = None,
     ) -> np.ndarray:
-        pen = np.ones(x.shape[1])
-        pen[0] = 0.0
-        xt = x.T.tocsr()
-
-        def fg(w: np.ndarray) -> tuple[float, np.ndarray]:
-            z = x @ w
-            # log(1 + exp(z)) - y z, stable
-            loss = np.logaddexp(0.0, z) - y * z
-            p = 1.0 / (1.0 + np.exp(-z))
-            g = xt @ (p - y) + l2 * pen * w
-            return float(loss.sum() + 0.5 * l2 * np.sum(pen * w * w)), g
-
-        x0 = np.zeros(x.shape[1]) if start is None else start
-        res = optimize.minimize(
-            fg, x0, jac=True, method="L-BFGS-B", options={"maxiter": 300}
-        )
-        return np.asarray(res.x)
+        return fit_logistic(x, y, l2, start)
 
     def fit(
         self,

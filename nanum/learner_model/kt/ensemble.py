@@ -16,14 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
+from scipy.special import expit
+from scipy.special import logit as _logit
+
+from .baselines import fit_logistic
 
 EPS = 1e-6
 
 
 def logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=np.float64), EPS, 1 - EPS)
-    return np.log(p / (1 - p))
+    return np.asarray(_logit(np.clip(np.asarray(p, dtype=np.float64), EPS, 1 - EPS)))
 
 
 def features(members: dict[str, np.ndarray]) -> np.ndarray:
@@ -51,8 +53,7 @@ class Stack:
     bias: float
 
     def predict(self, members: dict[str, np.ndarray]) -> np.ndarray:
-        z = features(members) @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-z))
+        return np.asarray(expit(features(members) @ self.weights + self.bias))
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -70,16 +71,8 @@ def fit_stack(y: np.ndarray, members: dict[str, np.ndarray], l2: float = 1e-4) -
     if len(np.unique(y)) < 2:
         raise ValueError("validation labels are all equal: cannot fit the stack")
     n, k = x.shape
-
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = theta[:k], theta[k]
-        z = x @ w + b
-        p = 1.0 / (1.0 + np.exp(-z))
-        value = float(np.mean(np.logaddexp(0.0, z) - y * z)) + l2 * float(w @ w)
-        g = p - y
-        grad = np.append(x.T @ g / n + 2 * l2 * w, g.mean())
-        return value, grad
-
-    start = np.append(np.full(k, 1.0 / k), 0.0)
-    res = optimize.minimize(loss, start, jac=True, method="L-BFGS-B")
-    return Stack(np.asarray(res.x[:k]), float(res.x[k]))
+    design = np.column_stack([np.ones(n), x])  # column 0: the intercept
+    start = np.append(0.0, np.full(k, 1.0 / k))
+    # mean log-loss + l2 * |w|^2, written as fit_logistic's sum + (2 n l2) / 2 * |w|^2
+    theta = fit_logistic(design, y, 2 * n * l2, start)
+    return Stack(np.asarray(theta[1:]), float(theta[0]))
