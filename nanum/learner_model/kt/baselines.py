@@ -168,15 +168,6 @@ class LogisticPFA:
         x.eliminate_zeros()
         return x
 
-    def _fit(
-        self,
-        x: sparse.csr_matrix,
-        y: np.ndarray,
-        l2: float,
-        start: np.ndarray | None = None,
-    ) -> np.ndarray:
-        return fit_logistic(x, y, l2, start)
-
     def fit(
         self,
         train: Seq[Sequence],
@@ -186,14 +177,14 @@ class LogisticPFA:
         rows = _flat(train, first=0)
         x, y = self.design(rows), rows["responses"].astype(float)
         if valid is None or len(grid) == 1:
-            self.coef = self._fit(x, y, grid[0] if valid is None else self.l2)
+            self.coef = fit_logistic(x, y, grid[0] if valid is None else self.l2)
             return
         vrows = _flat(valid)
         xv, yv = self.design(vrows), vrows["responses"]
         best = -1.0
         coef = None
         for l2 in sorted(grid, reverse=True):  # warm start: strong to weak L2
-            coef = self._fit(x, y, l2, coef)
+            coef = fit_logistic(x, y, l2, coef)
             score = auc(yv, xv @ coef)
             if score > best:
                 best, self.coef, self.l2 = score, coef, l2
