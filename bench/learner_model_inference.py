@@ -163,17 +163,20 @@ def measure(path: Path, calls: int, history_len: int, held_out: list | None) -> 
         )
     cache = StateCache()
     window = list(history[-199:])
-    cache.get(model, "learner", window)
+    total = len(history)  # the learner's answers in all (the app counts them)
+    cache.get(model, "learner", window, total)
 
     def answer_and_predict(i: int) -> None:
+        nonlocal total
         window.append(stream[i])
         del window[:-199]
-        state = cache.get(model, "learner", list(window))
+        total += 1
+        state = cache.get(model, "learner", list(window), total)
         item, sk = cands[i]
         model.predict_state(state, item, sk)
 
     per_answer = timed(answer_and_predict, calls)
-    state = cache.get(model, "learner", list(window))
+    state = cache.get(model, "learner", list(window), total)
     mastery_cached = timed(lambda i: model.mastery_state(state), calls, warm=10)
     fresh_predict = timed(
         lambda i: model.predict(history, cands[i][0], cands[i][1]), calls

@@ -25,6 +25,7 @@ from nanum.learning.selectors import study as learning_study
 from nanum.mentoring import selectors as mentoring_selectors
 
 from .engine.estimators import (
+    AnswerWindow,
     ArtefactEstimator,
     CountEstimator,
     Estimate,
@@ -147,9 +148,11 @@ def estimate_basis(history: History) -> EstimateBasis:
     )
 
 
-def history_for(student: User | int) -> History:
-    """The student's last answers (the model's window), oldest first."""
-    return learning_study.answer_history(student=student, limit=HISTORY_WINDOW)
+def history_for(student: User | int) -> AnswerWindow[learning_study.Answer]:
+    """The student's last answers (the model's window), oldest first, with how many
+    they have given in all."""
+    rows, total = learning_study.answer_window(student=student, limit=HISTORY_WINDOW)
+    return AnswerWindow(rows, total)
 
 
 def prerequisites() -> dict[str, list[str]]:

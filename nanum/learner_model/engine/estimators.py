@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 History = Sequence[tuple[Hashable, Sequence[str], bool]]  # (item, skills, correct)
 
@@ -121,10 +121,24 @@ Answer = tuple[Hashable, Iterable[Hashable], int]  # (item, skills, correct)
 Row = tuple[str, list[str], int]
 
 
+_Row = TypeVar("_Row")
+
+
+class AnswerWindow(list[_Row]):
+    """A learner's last answers, oldest first, and how many they have given in all
+    (``total``); a trained model places its recurrent context by the total."""
+
+    def __init__(self, rows: Iterable[_Row], total: int) -> None:
+        super().__init__(rows)
+        if total < len(self):
+            raise ValueError("total is below the number of answers given")
+        self.total = total
+
+
 class TrainedModel(Protocol):
     """What the estimator needs of a trained model (``kt.inference.LearnerModel``)."""
 
-    def encode(self, history: Sequence[Answer]) -> Any: ...
+    def encode(self, history: Sequence[Answer], answers: int | None = None) -> Any: ...
 
     def extend(self, state: Any, new: Sequence[Answer]) -> Any: ...
 
@@ -138,42 +152,49 @@ class TrainedModel(Protocol):
 class StateCache:
     """Per-learner encoded states, kept between requests and updated per answer.
 
-    ``get`` returns the state after ``rows``: the cached one when nothing changed, the
-    cached one extended by the new answers when the rows continue it (also when the
-    199-answer window slid by a few), else a fresh encoding. Bounded (LRU)."""
+    ``get`` returns the state after ``rows``, the last of a learner's ``total``
+    answers: the cached one when nothing changed, the cached one extended by the new
+    answers when the rows continue it (also when the 199-answer window slid), else a
+    fresh encoding. Bounded (LRU)."""
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
-        self._data: OrderedDict[Hashable, tuple[list[Row], Any]] = OrderedDict()
+        self._data: OrderedDict[Hashable, tuple[list[Row], int, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.extended = self.encoded = 0
 
-    def get(self, model: TrainedModel, key: Hashable, rows: list[Row]) -> Any:
+    def get(
+        self,
+        model: TrainedModel,
+        key: Hashable,
+        rows: list[Row],
+        total: int | None = None,
+    ) -> Any:
+        total = len(rows) if total is None else total
         with self._lock:
             entry = self._data.get(key)
             if entry is not None:
                 self._data.move_to_end(key)
         state = None
         if entry is not None:
-            old, cached = entry
-            if rows == old:
+            old, old_total, cached = entry
+            new = total - old_total  # answers given since the cached state
+            if new == 0 and rows == old:
                 self.hits += 1
                 return cached
-            n = len(old)
-            if len(rows) > n and rows[:n] == old:
-                state = model.extend(cached, rows[n:])
-            else:
-                for m in range(1, min(8, len(rows)) + 1):
-                    if len(rows) == n and rows[:-m] == old[m:]:
-                        state = model.extend(cached, rows[-m:])
-                        break
-            if state is not None:
+            kept = len(rows) - new  # rows that the cached state already holds
+            if (
+                0 < new
+                and 0 <= kept <= len(old)
+                and rows[:kept] == old[len(old) - kept :]
+            ):
+                state = model.extend(cached, rows[kept:])
                 self.extended += 1
         if state is None:
             self.encoded += 1
-            state = model.encode(rows)
+            state = model.encode(rows, total)
         with self._lock:
-            self._data[key] = (list(rows), state)
+            self._data[key] = (list(rows), total, state)
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
@@ -204,10 +225,11 @@ class ArtefactEstimator:
         if self._last is not None and self._last[0] is history:
             return self._last[1]
         rows: list[Row] = [(str(i), [str(x) for x in s], int(c)) for i, s, c in history]
+        total = history.total if isinstance(history, AnswerWindow) else len(rows)
         if self.states is not None and self.key is not None:
-            state = self.states.get(self.model, self.key, rows)
+            state = self.states.get(self.model, self.key, rows, total)
         else:
-            state = self.model.encode(rows)
+            state = self.model.encode(rows, total)
         self._last = (history, state)
         return state
 

@@ -26,6 +26,7 @@ from .train import (
     TrainSettings,
     export_artefact,
     predict_sequences,
+    predict_served,
     train_model,
 )
 
@@ -188,6 +189,11 @@ def run_fold(
                 valid_history=[round(h, 5) for h in res.history],
             )
             y, p = trained.predict(name, settings.seed, "test")
+            if name == "ours":  # the test AUC with the app's restart grid
+                y_served, p_served = predict_served(res.model, split.test)
+                if len(y_served) != len(y):
+                    raise RuntimeError("served scoring missed positions")
+                info["served_auc"] = round(auc(y_served, p_served), 5)
             if name == "ours" and export_dir is not None:
                 path = Path(export_dir) / f"{split.dataset}_fold{split.fold}"
                 metrics = {"test_auc": auc(y, p), "test_accuracy": accuracy(y, p)}

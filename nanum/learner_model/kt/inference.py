@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit as _expit
 
+from .data import RESTART, context_start
 from .features import N_DENSE, WINDOW, next_features
 
 MODEL_VERSION = "nanum-kt-rasch-gru/1"
@@ -73,12 +74,23 @@ def save_artefact(
 
 @dataclass
 class LearnerState:
-    """Encoded window of a learner's history and the GRU state after it."""
+    """A learner after ``answers`` answers: the last 199 of them (for the features)
+    and the GRU state served, over the answers from ``context_start(answers)``.
+
+    ``h_next`` is the run that will be served from the next restart (over the answers
+    from ``context_start(answers) + RESTART``, zeros while there are none); it is
+    computed when the state is first extended."""
 
     questions: np.ndarray
     skills: np.ndarray
     responses: np.ndarray
     h: np.ndarray
+    answers: int = -1  # -1: as many as the window holds
+    h_next: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.answers < 0:
+            self.answers = len(self.responses)
 
 
 @dataclass
@@ -145,7 +157,7 @@ class LearnerModel:
 
     # -- encoding ---------------------------------------------------------
     def _encode(
-        self, rows: list[tuple[Hashable, Iterable[Hashable], int]]
+        self, rows: Sequence[Interaction]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         q = np.array(
             [self.item_index.get(str(i), 0) for i, _, _ in rows], dtype=np.int64
@@ -171,7 +183,7 @@ class LearnerModel:
         return e, wts
 
     def encode_rows(
-        self, rows: list[tuple[Hashable, Iterable[Hashable], int]]
+        self, rows: Sequence[Interaction]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(questions, skills, responses) arrays of ``rows`` in the model's indices."""
         return self._encode(rows)
@@ -190,55 +202,99 @@ class LearnerModel:
     ) -> np.ndarray:
         """GRU state after the given (already windowed) interactions, starting from
         ``h0`` (the state before them; zeros by default)."""
-        n_h = self.hidden
-        h = np.zeros(n_h) if h0 is None else np.array(h0, dtype=np.float64)
+        h = np.zeros(self.hidden) if h0 is None else np.array(h0, dtype=np.float64)
         if len(r) == 0 or not self.recurrent:
             return h
+        for g in self._inputs(q, skills, r):
+            h = self._step(h, g)
+        return h
+
+    def _inputs(self, q: np.ndarray, skills: np.ndarray, r: np.ndarray) -> np.ndarray:
+        """The GRU's input-side gate values of each answer (with the r, z biases)."""
         e, wts = self._item_emb(q, skills)
         x = e + (self.inter[2 * skills + r[:, None]] * wts).sum(1)
         x += self.q_mu[q][:, None] * self.resp_var[r]
         gi = x @ self.w_ih.T + self.b_ih
-        gi[:, : 2 * n_h] += self.b_hh[: 2 * n_h]  # r, z biases fold into the input
-        gi_rz, gi_n = gi[:, : 2 * n_h], gi[:, 2 * n_h :]
-        w_hh_t, b_n = self.w_hh_t, self.b_hh[2 * n_h :]
-        expit = _expit
-        tanh = np.tanh
+        gi[:, : 2 * self.hidden] += self.b_hh[: 2 * self.hidden]
+        return gi
+
+    def _step(self, h: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """One GRU step from ``h`` on an answer's input gate values ``g``."""
+        n_h = self.hidden
         two = 2 * n_h
-        for g_rz, g_n in zip(list(gi_rz), list(gi_n), strict=True):
-            gh = h @ w_hh_t
-            rz = expit(gh[:two] + g_rz)
-            n = tanh(g_n + rz[:n_h] * (gh[two:] + b_n))
-            h = n + rz[n_h:] * (h - n)
-        return h
+        gh = h @ self.w_hh_t
+        rz = _expit(gh[:two] + g[:two])
+        n = np.tanh(g[two:] + rz[:n_h] * (gh[two:] + self.b_hh[two:]))
+        return n + rz[n_h:] * (h - n)
 
     def _window(self, history: Sequence[Interaction]) -> list[Interaction]:
         return list(history)[-WINDOW:] if WINDOW > 0 else []
 
     # -- public API -------------------------------------------------------
-    def encode(self, history: Sequence[Interaction]) -> LearnerState:
-        """The learner's state after ``history`` (reuse it for many candidates)."""
-        q, sk, r = self._encode(self._window(history))
-        return LearnerState(q, sk, r, self.state(q, sk, r))
+    def encode(
+        self, history: Sequence[Interaction], answers: int | None = None
+    ) -> LearnerState:
+        """The learner's state after ``history`` (reuse it for many candidates).
+
+        ``answers`` is how many answers the learner has given in all, when
+        ``history`` holds only the last of them (at least the last 199, or all);
+        it places the recurrent context (:func:`~.data.context_start`)."""
+        rows = self._window(history)
+        total = len(history) if answers is None else answers
+        if total < len(history) or len(rows) < min(total, WINDOW):
+            raise ValueError("history does not hold the learner's last answers")
+        q, sk, r = self._encode(rows)
+        return self._state_of(q, sk, r, total)
+
+    def _state_of(
+        self, q: np.ndarray, sk: np.ndarray, r: np.ndarray, total: int
+    ) -> LearnerState:
+        """The state after ``total`` answers, the last ``len(r)`` (<= 199) given."""
+        h = np.zeros(self.hidden)
+        if self.recurrent:
+            span = total - context_start(total)  # <= WINDOW
+            h = self.state(q[len(r) - span :], sk[len(r) - span :], r[len(r) - span :])
+        return LearnerState(q, sk, r, h, total)
+
+    def _next_run(self, state: LearnerState) -> np.ndarray:
+        """The run from the next restart (``state.h_next``), computed if missing."""
+        if state.h_next is not None:
+            return state.h_next
+        span = max(0, state.answers - context_start(state.answers) - RESTART)
+        if span == 0:
+            return np.zeros(self.hidden)
+        q, sk, r = state.questions, state.skills, state.responses
+        return self.state(q[-span:], sk[-span:], r[-span:])
 
     def extend(self, state: LearnerState, new: Sequence[Interaction]) -> LearnerState:
-        """The state after ``state``'s window and then the ``new`` answers.
+        """The state after ``state``'s answers and then the ``new`` ones.
 
-        Exactly ``encode(window + new)``: the logistic model keeps only the window
-        arrays; the neural one steps its GRU over the new answers while the window has
-        not started to slide, and re-encodes the (last 199) window once it has."""
+        Exactly ``encode(window + new, answers=state.answers + len(new))``, but the
+        GRU is stepped, not re-encoded: two steps per answer (the run served and the
+        run from the next restart), whatever the learner's number of answers."""
         if not new:
             return state
         q, sk, r = self._encode(list(new))
         width = max(state.skills.shape[1], sk.shape[1])
         pad = lambda a: np.pad(a, ((0, 0), (0, width - a.shape[1])))  # noqa: E731
-        q_all = np.concatenate([state.questions, q])
-        sk_all = np.concatenate([pad(state.skills), pad(sk)])
-        r_all = np.concatenate([state.responses, r])
-        if len(r_all) <= WINDOW:
-            h = self.state(q, sk, r, h0=state.h) if self.recurrent else state.h
-            return LearnerState(q_all, sk_all, r_all, h)
-        q_all, sk_all, r_all = q_all[-WINDOW:], sk_all[-WINDOW:], r_all[-WINDOW:]
-        return LearnerState(q_all, sk_all, r_all, self.state(q_all, sk_all, r_all))
+        q_all = np.concatenate([state.questions, q])[-WINDOW:]
+        sk_all = np.concatenate([pad(state.skills), pad(sk)])[-WINDOW:]
+        r_all = np.concatenate([state.responses, r])[-WINDOW:]
+        total = state.answers + len(r)
+        if not self.recurrent:
+            return LearnerState(q_all, sk_all, r_all, state.h, total)
+        if len(r) > RESTART:  # a long batch: as cheap to encode afresh
+            return self._state_of(q_all, sk_all, r_all, total)
+        h, h_next = state.h, self._next_run(state)
+        count = state.answers
+        for g in self._inputs(q, sk, r):
+            h = self._step(h, g)
+            if count >= context_start(count) + RESTART:
+                h_next = self._step(h_next, g)
+            count += 1
+            if context_start(count) != context_start(count - 1):
+                h, h_next = h_next, np.zeros(self.hidden)
+        return LearnerState(q_all, sk_all, r_all, h, total, h_next)
 
     def predict_state(
         self, state: LearnerState, item: Hashable, skills: Iterable[Hashable]

@@ -23,8 +23,8 @@ import numpy as np
 from .baselines import LogisticPFA, auc
 from .data import Sequence as Learner
 from .data import Split
-from .features import N_DENSE, WINDOW
-from .inference import LearnerModel, LearnerState
+from .features import N_DENSE
+from .inference import LearnerModel
 
 Interaction = tuple[Hashable, Iterable[Hashable], int]
 
@@ -116,7 +116,9 @@ def online_predictions(
     max_positions: int = 20_000,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(observed, predicted) for every answer after each learner's first, each
-    predicted from at most the last 199 answers before it, through ``model``.
+    predicted as the app serves it: from the learner's state after the answers
+    before it, extended answer by answer (the last 199 answers for the features,
+    the recurrent context of :func:`~.data.context_start`).
 
     Learners are taken in order until ``max_positions`` predictions are made."""
     ys: list[int] = []
@@ -124,17 +126,17 @@ def online_predictions(
     for rows in learners:
         if len(ys) >= max_positions:
             break
-        q, sk, r = model.encode_rows(list(rows))
-        for t in range(1, len(r)):
-            lo = max(0, t - WINDOW)
-            state = LearnerState(
-                q[lo:t], sk[lo:t], r[lo:t], model.state(q[lo:t], sk[lo:t], r[lo:t])
-            )
-            item, skills, _correct = rows[t]
+        rows = list(rows)
+        if not rows:
+            continue
+        state = model.encode(rows[:1])
+        for t in range(1, len(rows)):
+            item, skills, correct = rows[t]
             ps.append(model.predict_state(state, item, skills))
-            ys.append(int(r[t]))
+            ys.append(1 if correct else 0)
             if len(ys) >= max_positions:
                 break
+            state = model.extend(state, [rows[t]])
     return np.asarray(ys, dtype=np.int64), np.asarray(ps, dtype=np.float64)
 
 

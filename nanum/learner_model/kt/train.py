@@ -23,7 +23,7 @@ from rich.progress import (
 )
 
 from .baselines import LogisticPFA, auc
-from .data import Sequence, Split, chunk, eval_windows
+from .data import Sequence, Split, chunk, eval_windows, served_windows
 from .features import N_DENSE, add_features
 from .inference import save_artefact
 
@@ -153,6 +153,16 @@ def predict_sequences(
     """Protocol scoring: every interaction from up to 199 previous ones."""
     add_features(seqs)
     return predict_windows(model, eval_windows(seqs))
+
+
+def predict_served(
+    model: nn.Module, seqs: list[Sequence]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every interaction scored as the app serves it: the recurrent context restarts
+    on the grid of :func:`~.data.context_start` (the features still count the last
+    199 answers). Same positions as :func:`predict_sequences`, in another order."""
+    add_features(seqs)
+    return predict_windows(model, served_windows(seqs), label="score as served")
 
 
 def init_head_from_irt(

@@ -9,10 +9,12 @@ import numpy as np
 from nanum.learner_model.kt.baselines import LogisticPFA, SkillMean, auc
 from nanum.learner_model.kt.data import (
     chunk,
+    context_start,
     eval_windows,
     load_split,
     make_sequence,
     merge_multiskill,
+    served_windows,
 )
 from nanum.learner_model.kt.evaluate import Trained, fit_ensemble
 from nanum.learner_model.kt.features import WINDOW, history_features, next_features
@@ -128,6 +130,36 @@ def test_chunks_and_sliding_windows_follow_the_protocol() -> None:
     last, start = windows[-1]
     assert len(last) == 200 and start == 199
     assert last.uid == "a" and len(last.slice(start, 200)) == 1
+
+
+def test_served_windows_score_each_answer_from_its_served_context() -> None:
+    for length in (2, 150, 200, 201, 300, 301, 450):
+        # questions number the positions, so a window says which answers it holds
+        seq = make_sequence(
+            "a",
+            list(range(1, length + 1)),
+            [1] * length,
+            [1, 0] * (length // 2) + [1] * (length % 2),
+        )
+        seq.extra["dense"] = np.arange(length)[:, None] * np.ones((1, 8))
+        scored: list[int] = []
+        for window, first in served_windows([seq]):
+            positions = [int(q) - 1 for q in window.questions]
+            start = positions[0]
+            for local in range(first, len(window)):
+                t = positions[local]
+                scored.append(t)
+                assert start == context_start(t)  # the context the app serves
+                assert window.extra["dense"][local, 0] == t  # features travel along
+        assert sorted(scored) == list(range(1, length))  # each once, none missed
+    assert [context_start(n) for n in (0, 199, 200, 299, 300, 455)] == [
+        0,
+        0,
+        100,
+        100,
+        200,
+        300,
+    ]
 
 
 def test_history_features_count_only_the_window() -> None:

@@ -19,7 +19,7 @@ from nanum.learner_model.kt.cli import (
     _settings,
     add_arguments,
 )
-from nanum.learner_model.kt.data import Sequence
+from nanum.learner_model.kt.data import Sequence, context_start
 from nanum.learner_model.kt.features import add_features
 from nanum.learner_model.kt.inference import (
     MODEL_VERSION,
@@ -120,7 +120,7 @@ def test_numpy_inference_equals_torch_forward() -> None:
             p.add_(0.2 * torch.randn_like(p))
     model.eval()
     seq = generate(
-        n_learners=1, n_skills=5, n_items=40, min_len=230, max_len=230, seed=7
+        n_learners=1, n_skills=5, n_items=40, min_len=420, max_len=420, seed=7
     ).sequences[0]
     seq.skills = np.pad(seq.skills, ((0, 0), (0, 1)))
     seq.skills[::7, 1] = 1 + (seq.skills[::7, 0] % 5)  # some two-skill items
@@ -132,8 +132,10 @@ def test_numpy_inference_equals_torch_forward() -> None:
         np.array([str(i) for i in range(6)]),
     )
     hist = _history(seq)
-    for end in (1, 5, 120, 200, 230):  # window = up to 199 previous + the target
-        window = seq.slice(max(0, end - 200), end)
+    # the GRU's context as served: from context_start (here 0, 0, 0, 0, 100, 300);
+    # the features, computed on the whole sequence, count up to 199 previous answers
+    for end in (1, 5, 120, 200, 230, 420):
+        window = seq.slice(context_start(end - 1), end)
         with torch.no_grad():
             logit = model(collate([(window, 0)], torch.device("cpu")))[0, -1]
         want = float(torch.sigmoid(logit))

@@ -10,9 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nanum.learner_model.engine.estimators import ArtefactEstimator, StateCache
+from nanum.learner_model.engine.estimators import (
+    AnswerWindow,
+    ArtefactEstimator,
+    StateCache,
+)
 from nanum.learner_model.kt.baselines import auc
-from nanum.learner_model.kt.data import Split
+from nanum.learner_model.kt.data import Split, context_start
 from nanum.learner_model.kt.inference import LearnerModel, random_weights, save_artefact
 from nanum.learner_model.kt.production import (
     as_interactions,
@@ -66,18 +70,21 @@ def test_the_cached_state_after_each_answer_equals_a_fresh_encoding(
         weights = pfa_weights(fit_pfa(split))
     else:
         weights = random_weights(len(items), len(skills), dim=8, hidden=8)
+        weights["rnn.bias_hh_l0"][8:16] = 6.0  # a long memory (see below)
     model = _load(tmp_path, kind, weights, items, skills)
     assert model.kind == kind
     cache = StateCache(size=4)
     rng = random.Random(1)
     history: list[tuple[Hashable, Sequence[str], bool]] = []
-    for n in range(230):  # past the 199-answer window, so it slides
+    pages = 0
+    for n in range(430):  # past the 199-answer window and two context restarts
         history.append(
             (rng.choice(items[1:]), [rng.choice(skills[1:])], rng.random() < 0.6)
         )
-        if n % 3 and n != 229:
+        if n % 3 and n != 429:
             continue  # answers also arrive several at a time between two pages
-        window = history[-199:]
+        window = AnswerWindow(history[-199:], total=len(history))
+        pages += 1
         cached = ArtefactEstimator(model, kind, cache, key="learner-1")
         fresh = ArtefactEstimator(model, kind)
         for item in items[1:4]:
@@ -87,8 +94,61 @@ def test_the_cached_state_after_each_answer_equals_a_fresh_encoding(
         ours, theirs = cached.estimate(window).mastery, fresh.estimate(window).mastery
         assert ours.keys() == theirs.keys()
         assert np.allclose([ours[k] for k in ours], [theirs[k] for k in ours])
-    assert cache.extended > 60  # most pages extended the cached state
+    assert cache.extended == pages - 1  # every later page extended the cached state
     assert cache.encoded == 1  # only the first page encoded from scratch
+
+
+def test_the_recurrent_state_is_stepped_over_the_served_context(tmp_path):
+    """Answer by answer or several at a time, the GRU state equals the GRU run over
+    the answers from ``context_start``; the window of features keeps 199 answers."""
+    items, skills = [f"i{i}" for i in range(30)], [f"s{i}" for i in range(6)]
+    weights = random_weights(30, 6, dim=8, hidden=8)
+    # a long memory (update gates near 1), so that a state over the wrong answers
+    # differs measurably from the right one even hundreds of answers later
+    weights["rnn.bias_hh_l0"][8:16] = 6.0
+    model = _load(tmp_path, "gru", weights, items, skills)
+    rng = random.Random(5)
+    rows = [
+        (rng.choice(items[1:]), [rng.choice(skills[1:])], int(rng.random() < 0.6))
+        for _ in range(520)
+    ]
+    state = model.encode(rows[:1])
+    n = 1
+    while n < len(rows):
+        step = rng.choice([1, 1, 1, 2, 5, 37])
+        state = model.extend(state, rows[n : n + step])
+        n = min(n + step, len(rows))
+        start = context_start(n)
+        assert n - start <= 199 and (n < 200 or n - start >= 100)
+        q, sk, r = model.encode_rows(rows[start:n])
+        assert np.allclose(state.h, model.state(q, sk, r), atol=1e-12)
+        assert state.answers == n and len(state.responses) == min(n, 199)
+        fresh = model.encode(rows[max(0, n - 199) : n], answers=n)
+        assert np.allclose(state.h, fresh.h, atol=1e-12)
+        assert np.array_equal(state.responses, fresh.responses)
+    # a state encoded afresh mid-way (a cache miss) extends the same way
+    for n0 in (150, 250, 299, 300, 333):
+        state = model.encode(rows[max(0, n0 - 199) : n0], answers=n0)
+        for n in range(n0 + 1, n0 + 121):
+            state = model.extend(state, [rows[n - 1]])
+        q, sk, r = model.encode_rows(rows[context_start(n) : n])
+        assert np.allclose(state.h, model.state(q, sk, r), atol=1e-12)
+    # before the first restart the context is simply every answer so far
+    early = model.encode(rows[:150])
+    q, sk, r = model.encode_rows(rows[:150])
+    assert np.allclose(early.h, model.state(q, sk, r))
+
+
+def test_a_history_that_is_not_the_learners_last_answers_is_refused(tmp_path):
+    items, skills = ["i0", "i1"], ["s0", "s1"]
+    model = _load(tmp_path, "gru", random_weights(2, 2, dim=4, hidden=4), items, skills)
+    rows = [("i1", ["s1"], 1)] * 50
+    with pytest.raises(ValueError):
+        model.encode(rows, answers=300)  # 300 answers in all, but only 50 given
+    with pytest.raises(ValueError):
+        model.encode(rows, answers=10)  # fewer in all than given
+    with pytest.raises(ValueError):
+        AnswerWindow(rows, total=10)
 
 
 def test_calibration_error_is_zero_when_predictions_match_the_rates():

@@ -9,6 +9,7 @@ import pytest
 from django_tasks import TaskResultStatus
 
 from nanum.core.errors import DomainError
+from nanum.core.models import User
 from nanum.core.testing import UserFactory
 from nanum.learner_model import selectors, services
 from nanum.learner_model.models import ModelArtefact
@@ -139,3 +140,16 @@ def test_pages_say_what_the_estimate_stands_on_in_plain_words(
     assert "나눔 학생 40명의 답으로 학습한 모델" in text
     text = client.get("/learner-model/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Based on the last 3 answers." in text
+
+
+def test_the_history_holds_the_last_answers_and_how_many_there_are(world):
+    _simulated_students(world, n_students=1, answers=230, prefix="long")
+    _simulated_students(world, n_students=1, answers=7, prefix="short")
+    long, short = (User.objects.get(username=u) for u in ("long0", "short0"))
+    history = selectors.history_for(long)
+    assert (len(history), history.total) == (199, 230)
+    newest = Interaction.objects.filter(student=long).order_by("answered_at", "id")
+    want = [(i.item_id, i.skills, i.correct) for i in newest][-199:]
+    assert [tuple(row) for row in history] == want
+    assert selectors.history_for(short).total == 7
+    assert selectors.history_for(world.student).total == 0

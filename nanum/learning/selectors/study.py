@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, QuerySet, Sum
+from django.db.models import Count, IntegerField, QuerySet, Sum, Window
 from django.db.models.functions import Cast
 
 from nanum.core.models import User
@@ -40,15 +40,19 @@ class StudyProfile:
     provider_subjects: frozenset[str] = field(default_factory=frozenset)
 
 
-def answer_history(*, student: User | int, limit: int) -> list[Answer]:
-    """A student's last ``limit`` answers, oldest first."""
+def answer_window(*, student: User | int, limit: int) -> tuple[list[Answer], int]:
+    """A student's last ``limit`` answers, oldest first, and how many answers they
+    have given in all (one query, so the two agree)."""
     rows = list(
         Interaction.objects.filter(student=student)
+        .annotate(total=Window(Count("id")))
         .order_by("-answered_at", "-id")
-        .values_list("item_id", "skills", "correct")[:limit]
+        .values_list("item_id", "skills", "correct", "total")[:limit]
     )
     rows.reverse()
-    return [(item, list(skills or []), bool(correct)) for item, skills, correct in rows]
+    total = rows[-1][3] if rows else 0
+    answers = [(item, list(skills or []), bool(ok)) for item, skills, ok, _ in rows]
+    return answers, total
 
 
 def item_success(*, item_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
