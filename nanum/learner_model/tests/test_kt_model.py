@@ -45,6 +45,7 @@ def _history(seq: Sequence) -> list[tuple[str, list[str], int]]:
 
 def test_artefact_round_trip_keeps_predictions_and_metadata(tmp_path: Path) -> None:
     weights = random_weights(n_questions=30, n_skills=6, dim=8, hidden=12, seed=1)
+    weights["rnn.bias_hh_l0"][12:24] = 6.0  # update gates near 1: a long memory
     meta = {
         "dataset": "synthetic",
         "data_sha256": "ab" * 32,
@@ -72,8 +73,10 @@ def test_artefact_round_trip_keeps_predictions_and_metadata(tmp_path: Path) -> N
         assert m["data_sha256"] == "ab" * 32
         assert m["settings"] == {"dim": 8, "hidden": 12}
         assert m["created"].startswith("20")
-    # only the last 199 interactions count
-    assert loaded.predict(hist, "3", ["2"]) == loaded.predict(hist[-199:], "3", ["2"])
+    # only the last 199 interactions count, and how many there were in all (the
+    # GRU's context starts at context_start(250) = 150; the features count 199)
+    tail = loaded.encode(hist[-199:], answers=len(hist))
+    assert loaded.predict(hist, "3", ["2"]) == loaded.predict_state(tail, "3", ["2"])
     assert loaded.predict(hist, "3", ["2"]) != loaded.predict(hist[-150:], "3", ["2"])
 
 
