@@ -121,14 +121,14 @@ Answer = tuple[Hashable, Iterable[Hashable], int]  # (item, skills, correct)
 Row = tuple[str, list[str], int]
 
 
-_Row = TypeVar("_Row")
+_A = TypeVar("_A")
 
 
-class AnswerWindow(list[_Row]):
+class AnswerWindow(list[_A]):
     """A learner's last answers, oldest first, and how many they have given in all
     (``total``); a trained model places its recurrent context by the total."""
 
-    def __init__(self, rows: Iterable[_Row], total: int) -> None:
+    def __init__(self, rows: Iterable[_A], total: int) -> None:
         super().__init__(rows)
         if total < len(self):
             raise ValueError("total is below the number of answers given")

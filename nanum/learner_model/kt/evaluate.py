@@ -194,12 +194,12 @@ def run_fold(
                 if len(y_served) != len(y):
                     raise RuntimeError("served scoring missed positions")
                 info["served_auc"] = round(auc(y_served, p_served), 5)
-            if name == "ours" and export_dir is not None:
-                path = Path(export_dir) / f"{split.dataset}_fold{split.fold}"
-                metrics = {"test_auc": auc(y, p), "test_accuracy": accuracy(y, p)}
-                info["artefact"] = str(
-                    export_artefact(res, split, settings, path, metrics)
-                )
+                if export_dir is not None:
+                    path = Path(export_dir) / f"{split.dataset}_fold{split.fold}"
+                    metrics = {"test_auc": auc(y, p), "test_accuracy": accuracy(y, p)}
+                    info["artefact"] = str(
+                        export_artefact(res, split, settings, path, metrics)
+                    )
         else:
             raise ValueError(f"unknown model {name!r}; choose from {MODEL_NAMES}")
         ece, reliability = calibration(np.asarray(y), np.asarray(p, dtype=np.float64))

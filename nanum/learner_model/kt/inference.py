@@ -85,12 +85,8 @@ class LearnerState:
     skills: np.ndarray
     responses: np.ndarray
     h: np.ndarray
-    answers: int = -1  # -1: as many as the window holds
+    answers: int
     h_next: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        if self.answers < 0:
-            self.answers = len(self.responses)
 
 
 @dataclass
