@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from .baselines import accuracy, auc
-from .data import DATASETS, load_split
+from .data import DATASETS, FORMATS, dataset_slug, load_split, split_dataset_arg
 from .evaluate import (
     MODEL_NAMES,
     evaluate,
@@ -28,11 +28,26 @@ from .evaluate import (
 from .train import TrainSettings, export_artefact, predict_sequences, train_model
 
 
+def _dataset(text: str) -> str:
+    try:
+        split_dataset_arg(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True)
     for name in ("train", "evaluate"):
         p = sub.add_parser(name, help=f"{name} on a dataset")
-        p.add_argument("--dataset", required=True, choices=DATASETS)
+        p.add_argument(
+            "--dataset",
+            required=True,
+            type=_dataset,
+            metavar="NAME|FORMAT:DIR",
+            help=f"one of {', '.join(DATASETS)}; or another dataset's folder as "
+            f"FORMAT:DIR, FORMAT one of {', '.join(FORMATS)}",
+        )
         p.add_argument(
             "--data-root",
             type=Path,
@@ -200,9 +215,8 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
     res = train_model("ours", split, settings)
     y, p = predict_sequences(res.model, split.test)
     metrics = {"test_auc": auc(y, p), "test_accuracy": accuracy(y, p)}
-    out = args.out or Path("artifacts") / "learner_model" / (
-        f"{args.dataset}_fold{args.fold}"
-    )
+    name = dataset_slug(args.dataset)
+    out = args.out or Path("artifacts") / "learner_model" / f"{name}_fold{args.fold}"
     path = export_artefact(res, split, settings, out, metrics)
     console.print(
         f"valid AUC {res.valid_auc:.4f} (epoch {res.best_epoch}), "

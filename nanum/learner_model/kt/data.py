@@ -6,6 +6,10 @@ The data is read in place from the shared folder (``NANUM_KT_DATA`` or
 Every learner becomes a :class:`Sequence` of interactions.  Indices are 1-based;
 0 means "unknown / padding" (a question index of 0 is used for datasets
 without question ids).
+
+Besides the three named datasets, any dataset in pyKT's or the AKT paper's file
+layout can be read from a folder: ``pykt:DIR``, ``akt:DIR`` (three lines per learner)
+or ``akt_pid:DIR`` (four, with question ids); see :func:`load_split`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from pathlib import Path
 import numpy as np
 
 DATASETS = ("assist2015", "assist2009", "statics2011", "synthetic")
+#: ``FORMAT:DIR`` reads another dataset from a folder in that layout.
+FORMATS = ("pykt", "akt", "akt_pid")
 MIN_INTERACTIONS = 3
 MAX_LEN = 200  # training chunks and evaluation windows (199 previous + target)
 # The app restarts the recurrent context every RESTART answers (see context_start).
@@ -85,8 +91,12 @@ def sha256_files(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
+def _tokens(text: str) -> list[str]:
+    return [x.strip() for x in text.strip().strip('"').split(",") if x.strip() != ""]
+
+
 def _ints(text: str) -> list[int]:
-    return [int(x) for x in text.strip().strip('"').split(",") if x.strip() != ""]
+    return [int(x) for x in _tokens(text)]
 
 
 def make_sequence(
@@ -134,14 +144,61 @@ def merge_multiskill(seq: Sequence) -> Sequence:
     return Sequence(seq.uid, q[idx], skills, r[idx])
 
 
+def _pykt_row(row: dict[str, str]) -> Sequence:
+    """One learner of a pyKT file, ids shifted to 1-based.
+
+    ``questions`` (optional) and ``concepts`` are 0-based; a concept cell may hold
+    several concepts joined by ``_`` (pyKT's question-level files). Rows marked
+    ``is_repeat`` = 1 (pyKT's expansion of a question with several concepts into one
+    row per concept, same answer) are merged into the row before: scoring them one
+    by one would show the model the answer it predicts.
+    """
+    uid = row["uid"]
+    cells = _tokens(row["concepts"])
+    responses = _ints(row["responses"])
+    has_q = bool(row.get("questions"))
+    questions = [q + 1 for q in _ints(row["questions"])] if has_q else [0] * len(cells)
+    repeat = _ints(row["is_repeat"]) if row.get("is_repeat") else [0] * len(cells)
+    if not len(cells) == len(responses) == len(questions) == len(repeat):
+        raise ValueError(f"learner {uid}: sequences of different lengths")
+    if "_" not in row["concepts"] and not any(repeat):  # one concept per row
+        seq = make_sequence(uid, questions, [int(c) + 1 for c in cells], responses)
+        if len(seq) and (seq.skills.min() < 1 or seq.questions.min() < 0):
+            raise ValueError(f"learner {uid}: ids must be 0 or more")
+        return seq
+    rows: list[list[int]] = []
+    qs: list[int] = []
+    rs: list[int] = []
+    for cell, q, r, rep in zip(cells, questions, responses, repeat, strict=True):
+        skills = [int(c) + 1 for c in cell.split("_") if c != ""]
+        if not skills or min(skills) < 1 or q < 0:
+            raise ValueError(f"learner {uid}: ids must be 0 or more")
+        if rep == 1 and rows:
+            if (q, r) != (qs[-1], rs[-1]):
+                raise ValueError(
+                    f"learner {uid}: a repeated row differs from its question's row"
+                )
+            rows[-1] += [s for s in skills if s not in rows[-1]]
+            continue
+        rows.append(list(dict.fromkeys(skills)))
+        qs.append(q)
+        rs.append(r)
+    n = len(rows)
+    width = max((len(x) for x in rows), default=1)
+    skills_arr = np.zeros((n, width), dtype=np.int64)
+    for i, x in enumerate(rows):
+        skills_arr[i, : len(x)] = x
+    answers = np.asarray(rs, dtype=np.int8)
+    if not np.isin(answers, (0, 1)).all():
+        raise ValueError(f"learner {uid}: responses must be 0/1")
+    return Sequence(uid, np.asarray(qs, dtype=np.int64), skills_arr, answers)
+
+
 def read_pykt_csv(path: Path) -> Iterator[tuple[int, Sequence]]:
-    """Rows of a pyKT ``fold,uid,concepts,responses[,...]`` file."""
+    """Rows of a pyKT ``fold,uid,[questions,]concepts,responses[,...]`` file."""
     with Path(path).open(newline="") as fh:
         for row in csv.DictReader(fh):
-            seq = make_sequence(
-                row["uid"], None, _ints(row["concepts"]), _ints(row["responses"])
-            )
-            yield int(row["fold"]), seq
+            yield int(row["fold"]), _pykt_row(row)
 
 
 def read_akt_file(path: Path, with_questions: bool) -> list[Sequence]:
@@ -167,12 +224,6 @@ def _keep(seqs: Iterable[Sequence]) -> list[Sequence]:
     return [s for s in seqs if len(s) >= MIN_INTERACTIONS]
 
 
-def _shift_skills(seqs: list[Sequence], offset: int) -> None:
-    """0-based source ids (every row has one skill) to 1-based."""
-    for s in seqs:
-        s.skills = s.skills + offset
-
-
 def _vocab(seqs: list[Sequence]) -> tuple[int, int]:
     nq = max((int(s.questions.max()) for s in seqs if len(s)), default=0) + 1
     ns = max((int(s.skills.max()) for s in seqs if len(s)), default=0) + 1
@@ -182,33 +233,74 @@ def _vocab(seqs: list[Sequence]) -> tuple[int, int]:
 def load_pykt(folder: Path, fold: int, dataset: str) -> Split:
     """pyKT split: ``train_valid.csv`` folds 0-4 and ``test.csv``.
 
-    Concept ids in pyKT files are 0-based; they are shifted to 1-based here.
+    Question and concept ids in pyKT files are 0-based; they are shifted to 1-based
+    here (see :func:`read_pykt_csv`). Validation is the file's fold ``fold``, which
+    is on the training side of pyKT's split (its test learners are ``test.csv``).
     """
     folder = Path(folder)
     tv, test = folder / "train_valid.csv", folder / "test.csv"
+    for path in (tv, test):
+        if not path.is_file():
+            raise ValueError(f"{folder}: no {path.name} (pyKT layout)")
     train: list[Sequence] = []
     valid: list[Sequence] = []
     for f, seq in read_pykt_csv(tv):
         (valid if f == fold else train).append(seq)
+    if not valid:
+        raise ValueError(f"{tv}: no learner in fold {fold}")
     tests = [seq for _, seq in read_pykt_csv(test)]
     parts = [_keep(train), _keep(valid), _keep(tests)]
-    for p in parts:
-        _shift_skills(p, 1)
     nq, ns = _vocab(parts[0] + parts[1] + parts[2])
     train_p, valid_p, test_p = parts
+    notes = []
+    if nq > 1:
+        notes.append(f"question ids read ({nq - 1} questions)")
+    multi = sum(int((s.skills[:, 1:] > 0).any(1).sum()) for p in parts for s in p)
+    if multi:
+        notes.append(
+            f"{multi} interactions with several concepts (one row each; pyKT's "
+            "repeated rows merged: label leak avoided)"
+        )
     return Split(
-        dataset, fold, train_p, valid_p, test_p, nq, ns, sha256_files([tv, test])
+        dataset,
+        fold,
+        train_p,
+        valid_p,
+        test_p,
+        nq,
+        ns,
+        sha256_files([tv, test]),
+        notes,
     )
 
 
+def akt_prefix(folder: Path) -> str:
+    """The ``<prefix>`` of the AKT fold files in ``folder`` (exactly one)."""
+    found = sorted({p.name[: -len("_train1.csv")] for p in folder.glob("*_train1.csv")})
+    if len(found) != 1:
+        raise ValueError(
+            f"{folder}: expected the files of one dataset, <prefix>_train1.csv … "
+            f"<prefix>_test5.csv (AKT layout); found prefixes {found or 'none'}"
+        )
+    return found[0]
+
+
 def load_akt(
-    folder: Path, prefix: str, fold: int, dataset: str, with_questions: bool
+    folder: Path,
+    prefix: str,
+    fold: int,
+    dataset: str,
+    with_questions: bool,
+    carve_key: str | None = None,
 ) -> Split:
     """AKT 5-fold files ``<prefix>_{train,valid,test}{fold+1}.csv``."""
     folder = Path(folder)
     paths = [
         folder / f"{prefix}_{part}{fold + 1}.csv" for part in ("train", "valid", "test")
     ]
+    for path in paths:
+        if not path.is_file():
+            raise ValueError(f"{folder}: no {path.name} (AKT layout)")
     parts = [_keep(read_akt_file(p, with_questions)) for p in paths]
     notes: list[str] = []
     if with_questions:
@@ -220,7 +312,7 @@ def load_akt(
             f"{before} rows -> {after} interactions"
         )
     nq, ns = _vocab(parts[0] + parts[1] + parts[2])
-    train_p, valid_p = carve_validation(parts[0] + parts[1], dataset, fold)
+    train_p, valid_p = carve_validation(parts[0] + parts[1], carve_key or dataset, fold)
     notes.append(
         f"validation = {len(valid_p)} of the fold's {len(train_p) + len(valid_p)} "
         "training learners (train + valid files, seeded); the AKT valid file is "
@@ -247,8 +339,56 @@ def carve_validation(
     return train, valid
 
 
+def split_dataset_arg(dataset: str) -> tuple[str, Path] | None:
+    """``FORMAT:DIR`` as (format, folder); ``None`` for a named dataset.
+
+    Raises ``ValueError`` with the reason when it is neither."""
+    if dataset in DATASETS:
+        return None
+    fmt, sep, rest = dataset.partition(":")
+    if not sep or fmt not in FORMATS or not rest:
+        raise ValueError(
+            f"unknown dataset {dataset!r}: name one of {', '.join(DATASETS)}, or "
+            f"give a folder as FORMAT:DIR with FORMAT one of {', '.join(FORMATS)}"
+        )
+    folder = Path(rest).expanduser()
+    if not folder.is_dir():
+        raise ValueError(f"{dataset!r}: {folder} is not a folder")
+    return fmt, folder
+
+
+def dataset_slug(dataset: str) -> str:
+    """A file-name part for ``dataset``: the name, or FORMAT_FOLDERNAME."""
+    named = split_dataset_arg(dataset)
+    return dataset if named is None else f"{named[0]}_{named[1].resolve().name}"
+
+
 def load_split(dataset: str, fold: int, root: Path | None = None) -> Split:
-    """Load fold ``fold`` (0-4) of ``dataset`` following the pyKT protocol."""
+    """Load fold ``fold`` (0-4) of ``dataset`` following the pyKT protocol.
+
+    ``dataset`` is a name of :data:`DATASETS` (read under ``root``) or
+    ``FORMAT:DIR`` for any other dataset in one of the :data:`FORMATS` layouts:
+    ``pykt`` (``train_valid.csv`` with folds 0–4 and ``test.csv``, as pyKT's
+    preprocessing writes them), ``akt`` (``<prefix>_{train,valid,test}{1-5}.csv``,
+    three lines per learner) or ``akt_pid`` (four lines, with question ids;
+    consecutive rows of one question and answer are merged). The validation
+    learners are then carved as for the named datasets, seeded by the format and
+    the folder's name (not its path).
+    """
+    named = split_dataset_arg(dataset)
+    if named is not None:
+        fmt, folder = named
+        key = f"{fmt}:{folder.resolve().name}"
+        if fmt == "pykt":
+            return load_pykt(folder, fold, dataset)
+        return load_akt(
+            folder,
+            akt_prefix(folder),
+            fold,
+            dataset,
+            with_questions=fmt == "akt_pid",
+            carve_key=key,
+        )
     root = Path(root) if root is not None else data_root()
     if dataset == "assist2015":
         return load_pykt(root / "assist2015" / "pykt", fold, dataset)

@@ -16,7 +16,7 @@ import numpy as np
 from rich.table import Table
 
 from .baselines import LogisticPFA, SkillMean, accuracy, auc
-from .data import Split, load_split
+from .data import Split, dataset_slug, load_split
 from .ensemble import Stack, fit_stack
 from .features import add_features
 from .production import calibration
@@ -195,7 +195,10 @@ def run_fold(
                     raise RuntimeError("served scoring missed positions")
                 info["served_auc"] = round(auc(y_served, p_served), 5)
                 if export_dir is not None:
-                    path = Path(export_dir) / f"{split.dataset}_fold{split.fold}"
+                    path = (
+                        Path(export_dir)
+                        / f"{dataset_slug(split.dataset)}_fold{split.fold}"
+                    )
                     metrics = {"test_auc": auc(y, p), "test_accuracy": accuracy(y, p)}
                     info["artefact"] = str(
                         export_artefact(res, split, settings, path, metrics)
