@@ -25,7 +25,13 @@ from .evaluate import (
     summary_table,
     tiny_split,
 )
-from .train import TrainSettings, export_artefact, predict_sequences, train_model
+from .train import (
+    DKT_INPUTS,
+    TrainSettings,
+    export_artefact,
+    predict_sequences,
+    train_model,
+)
 
 
 def _dataset(text: str) -> str:
@@ -73,6 +79,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         p.add_argument("--dkt-dim", type=int, default=None, help="DKT's size")
         p.add_argument("--dkt-lr", type=float, default=None, help="DKT's step")
         p.add_argument("--dkt-patience", type=int, default=None)
+        p.add_argument("--dkt-dropout", type=float, default=None)
+        p.add_argument(
+            "--dkt-input",
+            choices=DKT_INPUTS,
+            default=None,
+            help="how DKT reads a question with several skills (default mean)",
+        )
         p.add_argument(
             "--ensemble-seeds",
             type=int,
@@ -140,6 +153,8 @@ def _settings(args: argparse.Namespace) -> TrainSettings:
         "dkt_dim",
         "dkt_lr",
         "dkt_patience",
+        "dkt_dropout",
+        "dkt_input",
         "ensemble_seeds",
     ):
         if getattr(args, name, None) is not None:

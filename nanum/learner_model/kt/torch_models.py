@@ -14,6 +14,7 @@ from torch import nn
 
 from .data import Sequence
 from .features import N_DENSE
+from .train import DKT_INPUTS
 
 
 @dataclass
@@ -23,8 +24,11 @@ class ModelConfig:
     dim: int = 64
     hidden: int = 64
     dropout: float = 0.2
+    # DKT only: how a question with several skills enters the LSTM
+    # (``train.DKT_INPUTS``)
+    dkt_input: str = "mean"
 
-    def to_dict(self) -> dict[str, int | float]:
+    def to_dict(self) -> dict[str, int | float | str]:
         return asdict(self)
 
 
@@ -81,6 +85,8 @@ class DKT(nn.Module):
 
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
+        if cfg.dkt_input not in DKT_INPUTS:
+            raise ValueError(f"dkt_input must be one of {DKT_INPUTS}")
         self.cfg = cfg
         self.inter = nn.Embedding(2 * cfg.n_skills, cfg.dim)
         self.rnn = nn.LSTM(cfg.dim, cfg.hidden, batch_first=True)
@@ -90,11 +96,33 @@ class DKT(nn.Module):
     def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         sk, r = batch["skills"], batch["r"]
         w = _skill_weights(sk)
-        x = (self.inter(2 * sk + r.unsqueeze(-1)) * w.unsqueeze(-1)).sum(2)
-        h, _ = self.rnn(x)
-        logits = self.out(self.drop(_shift(h)))  # (B, T, n_skills)
+        if self.cfg.dkt_input == "expanded":
+            before = self._expanded_states(sk, r)
+        else:
+            wi = (sk > 0).float() if self.cfg.dkt_input == "sum" else w
+            x = (self.inter(2 * sk + r.unsqueeze(-1)) * wi.unsqueeze(-1)).sum(2)
+            h, _ = self.rnn(x)
+            before = _shift(h)
+        logits = self.out(self.drop(before))  # (B, T, n_skills)
         picked = torch.gather(logits, 2, sk)
         return (picked * w).sum(-1)
+
+    def _expanded_states(self, sk: torch.Tensor, r: torch.Tensor) -> torch.Tensor:
+        """One LSTM step per (skill, answer) of each question; the state before
+        each question's first step (zeros for the first question)."""
+        b, t, k = sk.shape
+        valid = (sk > 0).reshape(b, t * k)
+        # the skills of each learner, in order, packed to the front of the row
+        order = torch.argsort((~valid).to(torch.int8), dim=1, stable=True)
+        steps = torch.gather(sk.reshape(b, t * k), 1, order)
+        answers = torch.gather(
+            r.unsqueeze(-1).expand(b, t, k).reshape(b, t * k), 1, order
+        )
+        h, _ = self.rnn(self.inter(2 * steps + answers))
+        count = (sk > 0).sum(-1)
+        start = torch.cumsum(count, 1) - count  # each question's first step
+        at = (start - 1).clamp(min=0).unsqueeze(-1).expand(b, t, h.shape[-1])
+        return torch.gather(h, 1, at) * (start > 0).unsqueeze(-1).float()
 
 
 class RaschGRU(nn.Module):

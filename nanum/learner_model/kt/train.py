@@ -33,6 +33,13 @@ if TYPE_CHECKING:
     from .torch_models import KTModel, RaschGRU
 
 
+#: How DKT reads a question with several skills. "mean": one LSTM step, the mean of
+#: the skills' (skill, answer) embeddings (the default); "sum": one step, their sum;
+#: "expanded": one step per skill, as pyKT feeds DKT, each question predicted from
+#: the state before its first skill's step. Single-skill datasets: all the same.
+DKT_INPUTS = ("mean", "sum", "expanded")
+
+
 @dataclass
 class TrainSettings:
     epochs: int = 12
@@ -54,6 +61,8 @@ class TrainSettings:
     dkt_dim: int | None = None
     dkt_lr: float | None = None
     dkt_patience: int | None = None
+    dkt_dropout: float | None = None
+    dkt_input: str = "mean"  # torch_models.DKT_INPUTS
     # The ensemble: our model from this many seeds (seed, seed + 1, ...) and DKT.
     ensemble_seeds: int = 3
 
@@ -70,6 +79,7 @@ class TrainSettings:
             hidden=self.dkt_dim or self.hidden,
             lr=self.dkt_lr or self.lr,
             patience=self.dkt_patience or self.patience,
+            dropout=self.dropout if self.dkt_dropout is None else self.dkt_dropout,
         )
 
 
@@ -227,6 +237,7 @@ def train_model(
         settings.dim,
         settings.hidden,
         settings.dropout,
+        settings.dkt_input,
     )
     model = MODELS[kind](cfg)
     if isinstance(model, RaschGRU) and settings.irt_head:

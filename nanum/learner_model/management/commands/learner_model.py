@@ -26,25 +26,9 @@ class Command(BaseCommand):
         kt_cli.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        keys = (
-            "action",
-            "dataset",
-            "data_root",
-            "epochs",
-            "threads",
-            "tiny",
-            "fold",
-            "out",
-            "folds",
-            "models",
-            "log",
-            "json_out",
-            "export_dir",
-            "lr",
-            "patience",
-            "dim",
-        )
-        ns = argparse.Namespace(**{k: options.get(k) for k in keys})
+        # every option of the shared parser, under the names it defines (Django's
+        # own, such as verbosity, are ignored by the runner)
+        ns = argparse.Namespace(**options)
         ns.threads = ns.threads or 1
         width = None if self.stdout.isatty() else 160
         # OutputWrapper is a text stream (TextIOBase), which typeshed does not call IO[str]
