@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from nanum.cli import main
 from nanum.learner_model.kt.synthetic import synthetic_split
 from nanum.learner_model.kt.train import DKT_INPUTS, TrainSettings
 
@@ -94,3 +95,14 @@ def test_the_django_command_passes_every_option(tmp_path: Path) -> None:
     printed = " ".join(out.getvalue().split())  # the console wraps long lines
     assert "'seed': 5" in printed and "'dkt_input': 'expanded'" in printed
     assert svg.read_text().startswith("<svg")
+
+
+def test_nanum_learner_model_evaluate_runs_to_the_end(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The issue's command, ``nanum learner-model evaluate``, through the console
+    entry point (it ended in an AttributeError when the command dropped options)."""
+    argv = ["nanum", "learner-model", "evaluate", "--dataset", "synthetic", "--tiny"]
+    assert main([*argv, "--folds", "0", "--models", "skillmean"]) == 0
+    printed = capsys.readouterr().out
+    assert "synthetic: test scores" in printed and "wall time" in printed
