@@ -15,7 +15,14 @@ from pathlib import Path
 from rich.console import Console
 
 from .baselines import accuracy, auc
-from .data import DATASETS, FORMATS, dataset_slug, load_split, split_dataset_arg
+from .data import (
+    DATASETS,
+    FORMATS,
+    DataError,
+    dataset_slug,
+    load_split,
+    split_dataset_arg,
+)
 from .evaluate import (
     MODEL_NAMES,
     evaluate,
@@ -165,6 +172,13 @@ def _settings(args: argparse.Namespace) -> TrainSettings:
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
+    try:
+        return _run(args, console)
+    except DataError as exc:  # a file that is not what the arguments say: no traceback
+        raise SystemExit(f"error: {exc}") from exc
+
+
+def _run(args: argparse.Namespace, console: Console | None = None) -> int:
     console = console or Console(width=None if os.isatty(1) else 160)
     settings = _settings(args)
     if args.action == "evaluate":

@@ -71,6 +71,11 @@ class Split:
     notes: list[str] = field(default_factory=list)
 
 
+class DataError(ValueError):
+    """A dataset argument, folder or file that cannot be read as said (the message
+    names the file, learner or line); the command line prints it and stops."""
+
+
 def data_root() -> Path:
     """Folder of the shared KT data (``NANUM_KT_DATA`` or ``../shared/data/kt``)."""
     env = os.environ.get("NANUM_KT_DATA")
@@ -107,12 +112,12 @@ def make_sequence(
 ) -> Sequence:
     n = len(skills)
     if len(responses) != n or (questions is not None and len(questions) != n):
-        raise ValueError(f"learner {uid}: sequences of different lengths")
+        raise DataError(f"learner {uid}: sequences of different lengths")
     q = np.asarray(questions if questions is not None else [0] * n, dtype=np.int64)
     s = np.asarray(skills, dtype=np.int64).reshape(n, 1)
     r = np.asarray(responses, dtype=np.int8)
     if not np.isin(r, (0, 1)).all():
-        raise ValueError(f"learner {uid}: responses must be 0/1")
+        raise DataError(f"learner {uid}: responses must be 0/1")
     return Sequence(uid, q, s, r)
 
 
@@ -154,17 +159,18 @@ def _pykt_row(row: dict[str, str]) -> Sequence:
     by one would show the model the answer it predicts.
     """
     uid = row["uid"]
-    cells = _tokens(row["concepts"])
-    responses = _ints(row["responses"])
     has_q = bool(row.get("questions"))
+    # no concepts (a question-only dataset): each question is its own skill
+    cells = _tokens(row["concepts"] if "concepts" in row else row["questions"])
+    responses = _ints(row["responses"])
     questions = [q + 1 for q in _ints(row["questions"])] if has_q else [0] * len(cells)
     repeat = _ints(row["is_repeat"]) if row.get("is_repeat") else [0] * len(cells)
     if not len(cells) == len(responses) == len(questions) == len(repeat):
-        raise ValueError(f"learner {uid}: sequences of different lengths")
-    if "_" not in row["concepts"] and not any(repeat):  # one concept per row
+        raise DataError(f"learner {uid}: sequences of different lengths")
+    if "_" not in row.get("concepts", "") and not any(repeat):  # one per row
         seq = make_sequence(uid, questions, [int(c) + 1 for c in cells], responses)
         if len(seq) and (seq.skills.min() < 1 or seq.questions.min() < 0):
-            raise ValueError(f"learner {uid}: ids must be 0 or more")
+            raise DataError(f"learner {uid}: ids must be 0 or more")
         return seq
     rows: list[list[int]] = []
     qs: list[int] = []
@@ -172,10 +178,10 @@ def _pykt_row(row: dict[str, str]) -> Sequence:
     for cell, q, r, rep in zip(cells, questions, responses, repeat, strict=True):
         skills = [int(c) + 1 for c in cell.split("_") if c != ""]
         if not skills or min(skills) < 1 or q < 0:
-            raise ValueError(f"learner {uid}: ids must be 0 or more")
+            raise DataError(f"learner {uid}: ids must be 0 or more")
         if rep == 1 and rows:
             if (q, r) != (qs[-1], rs[-1]):
-                raise ValueError(
+                raise DataError(
                     f"learner {uid}: a repeated row differs from its question's row"
                 )
             rows[-1] += [s for s in skills if s not in rows[-1]]
@@ -190,15 +196,29 @@ def _pykt_row(row: dict[str, str]) -> Sequence:
         skills_arr[i, : len(x)] = x
     answers = np.asarray(rs, dtype=np.int8)
     if not np.isin(answers, (0, 1)).all():
-        raise ValueError(f"learner {uid}: responses must be 0/1")
+        raise DataError(f"learner {uid}: responses must be 0/1")
     return Sequence(uid, np.asarray(qs, dtype=np.int64), skills_arr, answers)
 
 
 def read_pykt_csv(path: Path) -> Iterator[tuple[int, Sequence]]:
-    """Rows of a pyKT ``fold,uid,[questions,]concepts,responses[,...]`` file."""
+    """Rows of a pyKT ``fold,uid,[questions,]concepts,responses[,...]`` file (a
+    question-only file, without ``concepts``, makes each question its own skill)."""
     with Path(path).open(newline="") as fh:
-        for row in csv.DictReader(fh):
-            yield int(row["fold"]), _pykt_row(row)
+        reader = csv.DictReader(fh)
+        columns = set(reader.fieldnames or ())
+        if not {"fold", "uid", "responses"} <= columns or not columns & {
+            "concepts",
+            "questions",
+        }:
+            raise DataError(
+                f"{path}: a pyKT file needs the columns fold, uid, responses and "
+                f"concepts or questions; found {sorted(columns)}"
+            )
+        for row in reader:
+            try:
+                yield int(row["fold"]), _pykt_row(row)
+            except (ValueError, TypeError, AttributeError) as exc:
+                raise DataError(f"{path}, line {reader.line_num}: {exc}") from exc
 
 
 def read_akt_file(path: Path, with_questions: bool) -> list[Sequence]:
@@ -207,21 +227,35 @@ def read_akt_file(path: Path, with_questions: bool) -> list[Sequence]:
     lines = [ln for ln in lines if ln != ""]
     block = 4 if with_questions else 3
     if len(lines) % block:
-        raise ValueError(f"{path}: {len(lines)} lines is not a multiple of {block}")
+        raise DataError(f"{path}: {len(lines)} lines is not a multiple of {block}")
     out: list[Sequence] = []
     for i in range(0, len(lines), block):
         header = lines[i].split(",")
         uid = header[-1] if len(header) > 1 else f"{Path(path).stem}:{i // block}"
-        if with_questions:
-            q, s, r = _ints(lines[i + 1]), _ints(lines[i + 2]), _ints(lines[i + 3])
-        else:
-            q, s, r = None, _ints(lines[i + 1]), _ints(lines[i + 2])
-        out.append(make_sequence(uid, q, s, r))
+        try:
+            if with_questions:
+                q, s, r = _ints(lines[i + 1]), _ints(lines[i + 2]), _ints(lines[i + 3])
+            else:
+                q, s, r = None, _ints(lines[i + 1]), _ints(lines[i + 2])
+            out.append(make_sequence(uid, q, s, r))
+        except ValueError as exc:  # blank lines skipped: the block's index, not a line
+            raise DataError(f"{path}, learner {i // block + 1}: {exc}") from exc
     return out
 
 
 def _keep(seqs: Iterable[Sequence]) -> list[Sequence]:
     return [s for s in seqs if len(s) >= MIN_INTERACTIONS]
+
+
+def _check_parts(parts: list[list[Sequence]], paths: list[Path]) -> None:
+    """Train, validation and test each need a learner with enough answers."""
+    for name, part, path in zip(
+        ("train", "validation", "test"), parts, paths, strict=True
+    ):
+        if not part:
+            raise DataError(
+                f"{path}: no {name} learner with {MIN_INTERACTIONS} or more answers"
+            )
 
 
 def _vocab(seqs: list[Sequence]) -> tuple[int, int]:
@@ -241,15 +275,16 @@ def load_pykt(folder: Path, fold: int, dataset: str) -> Split:
     tv, test = folder / "train_valid.csv", folder / "test.csv"
     for path in (tv, test):
         if not path.is_file():
-            raise ValueError(f"{folder}: no {path.name} (pyKT layout)")
+            raise DataError(f"{folder}: no {path.name} (pyKT layout)")
     train: list[Sequence] = []
     valid: list[Sequence] = []
     for f, seq in read_pykt_csv(tv):
         (valid if f == fold else train).append(seq)
     if not valid:
-        raise ValueError(f"{tv}: no learner in fold {fold}")
+        raise DataError(f"{tv}: no learner in fold {fold}")
     tests = [seq for _, seq in read_pykt_csv(test)]
     parts = [_keep(train), _keep(valid), _keep(tests)]
+    _check_parts(parts, [tv, tv, test])
     nq, ns = _vocab(parts[0] + parts[1] + parts[2])
     train_p, valid_p, test_p = parts
     notes = []
@@ -278,7 +313,7 @@ def akt_prefix(folder: Path) -> str:
     """The ``<prefix>`` of the AKT fold files in ``folder`` (exactly one)."""
     found = sorted({p.name[: -len("_train1.csv")] for p in folder.glob("*_train1.csv")})
     if len(found) != 1:
-        raise ValueError(
+        raise DataError(
             f"{folder}: expected the files of one dataset, <prefix>_train1.csv … "
             f"<prefix>_test5.csv (AKT layout); found prefixes {found or 'none'}"
         )
@@ -300,7 +335,7 @@ def load_akt(
     ]
     for path in paths:
         if not path.is_file():
-            raise ValueError(f"{folder}: no {path.name} (AKT layout)")
+            raise DataError(f"{folder}: no {path.name} (AKT layout)")
     parts = [_keep(read_akt_file(p, with_questions)) for p in paths]
     notes: list[str] = []
     if with_questions:
@@ -313,6 +348,7 @@ def load_akt(
         )
     nq, ns = _vocab(parts[0] + parts[1] + parts[2])
     train_p, valid_p = carve_validation(parts[0] + parts[1], carve_key or dataset, fold)
+    _check_parts([train_p, valid_p, parts[2]], [paths[0], paths[0], paths[2]])
     notes.append(
         f"validation = {len(valid_p)} of the fold's {len(train_p) + len(valid_p)} "
         "training learners (train + valid files, seeded); the AKT valid file is "
@@ -347,13 +383,13 @@ def split_dataset_arg(dataset: str) -> tuple[str, Path] | None:
         return None
     fmt, sep, rest = dataset.partition(":")
     if not sep or fmt not in FORMATS or not rest:
-        raise ValueError(
+        raise DataError(
             f"unknown dataset {dataset!r}: name one of {', '.join(DATASETS)}, or "
             f"give a folder as FORMAT:DIR with FORMAT one of {', '.join(FORMATS)}"
         )
     folder = Path(rest).expanduser()
     if not folder.is_dir():
-        raise ValueError(f"{dataset!r}: {folder} is not a folder")
+        raise DataError(f"{dataset!r}: {folder} is not a folder")
     return fmt, folder
 
 
@@ -409,7 +445,7 @@ def load_split(dataset: str, fold: int, root: Path | None = None) -> Split:
         from .synthetic import synthetic_split
 
         return synthetic_split(fold)
-    raise ValueError(f"unknown dataset {dataset!r}; choose from {DATASETS}")
+    raise DataError(f"unknown dataset {dataset!r}; choose from {DATASETS}")
 
 
 def chunk(seqs: Iterable[Sequence], max_len: int = MAX_LEN) -> list[Sequence]:

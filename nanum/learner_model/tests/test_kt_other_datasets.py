@@ -12,7 +12,12 @@ import numpy as np
 import pytest
 
 from nanum.learner_model.kt import cli
-from nanum.learner_model.kt.data import dataset_slug, load_split, split_dataset_arg
+from nanum.learner_model.kt.data import (
+    DataError,
+    dataset_slug,
+    load_split,
+    split_dataset_arg,
+)
 from nanum.learner_model.kt.synthetic import generate, write_akt_file
 
 # pyKT's preprocessing (split_datasets.extend_multi_concepts) writes a question with
@@ -196,3 +201,84 @@ def test_evaluate_runs_on_a_pykt_folder(
     summary = json.loads(out.read_text())["summary"]
     assert {row["model"] for row in summary} == {"irt", "skillmean"}
     assert all(row["published_best"] == "-" for row in summary)
+
+
+def _write(
+    folder: Path, rows: list[list[str]], test: list[list[str]] | None = None
+) -> None:
+    folder.mkdir(exist_ok=True)
+    for name, content in (("train_valid.csv", rows), ("test.csv", test or rows)):
+        with (folder / name).open("w", newline="") as fh:
+            csv.writer(fh).writerows(content)
+
+
+def test_a_question_only_pykt_file_makes_each_question_its_own_skill(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        ["fold", "uid", "questions", "responses"],
+        ["0", "a", "4,0,4,9", "1,0,1,1"],
+        ["1", "b", "1,2,3", "1,0,1"],
+    ]
+    _write(tmp_path / "q", rows)
+    a = load_split(f"pykt:{tmp_path / 'q'}", 0).valid[0]
+    np.testing.assert_array_equal(a.questions, [5, 1, 5, 10])
+    np.testing.assert_array_equal(a.skills[:, 0], [5, 1, 5, 10])
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([["fold", "uid", "responses"], ["0", "a", "1,0,1"]], "needs the columns"),
+        ([["fold", "uid", "concepts"], ["0", "a", "1,0,1"]], "needs the columns"),
+        (
+            [["fold", "uid", "concepts", "responses"], ["0", "a", "1,NA,2", "1,0,1"]],
+            r"train_valid\.csv, line 2: invalid literal",
+        ),
+        (
+            [["fold", "uid", "concepts", "responses"], ["x", "a", "1,2,2", "1,0,1"]],
+            r"line 2: invalid literal",
+        ),
+        (
+            [["fold", "uid", "concepts", "responses"], ["0", "a", "1,2,2", "1,0,2"]],
+            "line 2: learner a: responses must be 0/1",
+        ),
+    ],
+)
+def test_a_bad_pykt_file_names_the_file_and_line(
+    tmp_path: Path, rows: list[list[str]], message: str
+) -> None:
+    _write(tmp_path / "bad", rows, [["fold", "uid", "concepts", "responses"]])
+    with pytest.raises(DataError, match=message):
+        load_split(f"pykt:{tmp_path / 'bad'}", 0)
+    # the command line prints the reason and stops, without a traceback
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["evaluate", "--dataset", f"pykt:{tmp_path / 'bad'}"])
+    assert str(exc.value).startswith("error: ") and "bad" in str(exc.value)
+
+
+def test_a_bad_akt_file_names_the_file_and_learner(tmp_path: Path) -> None:
+    folder = tmp_path / "akt"
+    folder.mkdir()
+    for part in ("train", "valid", "test"):
+        (folder / f"d_{part}1.csv").write_text("5\n1,2,3,1,2\n1,0,1,1,0\n" * 2)
+    (folder / "d_test1.csv").write_text("5\n1,2,3,1,2\n1,0,1,1,0\n3\n1,2\n1,0,1\n")
+    with pytest.raises(
+        DataError, match=r"d_test1\.csv, learner 2: .*different lengths"
+    ):
+        load_split(f"akt:{folder}", 0)
+
+
+def test_a_split_without_test_learners_is_refused(tmp_path: Path) -> None:
+    header = ["fold", "uid", "concepts", "responses"]
+    rows = [header, ["0", "a", "1,2,2", "1,0,1"], ["1", "b", "1,2,2", "1,0,1"]]
+    _write(tmp_path / "p", rows, [header])
+    with pytest.raises(DataError, match=r"test\.csv: no test learner with 3 or more"):
+        load_split(f"pykt:{tmp_path / 'p'}", 0)
+    folder = tmp_path / "akt"
+    folder.mkdir()
+    for part in ("train", "valid"):
+        (folder / f"d_{part}1.csv").write_text("3\n1,2,3\n1,0,1\n")
+    (folder / "d_test1.csv").write_text("2\n1,2\n1,0\n")  # too short: dropped
+    with pytest.raises(DataError, match="no test learner"):
+        load_split(f"akt:{folder}", 0)
