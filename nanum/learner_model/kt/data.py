@@ -121,19 +121,22 @@ def make_sequence(
     return Sequence(uid, q, s, r)
 
 
-def merge_multiskill(seq: Sequence) -> Sequence:
+def merge_multiskill(seq: Sequence, starts: np.ndarray | None = None) -> Sequence:
     """Merge consecutive rows with the same question and answer into one row.
 
     ASSIST2009 lists a question tagged with several skills as consecutive rows
     with the same question id and the same response; scoring them one by one
-    leaks the label.  The merged interaction keeps all its skills.
+    leaks the label.  The merged interaction keeps all its skills. ``starts``
+    (optional) marks the first row of each interaction where the file says so
+    (pyKT's ``is_repeat``); otherwise a new question or answer starts one.
     """
     n = len(seq)
     if n == 0:
         return seq
     q, r = seq.questions, seq.responses
-    starts = np.ones(n, dtype=bool)
-    starts[1:] = (q[1:] != q[:-1]) | (r[1:] != r[:-1]) | (q[1:] == 0)
+    if starts is None:
+        starts = np.ones(n, dtype=bool)
+        starts[1:] = (q[1:] != q[:-1]) | (r[1:] != r[:-1]) | (q[1:] == 0)
     group = np.cumsum(starts) - 1
     n_groups = int(group[-1]) + 1
     rows: list[list[int]] = [[] for _ in range(n_groups)]
@@ -159,45 +162,37 @@ def _pykt_row(row: dict[str, str]) -> Sequence:
     by one would show the model the answer it predicts.
     """
     uid = row["uid"]
-    has_q = bool(row.get("questions"))
     # no concepts (a question-only dataset): each question is its own skill
     cells = _tokens(row["concepts"] if "concepts" in row else row["questions"])
     responses = _ints(row["responses"])
+    has_q = bool(row.get("questions"))
     questions = [q + 1 for q in _ints(row["questions"])] if has_q else [0] * len(cells)
     repeat = _ints(row["is_repeat"]) if row.get("is_repeat") else [0] * len(cells)
     if not len(cells) == len(responses) == len(questions) == len(repeat):
         raise DataError(f"learner {uid}: sequences of different lengths")
-    if "_" not in row.get("concepts", "") and not any(repeat):  # one per row
-        seq = make_sequence(uid, questions, [int(c) + 1 for c in cells], responses)
-        if len(seq) and (seq.skills.min() < 1 or seq.questions.min() < 0):
-            raise DataError(f"learner {uid}: ids must be 0 or more")
-        return seq
-    rows: list[list[int]] = []
-    qs: list[int] = []
-    rs: list[int] = []
+    skills: list[int] = []
+    qs, rs, starts = [], [], []  # a "_" cell becomes rows as pyKT expands them
     for cell, q, r, rep in zip(cells, questions, responses, repeat, strict=True):
-        skills = [int(c) + 1 for c in cell.split("_") if c != ""]
-        if not skills or min(skills) < 1 or q < 0:
-            raise DataError(f"learner {uid}: ids must be 0 or more")
-        if rep == 1 and rows:
-            if (q, r) != (qs[-1], rs[-1]):
-                raise DataError(
-                    f"learner {uid}: a repeated row differs from its question's row"
-                )
-            rows[-1] += [s for s in skills if s not in rows[-1]]
-            continue
-        rows.append(list(dict.fromkeys(skills)))
-        qs.append(q)
-        rs.append(r)
-    n = len(rows)
-    width = max((len(x) for x in rows), default=1)
-    skills_arr = np.zeros((n, width), dtype=np.int64)
-    for i, x in enumerate(rows):
-        skills_arr[i, : len(x)] = x
-    answers = np.asarray(rs, dtype=np.int8)
-    if not np.isin(answers, (0, 1)).all():
-        raise DataError(f"learner {uid}: responses must be 0/1")
-    return Sequence(uid, np.asarray(qs, dtype=np.int64), skills_arr, answers)
+        for i, c in enumerate(x for x in cell.split("_") if x != ""):
+            skills.append(int(c) + 1)
+            qs.append(q)
+            rs.append(r)
+            starts.append(i == 0 and rep != 1)
+    seq = make_sequence(uid, qs, skills, rs)
+    if len(seq) and (seq.skills.min() < 1 or seq.questions.min() < 0):
+        raise DataError(f"learner {uid}: ids must be 0 or more")
+    first = np.asarray(starts, dtype=bool)
+    if first.all():
+        return seq
+    first[0] = True
+    head = np.flatnonzero(first)[np.cumsum(first) - 1]  # each row's first row
+    if (seq.questions != seq.questions[head]).any() or (
+        seq.responses != seq.responses[head]
+    ).any():
+        raise DataError(
+            f"learner {uid}: a repeated row differs from its question's row"
+        )
+    return merge_multiskill(seq, first)
 
 
 def read_pykt_csv(path: Path) -> Iterator[tuple[int, Sequence]]:
@@ -378,7 +373,7 @@ def carve_validation(
 def split_dataset_arg(dataset: str) -> tuple[str, Path] | None:
     """``FORMAT:DIR`` as (format, folder); ``None`` for a named dataset.
 
-    Raises ``ValueError`` with the reason when it is neither."""
+    Raises :class:`DataError` with the reason when it is neither."""
     if dataset in DATASETS:
         return None
     fmt, sep, rest = dataset.partition(":")
