@@ -9,8 +9,9 @@ from scipy import optimize, sparse
 from scipy.special import expit
 from scipy.stats import rankdata
 
-from .data import Sequence, eval_windows
+from .data import Sequence
 from .features import N_DENSE, add_features
+from .windows import eval_windows
 
 
 def auc(y: np.ndarray, p: np.ndarray) -> float:

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 from scipy.special import expit as _expit
 
-from .data import RESTART, context_start
 from .features import N_DENSE, WINDOW, next_features
+from .windows import RESTART, context_start
 
 MODEL_VERSION = "nanum-kt-rasch-gru/1"
 FORMAT_VERSION = 1
@@ -234,7 +234,7 @@ class LearnerModel:
 
         ``answers`` is how many answers the learner has given in all, when
         ``history`` holds only the last of them (at least the last 199, or all);
-        it places the recurrent context (:func:`~.data.context_start`)."""
+        it places the recurrent context (:func:`~.windows.context_start`)."""
         rows = self._window(history)
         total = len(history) if answers is None else answers
         if total < len(history) or len(rows) < min(total, WINDOW):

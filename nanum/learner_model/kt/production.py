@@ -118,7 +118,7 @@ def online_predictions(
     """(observed, predicted) for every answer after each learner's first, each
     predicted as the app serves it: from the learner's state after the answers
     before it, extended answer by answer (the last 199 answers for the features,
-    the recurrent context of :func:`~.data.context_start`).
+    the recurrent context of :func:`~.windows.context_start`).
 
     Learners are taken in order until ``max_positions`` predictions are made."""
     ys: list[int] = []

@@ -23,9 +23,10 @@ from rich.progress import (
 )
 
 from .baselines import LogisticPFA, auc
-from .data import Sequence, Split, chunk, eval_windows, served_windows
+from .data import Sequence, Split
 from .features import N_DENSE, add_features
 from .inference import save_artefact
+from .windows import chunk, eval_windows, served_windows
 
 if TYPE_CHECKING:
     from torch import nn
@@ -169,7 +170,7 @@ def predict_served(
     model: nn.Module, seqs: list[Sequence]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every interaction scored as the app serves it: the recurrent context restarts
-    on the grid of :func:`~.data.context_start` (the features still count the last
+    on the grid of :func:`~.windows.context_start` (the features still count the last
     199 answers). Same positions as :func:`predict_sequences`, in another order."""
     add_features(seqs)
     return predict_windows(model, served_windows(seqs), label="score as served")

@@ -7,15 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from nanum.learner_model.kt.baselines import LogisticPFA, SkillMean, auc
-from nanum.learner_model.kt.data import (
-    chunk,
-    context_start,
-    eval_windows,
-    load_split,
-    make_sequence,
-    merge_multiskill,
-    served_windows,
-)
+from nanum.learner_model.kt.data import load_split, make_sequence, merge_multiskill
 from nanum.learner_model.kt.evaluate import Trained, fit_ensemble
 from nanum.learner_model.kt.features import WINDOW, history_features, next_features
 from nanum.learner_model.kt.synthetic import (
@@ -23,6 +15,12 @@ from nanum.learner_model.kt.synthetic import (
     synthetic_split,
     write_akt_file,
     write_pykt_csv,
+)
+from nanum.learner_model.kt.windows import (
+    chunk,
+    context_start,
+    eval_windows,
+    served_windows,
 )
 
 

@@ -19,7 +19,7 @@ from nanum.learner_model.kt.cli import (
     _settings,
     add_arguments,
 )
-from nanum.learner_model.kt.data import Sequence, context_start
+from nanum.learner_model.kt.data import Sequence
 from nanum.learner_model.kt.features import add_features
 from nanum.learner_model.kt.inference import (
     MODEL_VERSION,
@@ -34,6 +34,7 @@ from nanum.learner_model.kt.train import (
     predict_sequences,
     train_model,
 )
+from nanum.learner_model.kt.windows import context_start
 
 
 def _history(seq: Sequence) -> list[tuple[str, list[str], int]]:

@@ -16,7 +16,7 @@ from nanum.learner_model.engine.estimators import (
     StateCache,
 )
 from nanum.learner_model.kt.baselines import auc
-from nanum.learner_model.kt.data import Split, context_start
+from nanum.learner_model.kt.data import Split
 from nanum.learner_model.kt.inference import LearnerModel, random_weights, save_artefact
 from nanum.learner_model.kt.production import (
     as_interactions,
@@ -26,6 +26,7 @@ from nanum.learner_model.kt.production import (
     validate,
 )
 from nanum.learner_model.kt.synthetic import generate
+from nanum.learner_model.kt.windows import context_start
 
 
 @pytest.fixture(scope="module")
