@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import segno
+from django.core import signing
 from django.utils import timezone
 
+from nanum.core.errors import DomainError
 from nanum.programs import services
 from nanum.programs.models import Attendance
+from nanum.programs.services.running import CHECKIN_SALT
 from nanum.programs.tests.helpers import make_programme
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +75,33 @@ def test_scanning_the_code_on_a_phone_checks_the_participant_in(client_for, worl
 def test_a_signed_out_phone_is_sent_to_sign_in_and_back(client):
     r = client.get("/programs/checkin/abc/")
     assert r.status_code == 302 and "next=/programs/checkin/abc/" in r["Location"]
+
+
+def test_the_code_is_the_same_every_second_and_earlier_codes_still_work(world):
+    """A code printed before the session and the one on screen are the same code
+    (the signed token carries no timestamp); a code made the earlier way (with
+    Django's timestamped signing) is still read; one signed for something else is not."""
+    p = make_programme(world.centre_staff, world.centre)
+    services.application_apply(actor=world.student, programme=p)
+    s = p.sessions.all()[0]
+    with mock.patch("time.time", return_value=1_800_000_000.0):
+        first = services.checkin_url(s)
+    with mock.patch("time.time", return_value=1_800_000_001.0):
+        second = services.checkin_url(s)
+    assert first == second
+    at = s.starts_at + timedelta(minutes=5)
+    expires = int((s.ends_at + timedelta(minutes=30)).timestamp())
+    with mock.patch("time.time", return_value=1_800_000_000.0):
+        legacy = signing.dumps(
+            {"s": s.pk, "e": expires}, salt=CHECKIN_SALT, compress=True
+        )
+    assert legacy.count(":") == 2
+    assert not Attendance.objects.filter(application__programme=p).exists()
+    services.checkin(actor=world.student, token=legacy, now=at)
+    assert (
+        Attendance.objects.filter(application__programme=p, present=True).count() == 1
+    )
+    other = signing.Signer(salt="something.else").sign_object({"s": s.pk, "e": expires})
+    with pytest.raises(DomainError) as exc:
+        services.checkin(actor=world.student, token=other, now=at)
+    assert exc.value.code == "bad_code"
