@@ -5,6 +5,8 @@ Other apps use the names re-exported here (the mentoring tests build members wit
 with ``answer_record``).
 """
 
+from nanum.core.services.documents import BadDocument
+
 from ._school import GuardianChecksMissing
 from .access import (
     ApplicationFilter,
@@ -38,7 +40,6 @@ from .children import (
     child_password_set,
     child_seat_choose,
 )
-from .documents import BadDocument
 from .guardians import child_register
 from .home import home_touch
 from .jump import (

@@ -15,6 +15,12 @@ from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, PermissionDenied
 from nanum.core.models import Organisation, Role, Tenant, User
 from nanum.core.services import Message, Text, audit_record, notification_send
+from nanum.core.services.documents import (
+    CheckedFile,
+    document_check,
+    document_delete_file,
+    document_store,
+)
 
 from ..models import (
     LIVE_STATUSES,
@@ -35,9 +41,10 @@ from ..selectors import (
 )
 from ._common import officer_application
 from ._school import GuardianChecksMissing, missing_message, school_fit_errors
-from .documents import CheckedFile, document_check, document_delete_file, document_store
 from .quota import places_allocate
 from .seats import seat_release_rows
+
+DOCUMENT_FOLDER = "learning/documents"
 
 GUARDIAN_CONSENT_AGE = 14
 
@@ -202,7 +209,7 @@ def application_submit(
     try:
         with transaction.atomic():
             policy = tenant_policy_get(tenant=tenant)
-            stored = [document_store(c) for _k, c in checked]
+            stored = [document_store(c, folder=DOCUMENT_FOLDER) for _k, c in checked]
             app = Application(
                 tenant=tenant,
                 student=student,
@@ -314,7 +321,7 @@ def application_add_documents(
         Document.objects.create(
             application=app,
             kind=kind,
-            file=document_store(c),
+            file=document_store(c, folder=DOCUMENT_FOLDER),
             original_name=c.name,
             content_type=c.content_type,
             size=len(c.content),

@@ -14,6 +14,7 @@ from django.db import transaction
 from nanum.core import clock
 from nanum.core.models import User
 from nanum.core.services import audit_record
+from nanum.core.services.documents import document_delete_file
 
 from ..models import (
     Application,
@@ -27,7 +28,6 @@ from ..models import (
     UsageRecord,
     WeeklyGoal,
 )
-from .documents import document_delete_file
 
 ENDED = (Status.REJECTED, Status.WITHDRAWN, Status.EXPIRED)
 

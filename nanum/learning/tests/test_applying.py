@@ -11,13 +11,13 @@ from django.urls import reverse
 
 from nanum.core.errors import DomainError
 from nanum.core.models import Notification
+from nanum.core.services.documents import pdf_page_count
 from nanum.learning.models import Application, Document, GuardianLink, Status
 from nanum.learning.services.applications import (
     ApplicationInput,
     application_reject,
     application_submit,
 )
-from nanum.learning.services.documents import pdf_page_count
 
 from .conftest import PNG, new_student, pdf_upload
 

@@ -1,4 +1,5 @@
-"""Checking and storing uploaded documents: type by magic bytes, size, PDF pages."""
+"""Checking and storing uploaded documents (Seoul Learn's application documents,
+mentors' certificates): type by magic bytes, size, PDF pages; private storage."""
 
 from __future__ import annotations
 
@@ -110,9 +111,13 @@ def document_check(upload: UploadedFile, *, field: str = "documents") -> Checked
     )
 
 
-def document_store(checked: CheckedFile) -> str:
-    """Save to private default storage under a random name; returns the storage name."""
-    path = f"learning/documents/{secrets.token_hex(16)}.{checked.extension}"
+CONTENT_TYPES = {ext: ctype for _magic, ctype, ext in SIGNATURES}
+
+
+def document_store(checked: CheckedFile, *, folder: str) -> str:
+    """Save to private default storage under a random name in ``folder``; returns the
+    storage name."""
+    path = f"{folder}/{secrets.token_hex(16)}.{checked.extension}"
     return default_storage.save(path, ContentFile(checked.content))
 
 
