@@ -5,13 +5,19 @@ counselling slots for the demo counsellor with one booking by the demo student."
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
 from nanum.core import clock
 from nanum.core.demo import demo_user
@@ -34,6 +40,7 @@ from .selectors import counselling_eligible, mentee_eligible
 EVENINGS = [d * 24 + h for d in range(5) for h in (16, 17, 18, 19, 20, 21)]
 WEEKENDS = [d * 24 + h for d in (5, 6) for h in range(10, 19)]
 SEOUL = ZoneInfo(settings.TIME_ZONE)
+PDF_FONT = "HYSMyeongJo-Medium"
 UNIVERSITIES = [
     ("yonsei", "연세대학교", "Yonsei University"),
     ("ewha", "이화여자대학교", "Ewha Womans University"),
@@ -118,6 +125,40 @@ def _mentors(
     return profiles
 
 
+def _sample_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page PDF marked as a demo sample (Korean in reportlab's CID font)."""
+    buf = io.BytesIO()
+    pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont(PDF_FONT, 20)
+    c.drawString(72, 760, title)
+    c.setFont(PDF_FONT, 12)
+    for i, line in enumerate([*lines, "", "데모용 견본 (Nanum demo sample)"]):
+        c.drawString(72, 720 - 20 * i, line)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _documents(profile: MentorProfile) -> None:
+    """The documents an applicant uploads: certificate of enrolment, record-check
+    consent (through the same service as the upload form)."""
+    name, uni = profile.user.display_name, profile.university.name
+    for kind, title, file_name in (
+        ("enrolment", "재학증명서", "재학증명서.pdf"),
+        ("record_check", "성범죄 경력 조회 동의서", "경력조회동의서.pdf"),
+    ):
+        body = _sample_pdf(
+            title, [f"성명: {name}", f"소속: {uni} {profile.major} {profile.year}학년"]
+        )
+        services.mentor_document_add(
+            actor=profile.user,
+            profile_id=profile.pk,
+            kind=kind,
+            upload=SimpleUploadedFile(file_name, body, "application/pdf"),
+        )
+
+
 @transaction.atomic
 def seed(ctx: Any, scale: str) -> list[str]:
     seoul = ctx.tenants.get("seoul")
@@ -164,7 +205,9 @@ def seed(ctx: Any, scale: str) -> list[str]:
     crowd = _mentors(ctx, 30 if scale == "small" else 400, unis, districts)
     for profile in crowd[:3]:  # a few applications waiting for screening
         profile.status = MentorProfile.Status.APPLIED
-        profile.save(update_fields=["status"])
+        profile.checks, profile.screened_at, profile.activated_at = {}, None, None
+        profile.save(update_fields=["status", "checks", "screened_at", "activated_at"])
+        _documents(profile)
 
     members = [
         u

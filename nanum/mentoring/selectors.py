@@ -19,6 +19,7 @@ from .models import (
     Match,
     MatchRun,
     MenteeSurvey,
+    MentorDocument,
     MentorProfile,
     ProblemReport,
     Session,
@@ -112,6 +113,22 @@ def mentor_profile_get(*, actor: User, profile_id: int) -> MentorProfile:
     if profile is None:
         raise NotFound()
     return profile
+
+
+def mentor_document_get(*, actor: User, document_id: int) -> MentorDocument:
+    """A document of a mentor application: the mentor's own, or one of an
+    application in the staff's towns. Anyone else: not found."""
+    doc = (
+        MentorDocument.objects.select_related("mentor__user", "mentor__tenant")
+        .filter(pk=document_id)
+        .first()
+    )
+    if doc is None or not (
+        doc.mentor.user_id == actor.pk
+        or mentor_profiles_for_staff(actor).filter(pk=doc.mentor_id).exists()
+    ):
+        raise NotFound()
+    return doc
 
 
 def own_mentor_profiles(user: User) -> QuerySet[MentorProfile]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "apply/<int:profile_id>/documents/", mentor.mentor_documents, name="documents"
     ),
+    path("documents/<int:document_id>/", mentor.document_file, name="document_file"),
     path("survey/<int:term_id>/", student.survey, name="survey"),
     path("pairs/<int:match_id>/", participant.pair, name="pair"),
     path(

@@ -37,6 +37,7 @@ from .opening import (
     match_run_open,
     match_run_view,
     matches_open,
+    mentor_document_open,
     mentor_profile_open,
     survey_open,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "mentor_activate",
     "mentor_apply",
     "mentor_document_add",
+    "mentor_document_open",
     "mentor_hours",
     "mentor_hours_export",
     "mentor_leave",

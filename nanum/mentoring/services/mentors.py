@@ -13,6 +13,11 @@ from nanum.core import clock
 from nanum.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import District, Organisation, Role, Tenant, User
 from nanum.core.services import audit_record, notification_send, role_grant, snapshot
+from nanum.core.services.documents import (
+    document_check,
+    document_delete_file,
+    document_store,
+)
 
 from ..models import Match, MentorDocument, MentorProfile, Mode
 from ..selectors import mentor_profile_get
@@ -26,8 +31,7 @@ from ._common import (
 from .pairs import end_match
 
 REQUIRED_CHECKS = ("identity", "enrolment", "record_check")
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-DOCUMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png"}
+DOCUMENT_FOLDER = "mentoring/documents"
 
 
 @dataclass
@@ -128,28 +132,32 @@ def mentor_apply(*, actor: User, tenant: Tenant, data: MentorInput) -> MentorPro
     return profile
 
 
-@transaction.atomic
 def mentor_document_add(
     *, actor: User, profile_id: int, kind: str, upload: UploadedFile
 ) -> MentorDocument:
+    """A mentor adds a document to their application. The file is judged by its
+    bytes (a PDF, JPG or PNG of at most 5 MB, a PDF of at most 20 pages), not by its
+    name, and stored privately under a random name."""
     profile = MentorProfile.objects.filter(pk=profile_id, user=actor).first()
     if profile is None:
         raise NotFound()
     if kind not in MentorDocument.Kind.values:
         raise InvalidInput(field_errors={"kind": [_("Choose from the list.")]})
-    name = (upload.name or "").lower()
-    if not any(name.endswith(ext) for ext in DOCUMENT_TYPES):
-        raise InvalidInput(field_errors={"file": [_("Upload a PDF, JPG or PNG file.")]})
-    if upload.size is None or upload.size > MAX_DOCUMENT_BYTES or upload.size == 0:
-        raise InvalidInput(field_errors={"file": [_("The file must be at most 5 MB.")]})
-    doc = MentorDocument.objects.create(mentor=profile, kind=kind, file=upload)
-    audit_record(
-        actor=actor,
-        action="mentoring.mentor.document",
-        obj=doc,
-        tenant=profile.tenant,
-        after={"kind": kind},
-    )
+    checked = document_check(upload, field="file")
+    stored = document_store(checked, folder=DOCUMENT_FOLDER)
+    try:
+        with transaction.atomic():
+            doc = MentorDocument.objects.create(mentor=profile, kind=kind, file=stored)
+            audit_record(
+                actor=actor,
+                action="mentoring.mentor.document",
+                obj=doc,
+                tenant=profile.tenant,
+                after={"kind": kind},
+            )
+    except BaseException:
+        document_delete_file(stored)  # nothing kept of a write that did not happen
+        raise
     return doc
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 
+from nanum.core.errors import NotFound
 from nanum.core.models import User
 from nanum.core.services import access_record
 
@@ -17,6 +19,7 @@ from ..models import (
     Match,
     MatchRun,
     MenteeSurvey,
+    MentorDocument,
     MentorProfile,
     Message,
     Session,
@@ -26,6 +29,7 @@ from ..selectors import (
     match_get,
     match_run_get,
     matches_visible,
+    mentor_document_get,
     mentor_profile_get,
     survey_get,
 )
@@ -214,3 +218,25 @@ def mentor_profile_open(
         request=request,
     )
     return profile
+
+
+def mentor_document_open(
+    *, actor: User, document_id: int, request: HttpRequest | None = None
+) -> MentorDocument:
+    """The mentor opens their own document, or staff of the town open one of an
+    application they screen (that download is access-logged). A document whose file
+    is gone is not found."""
+    doc = mentor_document_get(actor=actor, document_id=document_id)
+    if not doc.file.name or not default_storage.exists(doc.file.name):
+        raise NotFound()
+    if doc.mentor.user_id != actor.pk:
+        access_record(
+            actor=actor,
+            action="download",
+            subject=doc.mentor.user,
+            object_type="mentoring.MentorDocument",
+            object_id=str(doc.pk),
+            tenant=doc.mentor.tenant,
+            request=request,
+        )
+    return doc

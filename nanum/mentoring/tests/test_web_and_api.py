@@ -354,7 +354,9 @@ def test_a_mentor_uploads_a_document_and_bad_files_are_refused(
         {
             "kind": "enrolment",
             "file": SimpleUploadedFile(
-                "재학증명서.pdf", b"%PDF-1.4 x", "application/pdf"
+                "재학증명서.pdf",
+                b"%PDF-1.4\n2 0 obj << /Type /Page >> endobj\n%%EOF\n",
+                "application/pdf",
             ),
         },
     )

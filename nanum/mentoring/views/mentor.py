@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nanum.core.errors import DomainError, NotFound, PermissionDenied
 from nanum.core.http import AuthedHttpRequest
+from nanum.core.services.documents import CONTENT_TYPES
 
 from .. import selectors, services
 from ..forms import DocumentForm, MentorApplyForm, ReportForm, SecondSessionForm
@@ -90,7 +92,7 @@ def mentor_documents(request: AuthedHttpRequest, profile_id: int) -> HttpRespons
         {
             "form": form,
             "title": _("Documents for your mentor application"),
-            "items": [d.get_kind_display() for d in profile.documents.all()],
+            "documents": profile.documents.order_by("uploaded_at", "pk"),
             "multipart": True,
         },
     )
@@ -154,3 +156,24 @@ def meeting(request: AuthedHttpRequest, match_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, refusal_text(exc))
     return redirect("mentoring:pair", match_id=match_id)
+
+
+@require_http_methods(["GET"])
+@login_required
+def document_file(request: AuthedHttpRequest, document_id: int) -> FileResponse:
+    """A mentor's document, to the mentor or to staff screening the application
+    (downloaded, never shown inline; not cached)."""
+    doc = services.mentor_document_open(
+        actor=request.user, document_id=document_id, request=request
+    )
+    name = doc.file.name or ""
+    ext = name.rsplit(".", 1)[-1].lower()
+    ext = "jpg" if ext == "jpeg" else ext
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"{doc.kind}-{doc.pk}.{ext}",
+        content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
+    )
+    response["Cache-Control"] = "no-store"
+    return response
