@@ -268,7 +268,8 @@ def seed(ctx: Any, scale: str) -> list[str]:
         f"optimal run (certified: {run.certified}), {Session.objects.count()} sessions, "
         f"{slots} counselling slots",
         "  demo: mentor (한멘토, SNU, with mentees incl. student), officer.seoul (staff: "
-        "/mentoring/staff/), counsellor (/mentoring/counselling/)",
+        "/mentoring/staff/, 3 mentor applications to screen, each with two documents), "
+        "counsellor (/mentoring/counselling/)",
         *pc_line,
     ]
 
