@@ -41,6 +41,7 @@ SCHEDULE: dict[str, list[Any]] = {
         learning.daily,
         mentoring.sessions_check_missed,
         mentoring.counselling_reminders_send,
+        mentoring.documents_purge,
         programs.declarations_purge,
         insights.equity_refresh,
         insights.research_exports_expire,

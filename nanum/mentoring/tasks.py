@@ -9,14 +9,23 @@ from . import services
 
 @task()
 def sessions_check_missed() -> int:
-    """Run hourly: missed sessions raise alerts to the town's staff."""
+    """Daily (``nanum periodic daily``): missed sessions raise alerts to the town's
+    staff."""
     return services.sessions_check_missed()
 
 
 @task()
 def counselling_reminders_send() -> int:
-    """Run hourly: reminders for consultations in the next 24 hours."""
+    """Daily (``nanum periodic daily``): reminders for consultations in the next 24
+    hours."""
     return services.counselling_reminders_send()
+
+
+@task()
+def documents_purge() -> int:
+    """Daily (``nanum periodic daily``): mentor applications' documents past their
+    retention are deleted (safe to run twice)."""
+    return services.mentor_documents_purge()
 
 
 @task(queue_name="default")

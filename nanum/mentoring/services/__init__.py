@@ -20,10 +20,12 @@ from .match_runs import (
 )
 from .matching import REASON_LABELS, why_text
 from .mentors import (
+    DOCUMENT_RETENTION_DAYS,
     MentorInput,
     mentor_activate,
     mentor_apply,
     mentor_document_add,
+    mentor_documents_purge,
     mentor_leave,
     mentor_screen,
     mentor_set_capacity,
@@ -62,6 +64,7 @@ from .sessions import (
 from .surveys import SurveyInput, survey_submit, term_create
 
 __all__ = [
+    "DOCUMENT_RETENTION_DAYS",
     "REASON_LABELS",
     "RUN_NOTE_LABELS",
     "ChildMentoring",
@@ -96,6 +99,7 @@ __all__ = [
     "mentor_apply",
     "mentor_document_add",
     "mentor_document_open",
+    "mentor_documents_purge",
     "mentor_hours",
     "mentor_hours_export",
     "mentor_leave",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -32,6 +32,9 @@ from .pairs import end_match
 
 REQUIRED_CHECKS = ("identity", "enrolment", "record_check")
 DOCUMENT_FOLDER = "mentoring/documents"
+# An applicant's documents serve the screening: kept this long after the decision
+# (approve or reject), then deleted, file and row (PIPA art. 21).
+DOCUMENT_RETENTION_DAYS = 180
 
 
 @dataclass
@@ -322,3 +325,27 @@ def mentor_leave(*, actor: User, profile_id: int, reason: str = "") -> list[Matc
         after={"ended_matches": len(ended), "reason": reason},
     )
     return ended
+
+
+def mentor_documents_purge(*, now: datetime | None = None) -> int:
+    """Delete the documents of applications decided more than
+    ``DOCUMENT_RETENTION_DAYS`` ago (the file first, then the row: a failure leaves
+    a row whose file is gone, which the pages treat as not found, never a file
+    without a row). Applications still waiting keep theirs. Safe to run twice."""
+    cut = (now or clock.now()) - timedelta(days=DOCUMENT_RETENTION_DAYS)
+    due = MentorDocument.objects.filter(mentor__screened_at__lt=cut).exclude(
+        mentor__status=MentorProfile.Status.APPLIED
+    )
+    deleted = 0
+    for doc in due.iterator():
+        document_delete_file(doc.file.name)
+        doc.delete()
+        deleted += 1
+    if deleted:
+        audit_record(
+            actor=None,
+            action="mentoring.documents.purge",
+            object_type="mentoring",
+            after={"documents": deleted},
+        )
+    return deleted

@@ -4,17 +4,19 @@ opened only by the mentor and by staff of the town who screen the application
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from nanum.core.errors import DomainError
-from nanum.core.models import AccessLog
+from nanum.core.models import AccessLog, AuditLog
 from nanum.mentoring import services
-from nanum.mentoring.models import MentorDocument
+from nanum.mentoring.models import MentorDocument, MentorProfile
 
 from .conftest import EVENING
 
@@ -154,3 +156,46 @@ def test_the_screening_page_and_the_mentors_page_link_each_document(
         reverse("mentoring:documents", args=[application.pk])
     )
     assert f'href="{href}"' in own_page.content.decode()
+
+
+def test_documents_are_deleted_180_days_after_the_decision_and_twice_is_safe(
+    world, application, storage
+):
+    decided = _upload(world, application)
+    waiting_profile = services.mentor_apply(
+        actor=world.student,
+        tenant=world.seoul,
+        data=services.MentorInput(
+            university_id=world.university.pk,
+            major="영어",
+            year=1,
+            subjects=["english"],
+            levels=["middle"],
+            availability=EVENING,
+            mode="online",
+        ),
+    )
+    waiting = services.mentor_document_add(
+        actor=world.student,
+        profile_id=waiting_profile.pk,
+        kind="enrolment",
+        upload=SimpleUploadedFile("a.pdf", PDF, "application/pdf"),
+    )
+    now = timezone.now()
+    MentorProfile.objects.filter(pk=application.pk).update(
+        status=MentorProfile.Status.REJECTED, screened_at=now - timedelta(days=179)
+    )
+    MentorProfile.objects.filter(pk=waiting_profile.pk).update(
+        screened_at=now - timedelta(days=400)  # still applied: kept
+    )
+    assert services.mentor_documents_purge(now=now) == 0
+    assert len(_stored(storage)) == 2
+
+    later = now + timedelta(days=2)  # 181 days after the decision
+    assert services.mentor_documents_purge(now=later) == 1
+    assert not MentorDocument.objects.filter(pk=decided.pk).exists()
+    assert MentorDocument.objects.filter(pk=waiting.pk).exists()
+    assert [p.name for p in _stored(storage)] == [Path(waiting.file.name or "").name]
+    assert AuditLog.objects.filter(action="mentoring.documents.purge").count() == 1
+    assert services.mentor_documents_purge(now=later) == 0
+    assert AuditLog.objects.filter(action="mentoring.documents.purge").count() == 1

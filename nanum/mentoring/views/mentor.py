@@ -93,6 +93,7 @@ def mentor_documents(request: AuthedHttpRequest, profile_id: int) -> HttpRespons
             "form": form,
             "title": _("Documents for your mentor application"),
             "documents": profile.documents.order_by("uploaded_at", "pk"),
+            "retention_days": services.DOCUMENT_RETENTION_DAYS,
             "multipart": True,
         },
     )

@@ -130,7 +130,8 @@ def staff_mentor(request: AuthedHttpRequest, profile_id: int) -> HttpResponse:
             "hours": ", ".join(
                 services.hour_label(h) for h in profile.availability[:30]
             ),
-            "documents": profile.documents.all(),
+            "documents": profile.documents.order_by("uploaded_at", "pk"),
+            "retention_days": services.DOCUMENT_RETENTION_DAYS,
         },
     )
 
