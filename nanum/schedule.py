@@ -32,6 +32,8 @@ SCHEDULE: dict[str, list[Any]] = {
         programs.offers_expire_due,
         programs.draws_due,
         learning.places_allocate,
+        # A reminder about a day before the consultation, not at the daily run's hour.
+        mentoring.counselling_reminders_send,
     ],
     "daily": [
         core.access_log_purge,
@@ -40,7 +42,6 @@ SCHEDULE: dict[str, list[Any]] = {
         lending.zeus_sync,
         learning.daily,
         mentoring.sessions_check_missed,
-        mentoring.counselling_reminders_send,
         mentoring.documents_purge,
         programs.declarations_purge,
         insights.equity_refresh,

@@ -16,8 +16,8 @@ def sessions_check_missed() -> int:
 
 @task()
 def counselling_reminders_send() -> int:
-    """Daily (``nanum periodic daily``): reminders for consultations in the next 24
-    hours."""
+    """Every 15 minutes (``nanum periodic frequent``): reminders for consultations in
+    the next 24 hours, once each."""
     return services.counselling_reminders_send()
 
 

@@ -233,6 +233,21 @@ def test_reminders_go_out_once_for_the_next_day(world, eligible):
     assert services.counselling_reminders_send() == 0
 
 
+def test_the_15_minute_run_reminds_a_day_before_not_the_nightly_one(world, eligible):
+    """``nanum periodic frequent`` sends the reminder (about 24 h before the
+    consultation); the daily run, at night, does not."""
+    eligible(world.student, world.seoul)
+    booking = services.booking_create(
+        actor=world.student, slot_id=_slot(world, 23).pk, topic="career", question="a"
+    )
+    call_command("periodic", "daily", stdout=StringIO())
+    booking.refresh_from_db()
+    assert booking.reminded_at is None
+    call_command("periodic", "frequent", stdout=StringIO())
+    booking.refresh_from_db()
+    assert booking.reminded_at is not None
+
+
 def test_notes_are_private_to_the_counsellor_and_the_student(world, eligible):
     eligible(world.student, world.seoul)
     booking = services.booking_create(
