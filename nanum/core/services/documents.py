@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from nanum.core.errors import DomainError
+from nanum.core.errors import DomainError, NotFound
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PDF_PAGES = 20
@@ -124,3 +124,11 @@ def document_store(checked: CheckedFile, *, folder: str) -> str:
 def document_delete_file(name: str | None) -> None:
     if name and default_storage.exists(name):
         default_storage.delete(name)
+
+
+def document_stored(name: str | None) -> str:
+    """The storage name of a document whose file is still there; ``NotFound`` when
+    the row has no file or the file is gone (retention, a lost disk), never a 500."""
+    if not name or not default_storage.exists(name):
+        raise NotFound()
+    return name

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from nanum.core.errors import InvalidInput, NotFound, PermissionDenied
 from nanum.core.models import Tenant, User
 from nanum.core.services import access_record
+from nanum.core.services.documents import document_stored
 
 from ..models import Application, Document, RewardCandidate
 from ..selectors import (
@@ -144,8 +144,7 @@ def document_open(
 ) -> Document:
     """An officer opens a private document of their towns (download logged)."""
     doc = document_get(actor=actor, document_id=document_id)
-    if not doc.file.name or not default_storage.exists(doc.file.name):
-        raise NotFound()
+    document_stored(doc.file.name)
     access_record(
         actor=actor,
         action="download",

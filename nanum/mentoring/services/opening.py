@@ -7,13 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 
-from nanum.core.errors import NotFound
 from nanum.core.models import User
 from nanum.core.services import access_record
+from nanum.core.services.documents import document_stored
 
 from ..models import (
     Match,
@@ -227,8 +226,7 @@ def mentor_document_open(
     application they screen (that download is access-logged). A document whose file
     is gone is not found."""
     doc = mentor_document_get(actor=actor, document_id=document_id)
-    if not doc.file.name or not default_storage.exists(doc.file.name):
-        raise NotFound()
+    document_stored(doc.file.name)
     if doc.mentor.user_id != actor.pk:
         access_record(
             actor=actor,

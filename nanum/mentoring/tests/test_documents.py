@@ -18,7 +18,7 @@ from nanum.core.models import AccessLog, AuditLog
 from nanum.mentoring import services
 from nanum.mentoring.models import MentorDocument, MentorProfile
 
-from .conftest import EVENING
+from .conftest import mentor_input
 
 pytestmark = pytest.mark.django_db
 
@@ -43,17 +43,7 @@ def storage(settings, tmp_path) -> Path:
 @pytest.fixture
 def application(world):
     return services.mentor_apply(
-        actor=world.mentor,
-        tenant=world.seoul,
-        data=services.MentorInput(
-            university_id=world.university.pk,
-            major="수학",
-            year=2,
-            subjects=["maths"],
-            levels=["middle"],
-            availability=EVENING,
-            mode="online",
-        ),
+        actor=world.mentor, tenant=world.seoul, data=mentor_input(world)
     )
 
 
@@ -163,17 +153,7 @@ def test_documents_are_deleted_180_days_after_the_decision_and_twice_is_safe(
 ):
     decided = _upload(world, application)
     waiting_profile = services.mentor_apply(
-        actor=world.student,
-        tenant=world.seoul,
-        data=services.MentorInput(
-            university_id=world.university.pk,
-            major="영어",
-            year=1,
-            subjects=["english"],
-            levels=["middle"],
-            availability=EVENING,
-            mode="online",
-        ),
+        actor=world.student, tenant=world.seoul, data=mentor_input(world)
     )
     waiting = services.mentor_document_add(
         actor=world.student,
